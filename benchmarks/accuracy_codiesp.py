@@ -1,0 +1,68 @@
+"""Accuracy of a model on a CodiEsp split (default: dev), ICD-10-CM diagnoses.
+
+    python benchmarks/accuracy_codiesp.py [--model DIR] [--split dev] [--top 30]
+
+Prints MAP over all gold notes (trec style; suggestions that are not valid codes never occur),
+P@5, R@10, R@15, micro precision/recall/F1 of the recommended codes and expected calibration
+error of the confidence. Data: CodiEsp (CC-BY 4.0, Miranda-Escalada, Gonzalez-Agirre,
+Krallinger; CLEF eHealth 2020), read from ../shared/data/codiesp and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from codesuggest.engine import Engine
+from codesuggest.training.codiesp import read_split
+from codesuggest.training.metrics import Ranked, evaluate
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    folder = args.data / args.split
+    if not folder.is_dir():
+        print(f"skipped: CodiEsp split not found at {folder}", file=sys.stderr)
+        return 0
+    engine = Engine.load(args.model)
+    split = read_split(folder, engine.codeset)
+    started = time.perf_counter()
+    predictions = {}
+    for result in tqdm(engine.suggest_many(split.notes, top=args.top), total=len(split.notes),
+                       desc=f"codiesp {args.split}", file=sys.stderr):
+        s = result.suggestions
+        predictions[result.note_id] = Ranked(
+            [x.code for x in s], [x.confidence for x in s], [x.recommended for x in s]
+        )
+    elapsed = time.perf_counter() - started
+    figures = evaluate(predictions, split.diagnoses)
+    unknown = sum(split.unknown_codes.values())
+    if args.json:
+        print(json.dumps({**figures, "model": engine.info.name, "top": args.top}, indent=2))
+        return 0
+    print(f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
+          f"{len(split.notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}")
+    print(f"gold codes absent from {engine.codeset.release}: {unknown} "
+          f"({len(split.unknown_codes)} distinct)")
+    for key in ("map", "p_at_5", "r_at_10", "r_at_15", "micro_precision", "micro_recall",
+                "micro_f1", "ece"):
+        print(f"  {key:16s} {figures[key]:.4f}")
+    print(f"  {len(split.notes) / elapsed:.1f} notes/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

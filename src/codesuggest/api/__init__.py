@@ -1,0 +1,1 @@
+"""The HTTP API: ``create_app`` builds a FastAPI app around one loaded engine."""

@@ -1,0 +1,89 @@
+"""Build the FastAPI app: routers, the body-size guard and the error handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from codesuggest.api.deps import lifespan
+from codesuggest.api.limits import BodySizeLimit
+from codesuggest.api.routes import health, suggest
+from codesuggest.engine import Engine
+from codesuggest.errors import (
+    CodeSetError,
+    CodeSuggestError,
+    InputError,
+    ModelError,
+    NoteTooLargeError,
+)
+from codesuggest.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Most specific first: the first matching class gives the status.
+STATUS: tuple[tuple[type[CodeSuggestError], int], ...] = (
+    (NoteTooLargeError, 413),
+    (InputError, 422),
+    (CodeSetError, 404),
+    (ModelError, 503),
+)
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The API around ``engine``; without one, the configured model is loaded at start-up."""
+    app = FastAPI(
+        title="codesuggest",
+        summary="Ranked ICD-10-CM suggestions with evidence for clinical notes.",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.engine_error = None
+    app.include_router(health.router)
+    app.include_router(suggest.router)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
+    app.add_exception_handler(CodeSuggestError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+    return app
+
+
+def max_body_bytes() -> int:
+    """Largest request body accepted: room for a maximal note in JSON, plus 64 KiB."""
+    return get_settings().max_note_chars * 4 + 64 * 1024
+
+
+async def _domain_error(request: Request, exc: CodeSuggestError) -> JSONResponse:
+    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+    if status >= 500:
+        log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        detail = "model not available" if status == 503 else "internal error"
+        return JSONResponse({"detail": detail}, status_code=status)
+    return JSONResponse({"detail": str(exc)}, status_code=status)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # Drop "input" and "ctx": they can echo note text back and into proxies' logs.
+    errors = [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("%s %s failed", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("codesuggest")
+    except PackageNotFoundError:
+        return "0.0.0"

@@ -1,0 +1,92 @@
+"""Request and response models of the HTTP API; the response mirrors ``NoteResult.to_dict()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from codesuggest.types import Note
+
+
+class SuggestRequest(BaseModel):
+    """One note to code, with the patient facts that age/sex and date edits need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note_id: str = Field(min_length=1, max_length=200, description="Caller's id for the note.")
+    text: str = Field(description="The note text (UTF-8); empty text gives no suggestions.")
+    age: int | None = Field(default=None, ge=0, le=130, description="Age in years.")
+    sex: Literal["F", "M"] | None = None
+    setting: str | None = Field(default=None, max_length=100, examples=["inpatient"])
+    date_of_service: dt.date | None = None
+
+    def to_note(self) -> Note:
+        """The engine's view of this request."""
+        return Note(
+            text=self.text,
+            note_id=self.note_id,
+            age=self.age,
+            sex=self.sex,
+            setting=self.setting,
+            date_of_service=self.date_of_service,
+        )
+
+
+class EvidenceOut(BaseModel):
+    """A span of the note that supports a suggestion."""
+
+    start: int
+    end: int
+    text: str
+    section: str
+    assertion: str
+
+
+class SuggestionOut(BaseModel):
+    """One ranked code."""
+
+    code: str
+    system: str
+    description: str
+    confidence: float
+    recommended: bool
+    evidence: list[EvidenceOut]
+    flags: list[str]
+    rules: list[str]
+
+
+class ModelOut(BaseModel):
+    """The model that produced a result."""
+
+    name: str
+    version: str
+
+
+class SuggestResponse(BaseModel):
+    """The engine's answer for one note."""
+
+    note_id: str
+    model: ModelOut
+    code_sets: dict[str, str]
+    suggestions: list[SuggestionOut]
+
+
+class LiveResponse(BaseModel):
+    """The process is up."""
+
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    """The engine is loaded and can take requests."""
+
+    status: Literal["ready"] = "ready"
+    model: ModelOut
+
+
+class ErrorResponse(BaseModel):
+    """Every error body: a reason, never a stack trace."""
+
+    detail: str | list[dict[str, object]]

@@ -1,0 +1,55 @@
+"""The candidate stage contract and the registry of implementations by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from codesuggest.errors import RegistryError
+from codesuggest.types import Mention
+
+
+@dataclass
+class Candidate:
+    """A code proposed for a note, with every mention supporting it and where it came from."""
+
+    code: str
+    mentions: list[Mention] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)  # generator names
+    key_sizes: list[int] = field(default_factory=list)  # codes sharing each mention's key
+    lexicon_sources: list[str] = field(default_factory=list)  # how each mention's key names it
+    title: str = ""
+    billable: bool = False
+    title_words: int = 1
+    note_mentions: int = 0  # mentions in the whole note, for normalising counts
+    derived_from: str | None = None  # the condition a history code stands for
+
+
+class CandidateGenerator(Protocol):
+    """Adds candidates for one note to ``pool`` (code -> Candidate)."""
+
+    name: str
+
+    def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None: ...
+
+
+_REGISTRY: dict[str, Callable[..., CandidateGenerator]] = {}
+
+
+def register(name: str) -> Callable[[Callable[..., CandidateGenerator]], Callable[..., CandidateGenerator]]:
+    """Register a generator factory under ``name`` (e.g. ``codesuggest.lexicon_candidates.v1``)."""
+
+    def wrap(factory: Callable[..., CandidateGenerator]) -> Callable[..., CandidateGenerator]:
+        _REGISTRY[name] = factory
+        return factory
+
+    return wrap
+
+
+def create(name: str, **kwargs: object) -> CandidateGenerator:
+    """Build the generator registered as ``name``; unknown names list the known ones."""
+    if name not in _REGISTRY:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise RegistryError(f"unknown candidate generator {name!r}; known: {known}")
+    return _REGISTRY[name](**kwargs)

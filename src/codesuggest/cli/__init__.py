@@ -1,0 +1,1 @@
+"""The ``codesuggest`` command line: one typer app, one module per command."""

@@ -1,0 +1,189 @@
+"""``codesuggest batch INPUT --out OUT.jsonl``: suggest codes for many notes.
+
+Bad records are reported on stderr with their line and skipped. The output is written to a
+temporary file beside OUT and renamed over it only when the run succeeds. With ``--workers N``
+each worker process loads its own engine once (medspaCy pipelines cannot be pickled) and
+handles chunks of notes; results come back in input order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+from tqdm import tqdm
+
+from codesuggest.cli.common import fail, handled_errors, load_engine
+from codesuggest.errors import CodeSuggestError, InputError, ModelError
+from codesuggest.io.notes import BadRecord, read_notes
+from codesuggest.settings import get_settings
+from codesuggest.types import Note
+
+if TYPE_CHECKING:
+    from codesuggest.engine import Engine
+
+CHUNK_SIZE = 32
+Item = Note | BadRecord
+Outcome = dict[str, Any] | BadRecord
+
+_WORKER_ENGINES: dict[str | None, Engine] = {}
+
+
+@dataclass
+class Tally:
+    """Counts for the closing summary line."""
+
+    written: int = 0
+    skipped: int = 0
+
+
+def batch(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="A folder of .txt notes, a .jsonl or a .csv (id, text, ...)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", metavar="OUT.jsonl", help="Where to write.")],
+    model: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
+    ] = None,
+    top: Annotated[int | None, typer.Option(min=1, help="Suggestions per note.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Suggest codes for every note in INPUT and write one JSON result per line to OUT."""
+    with handled_errors():
+        _check_paths(input_path, out)
+        records = read_notes(input_path, max_chars=get_settings().max_note_chars)
+        model_arg = str(model) if model is not None else None
+        if workers == 1:
+            engine = load_engine(model)
+            outcomes = _serial(engine, records, top)
+        else:
+            if model is not None and not model.exists():
+                raise fail(f"no model directory at {model}")
+            outcomes = _parallel(records, model_arg, top, workers)
+        progress = tqdm(total=_estimate_total(input_path), unit="note", file=sys.stderr)
+        tally = Tally()
+        with progress, atomic_writer(out) as handle:
+            _write(outcomes, handle, progress, tally)
+            if tally.skipped and not tally.written:
+                raise InputError(f"no usable notes in {input_path}; {tally.skipped} skipped")
+    typer.echo(f"wrote {tally.written} notes to {out}; skipped {tally.skipped}", err=True)
+
+
+def _check_paths(input_path: Path, out: Path) -> None:
+    if not input_path.exists():
+        raise InputError(f"no such file or folder: {input_path}")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name such as results.jsonl")
+    if not out.parent.is_dir():
+        raise InputError(f"output folder does not exist: {out.parent}")
+    if out.exists() and out.resolve() == input_path.resolve():
+        raise InputError("--out must not be the input file")
+
+
+def _write(outcomes: Iterable[Outcome], handle: TextIO, progress: tqdm[Any], tally: Tally) -> None:
+    """Write results in order; report each bad record on its own stderr line."""
+    for outcome in outcomes:
+        if isinstance(outcome, BadRecord):
+            tally.skipped += 1
+            progress.write(f"skipped {outcome}", file=sys.stderr)
+        else:
+            handle.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+            tally.written += 1
+        progress.update(1)
+
+
+def _chunks(records: Iterable[Item], size: int = CHUNK_SIZE) -> Iterator[list[Item]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _serial(engine: Engine, records: Iterable[Item], top: int | None) -> Iterator[Outcome]:
+    for chunk in _chunks(records):
+        yield from _process(engine, chunk, top)
+
+
+def _parallel(
+    records: Iterable[Item], model: str | None, top: int | None, workers: int
+) -> Iterator[Outcome]:
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=workers, backend="loky", return_as="generator")
+    tasks = (delayed(_process_in_worker)(chunk, model, top) for chunk in _chunks(records))
+    for chunk_outcomes in parallel(tasks):
+        yield from chunk_outcomes
+
+
+def _process_in_worker(chunk: list[Item], model: str | None, top: int | None) -> list[Outcome]:
+    """Run in a worker process: load the engine once per process, then process one chunk."""
+    from codesuggest.engine import Engine
+
+    try:
+        engine = _WORKER_ENGINES.get(model)
+        if engine is None:
+            engine = _WORKER_ENGINES[model] = Engine.load(model)
+        return _process(engine, chunk, top)
+    except CodeSuggestError as exc:
+        # Re-raise as a plain class so it pickles back to the parent whatever its __init__.
+        portable = ModelError if isinstance(exc, ModelError) else CodeSuggestError
+        raise portable(str(exc)) from None
+
+
+def _process(engine: Engine, chunk: list[Item], top: int | None) -> list[Outcome]:
+    """Suggest for the notes of a chunk, keeping bad records in place."""
+    notes = [item for item in chunk if isinstance(item, Note)]
+    try:
+        results: list[Outcome] = [r.to_dict() for r in engine.suggest_many(notes, top=top)]
+    except InputError:  # find the note the engine refused; keep the others
+        results = [_one(engine, note, top) for note in notes]
+    answers = iter(results)
+    return [item if isinstance(item, BadRecord) else next(answers) for item in chunk]
+
+
+def _one(engine: Engine, note: Note, top: int | None) -> Outcome:
+    try:
+        return engine.suggest(note, top=top).to_dict()
+    except InputError as exc:
+        return BadRecord(0, str(exc), source=f"note {note.note_id!r}")
+
+
+def _estimate_total(path: Path) -> int | None:
+    """How many records to expect, for the progress bar; ``None`` when costly to know."""
+    if path.is_dir():
+        return sum(1 for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    if path.suffix.lower() == ".jsonl":
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    return None
+
+
+@contextmanager
+def atomic_writer(out: Path) -> Iterator[TextIO]:
+    """A text file that appears at ``out`` only if the block finishes without error."""
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give OUT the usual permissions
+        tmp.replace(out)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        raise

@@ -1,0 +1,25 @@
+"""The ``codesuggest`` typer app; each command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from codesuggest.cli import models
+from codesuggest.cli.batch import batch
+from codesuggest.cli.serve import serve
+from codesuggest.cli.suggest import suggest
+
+app = typer.Typer(
+    name="codesuggest",
+    help="Suggest ICD-10-CM and procedure codes, with evidence, for clinical notes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("suggest")(suggest)
+app.command("batch")(batch)
+app.command("serve")(serve)
+app.add_typer(models.app, name="models")
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

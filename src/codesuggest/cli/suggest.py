@@ -1,0 +1,101 @@
+"""``codesuggest suggest FILE|-``: suggest codes for one note and print them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.io.notes import decode_utf8, read_text
+from codesuggest.types import Note, NoteResult, Suggestion
+
+DESCRIPTION_WIDTH = 44
+EVIDENCE_WIDTH = 40
+
+
+class Sex(str, Enum):
+    """Sex for age/sex coding edits."""
+
+    F = "F"
+    M = "M"
+
+
+def suggest(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="A UTF-8 text note, or - for stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    model: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
+    ] = None,
+    top: Annotated[int | None, typer.Option(min=1, help="How many suggestions to show.")] = None,
+    note_id: Annotated[str | None, typer.Option(help="Note id (default: the file name).")] = None,
+    age: Annotated[int | None, typer.Option(min=0, max=130, help="Patient age in years.")] = None,
+    sex: Annotated[Sex | None, typer.Option(help="Patient sex.")] = None,
+    date_of_service: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date of service.")
+    ] = None,
+) -> None:
+    """Suggest codes for one note, with confidence and supporting evidence."""
+    with handled_errors():
+        text = _read_input(file)
+        note = Note(
+            text=text,
+            note_id=note_id or ("stdin" if file == "-" else Path(file).stem),
+            age=age,
+            sex=sex.value if sex else None,
+            date_of_service=date_of_service.date() if date_of_service else None,
+        )
+        engine = load_engine(model)
+        result = engine.suggest(note, top=top)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_table(result))
+
+
+def _read_input(file: str) -> str:
+    """The note text from a file or from stdin (``-``), as strict UTF-8."""
+    if file == "-":
+        return decode_utf8(sys.stdin.buffer.read(), "stdin")
+    return read_text(Path(file))
+
+
+def format_table(result: NoteResult) -> str:
+    """A plain-text table: rank, code, confidence, recommended mark, description, evidence."""
+    header = f"note {result.note_id} - model {result.model.name} {result.model.version}"
+    if not result.suggestions:
+        return f"{header}\nno suggestions"
+    rows = [("#", "code", "conf", "rec", "description", "evidence")]
+    rows += [_row(rank, s) for rank, s in enumerate(result.suggestions, start=1)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [header]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    lines.append("rec: * = recommended")
+    return "\n".join(lines)
+
+
+def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, str]:
+    evidence = suggestion.evidence[0].text if suggestion.evidence else ""
+    return (
+        str(rank),
+        suggestion.code,
+        f"{suggestion.confidence:.2f}",
+        "*" if suggestion.recommended else "",
+        _clip(suggestion.description, DESCRIPTION_WIDTH),
+        f'"{_clip(evidence, EVIDENCE_WIDTH)}"' if evidence else "",
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, ending in an ellipsis when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

@@ -1,0 +1,1 @@
+"""Code systems: ICD-10-CM tables, our lexicon data, history-code maps."""

@@ -1,0 +1,239 @@
+"""ICD-10-CM from the ``simple-icd-10-cm`` package, compiled once into a compact table.
+
+Importing ``simple_icd_10_cm`` parses its XML (about two seconds), too slow for engine start-up.
+``Icd10Cm.from_package()`` reads the tabular list once (at model build time); ``save``/``load``
+keep the compact table beside the model so that a running engine never parses XML.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from codesuggest.codesets.base import CodeInfo
+from codesuggest.errors import CodeSetError
+
+SYSTEM = "ICD-10-CM"
+_FORMAT = 1
+
+# "(E08.-)", "(O24.4-)", "(C00-C96)", "(K85-K86.-)", "(I60-I69)", "(Z79.4)"
+_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?)?")
+_PLAIN = re.compile(r"[^A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    title: str
+    parent: str | None  # block for categories, category/subcategory below
+    kind: str  # chapter | block | code
+    billable: bool
+    children: tuple[str, ...]
+    inclusion_terms: tuple[str, ...]
+    excludes1: tuple[str, ...]
+    excludes2: tuple[str, ...]
+    code_first: tuple[str, ...]
+    use_additional: tuple[str, ...]
+    seventh: tuple[tuple[str, str], ...]
+
+
+def code_refs(note: str) -> list[tuple[str, str]]:
+    """The code references in an instructional note, as (first, last) pairs of code prefixes."""
+    refs = []
+    for m in re.finditer(r"\(([^()]*)\)", note):
+        for part in m.group(1).split(","):
+            ref = _REF.search(part.strip())
+            if ref:
+                first = ref.group(1)
+                refs.append((first, ref.group(2) or first))
+    return refs
+
+
+def in_ref(code: str, ref: tuple[str, str]) -> bool:
+    """Whether ``code`` lies in a reference range such as ('C00', 'C96') or ('E08', 'E08')."""
+    first, last = ref
+    if first == last:
+        return code.startswith(first)
+    head = code[: max(len(first), len(last))]
+    return first <= head <= last or code.startswith(last)
+
+
+class Icd10Cm:
+    """The ICD-10-CM tabular list: titles, hierarchy, billable status and instructional notes."""
+
+    name = SYSTEM
+
+    def __init__(self, entries: dict[str, _Entry], release: str) -> None:
+        self._entries = entries
+        self.release = release
+        self._undotted = {_PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"}
+
+    # --- building and storage -------------------------------------------------------------
+    @classmethod
+    def from_package(cls) -> Icd10Cm:
+        """Read the tabular list shipped in ``simple-icd-10-cm`` (slow: parses XML)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import simple_icd_10_cm as cm
+
+        release = _package_release(cm)
+        entries: dict[str, _Entry] = {}
+        for code in cm.get_all_codes(with_dots=True):
+            # a one-category block shares its category's name ("C50"): the code wins
+            if cm.is_category_or_subcategory(code) or cm.is_extended_subcategory(code):
+                kind = "code"
+            else:
+                kind = "chapter" if cm.is_chapter(code) else "block"
+            parent = cm.get_parent(code) or None
+            if parent == code:
+                parent = None
+            includes = tuple(cm.get_inclusion_term(code)) + tuple(
+                cm.get_includes(code) if kind == "code" else ()
+            )
+            seventh = cm.get_seven_chr_def(code) if kind == "code" else {}
+            entries[code] = _Entry(
+                title=cm.get_description(code),
+                parent=parent if parent else None,
+                kind=kind,
+                billable=kind == "code" and cm.is_leaf(code),
+                children=tuple(cm.get_children(code)),
+                inclusion_terms=tuple(dict.fromkeys(t.strip() for t in includes if t.strip())),
+                excludes1=tuple(cm.get_excludes1(code)),
+                excludes2=tuple(cm.get_excludes2(code)),
+                code_first=tuple(_lines(cm.get_code_first(code))),
+                use_additional=tuple(_lines(cm.get_use_additional_code(code))),
+                seventh=tuple(sorted(seventh.items())),
+            )
+        return cls(entries, release)
+
+    def save(self, path: Path) -> None:
+        with path.open("wb") as f:
+            pickle.dump({"format": _FORMAT, "release": self.release, "entries": self._entries}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path) -> Icd10Cm:
+        """Load a table written by ``save`` (call only on checksum-verified files: pickle)."""
+        with path.open("rb") as f:
+            data = pickle.load(f)  # noqa: S301 - verified against the model card first
+        if data.get("format") != _FORMAT:
+            raise CodeSetError(f"{path}: code-set table format {data.get('format')} is not {_FORMAT}")
+        return cls(data["entries"], data["release"])
+
+    # --- lookups ----------------------------------------------------------------------------
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._entries.get(code, _MISSING).kind == "code"
+
+    def __len__(self) -> int:
+        return len(self._undotted)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes())
+
+    def normalize(self, code: str) -> str | None:
+        return self._undotted.get(_PLAIN.sub("", code).upper())
+
+    def _get(self, code: str) -> _Entry:
+        entry = self._entries.get(code)
+        if entry is None or entry.kind != "code":
+            raise CodeSetError(f"{code!r} is not an {SYSTEM} code ({self.release})")
+        return entry
+
+    def title(self, code: str) -> str:
+        return self._get(code).title
+
+    def is_billable(self, code: str) -> bool:
+        return self._get(code).billable
+
+    def parent(self, code: str) -> str | None:
+        parent = self._get(code).parent
+        return parent if parent is not None and parent in self else None
+
+    def children(self, code: str) -> tuple[str, ...]:
+        return self._get(code).children
+
+    def ancestors(self, code: str) -> list[str]:
+        """Codes above ``code``, nearest first (blocks and chapters left out)."""
+        out = []
+        parent = self.parent(code)
+        while parent is not None:
+            out.append(parent)
+            parent = self.parent(parent)
+        return out
+
+    def billable_descendants(self, code: str, limit: int = 50) -> list[str]:
+        out: list[str] = []
+        stack = list(reversed(self.children(code)))
+        while stack and len(out) < limit:
+            child = stack.pop()
+            entry = self._entries[child]
+            if entry.billable:
+                out.append(child)
+            else:
+                stack.extend(reversed(entry.children))
+        return out
+
+    def excludes1_refs(self, code: str) -> list[tuple[str, str]]:
+        """Excludes1 code references that apply to ``code`` (its own and its ancestors' notes)."""
+        refs: list[tuple[str, str]] = []
+        node: str | None = code
+        while node is not None:
+            entry = self._entries.get(node)
+            if entry is None:
+                break
+            for note in entry.excludes1:
+                refs.extend(code_refs(note))
+            node = entry.parent
+        return refs
+
+    def seventh_characters(self, code: str) -> dict[str, str]:
+        """The 7th-character values that apply to ``code`` (from it or an ancestor)."""
+        node: str | None = code
+        while node is not None and node in self._entries:
+            entry = self._entries[node]
+            if entry.seventh:
+                return dict(entry.seventh)
+            node = entry.parent
+        return {}
+
+    def info(self, code: str) -> CodeInfo:
+        e = self._get(code)
+        return CodeInfo(
+            code=code,
+            system=SYSTEM,
+            title=e.title,
+            billable=e.billable,
+            parent=self.parent(code),
+            children=e.children,
+            inclusion_terms=e.inclusion_terms,
+            excludes1=e.excludes1,
+            excludes2=e.excludes2,
+            code_first=e.code_first,
+            use_additional=e.use_additional,
+            seventh_characters=self.seventh_characters(code),
+        )
+
+    def codes(self) -> list[str]:
+        return [c for c, e in self._entries.items() if e.kind == "code"]
+
+
+_MISSING = _Entry("", None, "missing", False, (), (), (), (), (), (), ())
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _package_release(cm: object) -> str:
+    module = getattr(cm, "simple_icd_10_cm", cm)
+    name = str(getattr(module, "_classification_data_package_file_name", ""))
+    m = re.search(r"(January|February|March|April|May|June|July|August|September|October|"
+                  r"November|December)-\d+-(\d{4})", name)
+    if not m:
+        return "unknown"
+    month, year = m.group(1), int(m.group(2))
+    fiscal = year + 1 if month in ("October", "November", "December") else year
+    return f"FY{fiscal} ({month} {year} update)"

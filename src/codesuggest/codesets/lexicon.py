@@ -1,0 +1,131 @@
+"""The lexicon: phrases a note may use for a code, from the code set and from our data files.
+
+Official titles rarely appear verbatim in notes, so each title also yields variants (no
+parenthetical non-essential modifiers, no "unspecified"/"initial encounter" segments) and
+inclusion terms join in. Our own data files add abbreviations, synonyms and plain-language
+phrasings. ``compile_lexicon`` turns all of it into the index the term matcher reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.extract.normalize import content_words
+
+SOURCES = ("title", "variant", "inclusion", "synonym", "abbreviation", "plain", "inverted")
+_PARENS = re.compile(r"\s*\(([^()]*)\)")
+_NONESSENTIAL = re.compile(
+    r"\b(unspecified|initial encounter|not elsewhere classified|without complications?|"
+    r"without mention|not specified|nos|site not specified)\b",
+    re.IGNORECASE,
+)
+MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of the lexicon and the code it names."""
+
+    text: str
+    code: str
+    source: str
+
+
+@dataclass
+class LexiconIndex:
+    """Compiled lexicon: word-set keys, the codes they name, and an anchor index.
+
+    ``keys[i]`` is a sorted tuple of distinct content words; ``codes[i]`` the (code, source)
+    pairs that phrase names; ``anchors`` maps a word to the keys it anchors (each key is
+    anchored on its rarest word so that common words stay cheap to look up).
+    """
+
+    keys: list[tuple[str, ...]] = field(default_factory=list)
+    codes: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
+    anchors: dict[str, list[int]] = field(default_factory=dict)
+    title_words: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def title_variants(title: str) -> set[str]:
+    """Ways a note may say a title: without non-essential modifiers and generic segments."""
+    out = {title}
+    base = _PARENS.sub("", title).strip()
+    out.add(base)
+    for modifier in _PARENS.findall(title):
+        out.add(f"{modifier} {base}")
+    segments = [s.strip() for s in base.split(",")]
+    essential = [segments[0]] + [s for s in segments[1:] if not _NONESSENTIAL.search(s)]
+    out.add(", ".join(essential))
+    out.add(_NONESSENTIAL.sub(" ", ", ".join(essential)))
+    return {v for v in out if v.strip()}
+
+
+def inclusion_variants(term: str) -> set[str]:
+    """An inclusion term's base and each of its parenthetical modifiers applied alone."""
+    base = _PARENS.sub("", term).strip()
+    out = {base} if base else set()
+    for group in _PARENS.findall(term):
+        for modifier in group.split(","):
+            if modifier.strip() and not re.search(r"[A-Z]\d\d", modifier):
+                out.add(f"{modifier.strip()} {base}")
+    return out
+
+
+def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
+    """Titles, title variants and inclusion terms of every code a coder could report."""
+    for code in codeset.codes():
+        if len(code.replace(".", "")) == 7 and not code.endswith("A"):
+            continue  # 7th characters other than initial encounter: a coder chooses them
+        title = codeset.title(code)
+        yield Phrase(title, code, "title")
+        for variant in title_variants(title) - {title}:
+            yield Phrase(variant, code, "variant")
+        for term in codeset.info(code).inclusion_terms:
+            for variant in inclusion_variants(term):
+                yield Phrase(variant, code, "inclusion")
+
+
+def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
+    """Our own phrase -> code data file; codes absent from the code set are skipped."""
+    text = resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        code = codeset.normalize(row["code"])
+        if code is not None:
+            yield Phrase(row["phrase"], code, row["kind"])
+
+
+def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex:
+    """Turn phrases into the matcher's index (word-set keys anchored on their rarest word)."""
+    by_key: dict[tuple[str, ...], dict[str, str]] = {}
+    for p in phrases:
+        words = tuple(sorted(set(content_words(p.text))))
+        if not words or len(words) > MAX_WORDS:
+            continue
+        codes = by_key.setdefault(words, {})
+        # keep the strongest source per code: our data files beat titles beat variants
+        if p.code not in codes or _rank(p.source) < _rank(codes[p.code]):
+            codes[p.code] = p.source
+    freq: Counter[str] = Counter(w for key in by_key for w in key)
+    index = LexiconIndex()
+    for key, codes in by_key.items():
+        i = len(index.keys)
+        index.keys.append(key)
+        index.codes.append(tuple(sorted(codes.items())))
+        anchor = min(key, key=lambda w: (freq[w], w))
+        index.anchors.setdefault(anchor, []).append(i)
+    index.title_words = {c: len(set(content_words(codeset.title(c)))) for c in codeset.codes()}
+    return index
+
+
+def _rank(source: str) -> int:
+    order = ("abbreviation", "synonym", "plain", "inverted", "title", "inclusion", "variant")
+    return order.index(source) if source in order else len(order)

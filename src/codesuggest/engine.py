@@ -1,0 +1,140 @@
+"""The Engine: the one object the API, the CLI and audit jobs call.
+
+It composes the stages loaded from a model directory: extraction (spaCy + medspaCy), candidate
+generators, the calibrated ranker and the rules. ``Engine.load`` never trains anything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.collect import collect_candidates, default_generators
+from codesuggest.codesets.history import HistoryMap
+from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.errors import InputError, NoteTooLargeError
+from codesuggest.extract.pipeline import build_pipeline
+from codesuggest.model_dir import read_card
+from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.settings import get_settings
+from codesuggest.types import Evidence, ModelInfo, Note, NoteResult, Suggestion
+
+log = logging.getLogger(__name__)
+MAX_EVIDENCE = 5
+
+
+def default_model_path() -> Path:
+    """Where ``Engine.load()`` looks without an argument: the setting, else the default model."""
+    settings = get_settings()
+    return settings.model if settings.model is not None else settings.models_dir / "default"
+
+
+class Engine:
+    """Suggests ranked, evidenced codes for clinical notes."""
+
+    def __init__(self, path: Path, card: dict[str, Any]) -> None:
+        self.path = path
+        self.card = card
+        self.info = ModelInfo(card["name"], card["version"])
+        config = json.loads((path / "config.json").read_text("utf-8"))
+        self.threshold = float(config["threshold"])
+        self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card
+        with (path / "lexicon.pkl").open("rb") as f:
+            self.index: LexiconIndex = pickle.load(f)  # noqa: S301 - checksum verified
+        self.ranker = joblib.load(path / "ranker.joblib")
+        self.rules = RuleSet.from_json(path / "rules.json")
+        history = HistoryMap.load_path(path / "history_codes.tsv")
+        self.generators = default_generators(self.index, self.codeset, history)
+        self.nlp = build_pipeline(self.index)
+        self.max_chars = get_settings().max_note_chars
+        self.releases = {SYSTEM: self.codeset.release}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Engine:
+        """Load a model directory (default: ``default_model_path()``) after checking checksums."""
+        target = Path(path) if path is not None else default_model_path()
+        card = read_card(target)
+        log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
+        return cls(target, card)
+
+    # --- public API ---------------------------------------------------------------------------
+    def suggest(self, note: str | Note, top: int | None = None) -> NoteResult:
+        """Ranked suggestions for one note."""
+        return next(self.suggest_many([note], top=top))
+
+    def suggest_many(
+        self, notes: Iterable[str | Note], top: int | None = None, batch_size: int = 64
+    ) -> Iterator[NoteResult]:
+        """Ranked suggestions for many notes, in order; ranks a batch of notes at once."""
+        it = iter(notes)
+        while chunk := [self._check(n) for n in islice(it, batch_size)]:
+            yield from self._suggest_chunk(chunk, top or get_settings().default_top)
+
+    # --- stages ---------------------------------------------------------------------------------
+    def _check(self, note: str | Note) -> Note:
+        if isinstance(note, str):
+            note = Note(text=note)
+        if not isinstance(note, Note) or not isinstance(note.text, str):
+            raise InputError("a note must be text or a Note")
+        if len(note.text) > self.max_chars:
+            raise NoteTooLargeError(len(note.text), self.max_chars)
+        return note
+
+    def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
+        texts = [n.text if n.text.strip() else "" for n in notes]
+        per_note = [
+            collect_candidates(doc, self.index, self.codeset, self.generators)
+            for doc in self.nlp.pipe(texts)
+        ]
+        flat = [c for cands in per_note for c in cands]
+        probs = self.ranker.predict_proba(flat)[:, 1] if flat else np.zeros(0)
+        offset = 0
+        for note, cands in zip(notes, per_note, strict=True):
+            scores = probs[offset : offset + len(cands)]
+            offset += len(cands)
+            yield NoteResult(note.note_id, self.info, self._finish(note, cands, scores, top),
+                             dict(self.releases))
+
+    def _finish(self, note: Note, cands: list[Candidate], scores: Any, top: int) -> list[Suggestion]:
+        items = [
+            Scored(
+                Suggestion(
+                    code=c.code,
+                    system=SYSTEM,
+                    description=c.title,
+                    confidence=float(p),
+                    recommended=bool(p >= self.threshold),
+                    evidence=_evidence(c),
+                ),
+                c,
+            )
+            for c, p in zip(cands, scores, strict=True)
+        ]
+        items.sort(key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
+        items = self.rules.apply(items[: top * 3], note, self.codeset)
+        ranked = [s.suggestion for s in items]
+        ranked.sort(key=lambda s: (-s.confidence, s.code))
+        return ranked[:top]
+
+
+def _evidence(c: Candidate) -> list[Evidence]:
+    seen = set()
+    out = []
+    for m in sorted(c.mentions, key=lambda m: m.start):
+        if (m.start, m.end) in seen:
+            continue
+        seen.add((m.start, m.end))
+        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value))
+        if len(out) == MAX_EVIDENCE:
+            break
+    return out

@@ -1,0 +1,62 @@
+"""The one exception tree of codesuggest.
+
+``CodeSuggestError`` is the root. Each subclass also inherits the matching built-in
+exception, so callers that already catch ``ValueError`` or ``FileNotFoundError`` keep working.
+The API maps these to HTTP responses; the CLI prints their message on one line and exits non-zero.
+
+    CodeSuggestError
+    ├── ConfigError (ValueError)            bad settings or model configuration
+    ├── InputError (ValueError)             a note or input file that cannot be used
+    │   └── NoteTooLargeError               a note over the configured size limit
+    ├── ModelError                          a model directory that cannot be used
+    │   ├── ModelNotFoundError (FileNotFoundError)
+    │   └── ChecksumMismatchError           an artefact differs from its model card
+    ├── CodeSetError (LookupError)          unknown code system or code
+    └── RegistryError (KeyError)            unknown registered implementation name
+"""
+
+from __future__ import annotations
+
+
+class CodeSuggestError(Exception):
+    """Root of every error codesuggest raises on purpose."""
+
+
+class ConfigError(CodeSuggestError, ValueError):
+    """A setting or a model configuration is invalid."""
+
+
+class InputError(CodeSuggestError, ValueError):
+    """A note or an input file cannot be used as given."""
+
+
+class NoteTooLargeError(InputError):
+    """A note exceeds the configured size limit."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"note has {size:,} characters; the limit is {limit:,}")
+        self.size = size
+        self.limit = limit
+
+
+class ModelError(CodeSuggestError):
+    """A model directory cannot be loaded."""
+
+
+class ModelNotFoundError(ModelError, FileNotFoundError):
+    """No model directory (or model card) where one was expected."""
+
+
+class ChecksumMismatchError(ModelError):
+    """A model artefact does not match the checksum recorded in its model card."""
+
+
+class CodeSetError(CodeSuggestError, LookupError):
+    """An unknown code system, or a code that is not in it."""
+
+
+class RegistryError(CodeSuggestError, KeyError):
+    """An implementation name that is not registered."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""

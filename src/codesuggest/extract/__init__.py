@@ -1,0 +1,1 @@
+"""Extraction: spaCy + medspaCy pipeline turning a note into asserted term mentions."""

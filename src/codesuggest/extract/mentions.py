@@ -1,0 +1,64 @@
+"""Turns a processed Doc into ``Mention`` objects: offsets, section, assertion, codes."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span
+
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.terms import SPAN_KEY, TermMatch
+from codesuggest.types import Assertion, Mention
+
+# Sections whose every mention carries an assertion of their own.
+SECTION_ASSERTIONS = {
+    "family_history": Assertion.FAMILY,
+    "past_medical_history": Assertion.HISTORICAL,
+    "patient_instructions": Assertion.HYPOTHETICAL,
+    "patient_education": Assertion.HYPOTHETICAL,
+    "allergies": Assertion.HYPOTHETICAL,
+    "allergy": Assertion.HYPOTHETICAL,
+}
+# When ConText finds more than one modifier, the first that applies wins.
+_PRIORITY = (
+    ("is_family", Assertion.FAMILY),
+    ("is_negated", Assertion.NEGATED),
+    ("is_hypothetical", Assertion.HYPOTHETICAL),
+    ("is_uncertain", Assertion.POSSIBLE),
+    ("is_historical", Assertion.HISTORICAL),
+)
+
+
+def assertion_of(span: Span, section: str) -> Assertion:
+    """The assertion of one term span, from ConText modifiers then from its section."""
+    for attr, value in _PRIORITY:
+        if getattr(span._, attr, False):
+            return value
+    return SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
+
+
+def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
+    """Every lexicon match of a processed Doc as a Mention, in text order."""
+    matches: list[TermMatch] = doc._.codesuggest_matches or []
+    spans = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []
+    sections = getattr(doc._, "sections", None) or []
+    starts = [s.body_start for s in sections]
+    out = []
+    for match, span in zip(matches, spans, strict=True):
+        i = bisect_right(starts, span.start) - 1
+        section = (sections[i].category if i >= 0 else None) or "none"
+        out.append(
+            Mention(
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                section=section,
+                assertion=assertion_of(span, section),
+                codes=tuple(c for c, _ in index.codes[match.key_id]),
+                kind="contiguous" if match.compactness >= 1.0 else "scattered",
+                source=index.codes[match.key_id][0][1],
+                n_words=match.n_words,
+                sentence=match.sentence,
+            )
+        )
+    return out

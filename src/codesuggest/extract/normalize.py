@@ -1,0 +1,86 @@
+"""Word normalisation shared by the lexicon compiler and the term matcher.
+
+Both sides must agree exactly: lower case, accents folded, a light plural stemmer, and a
+fixed list of function words that never decide a code ("of", "unspecified", ...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Words that never decide a code on their own: dropped from lexicon keys and note tokens.
+STOPWORDS = frozenset(
+    """a an and are as at be by due for from in into is it its of on or the to
+    with without w wo was were this that these those has have had
+    unspecified specified other nos nec elsewhere classified not
+    site part type s""".split()
+) - {"type"}
+
+# Words that stay in keys but are generic enough that they never anchor a match.
+_IRREGULAR = {
+    "feet": "foot",
+    "teeth": "tooth",
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "lymph": "lymph",
+    "diabetes": "diabetes",
+    "herpes": "herpes",
+    "rabies": "rabies",
+    "scabies": "scabies",
+    "mumps": "mumps",
+    "measles": "measles",
+    "series": "series",
+    "species": "species",
+    "varices": "varix",
+    "vertebrae": "vertebra",
+    "bronchi": "bronchus",
+    "ganglia": "ganglion",
+    "diagnoses": "diagnosis",
+    "metastases": "metastasis",
+    "stenoses": "stenosis",
+    "anastomoses": "anastomosis",
+    "thromboses": "thrombosis",
+    "neuroses": "neurosis",
+    "psychoses": "psychosis",
+    "pelvis": "pelvis",
+    "fractures": "fracture",
+}
+_KEEP_S = ("ss", "us", "is", "as", "ys", "os")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light stemmer: plural forms to singular, nothing more aggressive."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(_KEEP_S):
+        return word[:-1]
+    return word
+
+
+def fold(text: str) -> str:
+    """Lower case with accents removed (Sjögren -> sjogren)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+@lru_cache(maxsize=200_000)
+def token_words(token_text: str) -> tuple[str, ...]:
+    """The normalised content words of one token's text (often one, sometimes none)."""
+    return tuple(stem(w) for w in _WORD.findall(fold(token_text)) if w not in STOPWORDS)
+
+
+def content_words(text: str) -> list[str]:
+    """The normalised content words of a phrase, in order."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS]

@@ -1,0 +1,59 @@
+"""Builds the extraction pipeline: sentences, lexicon terms, sections, ConText assertion.
+
+spaCy's rule-based sentencizer replaces medspaCy's PyRuSH (about ten times slower and not
+thread-safe); line breaks end sentences too, as clinical notes are often one statement a line.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.terms import SPAN_KEY, TermMatcher
+
+_SENT_END = [*Sentencizer.default_punct_chars, "\n", "\n\n", ";"]
+
+
+def build_pipeline(index: LexiconIndex) -> Language:
+    """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
+    _quiet_third_party_loggers()
+    import medspacy  # noqa: F401 - registers the medspacy_* factories
+
+    from codesuggest.extract import terms  # noqa: F401 - registers codesuggest_terms
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
+    matcher = nlp.add_pipe("codesuggest_terms")
+    assert isinstance(matcher, TermMatcher)
+    matcher.index = index
+    nlp.add_pipe(
+        "medspacy_sectionizer",
+        config={"input_span_type": "group", "span_group_name": SPAN_KEY, "span_attrs": None},
+    )
+    context_rules = resources.files("codesuggest.extract").joinpath("data").joinpath("context_rules.json")
+    nlp.add_pipe(
+        "medspacy_context",
+        config={
+            "input_span_type": "group",
+            "span_group_name": SPAN_KEY,
+            "rules": str(context_rules),
+            "prune_on_target_overlap": True,
+        },
+    )
+    return nlp
+
+
+def _quiet_third_party_loggers() -> None:
+    """PyRuSH logs every sentence through loguru unless told not to."""
+    try:
+        from loguru import logger
+
+        logger.disable("PyRuSH")
+    except ImportError:  # pragma: no cover - loguru comes with medspaCy
+        pass
+    logging.getLogger("medspacy").setLevel(logging.WARNING)

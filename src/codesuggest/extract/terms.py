@@ -1,0 +1,108 @@
+"""The ``codesuggest_terms`` spaCy component: lexicon matches as spans in ``doc.spans``.
+
+Within each sentence, a lexicon key matches when all its content words occur. Words next to
+each other (stop words aside) make a ``contiguous`` match; words spread over the sentence make
+a ``scattered`` one, kept only when it is compact enough. Matches whose words are a strict
+subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain".
+"""
+
+# no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.normalize import token_words
+
+SPAN_KEY = "codesuggest_terms"
+LABEL = "TERM"
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A lexicon key found in the note: which key, where, and how compactly."""
+
+    key_id: int
+    start: int  # token index
+    end: int  # token index, exclusive
+    n_words: int
+    compactness: float  # words matched / content words spanned (1.0 = contiguous)
+    sentence: int
+
+
+if not Doc.has_extension("codesuggest_matches"):
+    Doc.set_extension("codesuggest_matches", default=None)
+
+
+class TermMatcher:
+    """Finds lexicon keys in sentences; the index is set after construction or loaded."""
+
+    def __init__(self, nlp: Language, name: str, *, min_compactness: float, max_scattered: int):
+        self.name = name
+        self.min_compactness = min_compactness
+        self.max_scattered = max_scattered
+        self.index = LexiconIndex()
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches: list[TermMatch] = []
+        for s_i, sent in enumerate(doc.sents):
+            matches.extend(self._match_sentence(sent, s_i))
+        doc._.codesuggest_matches = matches
+        doc.spans[SPAN_KEY] = [Span(doc, m.start, m.end, label=LABEL) for m in matches]
+        return doc
+
+    def _match_sentence(self, sent: Span, s_i: int) -> list[TermMatch]:
+        positions: dict[str, list[int]] = {}
+        token_of: list[int] = []
+        for tok in sent:
+            for word in token_words(tok.text):
+                positions.setdefault(word, []).append(len(token_of))
+                token_of.append(tok.i)
+        if not token_of:
+            return []
+        index = self.index
+        found: list[tuple[frozenset[str], int, int, TermMatch]] = []
+        for word, occurrences in positions.items():
+            for key_id in index.anchors.get(word, ()):
+                key = index.keys[key_id]
+                if len(key) > 1 and not all(w in positions for w in key):
+                    continue
+                best = min(
+                    (_window(positions, key, a) for a in occurrences), key=lambda w: w[1] - w[0]
+                )
+                lo, hi = best
+                width = hi - lo + 1
+                compactness = len(key) / width
+                if width > len(key) and (
+                    compactness < self.min_compactness or len(key) > self.max_scattered
+                ):
+                    continue
+                match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i)
+                found.append((frozenset(key), lo, hi, match))
+        return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
+
+
+def _window(positions: dict[str, list[int]], key: tuple[str, ...], anchor: int) -> tuple[int, int]:
+    picks = [min(positions[w], key=lambda p: abs(p - anchor)) for w in key]
+    return min(picks), max(picks)
+
+
+def _subsumed(
+    words: frozenset[str], lo: int, hi: int, found: list[tuple[frozenset[str], int, int, TermMatch]]
+) -> bool:
+    return any(
+        words < other and o_lo <= lo and hi <= o_hi and m.compactness >= 0.5
+        for other, o_lo, o_hi, m in found
+    )
+
+
+@Language.factory(
+    "codesuggest_terms",
+    default_config={"min_compactness": 0.34, "max_scattered": 6},
+)
+def make_term_matcher(
+    nlp: Language, name: str, min_compactness: float, max_scattered: int
+) -> TermMatcher:
+    return TermMatcher(nlp, name, min_compactness=min_compactness, max_scattered=max_scattered)

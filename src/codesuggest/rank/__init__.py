@@ -1,0 +1,1 @@
+"""Ranking: (note, candidate) features and a calibrated scikit-learn classifier."""

@@ -1,0 +1,122 @@
+"""Features of a (note, candidate) pair, as a scikit-learn transformer.
+
+Each row describes how the note supports one code: how often and how it is asserted, how
+well the words match, how specific and how ambiguous the lexicon key is, and where it sits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.types import Assertion
+
+FEATURES = (
+    "n_present",
+    "n_negated",
+    "n_possible",
+    "n_historical",
+    "n_family",
+    "n_hypothetical",
+    "share_present",
+    "contiguous_present",
+    "best_compactness",
+    "best_words",
+    "coverage",
+    "log_key_size",
+    "src_ours",
+    "src_title",
+    "src_variant",
+    "src_inclusion",
+    "billable",
+    "depth",
+    "title_unspecified",
+    "title_other",
+    "hierarchy_only",
+    "in_diagnosis_section",
+    "first_position",
+    "n_sentences",
+    "chapter_r",
+    "chapter_z",
+    "log_note_mentions",
+    "derived_history",
+)
+_OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
+_DIAGNOSIS_SECTIONS = frozenset(
+    {"diagnoses", "observation_and_plan", "problem_list", "chief_complaint", "reason_for_examination"}
+)
+_ASSERTIONS = (
+    Assertion.PRESENT,
+    Assertion.NEGATED,
+    Assertion.POSSIBLE,
+    Assertion.HISTORICAL,
+    Assertion.FAMILY,
+    Assertion.HYPOTHETICAL,
+)
+
+
+def candidate_features(c: Candidate) -> list[float]:
+    """The feature vector of one candidate (order: ``FEATURES``)."""
+    counts = dict.fromkeys(_ASSERTIONS, 0)
+    for m in c.mentions:
+        counts[m.assertion] += 1
+    affirmed = [m for m in c.mentions if m.assertion in (Assertion.PRESENT, Assertion.POSSIBLE)]
+    best = affirmed or c.mentions
+    n_words = max((m.n_words for m in best), default=0)
+    contiguous = any(m.kind == "contiguous" for m in affirmed)
+    compact = max((1.0 if m.kind == "contiguous" else 0.5 for m in best), default=0.0)
+    lex = set(c.lexicon_sources)
+    title = c.title.lower()
+    plain = c.code.replace(".", "")
+    first = min((m.start for m in c.mentions), default=0)
+    return [
+        math.log1p(counts[Assertion.PRESENT]),
+        math.log1p(counts[Assertion.NEGATED]),
+        math.log1p(counts[Assertion.POSSIBLE]),
+        math.log1p(counts[Assertion.HISTORICAL]),
+        math.log1p(counts[Assertion.FAMILY]),
+        math.log1p(counts[Assertion.HYPOTHETICAL]),
+        counts[Assertion.PRESENT] / max(1, len(c.mentions)),
+        float(contiguous),
+        compact,
+        math.log1p(n_words),
+        min(1.0, n_words / max(1, c.title_words)),
+        math.log(min(c.key_sizes, default=1) or 1),
+        float(bool(lex & _OURS)),
+        float("title" in lex),
+        float("variant" in lex),
+        float("inclusion" in lex),
+        float(c.billable),
+        float(len(plain) - 3),
+        float("unspecified" in title),
+        float(title.startswith("other") or ", other" in title),
+        float(c.sources == {"hierarchy"}),
+        float(any(m.section in _DIAGNOSIS_SECTIONS for m in affirmed)),
+        first / max(1, max((m.end for m in c.mentions), default=1)),
+        math.log1p(len({m.sentence for m in c.mentions})),
+        float(plain.startswith("R")),
+        float(plain.startswith("Z")),
+        math.log1p(c.note_mentions),
+        float(c.derived_from is not None),
+    ]
+
+
+class CandidateFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+    """Turns a sequence of ``Candidate`` into the feature matrix the classifier reads."""
+
+    def fit(self, X: Sequence[Candidate], y: Any = None) -> CandidateFeatures:
+        self.n_features_in_ = len(FEATURES)
+        return self
+
+    def transform(self, X: Sequence[Candidate]) -> np.ndarray:
+        if not len(X):
+            return np.zeros((0, len(FEATURES)))
+        return np.asarray([candidate_features(c) for c in X], dtype=np.float64)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(FEATURES, dtype=object)

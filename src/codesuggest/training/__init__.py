@@ -1,0 +1,1 @@
+"""Training: corpus readers, synthetic notes, model builders and metrics."""

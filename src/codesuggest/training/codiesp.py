@@ -1,0 +1,47 @@
+"""Reads CodiEsp split folders: ``text_files_en/<id>.txt`` plus ``*D.tsv`` / ``*P.tsv`` gold."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import InputError
+from codesuggest.types import Note
+
+
+@dataclass
+class CodiEspSplit:
+    """Notes and ICD-10-CM gold of one split; codes not in the current release are reported."""
+
+    notes: list[Note]
+    diagnoses: dict[str, set[str]]
+    unknown_codes: dict[str, int] = field(default_factory=dict)
+
+
+def read_split(folder: Path, codeset: Icd10Cm | None = None) -> CodiEspSplit:
+    """Read a CodiEsp split folder (``train``, ``dev``...). Gold codes keep CodiEsp's set
+    semantics; with ``codeset`` they are written in official form, unknown ones counted."""
+    texts = folder / "text_files_en"
+    if not texts.is_dir():
+        raise InputError(f"{folder}: not a CodiEsp split (no text_files_en/)")
+    notes = [Note(text=p.read_text("utf-8"), note_id=p.stem) for p in sorted(texts.glob("*.txt"))]
+    ids = {n.note_id for n in notes}
+    gold: dict[str, set[str]] = defaultdict(set)
+    unknown: dict[str, int] = defaultdict(int)
+    for tsv in sorted(folder.glob("*D.tsv")):
+        for n, line in enumerate(tsv.read_text("utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2 or parts[0] not in ids:
+                raise InputError(f"{tsv}:{n}: expected 'doc_id<TAB>code' for a known note")
+            code = parts[1].strip().upper()
+            if codeset is not None:
+                official = codeset.normalize(code)
+                if official is None:
+                    unknown[code] += 1
+                code = official or code
+            gold[parts[0]].add(code)
+    return CodiEspSplit(notes, dict(gold), dict(unknown))

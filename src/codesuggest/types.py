@@ -1,0 +1,121 @@
+"""The plain data objects that flow between stages: notes in, mentions, suggestions out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Assertion(str, Enum):
+    """How a mention is asserted in the note (ConText categories)."""
+
+    PRESENT = "present"
+    NEGATED = "negated"
+    POSSIBLE = "possible"
+    HISTORICAL = "historical"
+    FAMILY = "family"
+    HYPOTHETICAL = "hypothetical"
+
+
+SEXES = frozenset({"F", "M"})
+
+
+@dataclass(frozen=True)
+class Note:
+    """One clinical note and the patient facts that coding edits need."""
+
+    text: str
+    note_id: str = "note"
+    age: int | None = None
+    sex: str | None = None
+    setting: str | None = None
+    date_of_service: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the note that a lexicon entry matched, with its assertion and codes.
+
+    ``kind`` says how it matched: ``exact`` (the phrase in order), ``bag`` (the same words in
+    another order, contiguous) or ``scattered`` (all the words of a title within one sentence).
+    ``coverage`` is the share of the entry's content words found (1.0 for exact and bag).
+    """
+
+    start: int
+    end: int
+    text: str
+    section: str
+    assertion: Assertion
+    codes: tuple[str, ...]
+    kind: str
+    source: str
+    n_words: int
+    sentence: int = 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A piece of text that supports a suggestion."""
+
+    start: int
+    end: int
+    text: str
+    section: str
+    assertion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Suggestion:
+    """One ranked code for a note, with the evidence and the rules that shaped it."""
+
+    code: str
+    system: str
+    description: str
+    confidence: float
+    recommended: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "system": self.system,
+            "description": self.description,
+            "confidence": round(float(self.confidence), 4),
+            "recommended": self.recommended,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "flags": list(self.flags),
+            "rules": list(self.rules),
+        }
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Name and version of the model that produced a result."""
+
+    name: str
+    version: str
+
+
+@dataclass
+class NoteResult:
+    """The engine's answer for one note."""
+
+    note_id: str
+    model: ModelInfo
+    suggestions: list[Suggestion]
+    code_set_releases: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "note_id": self.note_id,
+            "model": {"name": self.model.name, "version": self.model.version},
+            "code_sets": dict(self.code_set_releases),
+            "suggestions": [s.to_dict() for s in self.suggestions],
+        }
