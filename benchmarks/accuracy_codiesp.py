@@ -56,7 +56,8 @@ def main() -> int:
     print(f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
           f"{len(split.notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}")
     print(f"gold codes absent from {engine.codeset.release}: {unknown} "
-          f"({len(split.unknown_codes)} distinct)")
+          f"({len(split.unknown_codes)} distinct); 2018 codes split since, credited to their "
+          f"current default code: {len(split.crosswalked)} (e.g. R51 -> R51.9)")
     for key in ("map", "p_at_5", "r_at_10", "r_at_15", "micro_precision", "micro_recall",
                 "micro_f1", "ece"):
         print(f"  {key:16s} {figures[key]:.4f}")

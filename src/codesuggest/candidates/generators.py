@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.normalize import content_words
 from codesuggest.types import Assertion, Mention
 
 
@@ -39,6 +42,7 @@ class HierarchyCandidates:
     def __init__(self, codeset: Icd10Cm, max_children: int = 3) -> None:
         self.codeset = codeset
         self.max_children = max_children
+        self._defaults: dict[str, list[str]] = {}
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         for code, cand in list(pool.items()):
@@ -54,11 +58,24 @@ class HierarchyCandidates:
                 target.sources.add(self.name)
 
     def default_children(self, code: str) -> list[str]:
-        """Billable descendants a coder would pick when the note says no more."""
-        children = self.codeset.billable_descendants(code, limit=200)
-        plain = [c for c in children if "unspecified" in self.codeset.title(c).lower()]
-        ranked = plain or children
-        return sorted(ranked, key=len)[: self.max_children]
+        """Billable descendants a coder would pick when the note says no more: those whose
+        title adds the fewest words to the category's (``unspecified`` adds none)."""
+        if code not in self._defaults:
+            self._defaults[code] = self._default_children(code)
+        return self._defaults[code]
+
+    def _default_children(self, code: str) -> list[str]:
+        base = set(content_words(self.codeset.title(code)))
+
+        def extra(child: str) -> tuple[int, int, str]:
+            words = set(content_words(self.codeset.title(child)))
+            return len(words - base), len(child), child
+
+        ranked = sorted(self.codeset.billable_descendants(code, limit=200), key=extra)
+        if not ranked:
+            return []
+        fewest = extra(ranked[0])[0]
+        return [c for c in ranked if extra(c)[0] == fewest][: self.max_children]
 
 
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}
@@ -77,6 +94,12 @@ class HistoryCandidates:
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         for code, cand in list(pool.items()):
+            if self.history.is_chronic(code):  # "history of hypertension": still hypertensive
+                cand.mentions = [
+                    replace(m, assertion=Assertion.PRESENT)
+                    if m.assertion is Assertion.HISTORICAL else m
+                    for m in cand.mentions
+                ]
             assertions = {m.assertion for m in cand.mentions}
             if len(assertions) != 1:
                 continue

@@ -43,10 +43,23 @@ class HistoryMap:
         ]
         return cls(rows)
 
-    def lookup(self, code: str, column: str) -> str | None:
-        """The ``personal_history`` or ``family_history`` code for ``code``, if one exists."""
+    def _row(self, code: str) -> HistoryCodes | None:
         for n in self._lengths:
             row = self._rows.get(code[:n])
             if row is not None:
-                return getattr(row, column) or None
+                return row
         return None
+
+    def lookup(self, code: str, column: str, min_prefix: int = 3) -> str | None:
+        """The ``personal_history`` or ``family_history`` code for ``code``, if one exists.
+
+        Chapter-wide rows ("I" -> Z86.79) are used only when ``min_prefix`` allows them."""
+        row = self._row(code)
+        if row is None or len(row.prefix) < min_prefix:
+            return None
+        return getattr(row, column) or None
+
+    def is_chronic(self, code: str) -> bool:
+        """A condition with no personal-history code: mentioned as history, it is current."""
+        row = self._row(code)
+        return row is not None and len(row.prefix) >= 3 and not row.personal_history

@@ -50,6 +50,7 @@ class LexiconIndex:
     codes: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
     anchors: dict[str, list[int]] = field(default_factory=dict)
     title_words: dict[str, int] = field(default_factory=dict)
+    upper_only: set[int] = field(default_factory=set)  # short abbreviations: "MI", not "mi"
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -108,7 +109,7 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
     by_key: dict[tuple[str, ...], dict[str, str]] = {}
     for p in phrases:
         words = tuple(sorted(set(content_words(p.text))))
-        if not words or len(words) > MAX_WORDS:
+        if not words or len(words) > MAX_WORDS or (len(words) == 1 and len(words[0]) < 2):
             continue
         codes = by_key.setdefault(words, {})
         # keep the strongest source per code: our data files beat titles beat variants
@@ -120,6 +121,8 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
         i = len(index.keys)
         index.keys.append(key)
         index.codes.append(tuple(sorted(codes.items())))
+        if len(key) == 1 and len(key[0]) <= 3 and not key[0].isdigit():
+            index.upper_only.add(i)
         anchor = min(key, key=lambda w: (freq[w], w))
         index.anchors.setdefault(anchor, []).append(i)
     index.title_words = {c: len(set(content_words(codeset.title(c)))) for c in codeset.codes()}

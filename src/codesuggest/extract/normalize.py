@@ -15,7 +15,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Words that never decide a code on their own: dropped from lexicon keys and note tokens.
 STOPWORDS = frozenset(
     """a an and are as at be by due for from in into is it its of on or the to
-    with without w wo was were this that these those has have had
+    with w was were this that these those has have had
     unspecified specified other nos nec elsewhere classified not
     site part type s""".split()
 ) - {"type"}
@@ -49,6 +49,9 @@ _IRREGULAR = {
     "psychoses": "psychosis",
     "pelvis": "pelvis",
     "fractures": "fracture",
+    "does": "does",
+    "his": "his",
+    "was": "was",
 }
 _KEEP_S = ("ss", "us", "is", "as", "ys", "os")
 

@@ -69,6 +69,10 @@ class TermMatcher:
                 key = index.keys[key_id]
                 if len(key) > 1 and not all(w in positions for w in key):
                     continue
+                if key_id in index.upper_only and not any(
+                    sent.doc[token_of[a]].text.isupper() for a in occurrences
+                ):
+                    continue
                 best = min(
                     (_window(positions, key, a) for a in occurrences), key=lambda w: w[1] - w[0]
                 )

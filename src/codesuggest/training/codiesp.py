@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import InputError
+from codesuggest.extract.normalize import content_words
 from codesuggest.types import Note
 
 
@@ -18,6 +19,25 @@ class CodiEspSplit:
     notes: list[Note]
     diagnoses: dict[str, set[str]]
     unknown_codes: dict[str, int] = field(default_factory=dict)
+    crosswalked: dict[str, str] = field(default_factory=dict)
+
+
+_SILENT = frozenset({"initial", "encounter"})
+
+
+def expanded_default(codeset: Icd10Cm, code: str) -> str | None:
+    """The billable code that replaced ``code`` when a later release split it, if unambiguous.
+
+    CodiEsp follows the 2018 edition: R51 (Headache) is now the category of R51.9 (Headache,
+    unspecified), M54.5 of M54.50. A child whose title adds only "unspecified" or "initial
+    encounter" words is the same concept in the current release.
+    """
+    if code not in codeset or codeset.is_billable(code):
+        return None
+    base = set(content_words(codeset.title(code)))
+    same = [c for c in codeset.billable_descendants(code, limit=100)
+            if set(content_words(codeset.title(c))) - base <= _SILENT]
+    return same[0] if len(same) == 1 else None
 
 
 def read_split(folder: Path, codeset: Icd10Cm | None = None) -> CodiEspSplit:
@@ -30,6 +50,7 @@ def read_split(folder: Path, codeset: Icd10Cm | None = None) -> CodiEspSplit:
     ids = {n.note_id for n in notes}
     gold: dict[str, set[str]] = defaultdict(set)
     unknown: dict[str, int] = defaultdict(int)
+    crosswalked: dict[str, str] = {}
     for tsv in sorted(folder.glob("*D.tsv")):
         for n, line in enumerate(tsv.read_text("utf-8").splitlines(), start=1):
             if not line.strip():
@@ -42,6 +63,9 @@ def read_split(folder: Path, codeset: Icd10Cm | None = None) -> CodiEspSplit:
                 official = codeset.normalize(code)
                 if official is None:
                     unknown[code] += 1
+                elif (current := expanded_default(codeset, official)) is not None:
+                    crosswalked[official] = current
+                    official = current
                 code = official or code
             gold[parts[0]].add(code)
-    return CodiEspSplit(notes, dict(gold), dict(unknown))
+    return CodiEspSplit(notes, dict(gold), dict(unknown), crosswalked)

@@ -19,7 +19,7 @@ from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
 from codesuggest.candidates.base import Candidate
@@ -87,9 +87,11 @@ def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progre
                 groups.append(i)
         steps.update()
         labels = np.asarray(y)
-        held_out = cross_val_predict(make_ranker(seed), X, labels, groups=groups,
-                                     cv=GroupKFold(n_splits=3), method="predict_proba")[:, 1]
-        chosen, f1 = best_threshold(labels, held_out)
+        # the operating threshold is chosen on notes the ranker did not see
+        fit_rows, held_rows = next(GroupKFold(n_splits=3).split(X, labels, groups))
+        probe = make_ranker(seed).fit([X[i] for i in fit_rows], labels[fit_rows])
+        held_out = probe.predict_proba([X[i] for i in held_rows])[:, 1]
+        chosen, f1 = best_threshold(labels[held_rows], held_out)
         steps.update()
         ranker = make_ranker(seed).fit(X, labels)
         steps.update()

@@ -1,0 +1,42 @@
+"""Shared fixtures: a built model directory and a loaded Engine, made once per session.
+
+``model_dir`` is the default model that ``make install`` builds under ``CODESUGGEST_HOME``
+(``./var`` from the Makefile). When it is missing or does not load, a smaller model is built
+from the same recipe into a temporary folder, so the suite also runs outside ``make``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codesuggest.engine import Engine, default_model_path
+from codesuggest.errors import ModelError
+from codesuggest.training.default_model import build_default_model
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = default_model_path()
+    try:
+        Engine.load(path)
+        return path
+    except ModelError:
+        out = tmp_path_factory.mktemp("model") / "default"
+        return build_default_model(out, n_notes=600, progress=False)
+
+
+@pytest.fixture(scope="session")
+def engine(model_dir: Path) -> Engine:
+    return Engine.load(model_dir)
+
+
+@pytest.fixture()
+def codiesp_dir() -> Iterator[Path]:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"CodiEsp data not found at {SHARED_DATA} (../shared beside the checkout)")
+    yield SHARED_DATA
