@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
+from codesuggest.settings import get_settings
 from tests.cli.conftest import one_error_line
 
 NOTE = (
@@ -73,7 +74,7 @@ def test_suggest_empty_note_gives_no_suggestions(
 def test_suggest_oversize_note_is_one_line_error(
     runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path
 ) -> None:
-    path = _note(tmp_path, "x" * (reuse_engine.max_chars + 1))
+    path = _note(tmp_path, "x" * (get_settings().max_note_chars + 1))
     result = runner.invoke(app, ["suggest", str(path), "--model", str(model_dir)])
     assert result.exit_code == 1
     assert "the limit is" in one_error_line(result.stderr)

@@ -31,7 +31,7 @@ from codesuggest.types import Note
 if TYPE_CHECKING:
     from codesuggest.engine import Engine
 
-CHUNK_SIZE = 32
+CHUNK_SIZE = 64  # notes per task; the engine ranks a chunk at once
 Item = Note | BadRecord
 Outcome = dict[str, Any] | BadRecord
 

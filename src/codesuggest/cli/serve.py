@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -22,9 +23,13 @@ def serve(
 ) -> None:
     """Serve POST /v1/suggest and the health checks; the model is loaded before binding."""
     import uvicorn
+
     from codesuggest.api.main import create_app
 
     settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     with handled_errors():
         engine = load_engine(model)
     typer.echo(f"model {engine.info.name} {engine.info.version} loaded", err=True)

@@ -1,0 +1,46 @@
+# codesuggest developer tasks. `make serve` and `make test` work from a fresh checkout.
+
+export CODESUGGEST_HOME ?= $(CURDIR)/var
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install serve test lint bench
+
+## install: create .venv, install the package with dev extras, build the default model if missing
+install: $(STAMP)
+	$(BIN)/codesuggest models build-default --if-missing
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+## serve: run the HTTP API on http://127.0.0.1:8000
+serve: install
+	$(BIN)/codesuggest serve --host 127.0.0.1 --port 8000
+
+## test: run the test suite
+test: install
+	$(BIN)/python -m pytest
+
+## lint: ruff (lint and format check) and mypy --strict
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench: run every benchmark script and print its figures
+bench: install
+	@set -e; found=0; \
+	for script in benchmarks/*.py; do \
+		[ -e "$$script" ] || continue; found=1; \
+		echo "== $$script"; $(BIN)/python "$$script"; \
+	done; \
+	[ "$$found" = 1 ] || { echo "no benchmarks in benchmarks/" >&2; exit 1; }

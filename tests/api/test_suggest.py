@@ -1,0 +1,155 @@
+"""``POST /v1/suggest``: the response shape and the bad-input contract."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from codesuggest.api.main import create_app, max_body_bytes
+from codesuggest.engine import Engine
+from codesuggest.settings import get_settings
+
+NOTE = (
+    "CHIEF COMPLAINT: shortness of breath.\nASSESSMENT: 1. Essential hypertension. "
+    "2. Type 2 diabetes mellitus. Denies chest pain."
+)
+
+
+def _body(**overrides: Any) -> dict[str, Any]:
+    return {"note_id": "enc-1", "text": NOTE, **overrides}
+
+
+def _error_fields(response: Any) -> list[str]:
+    return [err["loc"][-1] for err in response.json()["detail"]]
+
+
+def test_suggest_returns_note_result_shape(client: TestClient, engine: Engine) -> None:
+    response = client.post("/v1/suggest", json=_body(age=61, sex="F", date_of_service="2024-02-29"))
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["note_id"] == "enc-1"
+    assert payload["model"] == {"name": engine.info.name, "version": engine.info.version}
+    assert isinstance(payload["code_sets"], dict)
+    assert payload["suggestions"]
+    suggestion = payload["suggestions"][0]
+    assert set(suggestion) == {
+        "code", "system", "description", "confidence", "recommended", "evidence", "flags", "rules"
+    }  # fmt: skip
+    assert 0.0 <= suggestion["confidence"] <= 1.0
+
+
+def test_suggest_matches_engine_output(client: TestClient, engine: Engine) -> None:
+    from codesuggest.types import Note
+
+    response = client.post("/v1/suggest", json=_body())
+    expected = engine.suggest(Note(text=NOTE, note_id="enc-1")).to_dict()
+    assert response.json() == expected
+
+
+def test_suggest_top_limits_suggestions(client: TestClient) -> None:
+    response = client.post("/v1/suggest", params={"top": 2}, json=_body())
+    assert response.status_code == 200
+    assert 1 <= len(response.json()["suggestions"]) <= 2
+
+
+def test_suggest_empty_note_returns_no_suggestions(client: TestClient) -> None:
+    for text in ("", "  \n\t"):
+        response = client.post("/v1/suggest", json=_body(text=text))
+        assert response.status_code == 200
+        assert response.json()["suggestions"] == []
+
+
+def test_suggest_oversize_text_is_413_with_reason(client: TestClient) -> None:
+    limit = get_settings().max_note_chars
+    response = client.post("/v1/suggest", json=_body(text="a" * (limit + 1)))
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": f"note has {limit + 1:,} characters; the limit is {limit:,}"
+    }
+
+
+def test_suggest_oversize_body_is_413_before_parsing(client: TestClient) -> None:
+    too_big = b"{" + b" " * max_body_bytes() + b"}"
+    response = client.post(
+        "/v1/suggest", content=too_big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "request body is larger than" in response.json()["detail"]
+
+
+def test_suggest_oversize_streamed_body_without_length_is_413(client: TestClient) -> None:
+    chunk = b" " * 65536
+
+    def stream() -> Iterator[bytes]:
+        for _ in range(max_body_bytes() // len(chunk) + 2):
+            yield chunk
+
+    response = client.post(
+        "/v1/suggest", content=stream(), headers={"content-type": "application/json"}
+    )
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 413
+
+
+def test_suggest_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/v1/suggest",
+        content=b'{"note_id": "a", "text": ',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"note_id": "a"}, "text"),
+        ({"text": NOTE}, "note_id"),
+        (_body(note_id=""), "note_id"),
+        (_body(note_id="x" * 201), "note_id"),
+        (_body(age=131), "age"),
+        (_body(age=-1), "age"),
+        (_body(sex="female"), "sex"),
+        (_body(date_of_service="31/12/2024"), "date_of_service"),
+        (_body(text=42), "text"),
+        (_body(notes="typo"), "notes"),
+    ],
+)
+def test_suggest_invalid_field_is_422_naming_it(
+    client: TestClient, body: dict[str, Any], field: str
+) -> None:
+    response = client.post("/v1/suggest", json=body)
+    assert response.status_code == 422
+    assert field in _error_fields(response)
+
+
+def test_suggest_validation_error_does_not_echo_note_text(client: TestClient) -> None:
+    response = client.post("/v1/suggest", json=_body(age="old"))
+    assert response.status_code == 422
+    assert "hypertension" not in response.text
+
+
+def test_suggest_logs_note_id_and_hash_never_text(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "Patient Zanzibar Quixote has essential hypertension."
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/v1/suggest", json=_body(note_id="enc-42", text=secret))
+    assert response.status_code == 200
+    digest = hashlib.sha256(secret.encode()).hexdigest()[:12]
+    assert "note_id=enc-42" in caplog.text
+    assert digest in caplog.text
+    assert "Zanzibar" not in caplog.text
+
+
+def test_suggest_without_engine_is_503() -> None:
+    client = TestClient(create_app())  # lifespan not run: no engine
+    response = client.post("/v1/suggest", json=_body())
+    assert response.status_code == 503
+    assert response.json() == {"detail": "model not available"}
