@@ -45,6 +45,15 @@ class TermMatcher:
         self.max_scattered = max_scattered
         self.index = LexiconIndex()
 
+    @property
+    def index(self) -> LexiconIndex:
+        return self._index
+
+    @index.setter
+    def index(self, index: LexiconIndex) -> None:
+        self._index = index
+        self._keysets = [frozenset(k) for k in index.keys]
+
     def __call__(self, doc: Doc) -> Doc:
         matches: list[TermMatch] = []
         for s_i, sent in enumerate(doc.sents):
@@ -62,13 +71,15 @@ class TermMatcher:
                 token_of.append(tok.i)
         if not token_of:
             return []
-        index = self.index
+        index = self._index
+        keysets = self._keysets
+        seen = positions.keys()
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
             for key_id in index.anchors.get(word, ()):
-                key = index.keys[key_id]
-                if len(key) > 1 and not all(w in positions for w in key):
+                if not keysets[key_id] <= seen:
                     continue
+                key = index.keys[key_id]
                 if key_id in index.upper_only and not any(
                     sent.doc[token_of[a]].text.isupper() for a in occurrences
                 ):
