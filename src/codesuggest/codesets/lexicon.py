@@ -20,6 +20,7 @@ from codesuggest.extract.normalize import content_words
 
 SOURCES = ("title", "variant", "inclusion", "synonym", "abbreviation", "plain", "inverted")
 _PARENS = re.compile(r"\s*\(([^()]*)\)")
+_UNSPECIFIED_BEHAVIOR = re.compile(r"\s+of unspecified behavior", re.IGNORECASE)
 _NONESSENTIAL = re.compile(
     r"\b(unspecified|initial encounter|not elsewhere classified|without complications?|"
     r"without mention|not specified|nos|site not specified)\b",
@@ -59,7 +60,7 @@ class LexiconIndex:
 def title_variants(title: str) -> set[str]:
     """Ways a note may say a title: without non-essential modifiers and generic segments."""
     out = {title}
-    base = _PARENS.sub("", title).strip()
+    base = _UNSPECIFIED_BEHAVIOR.sub("", _PARENS.sub("", title)).strip()
     out.add(base)
     for modifier in _PARENS.findall(title):
         out.add(f"{modifier} {base}")

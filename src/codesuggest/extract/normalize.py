@@ -6,9 +6,11 @@ fixed list of function words that never decide a code ("of", "unspecified", ...)
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -78,12 +80,33 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def _load_equivalents() -> dict[str, tuple[str, ...]]:
+    """Our word-equivalence data: "renal" -> "kidney", "cancer" -> "malignant neoplasm"."""
+    text = resources.files("codesuggest.extract").joinpath("data").joinpath(
+        "word_equivalents.tsv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    return {stem(r["word"].strip()): tuple(stem(w) for w in r["canonical"].split()) for r in rows}
+
+
+EQUIVALENTS = _load_equivalents()
+
+
+def _words(text: str) -> list[str]:
+    out: list[str] = []
+    for w in _WORD.findall(fold(text)):
+        if w in STOPWORDS:
+            continue
+        s = stem(w)
+        out.extend(EQUIVALENTS.get(s, (s,)))
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def token_words(token_text: str) -> tuple[str, ...]:
     """The normalised content words of one token's text (often one, sometimes none)."""
-    return tuple(stem(w) for w in _WORD.findall(fold(token_text)) if w not in STOPWORDS)
+    return tuple(_words(token_text))
 
 
 def content_words(text: str) -> list[str]:
     """The normalised content words of a phrase, in order."""
-    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+    return _words(text)
