@@ -23,7 +23,8 @@ from codesuggest.candidates.collect import collect_candidates, default_generator
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.errors import InputError, NoteTooLargeError
+from codesuggest.errors import InputError, ModelError, NoteTooLargeError
+from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
 from codesuggest.rules.engine import RuleSet, Scored
@@ -47,6 +48,10 @@ class Engine:
         self.path = path
         self.card = card
         self.info = ModelInfo(card["name"], card["version"])
+        built_with = card.get("lexicon", {}).get("normalizer")
+        if built_with != fingerprint():
+            raise ModelError(f"{path}: built with another text normaliser ({built_with}); "
+                             "rebuild it (codesuggest models build-default)")
         config = json.loads((path / "config.json").read_text("utf-8"))
         self.threshold = float(config["threshold"])
         self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card

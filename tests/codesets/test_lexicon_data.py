@@ -165,9 +165,9 @@ def test_synonyms_type_phrases_match_diabetes_type(synonyms):
     bad = []
     for phrase, code, _kind in rows:
         words = phrase.replace(",", " ").split()
-        if ("type" in words and "1" in words or "t1dm" in words) and code.startswith("E11"):
+        if (("type" in words and "1" in words) or "t1dm" in words) and code.startswith("E11"):
             bad.append((phrase, code))
-        if ("type" in words and "2" in words or "t2dm" in words) and code.startswith("E10"):
+        if (("type" in words and "2" in words) or "t2dm" in words) and code.startswith("E10"):
             bad.append((phrase, code))
     assert not bad, bad
 

@@ -79,6 +79,18 @@ class HierarchyCandidates:
 
 
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}
+# Codes that state a history themselves: "breast cancer in mother" affirms Z80.3.
+_SELF_ASSERTING = {
+    Assertion.FAMILY: ("Z80", "Z81", "Z82", "Z83", "Z84"),
+    Assertion.HISTORICAL: ("Z85", "Z86", "Z87", "Z92", "I25.2"),
+}
+
+
+def _affirm(cand: Candidate, assertion: Assertion) -> None:
+    cand.mentions = [
+        replace(m, assertion=Assertion.PRESENT) if m.assertion is assertion else m
+        for m in cand.mentions
+    ]
 
 
 @register("codesuggest.history_candidates.v1")
@@ -95,11 +107,10 @@ class HistoryCandidates:
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         for code, cand in list(pool.items()):
             if self.history.is_chronic(code):  # "history of hypertension": still hypertensive
-                cand.mentions = [
-                    replace(m, assertion=Assertion.PRESENT)
-                    if m.assertion is Assertion.HISTORICAL else m
-                    for m in cand.mentions
-                ]
+                _affirm(cand, Assertion.HISTORICAL)
+            for assertion, prefixes in _SELF_ASSERTING.items():
+                if code.startswith(prefixes):
+                    _affirm(cand, assertion)
             assertions = {m.assertion for m in cand.mentions}
             if len(assertions) != 1:
                 continue

@@ -21,7 +21,8 @@ SYSTEM = "ICD-10-CM"
 _FORMAT = 1
 
 # "(E08.-)", "(O24.4-)", "(C00-C96)", "(K85-K86.-)", "(I60-I69)", "(Z79.4)"
-_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?)?")
+_CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
+_REF = re.compile(rf"\b({_CODE})(?:\.?-(?=[^A-Z0-9]|$))?(?:\s*-\s*({_CODE})(?:\.?-)?)?")
 _PLAIN = re.compile(r"[^A-Za-z0-9]")
 
 
@@ -70,6 +71,7 @@ class Icd10Cm:
         self._entries = entries
         self.release = release
         self._undotted = {_PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"}
+        self._excludes1: dict[str, list[tuple[str, str]]] = {}
 
     # --- building and storage -------------------------------------------------------------
     @classmethod
@@ -178,6 +180,9 @@ class Icd10Cm:
 
     def excludes1_refs(self, code: str) -> list[tuple[str, str]]:
         """Excludes1 code references that apply to ``code`` (its own and its ancestors' notes)."""
+        cached = self._excludes1.get(code)
+        if cached is not None:
+            return cached
         refs: list[tuple[str, str]] = []
         node: str | None = code
         while node is not None:
@@ -187,6 +192,7 @@ class Icd10Cm:
             for note in entry.excludes1:
                 refs.extend(code_refs(note))
             node = entry.parent
+        self._excludes1[code] = refs
         return refs
 
     def seventh_characters(self, code: str) -> dict[str, str]:
@@ -224,7 +230,8 @@ _MISSING = _Entry("", None, "missing", False, (), (), (), (), (), (), ())
 
 
 def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    lines = (line.strip().lstrip(",;: ").strip() for line in (text or "").splitlines())
+    return [line for line in lines if line]
 
 
 def _package_release(cm: object) -> str:

@@ -27,6 +27,8 @@ _NONESSENTIAL = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 12
+# Y90-Y99 supplementary factors: only ever coded beside an injury, by hand.
+_SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
     for code in codeset.codes():
         if len(code.replace(".", "")) == 7 and not code.endswith("A"):
             continue  # 7th characters other than initial encounter: a coder chooses them
+        if code.startswith(_SUPPLEMENTARY):
+            continue  # activity, place and status codes: titles like "Activity, unspecified"
         title = codeset.title(code)
         yield Phrase(title, code, "title")
         for variant in title_variants(title) - {title}:

@@ -43,8 +43,11 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     spans = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []
     sections = getattr(doc._, "sections", None) or []
     starts = [s.body_start for s in sections]
+    headers = [(s.title_start, s.title_end) for s in sections if s.title_end > s.title_start]
     out = []
     for match, span in zip(matches, spans, strict=True):
+        if any(lo <= span.start and span.end <= hi for lo, hi in headers):
+            continue  # "History of present illness:" names a section, not a finding
         i = bisect_right(starts, span.start) - 1
         section = (sections[i].category if i >= 0 else None) or "none"
         out.append(

@@ -7,6 +7,7 @@ fixed list of function words that never decide a code ("of", "unspecified", ...)
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -55,7 +56,7 @@ _IRREGULAR = {
     "his": "his",
     "was": "was",
 }
-_KEEP_S = ("ss", "us", "is", "as", "ys", "os")
+_KEEP_S = ("ss", "us", "is", "as", "os")
 
 
 @lru_cache(maxsize=200_000)
@@ -89,6 +90,15 @@ def _load_equivalents() -> dict[str, tuple[str, ...]]:
 
 
 EQUIVALENTS = _load_equivalents()
+_VERSION = 2  # bump when the normalising code changes
+
+
+def fingerprint() -> str:
+    """A hash of everything that decides how text becomes words: a lexicon compiled under
+    another fingerprint would silently stop matching, so models record and check it."""
+    parts = [str(_VERSION), " ".join(sorted(STOPWORDS)), repr(sorted(_IRREGULAR.items())),
+             repr(_KEEP_S), repr(sorted(EQUIVALENTS.items()))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _words(text: str) -> list[str]:

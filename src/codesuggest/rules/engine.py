@@ -168,7 +168,36 @@ def _age_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[
     return items
 
 
+def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Two recommended codes that ICD-10-CM reports as one combination code."""
+    for combo in rule.params["combinations"]:
+        found = []
+        for prefix in combo["all_of"]:
+            match = next((s for s in items if s.suggestion.recommended
+                          and s.suggestion.code.startswith(prefix)), None)
+            if match is None:
+                break
+            found.append(match)
+        else:
+            target = combo["code"]
+            if target not in cs or any(s.suggestion.code == target for s in items):
+                continue
+            replaced = [s for s in found if s.suggestion.code in combo["replaces"]]
+            merged = Suggestion(
+                code=target, system=found[0].suggestion.system, description=cs.title(target),
+                confidence=min(s.suggestion.confidence for s in found), recommended=True,
+                evidence=[e for s in found for e in s.suggestion.evidence],
+                flags=[f"combines {' + '.join(s.suggestion.code for s in found)}"],
+                rules=[rule.name],
+            )
+            for s in replaced:
+                _fire(s, rule, withdraw=True, flag=f"reported in combination code {target}")
+            items.append(Scored(merged, found[0].candidate))
+    return items
+
+
 KINDS: dict[str, Apply] = {
+    "combination": _combination,
     "require_affirmed": _require_affirmed,
     "history_code": _history_code,
     "drop_ancestors": _drop_ancestors,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import InputError
-from codesuggest.extract.normalize import content_words
 from codesuggest.types import Note
 
 
@@ -22,7 +22,12 @@ class CodiEspSplit:
     crosswalked: dict[str, str] = field(default_factory=dict)
 
 
-_SILENT = frozenset({"initial", "encounter"})
+_SILENT = frozenset({"unspecified", "initial", "encounter"})
+
+
+def _title_words(title: str) -> set[str]:
+    """Every word of a title ("other" too: M54.59 "Other low back pain" is not M54.5)."""
+    return set(re.findall(r"[a-z0-9]+", title.lower()))
 
 
 def expanded_default(codeset: Icd10Cm, code: str) -> str | None:
@@ -34,9 +39,9 @@ def expanded_default(codeset: Icd10Cm, code: str) -> str | None:
     """
     if code not in codeset or codeset.is_billable(code):
         return None
-    base = set(content_words(codeset.title(code)))
+    base = _title_words(codeset.title(code))
     same = [c for c in codeset.billable_descendants(code, limit=100)
-            if set(content_words(codeset.title(c))) - base <= _SILENT]
+            if _title_words(codeset.title(c)) - base <= _SILENT]
     return same[0] if len(same) == 1 else None
 
 

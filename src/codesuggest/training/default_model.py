@@ -27,6 +27,7 @@ from codesuggest.candidates.collect import collect_candidates, default_generator
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import Phrase, code_set_phrases, compile_lexicon, data_phrases
+from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.ranker import best_threshold, make_ranker
@@ -117,7 +118,8 @@ def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progre
             "training_data": {"kind": "synthetic", "notes": len(notes), "seed": seed,
                               "candidates": len(X), "positives": int(labels.sum()),
                               "curated_phrases": len(ours)},
-            "lexicon": {"keys": len(index), "phrases_curated": len(ours)},
+            "lexicon": {"keys": len(index), "phrases_curated": len(ours),
+                        "normalizer": fingerprint()},
             "code_sets": {SYSTEM: codeset.release},
             "metrics": {"synthetic_heldout_f1": round(f1, 4),
                         "synthetic_threshold": round(chosen, 4)},

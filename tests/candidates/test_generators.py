@@ -1,0 +1,166 @@
+"""Candidate generators: lexicon codes, hierarchy defaults, history codes, and their registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.candidates.base import Candidate, create
+from codesuggest.candidates.generators import (
+    HierarchyCandidates,
+    HistoryCandidates,
+    LexiconCandidates,
+)
+from codesuggest.codesets.history import HistoryMap
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.errors import RegistryError
+from codesuggest.types import Assertion, Mention
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def history() -> HistoryMap:
+    return HistoryMap.load()
+
+
+def mention(
+    codes: tuple[str, ...],
+    assertion: Assertion = Assertion.PRESENT,
+    start: int = 0,
+    text: str = "term",
+    source: str = "synonym",
+) -> Mention:
+    return Mention(
+        start=start,
+        end=start + len(text),
+        text=text,
+        section="none",
+        assertion=assertion,
+        codes=codes,
+        kind="contiguous",
+        source=source,
+        n_words=1,
+    )
+
+
+def _pool(mentions: list[Mention]) -> dict[str, Candidate]:
+    pool: dict[str, Candidate] = {}
+    LexiconCandidates(LexiconIndex()).add(mentions, pool)
+    return pool
+
+
+def test_registry_create_known_names(cs: Icd10Cm, history: HistoryMap) -> None:
+    assert isinstance(
+        create("codesuggest.lexicon_candidates.v1", index=LexiconIndex()), LexiconCandidates
+    )
+    assert isinstance(
+        create("codesuggest.hierarchy_candidates.v1", codeset=cs), HierarchyCandidates
+    )
+    assert isinstance(
+        create("codesuggest.history_candidates.v1", history=history, codeset=cs), HistoryCandidates
+    )
+
+
+def test_registry_create_unknown_name_lists_known() -> None:
+    with pytest.raises(RegistryError) as info:
+        create("codesuggest.nope.v1")
+    message = str(info.value)
+    assert "codesuggest.nope.v1" in message
+    assert "codesuggest.lexicon_candidates.v1" in message
+    assert "codesuggest.history_candidates.v1" in message
+    assert isinstance(info.value, KeyError)
+
+
+def test_lexicon_candidates_one_candidate_per_code_with_every_mention() -> None:
+    first = mention(("R07.9", "R07.89"), start=0)
+    second = mention(("R07.9",), start=20, source="title")
+    pool = _pool([first, second])
+    assert set(pool) == {"R07.9", "R07.89"}
+    assert pool["R07.9"].mentions == [first, second]
+    assert pool["R07.9"].key_sizes == [2, 1]
+    assert pool["R07.9"].lexicon_sources == ["synonym", "title"]
+    assert pool["R07.9"].sources == {"lexicon"}
+    assert pool["R07.89"].mentions == [first]
+
+
+def test_hierarchy_default_children_of_j18_include_j18_9(cs: Icd10Cm) -> None:
+    gen = HierarchyCandidates(cs)
+    children = gen.default_children("J18")
+    assert "J18.9" in children
+    assert len(children) <= gen.max_children
+    assert all(cs.is_billable(c) and c.startswith("J18.") for c in children)
+
+
+def test_hierarchy_adds_default_children_with_category_evidence(cs: Icd10Cm) -> None:
+    m = mention(("J18",), text="pneumonia")
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert "J18.9" in pool
+    assert pool["J18.9"].sources == {"hierarchy"}
+    assert pool["J18.9"].mentions == [m]
+    assert pool["J18"].sources == {"lexicon"}
+
+
+def test_hierarchy_leaves_billable_codes_alone(cs: Icd10Cm) -> None:
+    m = mention(("I10",), text="hypertension")
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert set(pool) == {"I10"}
+
+
+def test_history_family_only_breast_cancer_proposes_z80_3(cs: Icd10Cm, history: HistoryMap) -> None:
+    m = mention(("C50.919",), Assertion.FAMILY, text="breast cancer")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    z = pool["Z80.3"]
+    assert z.derived_from == "C50.919"
+    assert z.mentions == [m]
+    assert z.sources == {"history"}
+    assert "Z85.3" not in pool
+
+
+def test_history_historical_mi_proposes_old_mi(cs: Icd10Cm, history: HistoryMap) -> None:
+    m = mention(("I21.9",), Assertion.HISTORICAL, text="MI")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    assert pool["I25.2"].derived_from == "I21.9"
+
+
+def test_history_mixed_assertions_propose_nothing(cs: Icd10Cm, history: HistoryMap) -> None:
+    mentions = [
+        mention(("C50.919",), Assertion.FAMILY),
+        mention(("C50.919",), Assertion.PRESENT, start=30),
+    ]
+    pool = _pool(mentions)
+    HistoryCandidates(history, cs).add(mentions, pool)
+    assert set(pool) == {"C50.919"}
+
+
+def test_history_negated_proposes_nothing(cs: Icd10Cm, history: HistoryMap) -> None:
+    m = mention(("C50.919",), Assertion.NEGATED)
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    assert set(pool) == {"C50.919"}
+
+
+def test_history_chronic_hypertension_history_stays_present(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
+    m = mention(("I10",), Assertion.HISTORICAL, text="hypertension")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    assert set(pool) == {"I10"}  # no history code for a chronic condition
+    assert [x.assertion for x in pool["I10"].mentions] == [Assertion.PRESENT]
+
+
+def test_history_code_named_in_note_is_not_marked_derived(cs: Icd10Cm, history: HistoryMap) -> None:
+    named = mention(("Z80.3",), Assertion.PRESENT, text="family history of breast cancer")
+    relative = mention(("C50.919",), Assertion.FAMILY, start=40, text="breast cancer")
+    pool = _pool([named, relative])
+    HistoryCandidates(history, cs).add([named, relative], pool)
+    assert pool["Z80.3"].derived_from is None
+    assert pool["Z80.3"].mentions == [named]

@@ -1,0 +1,148 @@
+"""The lexicon: title and inclusion-term variants, and the compiled matcher index."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.lexicon import (
+    LexiconIndex,
+    Phrase,
+    compile_lexicon,
+    data_phrases,
+    inclusion_variants,
+    title_variants,
+)
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def index(cs: Icd10Cm) -> LexiconIndex:
+    phrases = [
+        Phrase("Type 2 diabetes mellitus without complications", "E11.9", "title"),
+        Phrase("Type 2 diabetes mellitus", "E11.9", "variant"),
+        Phrase("htn", "I10", "abbreviation"),
+        Phrase("Hypertension", "I10", "synonym"),
+        Phrase("hypertension", "I10", "variant"),  # same key: the stronger source stays
+        Phrase("MI", "I21.9", "abbreviation"),
+        Phrase("Acute myocardial infarction", "I21.9", "variant"),
+        Phrase("Acute myocardial infarction", "I21.A1", "variant"),
+        Phrase("chest pain", "R07.9", "synonym"),
+        Phrase("Chest pains", "R07.9", "plain"),  # plural: same key as "chest pain"
+        Phrase("pain", "R52", "synonym"),
+        Phrase("of the", "R69", "title"),  # only stop words: no key
+        Phrase("x", "R69", "title"),  # one-letter key: dropped
+    ]
+    return compile_lexicon(phrases, cs)
+
+
+def _key_id(index: LexiconIndex, *words: str) -> int:
+    return index.keys.index(tuple(sorted(words)))
+
+
+def test_title_variants_drop_parenthetical_modifiers() -> None:
+    variants = title_variants("Essential (primary) hypertension")
+    assert "Essential hypertension" in variants
+    assert "primary Essential hypertension" in variants
+    assert "Essential (primary) hypertension" in variants
+
+
+def test_title_variants_drop_unspecified_segments() -> None:
+    assert title_variants("Pneumonia, unspecified organism") == {
+        "Pneumonia, unspecified organism",
+        "Pneumonia",
+    }
+    assert "Urinary tract infection" in title_variants(
+        "Urinary tract infection, site not specified"
+    )
+    assert "Acute myocardial infarction" in title_variants(
+        "Acute myocardial infarction, unspecified"
+    )
+
+
+def test_title_variants_drop_without_complications() -> None:
+    variants = {v.strip() for v in title_variants("Type 2 diabetes mellitus without complications")}
+    assert variants == {
+        "Type 2 diabetes mellitus without complications",
+        "Type 2 diabetes mellitus",
+    }
+
+
+def test_title_variants_drop_initial_encounter_segment() -> None:
+    title = (
+        "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture"
+    )
+    assert "Fracture of unspecified part of neck of right femur" in title_variants(title)
+
+
+def test_inclusion_variants_apply_each_modifier_alone() -> None:
+    assert inclusion_variants("Hypertension (arterial) (benign) (essential)") == {
+        "Hypertension",
+        "arterial Hypertension",
+        "benign Hypertension",
+        "essential Hypertension",
+    }
+    assert inclusion_variants("Infarction of heart (acute)") == {
+        "Infarction of heart",
+        "acute Infarction of heart",
+    }
+
+
+def test_inclusion_variants_skip_code_references() -> None:
+    assert inclusion_variants("Hypertensive heart disease (see I11.-)") == {
+        "Hypertensive heart disease"
+    }
+    assert inclusion_variants("Heart attack") == {"Heart attack"}
+
+
+def test_compile_lexicon_maps_keys_to_codes(index: LexiconIndex) -> None:
+    dm = _key_id(index, "type", "2", "diabetes", "mellitus", "without", "complication")
+    assert index.codes[dm] == (("E11.9", "title"),)
+    assert index.codes[_key_id(index, "diabetes", "mellitus", "type", "2")] == (
+        ("E11.9", "variant"),
+    )
+    ami = _key_id(index, "acute", "myocardial", "infarction")
+    assert [c for c, _ in index.codes[ami]] == ["I21.9", "I21.A1"]
+
+
+def test_compile_lexicon_keeps_strongest_source_per_code(index: LexiconIndex) -> None:
+    assert index.codes[_key_id(index, "hypertension")] == (("I10", "synonym"),)
+    assert index.codes[_key_id(index, "chest", "pain")] == (("R07.9", "synonym"),)
+
+
+def test_compile_lexicon_drops_empty_and_one_letter_keys(index: LexiconIndex) -> None:
+    assert len(index) == 8
+    assert all(code != "R69" for codes in index.codes for code, _ in codes)
+
+
+def test_compile_lexicon_anchors_every_key_on_one_of_its_words(index: LexiconIndex) -> None:
+    anchored = sorted(i for ids in index.anchors.values() for i in ids)
+    assert anchored == list(range(len(index)))
+    for word, ids in index.anchors.items():
+        assert all(word in index.keys[i] for i in ids)
+    # "pain" appears in two keys, "chest" in one: the rarer word anchors "chest pain"
+    assert _key_id(index, "chest", "pain") in index.anchors["chest"]
+
+
+def test_compile_lexicon_short_abbreviations_are_upper_only(index: LexiconIndex) -> None:
+    assert _key_id(index, "mi") in index.upper_only
+    assert _key_id(index, "htn") in index.upper_only
+    assert _key_id(index, "pain") not in index.upper_only
+    assert _key_id(index, "chest", "pain") not in index.upper_only
+
+
+def test_compile_lexicon_title_words_for_every_code(index: LexiconIndex, cs: Icd10Cm) -> None:
+    assert index.title_words["E11.9"] == 6
+    assert index.title_words["I10"] == len({"essential", "primary", "hypertension"})
+    assert len(index.title_words) == len(cs)
+
+
+def test_data_phrases_are_normalized_codes(cs: Icd10Cm) -> None:
+    phrases = list(data_phrases(cs))
+    assert Phrase("htn", "I10", "abbreviation") in phrases
+    assert all(p.code in cs for p in phrases)
+    assert {p.source for p in phrases} <= {"abbreviation", "synonym", "plain", "inverted"}

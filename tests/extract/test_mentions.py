@@ -1,0 +1,119 @@
+"""Mentions: lexicon matches with offsets, section and ConText assertion (full pipeline)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from codesuggest.engine import Engine
+from codesuggest.extract.mentions import SECTION_ASSERTIONS, assertion_of, doc_mentions
+from codesuggest.types import Assertion, Mention
+
+# medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
+pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
+
+
+def _mentions(engine: Engine, text: str) -> list[Mention]:
+    return doc_mentions(engine.nlp(text), engine.index)
+
+
+def _only(engine: Engine, text: str, code: str) -> Mention:
+    found = [m for m in _mentions(engine, text) if code in m.codes]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "assertion"),
+    [
+        ("Patient denies chest pain.", "R07.9", Assertion.NEGATED),
+        ("No evidence of pneumonia.", "J18.9", Assertion.NEGATED),
+        ("Her sister had breast cancer.", "C50.919", Assertion.FAMILY),
+        ("History of MI.", "I21.9", Assertion.HISTORICAL),
+        ("Possible pneumonia.", "J18.9", Assertion.POSSIBLE),
+        ("Return if chest pain develops.", "R07.9", Assertion.HYPOTHETICAL),
+        ("He has chest pain.", "R07.9", Assertion.PRESENT),
+        ("Acute MI.", "I21.9", Assertion.PRESENT),
+    ],
+)
+def test_mentions_context_assertion(
+    engine: Engine, text: str, code: str, assertion: Assertion
+) -> None:
+    assert _only(engine, text, code).assertion is assertion
+
+
+def test_mentions_family_history_section_gives_family(engine: Engine) -> None:
+    found = _mentions(engine, "Family history:\nBreast cancer. Colon cancer.")
+    assert [(m.text, m.section, m.assertion) for m in found] == [
+        ("Breast cancer", "family_history", Assertion.FAMILY),
+        ("Colon cancer", "family_history", Assertion.FAMILY),
+    ]
+
+
+def test_mentions_past_history_section_then_assessment(engine: Engine) -> None:
+    found = _mentions(engine, "Past medical history:\nAsthma.\n\nAssessment:\nPneumonia.")
+    assert [(m.text, m.section, m.assertion) for m in found] == [
+        ("Asthma", "past_medical_history", Assertion.HISTORICAL),
+        ("Pneumonia", "observation_and_plan", Assertion.PRESENT),
+    ]
+
+
+def test_mentions_without_inside_a_term_does_not_negate_it(engine: Engine) -> None:
+    m = _only(engine, "Type 2 diabetes mellitus without complications.", "E11.9")
+    assert m.assertion is Assertion.PRESENT
+    assert m.text == "Type 2 diabetes mellitus without complications"
+    assert m.kind == "contiguous"
+    assert m.n_words == 6
+
+
+def test_mentions_without_after_a_term_does_not_negate_it(engine: Engine) -> None:
+    assert _only(engine, "Pneumonia without complications.", "J18.9").assertion is Assertion.PRESENT
+
+
+def test_mentions_negation_does_not_cross_sentences(engine: Engine) -> None:
+    found = _mentions(engine, "No fever. Chest pain since morning.")
+    by_code = {c: m.assertion for m in found for c in m.codes}
+    assert by_code["R50.9"] is Assertion.NEGATED
+    assert by_code["R07.9"] is Assertion.PRESENT
+
+
+def test_mentions_lexicon_names_family_history_code_itself(engine: Engine) -> None:
+    [m] = _mentions(engine, "Mother had breast cancer.")
+    assert m.codes == ("Z80.3",)
+    assert m.source == "plain"
+
+
+def test_mentions_offsets_slice_the_text(engine: Engine) -> None:
+    text = "Assessment: Type 2 diabetes mellitus without complications.\nEssential hypertension."
+    found = _mentions(engine, text)
+    assert [m.codes for m in found] == [("E11.9",), ("I10",)]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    assert [m.sentence for m in found] == [0, 1]
+    assert found[1].source == "synonym"
+
+
+def test_mentions_upper_only_abbreviation(engine: Engine) -> None:
+    assert [m.codes for m in _mentions(engine, "History of MI.")] == [("I21.9",)]
+    assert _mentions(engine, "Mi casa es su casa.") == []
+
+
+def test_mentions_empty_note(engine: Engine) -> None:
+    assert _mentions(engine, "") == []
+
+
+def test_mentions_hpi_header_does_not_make_findings_historical(engine: Engine) -> None:
+    found = _mentions(
+        engine, "History of present illness: 60-year-old woman with 3 days of nausea."
+    )
+    assert [(m.codes, m.assertion) for m in found] == [(("R11.0",), Assertion.PRESENT)]
+
+
+def test_assertion_of_section_default() -> None:
+    doc = spacy.blank("en")("breast cancer")
+    span = doc[0:2]
+    assert assertion_of(span, "family_history") is Assertion.FAMILY
+    assert assertion_of(span, "past_medical_history") is Assertion.HISTORICAL
+    assert assertion_of(span, "patient_instructions") is Assertion.HYPOTHETICAL
+    assert assertion_of(span, "none") is Assertion.PRESENT
+    assert set(SECTION_ASSERTIONS.values()) <= set(Assertion)

@@ -1,0 +1,70 @@
+"""Word normalisation shared by the lexicon compiler and the term matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.extract.normalize import STOPWORDS, content_words, fold, stem, token_words
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("fractures", "fracture"),
+        ("pains", "pain"),
+        ("bodies", "body"),
+        ("arteries", "artery"),
+        ("feet", "foot"),
+        ("metastases", "metastasis"),
+        ("diabetes", "diabetes"),
+        ("abscess", "abscess"),
+        ("sinus", "sinus"),
+        ("pelvis", "pelvis"),
+        ("ribs", "rib"),
+        ("has", "has"),  # three letters or fewer: unchanged
+        ("2019", "2019"),
+    ],
+)
+def test_stem_singularizes_plurals_only(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_stem_singularizes_ys_plurals() -> None:
+    assert stem("kidneys") == "kidney"
+    assert stem("airways") == "airway"
+
+
+def test_fold_lowercases_and_strips_accents() -> None:
+    assert fold("Sjögren") == "sjogren"
+    assert fold("MÉNIÈRE Disease") == "meniere disease"
+    assert fold("COPD") == "copd"
+
+
+def test_content_words_drop_stopwords_and_stem() -> None:
+    assert content_words("Pneumonia, unspecified organism") == ["pneumonia", "organism"]
+    assert content_words("Fractures of the ribs") == ["fracture", "rib"]
+    assert content_words("of the, and") == []
+
+
+def test_content_words_keep_type_and_numbers() -> None:
+    assert "type" not in STOPWORDS
+    assert content_words("Type 2 diabetes mellitus without complications") == [
+        "type",
+        "2",
+        "diabetes",
+        "mellitus",
+        "without",
+        "complication",
+    ]
+
+
+def test_token_words_split_punctuated_tokens() -> None:
+    assert token_words("COPD/asthma") == ("copd", "asthma")
+    assert token_words("of") == ()
+    assert token_words("MI") == ("mi",)
+    assert token_words("non-ST") == ("non", "st")
+
+
+def test_lexicon_and_matcher_agree_on_words() -> None:
+    phrase = "Chest Pains"
+    assert list(token_words("Chest") + token_words("Pains")) == content_words(phrase)

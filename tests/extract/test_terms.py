@@ -1,0 +1,166 @@
+"""The codesuggest_terms component: lexicon keys found in sentences, as spans."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.engine import Engine
+from codesuggest.extract.mentions import doc_mentions
+from codesuggest.extract.pipeline import _SENT_END
+from codesuggest.extract.terms import LABEL, SPAN_KEY, TermMatch, TermMatcher
+
+# spaCy warns W036 ("no patterns") from medspaCy's sectionizer on every call; it registers a
+# "once" filter at import that pytest's per-test warning filters drop after the first test.
+pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
+
+KEYS = {
+    ("chest", "pain"): ("R07.9",),
+    ("pain",): ("R52",),
+    ("mi",): ("I21.9",),
+    ("infarction", "myocardial"): ("I21.9",),
+    ("2", "diabetes", "mellitus", "type"): ("E11.9",),
+    ("alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"): (
+        "X00",
+    ),  # too many words to match scattered
+}
+
+
+def _index() -> LexiconIndex:
+    index = LexiconIndex()
+    for key, codes in KEYS.items():
+        i = len(index.keys)
+        index.keys.append(key)
+        index.codes.append(tuple((c, "synonym") for c in codes))
+        index.anchors.setdefault(key[-1], []).append(i)
+        if len(key) == 1 and len(key[0]) <= 3:
+            index.upper_only.add(i)
+    return index
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    import codesuggest.extract.terms  # noqa: F401 - registers the factory
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
+    matcher = nlp.add_pipe("codesuggest_terms")
+    assert isinstance(matcher, TermMatcher)
+    matcher.index = _index()
+    return nlp
+
+
+def _found(nlp: Language, text: str) -> list[tuple[str, tuple[str, ...], TermMatch]]:
+    doc = nlp(text)
+    matches: list[TermMatch] = doc._.codesuggest_matches
+    spans = doc.spans[SPAN_KEY]
+    assert len(spans) == len(matches)
+    assert all(s.label_ == LABEL for s in spans)
+    return [(s.text, KEYS_BY_ID[m.key_id], m) for s, m in zip(spans, matches, strict=True)]
+
+
+KEYS_BY_ID = list(KEYS)
+
+
+def test_terms_contiguous_match(nlp: Language) -> None:
+    [(text, key, match)] = _found(nlp, "He has chest pain today.")
+    assert text == "chest pain"
+    assert key == ("chest", "pain")
+    assert match.compactness == 1.0
+    assert match.n_words == 2
+
+
+def test_terms_stopwords_do_not_break_contiguity(nlp: Language) -> None:
+    [(text, _, match)] = _found(nlp, "Pain of the chest.")
+    assert text == "Pain of the chest"
+    assert match.compactness == 1.0
+
+
+def test_terms_word_order_free_within_sentence(nlp: Language) -> None:
+    [(text, key, match)] = _found(nlp, "Diabetes mellitus, type 2.")
+    assert key == ("2", "diabetes", "mellitus", "type")
+    assert text == "Diabetes mellitus, type 2"
+    assert match.compactness == 1.0
+
+
+def test_terms_scattered_match_is_less_compact(nlp: Language) -> None:
+    found = _found(nlp, "Pain radiating to chest.")
+    by_key = {key: (text, m) for text, key, m in found}
+    text, match = by_key[("chest", "pain")]
+    assert text == "Pain radiating to chest"
+    assert match.compactness == pytest.approx(2 / 3)
+    # "pain" alone lies inside a compact enough larger match: subsumed
+    assert ("pain",) not in by_key
+
+
+def test_terms_too_scattered_is_dropped(nlp: Language) -> None:
+    found = _found(nlp, "Pain in back, legs, arms, head, neck and chest.")
+    assert [key for _, key, _ in found] == [("pain",)]
+
+
+def test_terms_long_keys_never_match_scattered(nlp: Language) -> None:
+    assert len(_found(nlp, "alpha beta gamma delta epsilon zeta eta")) == 1
+    assert _found(nlp, "alpha beta gamma delta epsilon zeta and more eta") == []
+
+
+def test_terms_words_in_other_sentences_do_not_combine(nlp: Language) -> None:
+    found = _found(nlp, "Pain in the leg.\nChest clear.")
+    assert [key for _, key, _ in found] == [("pain",)]
+    assert found[0][2].sentence == 0
+
+
+def test_terms_subsumption_chest_pain_wins_over_pain(nlp: Language) -> None:
+    found = _found(nlp, "Severe chest pain.")
+    assert [key for _, key, _ in found] == [("chest", "pain")]
+
+
+def test_terms_upper_only_abbreviation(nlp: Language) -> None:
+    assert [text for text, _, _ in _found(nlp, "History of MI.")] == ["MI"]
+    assert _found(nlp, "He said mi casa es su casa.") == []
+    # multi-word keys have no case constraint
+    assert [text for text, _, _ in _found(nlp, "myocardial infarction")] == [
+        "myocardial infarction"
+    ]
+
+
+def test_terms_plural_and_case_normalized(nlp: Language) -> None:
+    [(text, key, _)] = _found(nlp, "CHEST PAINS since morning.")
+    assert key == ("chest", "pain")
+    assert text == "CHEST PAINS"
+
+
+def test_terms_empty_doc(nlp: Language) -> None:
+    doc = nlp("")
+    assert doc._.codesuggest_matches == []
+    assert list(doc.spans[SPAN_KEY]) == []
+
+
+# --- the full lexicon of the default model ---------------------------------------------------
+
+
+def _mentions(engine: Engine, text: str) -> list[tuple[str, tuple[str, ...], str]]:
+    return [(m.text, m.codes, m.kind) for m in doc_mentions(engine.nlp(text), engine.index)]
+
+
+def test_terms_full_lexicon_chest_pain_subsumes_pain(engine: Engine) -> None:
+    found = _mentions(engine, "He has chest pain.")
+    assert len(found) == 1
+    text, codes, kind = found[0]
+    assert text == "chest pain"
+    assert "R07.9" in codes
+    assert kind == "contiguous"
+
+
+def test_terms_full_lexicon_scattered(engine: Engine) -> None:
+    found = _mentions(engine, "Pain located in the left side of the chest.")
+    scattered = [(t, c) for t, c, k in found if k == "scattered"]
+    assert scattered == [
+        ("Pain located in the left side of the chest", ("R07.8", "R07.89", "R07.9"))
+    ]
+
+
+def test_terms_full_lexicon_upper_only_mi(engine: Engine) -> None:
+    assert [(t, c) for t, c, _ in _mentions(engine, "History of MI.")] == [("MI", ("I21.9",))]
+    assert _mentions(engine, "He said mi casa es su casa.") == []

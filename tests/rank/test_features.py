@@ -1,0 +1,123 @@
+"""Candidate features: one row per (note, candidate) pair."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.rank.features import FEATURES, CandidateFeatures, candidate_features
+from codesuggest.types import Assertion, Mention
+
+
+def mention(
+    assertion: Assertion = Assertion.PRESENT,
+    start: int = 0,
+    kind: str = "contiguous",
+    section: str = "none",
+    n_words: int = 2,
+    sentence: int = 0,
+) -> Mention:
+    return Mention(
+        start=start,
+        end=start + 10,
+        text="chest pain",
+        section=section,
+        assertion=assertion,
+        codes=("R07.9",),
+        kind=kind,
+        source="title",
+        n_words=n_words,
+        sentence=sentence,
+    )
+
+
+def candidate(
+    code: str = "R07.9", mentions: list[Mention] | None = None, **kw: object
+) -> Candidate:
+    ms = mentions if mentions is not None else [mention()]
+    fields: dict[str, object] = {
+        "mentions": ms,
+        "sources": {"lexicon"},
+        "key_sizes": [1] * len(ms),
+        "lexicon_sources": ["title"] * len(ms),
+        "title": "Chest pain, unspecified",
+        "billable": True,
+        "title_words": 2,
+        "note_mentions": 4,
+    }
+    fields.update(kw)
+    return Candidate(code, **fields)  # type: ignore[arg-type]
+
+
+def _f(c: Candidate) -> dict[str, float]:
+    return dict(zip(FEATURES, candidate_features(c), strict=True))
+
+
+def test_feature_vector_length_matches_names() -> None:
+    assert len(candidate_features(candidate())) == len(FEATURES)
+    assert len(set(FEATURES)) == len(FEATURES)
+    assert len(candidate_features(candidate(mentions=[]))) == len(FEATURES)
+
+
+def test_features_count_assertions() -> None:
+    c = candidate(
+        mentions=[
+            mention(),
+            mention(Assertion.NEGATED, start=20),
+            mention(Assertion.NEGATED, start=40),
+        ]
+    )
+    f = _f(c)
+    assert f["n_present"] == math.log1p(1)
+    assert f["n_negated"] == math.log1p(2)
+    assert f["n_family"] == 0.0
+    assert f["share_present"] == 1 / 3
+
+
+def test_features_code_facts() -> None:
+    f = _f(candidate("R07.9", title="Chest pain, unspecified"))
+    assert f["billable"] == 1.0
+    assert f["depth"] == 1.0  # R079: one character below the category
+    assert f["title_unspecified"] == 1.0
+    assert f["chapter_r"] == 1.0
+    assert f["chapter_z"] == 0.0
+    assert f["coverage"] == 1.0
+    assert f["src_title"] == 1.0
+    assert f["src_ours"] == 0.0
+
+
+def test_features_history_and_hierarchy_flags() -> None:
+    z = _f(candidate("Z80.3", derived_from="C50.919", sources={"history"}))
+    assert z["derived_history"] == 1.0
+    assert z["chapter_z"] == 1.0
+    h = _f(candidate("J18.9", sources={"hierarchy"}))
+    assert h["hierarchy_only"] == 1.0
+
+
+def test_features_diagnosis_section_counts_only_affirmed() -> None:
+    present = _f(candidate(mentions=[mention(section="observation_and_plan")]))
+    negated = _f(candidate(mentions=[mention(Assertion.NEGATED, section="observation_and_plan")]))
+    assert present["in_diagnosis_section"] == 1.0
+    assert negated["in_diagnosis_section"] == 0.0
+
+
+def test_features_scattered_is_less_compact() -> None:
+    assert _f(candidate(mentions=[mention(kind="scattered")]))["best_compactness"] == 0.5
+    assert _f(candidate(mentions=[mention(kind="scattered")]))["contiguous_present"] == 0.0
+    assert _f(candidate())["best_compactness"] == 1.0
+
+
+def test_candidate_features_transformer_shape() -> None:
+    X = [candidate(), candidate("I10", title="Essential (primary) hypertension"), candidate()]
+    t = CandidateFeatures().fit(X)
+    out = t.transform(X)
+    assert out.shape == (3, len(FEATURES))
+    assert out.dtype == np.float64
+    assert t.n_features_in_ == len(FEATURES)
+    assert list(t.get_feature_names_out()) == list(FEATURES)
+
+
+def test_candidate_features_transform_empty() -> None:
+    assert CandidateFeatures().fit([]).transform([]).shape == (0, len(FEATURES))

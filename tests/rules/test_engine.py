@@ -1,0 +1,230 @@
+"""Rules: strict loading and each rule kind applied to hand-built suggestions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import ConfigError
+from codesuggest.rules.engine import KINDS, Rule, RuleSet, Scored
+from codesuggest.types import Evidence, Note, Suggestion
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def packaged() -> RuleSet:
+    return RuleSet.from_json()
+
+
+def item(
+    code: str,
+    confidence: float = 0.9,
+    assertions: tuple[str, ...] = ("present",),
+    recommended: bool = True,
+    derived_from: str | None = None,
+) -> Scored:
+    evidence = [Evidence(10 * i, 10 * i + 4, "term", "none", a) for i, a in enumerate(assertions)]
+    return Scored(
+        Suggestion(
+            code=code,
+            system="ICD-10-CM",
+            description=code,
+            confidence=confidence,
+            recommended=recommended,
+            evidence=evidence,
+        ),
+        Candidate(code, derived_from=derived_from),
+    )
+
+
+def apply(
+    packaged: RuleSet, name: str, items: list[Scored], cs: Icd10Cm, note: Note | None = None
+) -> list[Scored]:
+    [rule] = [r for r in packaged.rules if r.name == name]
+    return KINDS[rule.kind](rule, items, note or Note("text"), cs)
+
+
+def by_code(items: list[Scored]) -> dict[str, Suggestion]:
+    return {s.suggestion.code: s.suggestion for s in items}
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def test_rule_from_dict_accepts_known_kind() -> None:
+    rule = Rule.from_dict({"name": "r", "kind": "excludes1", "description": "d"})
+    assert rule == Rule("r", "excludes1", "d", {})
+
+
+def test_rule_from_dict_rejects_unknown_keys() -> None:
+    with pytest.raises(ConfigError, match="unknown keys \\['prams'\\]"):
+        Rule.from_dict({"name": "r", "kind": "excludes1", "description": "d", "prams": {}})
+
+
+def test_rule_from_dict_rejects_missing_keys() -> None:
+    with pytest.raises(ConfigError, match="missing keys \\['description'\\]"):
+        Rule.from_dict({"name": "r", "kind": "excludes1"})
+
+
+def test_rule_from_dict_rejects_unknown_kind() -> None:
+    with pytest.raises(ConfigError, match="unknown kind 'exclude1'") as info:
+        Rule.from_dict({"name": "r", "kind": "exclude1", "description": "d"})
+    assert "excludes1" in str(info.value)  # lists the known kinds
+    assert isinstance(info.value, ValueError)
+
+
+def test_ruleset_rejects_duplicate_names() -> None:
+    rule = Rule("same", "excludes1", "d")
+    with pytest.raises(ConfigError, match="unique"):
+        RuleSet([rule, Rule("same", "drop_ancestors", "d")])
+
+
+def test_ruleset_from_json_requires_one_rules_key(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"rules": [], "extra": 1}), "utf-8")
+    with pytest.raises(ConfigError, match="'rules'"):
+        RuleSet.from_json(path)
+
+
+def test_ruleset_from_json_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(
+        json.dumps({"rules": [{"name": "x", "kind": "excludes1", "description": "d"}]}), "utf-8"
+    )
+    assert [r.name for r in RuleSet.from_json(path).rules] == ["x"]
+
+
+def test_packaged_rules_load_with_every_kind(packaged: RuleSet) -> None:
+    names = [r.name for r in packaged.rules]
+    assert names[0] == "unaffirmed-evidence"
+    assert {r.kind for r in packaged.rules} == set(KINDS)
+    assert all(r.description for r in packaged.rules)
+
+
+# --- each kind -------------------------------------------------------------------------------
+
+
+def test_require_affirmed_withdraws_negated_only(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("R07.9", assertions=("negated",)), item("I10", assertions=("negated", "present"))]
+    out = by_code(apply(packaged, "unaffirmed-evidence", items, cs))
+    assert not out["R07.9"].recommended
+    assert out["R07.9"].rules == ["unaffirmed-evidence"]
+    assert out["R07.9"].flags == ["no affirmed evidence (negated)"]
+    assert out["I10"].recommended
+    assert out["I10"].rules == []
+
+
+def test_require_affirmed_spares_derived_history_codes(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("Z80.3", assertions=("family",), derived_from="C50.919")]
+    [s] = apply(packaged, "unaffirmed-evidence", items, cs)
+    assert s.suggestion.recommended
+    assert s.suggestion.rules == []
+
+
+def test_history_code_flags_origin(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("Z80.3", assertions=("family",), derived_from="C50.919")]
+    [s] = apply(packaged, "family-history-code", items, cs)
+    assert s.suggestion.rules == ["family-history-code"]
+    assert s.suggestion.flags[0].startswith("family history of C50.919 (Malignant neoplasm")
+
+
+def test_drop_ancestors_drops_e11_when_e11_9_present(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("E11", 0.5), item("E11.9", 0.8), item("I10", 0.7)]
+    out = by_code(apply(packaged, "parent-child-duplicate", items, cs))
+    assert set(out) == {"E11.9", "I10"}
+    assert out["E11.9"].rules == ["parent-child-duplicate"]
+    assert out["I10"].rules == []
+
+
+def test_non_billable_flags_children(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("J18"), item("J18.9")]
+    out = by_code(apply(packaged, "non-billable-specify", items, cs))
+    assert not out["J18"].recommended
+    assert out["J18"].flags == ["non-billable: specify J18.0, J18.1, J18.2, J18.8, J18.9"]
+    assert out["J18.9"].recommended
+    assert out["J18.9"].flags == []
+
+
+def test_excludes1_withdraws_less_confident(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("E10.9", 0.6), item("E11.9", 0.9), item("I10", 0.8)]
+    out = by_code(apply(packaged, "excludes1-conflict", items, cs))
+    assert out["E11.9"].recommended
+    assert not out["E10.9"].recommended
+    assert out["E10.9"].flags == ["Excludes1 with E11.9"]
+    assert out["I10"].recommended
+
+
+def test_excludes1_ignores_unrecommended(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("E10.9", 0.95, recommended=False), item("E11.9", 0.6)]
+    out = by_code(apply(packaged, "excludes1-conflict", items, cs))
+    assert out["E11.9"].recommended
+    assert out["E11.9"].rules == []
+
+
+def test_excludes1_range_reference(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("A74.9", 0.9), item("A56.00", 0.6)]
+    out = by_code(apply(packaged, "excludes1-conflict", items, cs))
+    assert not out["A56.00"].recommended
+
+
+def test_seventh_character_flags_fracture(packaged: RuleSet, cs: Icd10Cm) -> None:
+    out = by_code(apply(packaged, "seventh-character", [item("S72.001A"), item("I10")], cs))
+    assert out["S72.001A"].rules == ["seventh-character"]
+    assert out["S72.001A"].recommended
+    assert out["I10"].rules == []
+
+
+def test_sex_edit_withdraws_prostate_code_for_female(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("N40.0"), item("I10")]
+    out = by_code(apply(packaged, "sex-edit", items, cs, Note("t", sex="F")))
+    assert not out["N40.0"].recommended
+    assert out["N40.0"].flags == ["not expected for sex F"]
+    assert out["I10"].recommended
+
+
+def test_sex_edit_keeps_prostate_code_for_male_and_unknown(packaged: RuleSet, cs: Icd10Cm) -> None:
+    for note in (Note("t", sex="M"), Note("t")):
+        [s] = apply(packaged, "sex-edit", [item("N40.0")], cs, note)
+        assert s.suggestion.recommended
+
+
+def test_sex_edit_withdraws_pregnancy_code_for_male(packaged: RuleSet, cs: Icd10Cm) -> None:
+    [s] = apply(packaged, "sex-edit", [item("O80")], cs, Note("t", sex="M"))
+    assert not s.suggestion.recommended
+
+
+def test_age_edit_withdraws_perinatal_code_at_40(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("P07.30"), item("I10")]
+    out = by_code(apply(packaged, "age-edit", items, cs, Note("t", age=40)))
+    assert not out["P07.30"].recommended
+    assert out["P07.30"].flags == ["perinatal code at age 40"]
+    assert out["I10"].recommended
+
+
+def test_age_edit_keeps_perinatal_code_for_newborn(packaged: RuleSet, cs: Icd10Cm) -> None:
+    [s] = apply(packaged, "age-edit", [item("P07.30")], cs, Note("t", age=0))
+    assert s.suggestion.recommended
+
+
+def test_age_edit_maternity_range(packaged: RuleSet, cs: Icd10Cm) -> None:
+    [old] = apply(packaged, "age-edit", [item("O80")], cs, Note("t", age=70))
+    [adult] = apply(packaged, "age-edit", [item("O80")], cs, Note("t", age=30))
+    assert not old.suggestion.recommended
+    assert adult.suggestion.recommended
+
+
+def test_ruleset_apply_runs_rules_in_order(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("E11", 0.5), item("E11.9", 0.9), item("R07.9", 0.8, assertions=("negated",))]
+    out = by_code(packaged.apply(items, Note("t"), cs))
+    assert set(out) == {"E11.9", "R07.9"}
+    assert out["E11.9"].recommended
+    assert not out["R07.9"].recommended
+    assert "unaffirmed-evidence" in out["R07.9"].rules

@@ -1,0 +1,107 @@
+"""Model directories: atomic writes and checksummed model cards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codesuggest.errors import ChecksumMismatchError, ModelError, ModelNotFoundError
+from codesuggest.model_dir import CARD, FORMAT, read_card, sha256, write_model_dir
+
+
+def _fill(tmp: Path) -> dict[str, Any]:
+    (tmp / "a.bin").write_bytes(b"artefact a")
+    (tmp / "b.json").write_text('{"x": 1}', "utf-8")
+    return {"name": "toy", "version": "1.0"}
+
+
+def test_write_model_dir_records_checksums(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+    assert out == (tmp_path / "model").resolve()
+    card = read_card(out)
+    assert card["name"] == "toy"
+    assert card["format"] == FORMAT
+    assert card["artefacts"] == {"a.bin": sha256(out / "a.bin"), "b.json": sha256(out / "b.json")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_write_model_dir_is_atomic_when_fill_raises(tmp_path: Path) -> None:
+    def broken(tmp: Path) -> dict[str, Any]:
+        (tmp / "half.bin").write_bytes(b"half")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        write_model_dir(tmp_path / "model", broken)
+    assert list(tmp_path.iterdir()) == []  # no model and no temporary directory
+
+
+def test_write_model_dir_failed_rebuild_keeps_old_model(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+
+    def broken(tmp: Path) -> dict[str, Any]:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_model_dir(out, broken)
+    assert read_card(out)["name"] == "toy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_write_model_dir_replaces_existing(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+
+    def newer(tmp: Path) -> dict[str, Any]:
+        (tmp / "c.bin").write_bytes(b"c")
+        return {"name": "toy", "version": "2.0"}
+
+    write_model_dir(out, newer)
+    card = read_card(out)
+    assert card["version"] == "2.0"
+    assert set(card["artefacts"]) == {"c.bin"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_read_card_rejects_tampered_artefact(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+    data = bytearray((out / "a.bin").read_bytes())
+    data[0] ^= 1
+    (out / "a.bin").write_bytes(bytes(data))
+    with pytest.raises(ChecksumMismatchError, match=r"a\.bin"):
+        read_card(out)
+
+
+def test_read_card_rejects_missing_artefact(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+    (out / "b.json").unlink()
+    with pytest.raises(ModelError, match=r"b\.json is missing"):
+        read_card(out)
+
+
+def test_read_card_missing_dir_is_model_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError):
+        read_card(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError):  # ModelNotFoundError is a FileNotFoundError
+        read_card(tmp_path / "empty")
+
+
+def test_read_card_rejects_other_format_and_bad_json(tmp_path: Path) -> None:
+    out = write_model_dir(tmp_path / "model", _fill)
+    card = json.loads((out / CARD).read_text("utf-8"))
+    (out / CARD).write_text(json.dumps({**card, "format": FORMAT + 1}), "utf-8")
+    with pytest.raises(ModelError, match="format"):
+        read_card(out)
+    (out / CARD).write_text("{not json", "utf-8")
+    with pytest.raises(ModelError, match="unreadable"):
+        read_card(out)
+
+
+def test_read_card_requires_artefacts(tmp_path: Path) -> None:
+    path = tmp_path / "model"
+    path.mkdir()
+    (path / CARD).write_text(json.dumps({"format": FORMAT, "artefacts": {}}), "utf-8")
+    with pytest.raises(ModelError, match="no artefacts"):
+        read_card(path)
