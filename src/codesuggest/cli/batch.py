@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from tqdm import tqdm
 
-from codesuggest.cli.common import fail, handled_errors, load_engine
+from codesuggest.cli.common import check_model_dir, handled_errors, load_engine
 from codesuggest.errors import CodeSuggestError, InputError, ModelError
 from codesuggest.io.notes import BadRecord, read_notes
 from codesuggest.settings import get_settings
@@ -62,15 +62,14 @@ def batch(
 ) -> None:
     """Suggest codes for every note in INPUT and write one JSON result per line to OUT."""
     with handled_errors():
-        _check_paths(input_path, out)
         records = read_notes(input_path, max_chars=get_settings().max_note_chars)
+        _check_paths(input_path, out)
         model_arg = str(model) if model is not None else None
         if workers == 1:
             engine = load_engine(model)
             outcomes = _serial(engine, records, top)
         else:
-            if model is not None and not model.exists():
-                raise fail(f"no model directory at {model}")
+            check_model_dir(model)  # each worker loads the model itself
             outcomes = _parallel(records, model_arg, top, workers)
         progress = tqdm(total=_estimate_total(input_path), unit="note", file=sys.stderr)
         tally = Tally()
@@ -78,12 +77,11 @@ def batch(
             _write(outcomes, handle, progress, tally)
             if tally.skipped and not tally.written:
                 raise InputError(f"no usable notes in {input_path}; {tally.skipped} skipped")
-    typer.echo(f"wrote {tally.written} notes to {out}; skipped {tally.skipped}", err=True)
+    noun = "note" if tally.written == 1 else "notes"
+    typer.echo(f"wrote {tally.written} {noun} to {out}; skipped {tally.skipped}", err=True)
 
 
 def _check_paths(input_path: Path, out: Path) -> None:
-    if not input_path.exists():
-        raise InputError(f"no such file or folder: {input_path}")
     if out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name such as results.jsonl")
     if not out.parent.is_dir():

@@ -42,6 +42,11 @@ def load_engine(model: Path | None) -> Engine:
     """Load the engine from ``model`` (or the configured default), failing on one line."""
     from codesuggest.engine import Engine  # imported late: spaCy makes it slow to import
 
+    check_model_dir(model)
+    return Engine.load(model)
+
+
+def check_model_dir(model: Path | None) -> None:
+    """Fail on one line when an explicitly given model directory does not exist."""
     if model is not None and not model.exists():
         raise fail(f"no model directory at {model}")
-    return Engine.load(model)

@@ -26,9 +26,8 @@ def build_default(
     seed: Annotated[int, typer.Option(help="Random seed for the synthetic training set.")] = 0,
 ) -> None:
     """Build the default model from the shipped synthetic notes (takes a few minutes)."""
-    from codesuggest.training.default_model import build_default_model
-
     from codesuggest.engine import Engine
+    from codesuggest.training.default_model import build_default_model
 
     target = out if out is not None else get_settings().models_dir / "default"
     with handled_errors():
