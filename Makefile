@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint bench
+.PHONY: install serve test lint bench openapi
 
 ## install: create .venv, install the package with dev extras, build the default model if missing
 install: $(STAMP)
@@ -44,3 +44,7 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done; \
 	[ "$$found" = 1 ] || { echo "no benchmarks in benchmarks/" >&2; exit 1; }
+
+## openapi: refresh the checked-in HTTP contract api/openapi.json from the app
+openapi: $(STAMP)
+	$(BIN)/python -c "import json; from codesuggest.api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))" > api/openapi.json
