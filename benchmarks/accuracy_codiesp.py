@@ -41,8 +41,12 @@ def main() -> int:
     split = read_split(folder, engine.codeset)
     started = time.perf_counter()
     predictions = {}
-    for result in tqdm(engine.suggest_many(split.notes, top=args.top), total=len(split.notes),
-                       desc=f"codiesp {args.split}", file=sys.stderr):
+    for result in tqdm(
+        engine.suggest_many(split.notes, top=args.top),
+        total=len(split.notes),
+        desc=f"codiesp {args.split}",
+        file=sys.stderr,
+    ):
         s = result.suggestions
         predictions[result.note_id] = Ranked(
             [x.code for x in s], [x.confidence for x in s], [x.recommended for x in s]
@@ -53,13 +57,25 @@ def main() -> int:
     if args.json:
         print(json.dumps({**figures, "model": engine.info.name, "top": args.top}, indent=2))
         return 0
-    print(f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
-          f"{len(split.notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}")
-    print(f"gold codes absent from {engine.codeset.release}: {unknown} "
-          f"({len(split.unknown_codes)} distinct); 2018 codes split since, credited to their "
-          f"current default code: {len(split.crosswalked)} (e.g. R51 -> R51.9)")
-    for key in ("map", "p_at_5", "r_at_10", "r_at_15", "micro_precision", "micro_recall",
-                "micro_f1", "ece"):
+    print(
+        f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
+        f"{len(split.notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}"
+    )
+    print(
+        f"gold codes absent from {engine.codeset.release}: {unknown} "
+        f"({len(split.unknown_codes)} distinct); 2018 codes split since, credited to their "
+        f"current default code: {len(split.crosswalked)} (e.g. R51 -> R51.9)"
+    )
+    for key in (
+        "map",
+        "p_at_5",
+        "r_at_10",
+        "r_at_15",
+        "micro_precision",
+        "micro_recall",
+        "micro_f1",
+        "ece",
+    ):
         print(f"  {key:16s} {figures[key]:.4f}")
     print(f"  {len(split.notes) / elapsed:.1f} notes/s")
     return 0

@@ -38,8 +38,10 @@ def batch(model: str | None, folder: Path) -> None:
         elapsed = time.perf_counter() - started
         written = sum(1 for _ in out.open())
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"batch, 1 worker:      {notes / elapsed:7.1f} notes/s ({written} notes in {elapsed:.1f} s, "
-          "model load included)")
+    print(
+        f"batch, 1 worker:      {notes / elapsed:7.1f} notes/s "
+        f"({written} notes in {elapsed:.1f} s, model load included)"
+    )
     print(f"batch peak RSS:       {peak:7.0f} MB")
 
 
@@ -49,8 +51,14 @@ def cold_start(model: str | None) -> None:
         f"e = Engine.load({model!r}); e.suggest('warm up: hypertension'); "
         "print(time.perf_counter() - t)"
     )
-    runs = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                 text=True).stdout.strip().splitlines()[-1]) for _ in range(3)]
+    runs = [
+        float(
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        for _ in range(3)
+    ]
     print(f"cold start (import + load + first note): median {np.median(runs):.2f} s of {runs}")
 
 
@@ -67,8 +75,10 @@ def latency(model: str | None, folder: Path, n: int) -> None:
         engine.suggest(t)
         times.append((time.perf_counter() - started) * 1000)
     words = np.mean([len(t.split()) for t in texts])
-    print(f"single note in-process: p50 {np.percentile(times, 50):.1f} ms, "
-          f"p99 {np.percentile(times, 99):.1f} ms over {len(texts)} notes (~{words:.0f} words)")
+    print(
+        f"single note in-process: p50 {np.percentile(times, 50):.1f} ms, "
+        f"p99 {np.percentile(times, 99):.1f} ms over {len(texts)} notes (~{words:.0f} words)"
+    )
 
 
 def main() -> int:

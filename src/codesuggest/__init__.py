@@ -1,8 +1,8 @@
 """codesuggest: ranked, evidenced ICD-10-CM suggestions for clinical notes.
 
-    from codesuggest import Engine
-    engine = Engine.load()
-    result = engine.suggest("Assessment: type 2 diabetes mellitus. Essential hypertension.")
+from codesuggest import Engine
+engine = Engine.load()
+result = engine.suggest("Assessment: type 2 diabetes mellitus. Essential hypertension.")
 """
 
 from codesuggest.engine import Engine

@@ -50,13 +50,15 @@ class Engine:
         self.info = ModelInfo(card["name"], card["version"])
         built_with = card.get("lexicon", {}).get("normalizer")
         if built_with != fingerprint():
-            raise ModelError(f"{path}: built with another text normaliser ({built_with}); "
-                             "rebuild it (codesuggest models build-default)")
+            raise ModelError(
+                f"{path}: built with another text normaliser ({built_with}); "
+                "rebuild it (codesuggest models build-default)"
+            )
         config = json.loads((path / "config.json").read_text("utf-8"))
         self.threshold = float(config["threshold"])
         self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card
         with (path / "lexicon.pkl").open("rb") as f:
-            self.index: LexiconIndex = pickle.load(f)  # noqa: S301 - checksum verified
+            self.index: LexiconIndex = pickle.load(f)  # checksum verified
         self.ranker = joblib.load(path / "ranker.joblib")
         # Ranking a few dozen candidates is far quicker on one thread: OpenMP's pool of
         # spinning threads costs more than the trees (0.3 s a note on a busy 2-core machine).
@@ -111,10 +113,13 @@ class Engine:
         for note, cands in zip(notes, per_note, strict=True):
             scores = probs[offset : offset + len(cands)]
             offset += len(cands)
-            yield NoteResult(note.note_id, self.info, self._finish(note, cands, scores, top),
-                             dict(self.releases))
+            yield NoteResult(
+                note.note_id, self.info, self._finish(note, cands, scores, top), dict(self.releases)
+            )
 
-    def _finish(self, note: Note, cands: list[Candidate], scores: Any, top: int) -> list[Suggestion]:
+    def _finish(
+        self, note: Note, cands: list[Candidate], scores: Any, top: int
+    ) -> list[Suggestion]:
         items = [
             Scored(
                 Suggestion(

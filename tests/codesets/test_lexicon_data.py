@@ -83,7 +83,9 @@ def test_synonyms_no_duplicate_phrase_code_pairs(synonyms):
 
 def test_synonyms_phrases_are_lowercase_stripped_nonempty(synonyms):
     _, rows = synonyms
-    bad = [row[0] for row in rows if not row[0] or row[0] != row[0].strip() or row[0] != row[0].lower()]
+    bad = [
+        row[0] for row in rows if not row[0] or row[0] != row[0].strip() or row[0] != row[0].lower()
+    ]
     assert not bad, bad[:10]
 
 
@@ -106,7 +108,11 @@ def test_synonyms_every_kind_is_used(synonyms):
 
 def test_synonyms_codes_are_dotted_uppercase(synonyms):
     _, rows = synonyms
-    bad = [row[1] for row in rows if row[1] != row[1].strip().upper() or (len(row[1]) > 3 and row[1][3] != ".")]
+    bad = [
+        row[1]
+        for row in rows
+        if row[1] != row[1].strip().upper() or (len(row[1]) > 3 and row[1][3] != ".")
+    ]
     assert not bad, bad[:10]
 
 
@@ -200,7 +206,9 @@ def test_history_has_broad_coverage(history):
 
 def test_history_codes_are_valid_icd10cm(history):
     _, rows = history
-    bad = [(row[0], code) for row in rows for code in row[1:3] if code and not cm.is_valid_item(code)]
+    bad = [
+        (row[0], code) for row in rows for code in row[1:3] if code and not cm.is_valid_item(code)
+    ]
     assert not bad, bad[:20]
 
 
@@ -216,7 +224,11 @@ def test_history_personal_codes_are_history_codes(history):
 
 def test_history_family_codes_are_family_history_codes(history):
     _, rows = history
-    bad = [(row[0], row[2]) for row in rows if row[2] and not row[2].startswith(FAMILY_HISTORY_PREFIXES)]
+    bad = [
+        (row[0], row[2])
+        for row in rows
+        if row[2] and not row[2].startswith(FAMILY_HISTORY_PREFIXES)
+    ]
     assert not bad, bad
 
 
@@ -250,7 +262,8 @@ def test_abbreviations_rows_are_lowercase_stripped_nonempty(abbreviations):
     bad = [
         row
         for row in rows
-        if len(row) != 2 or not all(cell and cell == cell.strip() and cell == cell.lower() for cell in row)
+        if len(row) != 2
+        or not all(cell and cell == cell.strip() and cell == cell.lower() for cell in row)
     ]
     assert not bad, bad[:10]
 
@@ -268,7 +281,13 @@ def test_abbreviations_has_broad_coverage(abbreviations):
 
 @pytest.mark.parametrize(
     ("abbreviation", "expansion"),
-    [("hx", "history"), ("s/p", "status post"), ("r/o", "rule out"), ("w/o", "without"), ("lle", "left lower extremity")],
+    [
+        ("hx", "history"),
+        ("s/p", "status post"),
+        ("r/o", "rule out"),
+        ("w/o", "without"),
+        ("lle", "left lower extremity"),
+    ],
 )
 def test_abbreviations_must_have_expansion_present(abbreviations, abbreviation, expansion):
     _, rows = abbreviations

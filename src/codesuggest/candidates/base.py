@@ -37,7 +37,9 @@ class CandidateGenerator(Protocol):
 _REGISTRY: dict[str, Callable[..., CandidateGenerator]] = {}
 
 
-def register(name: str) -> Callable[[Callable[..., CandidateGenerator]], Callable[..., CandidateGenerator]]:
+def register(
+    name: str,
+) -> Callable[[Callable[..., CandidateGenerator]], Callable[..., CandidateGenerator]]:
     """Register a generator factory under ``name`` (e.g. ``codesuggest.lexicon_candidates.v1``)."""
 
     def wrap(factory: Callable[..., CandidateGenerator]) -> Callable[..., CandidateGenerator]:

@@ -27,7 +27,12 @@ class HistoryMap:
     @classmethod
     def load(cls, name: str = "history_codes.tsv") -> HistoryMap:
         """The packaged data file."""
-        return cls.parse(resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8"))
+        return cls.parse(
+            resources.files("codesuggest.codesets")
+            .joinpath("data")
+            .joinpath(name)
+            .read_text("utf-8")
+        )
 
     @classmethod
     def load_path(cls, path: Path) -> HistoryMap:
@@ -37,8 +42,11 @@ class HistoryMap:
     @classmethod
     def parse(cls, text: str) -> HistoryMap:
         rows = [
-            HistoryCodes(r["prefix"].strip().upper(), r["personal_history"].strip(),
-                         r["family_history"].strip())
+            HistoryCodes(
+                r["prefix"].strip().upper(),
+                r["personal_history"].strip(),
+                r["family_history"].strip(),
+            )
             for r in csv.DictReader(text.splitlines(), delimiter="\t")
         ]
         return cls(rows)

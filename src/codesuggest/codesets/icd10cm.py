@@ -70,7 +70,9 @@ class Icd10Cm:
     def __init__(self, entries: dict[str, _Entry], release: str) -> None:
         self._entries = entries
         self.release = release
-        self._undotted = {_PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"}
+        self._undotted = {
+            _PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"
+        }
         self._excludes1: dict[str, list[tuple[str, str]]] = {}
 
     # --- building and storage -------------------------------------------------------------
@@ -113,16 +115,21 @@ class Icd10Cm:
 
     def save(self, path: Path) -> None:
         with path.open("wb") as f:
-            pickle.dump({"format": _FORMAT, "release": self.release, "entries": self._entries}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"format": _FORMAT, "release": self.release, "entries": self._entries},
+                f,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
 
     @classmethod
     def load(cls, path: Path) -> Icd10Cm:
         """Load a table written by ``save`` (call only on checksum-verified files: pickle)."""
         with path.open("rb") as f:
-            data = pickle.load(f)  # noqa: S301 - verified against the model card first
+            data = pickle.load(f)  # verified against the model card first
         if data.get("format") != _FORMAT:
-            raise CodeSetError(f"{path}: code-set table format {data.get('format')} is not {_FORMAT}")
+            raise CodeSetError(
+                f"{path}: code-set table format {data.get('format')} is not {_FORMAT}"
+            )
         return cls(data["entries"], data["release"])
 
     # --- lookups ----------------------------------------------------------------------------
@@ -237,8 +244,11 @@ def _lines(text: str | None) -> list[str]:
 def _package_release(cm: object) -> str:
     module = getattr(cm, "simple_icd_10_cm", cm)
     name = str(getattr(module, "_classification_data_package_file_name", ""))
-    m = re.search(r"(January|February|March|April|May|June|July|August|September|October|"
-                  r"November|December)-\d+-(\d{4})", name)
+    m = re.search(
+        r"(January|February|March|April|May|June|July|August|September|October|"
+        r"November|December)-\d+-(\d{4})",
+        name,
+    )
     if not m:
         return "unknown"
     month, year = m.group(1), int(m.group(2))

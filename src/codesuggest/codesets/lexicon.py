@@ -102,7 +102,9 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
 
 def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
     """Our own phrase -> code data file; codes absent from the code set are skipped."""
-    text = resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
+    text = (
+        resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
+    )
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = codeset.normalize(row["code"])
         if code is not None:

@@ -40,7 +40,7 @@ def assertion_of(span: Span, section: str) -> Assertion:
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     matches: list[TermMatch] = doc._.codesuggest_matches or []
-    spans = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []
+    spans = doc.spans.get(SPAN_KEY, [])
     sections = getattr(doc._, "sections", None) or []
     starts = [s.body_start for s in sections]
     headers = [(s.title_start, s.title_end) for s in sections if s.title_end > s.title_start]

@@ -17,10 +17,52 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 # Words that never decide a code on their own: dropped from lexicon keys and note tokens.
 STOPWORDS = frozenset(
-    """a an and are as at be by due for from in into is it its of on or the to
-    with w was were this that these those has have had
-    unspecified specified other nos nec elsewhere classified not
-    site part type s""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "due",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "w",
+        "was",
+        "were",
+        "this",
+        "that",
+        "these",
+        "those",
+        "has",
+        "have",
+        "had",
+        "unspecified",
+        "specified",
+        "other",
+        "nos",
+        "nec",
+        "elsewhere",
+        "classified",
+        "not",
+        "site",
+        "part",
+        "type",
+        "s",
+    ]
 ) - {"type"}
 
 # Words that stay in keys but are generic enough that they never anchor a match.
@@ -83,8 +125,12 @@ def fold(text: str) -> str:
 
 def _load_equivalents() -> dict[str, tuple[str, ...]]:
     """Our word-equivalence data: "renal" -> "kidney", "cancer" -> "malignant neoplasm"."""
-    text = resources.files("codesuggest.extract").joinpath("data").joinpath(
-        "word_equivalents.tsv").read_text("utf-8")
+    text = (
+        resources.files("codesuggest.extract")
+        .joinpath("data")
+        .joinpath("word_equivalents.tsv")
+        .read_text("utf-8")
+    )
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return {stem(r["word"].strip()): tuple(stem(w) for w in r["canonical"].split()) for r in rows}
 
@@ -96,8 +142,13 @@ _VERSION = 2  # bump when the normalising code changes
 def fingerprint() -> str:
     """A hash of everything that decides how text becomes words: a lexicon compiled under
     another fingerprint would silently stop matching, so models record and check it."""
-    parts = [str(_VERSION), " ".join(sorted(STOPWORDS)), repr(sorted(_IRREGULAR.items())),
-             repr(_KEEP_S), repr(sorted(EQUIVALENTS.items()))]
+    parts = [
+        str(_VERSION),
+        " ".join(sorted(STOPWORDS)),
+        repr(sorted(_IRREGULAR.items())),
+        repr(_KEEP_S),
+        repr(sorted(EQUIVALENTS.items())),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 

@@ -35,7 +35,9 @@ def build_pipeline(index: LexiconIndex) -> Language:
         "medspacy_sectionizer",
         config={"input_span_type": "group", "span_group_name": SPAN_KEY, "span_attrs": None},
     )
-    context_rules = resources.files("codesuggest.extract").joinpath("data").joinpath("context_rules.json")
+    context_rules = (
+        resources.files("codesuggest.extract").joinpath("data").joinpath("context_rules.json")
+    )
     nlp.add_pipe(
         "medspacy_context",
         config={

@@ -94,7 +94,9 @@ class TermMatcher:
                     compactness < self.min_compactness or len(key) > self.max_scattered
                 ):
                     continue
-                match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i)
+                match = TermMatch(
+                    key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i
+                )
                 found.append((frozenset(key), lo, hi, match))
         return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
 

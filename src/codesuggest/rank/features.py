@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from codesuggest.candidates.base import Candidate
@@ -48,7 +49,13 @@ FEATURES = (
 )
 _OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
 _DIAGNOSIS_SECTIONS = frozenset(
-    {"diagnoses", "observation_and_plan", "problem_list", "chief_complaint", "reason_for_examination"}
+    {
+        "diagnoses",
+        "observation_and_plan",
+        "problem_list",
+        "chief_complaint",
+        "reason_for_examination",
+    }
 )
 _ASSERTIONS = (
     Assertion.PRESENT,
@@ -113,10 +120,10 @@ class CandidateFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
         self.n_features_in_ = len(FEATURES)
         return self
 
-    def transform(self, X: Sequence[Candidate]) -> np.ndarray:
+    def transform(self, X: Sequence[Candidate]) -> npt.NDArray[np.float64]:
         if not len(X):
             return np.zeros((0, len(FEATURES)))
         return np.asarray([candidate_features(c) for c in X], dtype=np.float64)
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: Any = None) -> npt.NDArray[np.object_]:
         return np.asarray(FEATURES, dtype=object)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
@@ -20,16 +21,21 @@ from codesuggest.rank.features import CandidateFeatures
 def make_ranker(seed: int = 0) -> Pipeline:
     """An unfitted ranker."""
     trees = HistGradientBoostingClassifier(
-        max_iter=200, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0,
+        max_iter=200,
+        learning_rate=0.08,
+        max_leaf_nodes=31,
+        l2_regularization=1.0,
         random_state=seed,
     )
-    return Pipeline([
-        ("features", CandidateFeatures()),
-        ("model", CalibratedClassifierCV(trees, method="isotonic", cv=3, ensemble=False)),
-    ])
+    return Pipeline(
+        [
+            ("features", CandidateFeatures()),
+            ("model", CalibratedClassifierCV(trees, method="isotonic", cv=3, ensemble=False)),
+        ]
+    )
 
 
-def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+def best_threshold(y: npt.NDArray[np.int_], p: npt.NDArray[np.float64]) -> tuple[float, float]:
     """The probability threshold that maximises F1 on (y, p), and that F1."""
     order = np.argsort(-p)
     tp = np.cumsum(y[order])
@@ -39,7 +45,7 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(p[order][i]), float(f1[i])
 
 
-def fit_ranker(candidates: Sequence[Candidate], y: np.ndarray, seed: int = 0) -> Pipeline:
+def fit_ranker(candidates: Sequence[Candidate], y: npt.NDArray[np.int_], seed: int = 0) -> Pipeline:
     """Fit a ranker on labelled candidates."""
     ranker = make_ranker(seed)
     ranker.fit(list(candidates), y)

@@ -36,11 +36,15 @@ class Rule:
         unknown = set(data) - _KEYS
         missing = {"name", "kind", "description"} - set(data)
         if unknown or missing:
-            raise ConfigError(f"rule {data.get('name', '?')!r}: unknown keys {sorted(unknown)}, "
-                              f"missing keys {sorted(missing)}")
+            raise ConfigError(
+                f"rule {data.get('name', '?')!r}: unknown keys {sorted(unknown)}, "
+                f"missing keys {sorted(missing)}"
+            )
         if data["kind"] not in KINDS:
-            raise ConfigError(f"rule {data['name']!r}: unknown kind {data['kind']!r}; "
-                              f"known: {', '.join(sorted(KINDS))}")
+            raise ConfigError(
+                f"rule {data['name']!r}: unknown kind {data['kind']!r}; "
+                f"known: {', '.join(sorted(KINDS))}"
+            )
         return cls(data["name"], data["kind"], data["description"], dict(data.get("params", {})))
 
 
@@ -116,7 +120,9 @@ def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list
         refs = cs.excludes1_refs(code)
         for other in kept:
             o = other.suggestion.code
-            if any(in_ref(o, r) for r in refs) or any(in_ref(code, r) for r in cs.excludes1_refs(o)):
+            if any(in_ref(o, r) for r in refs) or any(
+                in_ref(code, r) for r in cs.excludes1_refs(o)
+            ):
                 _fire(s, rule, withdraw=True, flag=f"Excludes1 with {o}")
                 break
         else:
@@ -173,8 +179,14 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
     for combo in rule.params["combinations"]:
         found = []
         for prefix in combo["all_of"]:
-            match = next((s for s in items if s.suggestion.recommended
-                          and s.suggestion.code.startswith(prefix)), None)
+            match = next(
+                (
+                    s
+                    for s in items
+                    if s.suggestion.recommended and s.suggestion.code.startswith(prefix)
+                ),
+                None,
+            )
             if match is None:
                 break
             found.append(match)
@@ -184,8 +196,11 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
                 continue
             replaced = [s for s in found if s.suggestion.code in combo["replaces"]]
             merged = Suggestion(
-                code=target, system=found[0].suggestion.system, description=cs.title(target),
-                confidence=min(s.suggestion.confidence for s in found), recommended=True,
+                code=target,
+                system=found[0].suggestion.system,
+                description=cs.title(target),
+                confidence=min(s.suggestion.confidence for s in found),
+                recommended=True,
                 evidence=[e for s in found for e in s.suggestion.evidence],
                 flags=[f"combines {' + '.join(s.suggestion.code for s in found)}"],
                 rules=[rule.name],
@@ -223,7 +238,12 @@ class RuleSet:
     def from_json(cls, path: Path | None = None) -> RuleSet:
         """Rules from ``path``, or the packaged default rule file."""
         if path is None:
-            text = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json").read_text()
+            text = (
+                resources.files("codesuggest.rules")
+                .joinpath("data")
+                .joinpath("rules.json")
+                .read_text()
+            )
         else:
             text = path.read_text("utf-8")
         data = json.loads(text)

@@ -40,8 +40,11 @@ def expanded_default(codeset: Icd10Cm, code: str) -> str | None:
     if code not in codeset or codeset.is_billable(code):
         return None
     base = _title_words(codeset.title(code))
-    same = [c for c in codeset.billable_descendants(code, limit=100)
-            if _title_words(codeset.title(c)) - base <= _SILENT]
+    same = [
+        c
+        for c in codeset.billable_descendants(code, limit=100)
+        if _title_words(codeset.title(c)) - base <= _SILENT
+    ]
     return same[0] if len(same) == 1 else None
 
 

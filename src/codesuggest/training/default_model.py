@@ -48,18 +48,28 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _training_phrases(codeset: Icd10Cm, ours: list[Phrase], rng: random.Random,
-                      n_titles: int) -> list[Phrase]:
+def _training_phrases(
+    codeset: Icd10Cm, ours: list[Phrase], rng: random.Random, n_titles: int
+) -> list[Phrase]:
     """Our curated phrases plus plain forms of a sample of billable code titles."""
-    titles = [p for p in code_set_phrases(codeset) if p.source == "variant"
-              and codeset.is_billable(p.code) and len(p.text.split()) <= 6]
+    titles = [
+        p
+        for p in code_set_phrases(codeset)
+        if p.source == "variant" and codeset.is_billable(p.code) and len(p.text.split()) <= 6
+    ]
     rng.shuffle(titles)
     sample = [Phrase(p.text.lower().strip(" ,"), p.code, p.source) for p in titles[:n_titles]]
     return ours + sample
 
 
-def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progress: bool = True,
-                        threshold: float | None = None) -> Path:
+def build_default_model(
+    out: Path,
+    *,
+    seed: int = 0,
+    n_notes: int = 4000,
+    progress: bool = True,
+    threshold: float | None = None,
+) -> Path:
     """Build the default model into ``out`` (atomically) and return its path."""
     rng = random.Random(seed)
 
@@ -79,8 +89,13 @@ def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progre
         groups: list[int] = []
         docs = nlp.pipe((n.note.text for n in notes), batch_size=128)
         for i, (coded, doc) in enumerate(
-            tqdm(zip(notes, docs, strict=True), total=len(notes), desc="synthetic notes",
-                 disable=not progress, leave=False)
+            tqdm(
+                zip(notes, docs, strict=True),
+                total=len(notes),
+                desc="synthetic notes",
+                disable=not progress,
+                leave=False,
+            )
         ):
             for cand in collect_candidates(doc, index, codeset, generators):
                 X.append(cand)
@@ -102,7 +117,9 @@ def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progre
         joblib.dump(ranker, tmp / "ranker.joblib")
         rules = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
         (tmp / "rules.json").write_text(rules.read_text("utf-8"), "utf-8")
-        history_file = resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
+        history_file = (
+            resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
+        )
         shutil.copyfile(str(history_file), tmp / "history_codes.tsv")
         final = threshold if threshold is not None else chosen
         config = {"threshold": final, "seed": seed, "systems": [SYSTEM]}
@@ -114,15 +131,25 @@ def build_default_model(out: Path, *, seed: int = 0, n_notes: int = 4000, progre
             "version": VERSION,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "description": "Default model: ICD-10-CM lexicon and a ranker fitted on synthetic "
-                           "notes; no patient data.",
-            "training_data": {"kind": "synthetic", "notes": len(notes), "seed": seed,
-                              "candidates": len(X), "positives": int(labels.sum()),
-                              "curated_phrases": len(ours)},
-            "lexicon": {"keys": len(index), "phrases_curated": len(ours),
-                        "normalizer": fingerprint()},
+            "notes; no patient data.",
+            "training_data": {
+                "kind": "synthetic",
+                "notes": len(notes),
+                "seed": seed,
+                "candidates": len(X),
+                "positives": int(labels.sum()),
+                "curated_phrases": len(ours),
+            },
+            "lexicon": {
+                "keys": len(index),
+                "phrases_curated": len(ours),
+                "normalizer": fingerprint(),
+            },
             "code_sets": {SYSTEM: codeset.release},
-            "metrics": {"synthetic_heldout_f1": round(f1, 4),
-                        "synthetic_threshold": round(chosen, 4)},
+            "metrics": {
+                "synthetic_heldout_f1": round(f1, 4),
+                "synthetic_threshold": round(chosen, 4),
+            },
             "threshold": final,
             "versions": _versions(),
         }

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ def average_precision(ranked: Sequence[str], gold: set[str]) -> float:
     return total / len(gold)
 
 
-def expected_calibration_error(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+def expected_calibration_error(
+    conf: npt.NDArray[np.float64], correct: npt.NDArray[np.float64], bins: int = 10
+) -> float:
     """ECE over equal-width confidence bins, weighted by bin size."""
     if len(conf) == 0:
         return 0.0

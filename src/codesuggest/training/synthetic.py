@@ -19,8 +19,15 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.lexicon import Phrase
 from codesuggest.types import Note
 
-_COUNTS = {"present": (1, 6), "negated": (0, 3), "possible": (0, 1), "historical": (0, 2),
-           "family": (0, 2), "hypothetical": (0, 1), "filler": (1, 6)}
+_COUNTS = {
+    "present": (1, 6),
+    "negated": (0, 3),
+    "possible": (0, 1),
+    "historical": (0, 2),
+    "family": (0, 2),
+    "hypothetical": (0, 1),
+    "filler": (1, 6),
+}
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,11 @@ class CodedNote:
 
 
 def load_templates() -> dict[str, Any]:
-    text = resources.files("codesuggest.training").joinpath("data").joinpath("synthetic_templates.json")
+    text = (
+        resources.files("codesuggest.training")
+        .joinpath("data")
+        .joinpath("synthetic_templates.json")
+    )
     data: dict[str, Any] = json.loads(text.read_text("utf-8"))
     return data
 
@@ -47,8 +58,9 @@ def generate(
         yield _note(rng, templates, phrases, history, f"synthetic-{seed}-{i}")
 
 
-def _note(rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history: HistoryMap,
-          note_id: str) -> CodedNote:
+def _note(
+    rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history: HistoryMap, note_id: str
+) -> CodedNote:
     sentences: list[tuple[str, str]] = []  # (header group, sentence)
     gold: set[str] = set()
     used: set[str] = set()
@@ -62,8 +74,10 @@ def _note(rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history:
                 continue
             used.add(phrase.code)
             text = rng.choice(t[assertion]).format(
-                p=phrase.text, P=phrase.text[:1].upper() + phrase.text[1:],
-                age=rng.randint(18, 90), sex=rng.choice(t["sexes"]),
+                p=phrase.text,
+                P=phrase.text[:1].upper() + phrase.text[1:],
+                age=rng.randint(18, 90),
+                sex=rng.choice(t["sexes"]),
             )
             sentences.append((assertion, text))
             if assertion == "present":
@@ -75,8 +89,11 @@ def _note(rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history:
                     gold.add(code)
     if rng.random() < 0.5:
         rng.shuffle(sentences)
-        body = " ".join(s for _, s in sentences) if rng.random() < 0.5 else "\n".join(
-            s for _, s in sentences)
+        body = (
+            " ".join(s for _, s in sentences)
+            if rng.random() < 0.5
+            else "\n".join(s for _, s in sentences)
+        )
     else:
         body = _sectioned(rng, t, sentences)
     return CodedNote(Note(text=body, note_id=note_id), frozenset(gold))
