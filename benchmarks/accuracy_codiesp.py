@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from codesuggest.engine import Engine
+from codesuggest.errors import CodeSuggestError
 from codesuggest.training.codiesp import read_split
 from codesuggest.training.metrics import Ranked, evaluate
 
@@ -37,7 +38,11 @@ def main() -> int:
     if not folder.is_dir():
         print(f"skipped: CodiEsp split not found at {folder}", file=sys.stderr)
         return 0
-    engine = Engine.load(args.model)
+    try:
+        engine = Engine.load(args.model)
+    except CodeSuggestError as exc:
+        print(f"error: {exc} (run `make install`, or pass --model DIR)", file=sys.stderr)
+        return 1
     split = read_split(folder, engine.codeset)
     started = time.perf_counter()
     predictions = {}

@@ -106,27 +106,6 @@ def test_engine_plain_note_expected_codes(name: str, note_results: dict[str, Not
         assert code not in _recommended(note_results[name]), f"{code} recommended"
 
 
-@pytest.mark.parametrize(
-    "miss",
-    [
-        pytest.param(
-            m,
-            id=f"{m['note']}-{m['code']}",
-            marks=pytest.mark.xfail(strict=True, reason=m["reason"]),
-        )
-        for m in EXPECTED["known_misses"]
-    ],
-)
-def test_engine_plain_note_known_misses(
-    miss: dict[str, str], note_results: dict[str, NoteResult]
-) -> None:
-    result = note_results[miss["note"]]
-    if miss["expect"] == "recommended":
-        assert miss["code"] in _recommended(result)
-    else:
-        assert miss["code"] not in _recommended(result)
-
-
 # --- input handling ----------------------------------------------------------------------------
 
 
