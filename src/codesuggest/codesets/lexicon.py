@@ -27,6 +27,9 @@ _NONESSENTIAL = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 12
+# Residual categories ("Other X", "Other specified X"): a note saying "X" means the default
+# code of X, and what makes a case "other" is never in the title, so they get no title keys.
+_RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
 # Y90-Y99 supplementary factors: only ever coded beside an injury, by hand.
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
 
@@ -92,9 +95,10 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
         if code.startswith(_SUPPLEMENTARY):
             continue  # activity, place and status codes: titles like "Activity, unspecified"
         title = codeset.title(code)
-        yield Phrase(title, code, "title")
-        for variant in title_variants(title) - {title}:
-            yield Phrase(variant, code, "variant")
+        if not _RESIDUAL.match(title):  # "Other hypertension" must not claim "hypertension"
+            yield Phrase(title, code, "title")
+            for variant in title_variants(title) - {title}:
+                yield Phrase(variant, code, "variant")
         for term in codeset.info(code).inclusion_terms:
             for variant in inclusion_variants(term):
                 yield Phrase(variant, code, "inclusion")

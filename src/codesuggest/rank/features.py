@@ -47,6 +47,22 @@ FEATURES = (
     "log_note_mentions",
     "derived_history",
 )
+# How each feature may move the probability (+1 up, -1 down, 0 free): keeps the trees from
+# learning quirks of synthetic notes, e.g. that a code mentioned twice is less likely.
+MONOTONIC = {
+    "n_present": 1,
+    "n_negated": -1,
+    "n_family": -1,
+    "n_hypothetical": -1,
+    "share_present": 1,
+    "contiguous_present": 1,
+    "best_compactness": 1,
+    "coverage": 1,
+    "log_key_size": -1,
+    "src_ours": 1,
+    "in_diagnosis_section": 1,
+    "n_sentences": 1,
+}
 _OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
 _DIAGNOSIS_SECTIONS = frozenset(
     {

@@ -15,7 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.rank.features import CandidateFeatures
+from codesuggest.rank.features import FEATURES, MONOTONIC, CandidateFeatures
 
 
 def make_ranker(seed: int = 0) -> Pipeline:
@@ -26,6 +26,7 @@ def make_ranker(seed: int = 0) -> Pipeline:
         max_leaf_nodes=31,
         l2_regularization=1.0,
         random_state=seed,
+        monotonic_cst=[MONOTONIC.get(name, 0) for name in FEATURES],
     )
     return Pipeline(
         [
