@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.collect import collect_candidates, default_generators
+from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -27,6 +28,8 @@ from codesuggest.errors import InputError, ModelError, NoteTooLargeError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
+from codesuggest.rank.features import FEATURES
+from codesuggest.registry import resolve_model_path
 from codesuggest.rules.engine import RuleSet, Scored
 from codesuggest.settings import get_settings
 from codesuggest.types import Evidence, ModelInfo, Note, NoteResult, Suggestion
@@ -36,9 +39,9 @@ MAX_EVIDENCE = 5
 
 
 def default_model_path() -> Path:
-    """Where ``Engine.load()`` looks without an argument: the setting, else the default model."""
-    settings = get_settings()
-    return settings.model if settings.model is not None else settings.models_dir / "default"
+    """Where ``Engine.load()`` looks without an argument: the ``CODESUGGEST_MODEL`` setting,
+    else the promoted model (``codesuggest models promote``), else the default model."""
+    return resolve_model_path(get_settings())
 
 
 class Engine:
@@ -49,6 +52,11 @@ class Engine:
         self.card = card
         self.info = ModelInfo(card["name"], card["version"])
         built_with = card.get("lexicon", {}).get("normalizer")
+        if card.get("ranker", {}).get("features") != list(FEATURES):
+            raise ModelError(
+                f"{path}: its ranker reads other features than this codesuggest computes; "
+                "rebuild it (codesuggest models build-default) or retrain it"
+            )
         if built_with != fingerprint():
             raise ModelError(
                 f"{path}: built with another text normaliser ({built_with}); "
@@ -60,6 +68,8 @@ class Engine:
         with (path / "lexicon.pkl").open("rb") as f:
             self.index: LexiconIndex = pickle.load(f)  # checksum verified
         self.ranker = joblib.load(path / "ranker.joblib")
+        learned = path / "learned.joblib"
+        self.learned: LearnedScorer | None = joblib.load(learned) if learned.is_file() else None
         # Ranking a few dozen candidates is far quicker on one thread: OpenMP's pool of
         # spinning threads costs more than the trees (0.3 s a note on a busy 2-core machine).
         threadpool_limits(limits=1, user_api="openmp")
@@ -103,9 +113,10 @@ class Engine:
 
     def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
         texts = [n.text if n.text.strip() else "" for n in notes]
+        learned = self.learned.score(texts) if self.learned is not None else [None] * len(texts)
         per_note = [
-            collect_candidates(doc, self.index, self.codeset, self.generators)
-            for doc in self.nlp.pipe(texts)
+            collect_candidates(doc, self.index, self.codeset, self.generators, scores)
+            for doc, scores in zip(self.nlp.pipe(texts), learned, strict=True)
         ]
         flat = [c for cands in per_note for c in cands]
         probs = self.ranker.predict_proba(flat)[:, 1] if flat else np.zeros(0)
@@ -124,7 +135,7 @@ class Engine:
             Scored(
                 Suggestion(
                     code=c.code,
-                    system=SYSTEM,
+                    system=c.system,
                     description=c.title,
                     confidence=float(p),
                     recommended=bool(p >= self.threshold),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from codesuggest.candidates.learned import LearnedScore
 from codesuggest.errors import RegistryError
 from codesuggest.types import Mention
 
@@ -24,6 +25,8 @@ class Candidate:
     title_words: int = 1
     note_mentions: int = 0  # mentions in the whole note, for normalising counts
     derived_from: str | None = None  # the condition a history code stands for
+    system: str = "ICD-10-CM"
+    learned: LearnedScore | None = None  # what the model learned from coded notes, if any
 
 
 class CandidateGenerator(Protocol):

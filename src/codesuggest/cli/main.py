@@ -6,8 +6,10 @@ import typer
 
 from codesuggest.cli import models
 from codesuggest.cli.batch import batch
+from codesuggest.cli.evaluate import evaluate
 from codesuggest.cli.serve import serve
 from codesuggest.cli.suggest import suggest
+from codesuggest.cli.train import train
 
 app = typer.Typer(
     name="codesuggest",
@@ -19,6 +21,8 @@ app = typer.Typer(
 app.command("suggest")(suggest)
 app.command("batch")(batch)
 app.command("serve")(serve)
+app.command("train")(train)
+app.command("evaluate")(evaluate)
 app.add_typer(models.app, name="models")
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,3 +46,50 @@ def build_default(
         target.parent.mkdir(parents=True, exist_ok=True)
         built = build_default_model(target, seed=seed, progress=True)
     typer.echo(f"built default model at {built}", err=True)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List the models in <home>/models; * marks the active (promoted) one."""
+    from codesuggest.registry import list_models, resolve_model_path
+
+    settings = get_settings()
+    with handled_errors():
+        entries = list_models(settings)
+        default = resolve_model_path(settings)
+    if not entries:
+        typer.echo(f"no models in {settings.models_dir}", err=True)
+    width = max((len(e.name) for e in entries), default=0)
+    for entry in entries:
+        mark = "*" if entry.active else " "
+        about = entry.summary.one_line() if entry.summary is not None else entry.problem
+        typer.echo(f"{mark} {entry.name:<{width}}  {about}")
+    typer.echo(f"loads by default: {default}", err=True)
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A model folder name in <home>/models.")],
+) -> None:
+    """Print a model's card: version, creation, training data, metrics, code sets, checksums."""
+    from codesuggest.registry import model_path, show_model
+
+    with handled_errors():
+        path = model_path(name)
+        summary, problem = show_model(name)
+    typer.echo(f"model: {name} ({path})")
+    for line in summary.lines():
+        typer.echo(line)
+    typer.echo("checksums: OK" if problem is None else f"checksums: NOT OK ({problem})")
+
+
+@app.command("promote")
+def promote(
+    name: Annotated[str, typer.Argument(help="A model folder name in <home>/models.")],
+) -> None:
+    """Make NAME the active model, once it loads with every checksum matching its card."""
+    from codesuggest.registry import promote as promote_model
+
+    with handled_errors():
+        path = promote_model(name)
+    typer.echo(f"promoted {name} ({path}); it loads by default unless CODESUGGEST_MODEL is set")

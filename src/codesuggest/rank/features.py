@@ -46,6 +46,13 @@ FEATURES = (
     "chapter_z",
     "log_note_mentions",
     "derived_history",
+    "learned_classifier",
+    "learned_neighbours",
+    "learned_prior",
+    "learned_inverse_rank",
+    "learned_only",
+    "procedure",
+    "learned_gap",
 )
 # How each feature may move the probability (+1 up, -1 down, 0 free): keeps the trees from
 # learning quirks of synthetic notes, e.g. that a code mentioned twice is less likely.
@@ -62,6 +69,10 @@ MONOTONIC = {
     "src_ours": 1,
     "in_diagnosis_section": 1,
     "n_sentences": 1,
+    "learned_classifier": 1,
+    "learned_neighbours": 1,
+    "learned_inverse_rank": 1,
+    "learned_gap": 1,
 }
 _OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
 _DIAGNOSIS_SECTIONS = frozenset(
@@ -85,10 +96,16 @@ _ASSERTIONS = (
 
 def candidate_features(c: Candidate) -> list[float]:
     """The feature vector of one candidate (order: ``FEATURES``)."""
+    # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
+    derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
     counts = dict.fromkeys(_ASSERTIONS, 0)
     for m in c.mentions:
-        counts[m.assertion] += 1
-    affirmed = [m for m in c.mentions if m.assertion in (Assertion.PRESENT, Assertion.POSSIBLE)]
+        counts[Assertion.PRESENT if m.assertion in derived else m.assertion] += 1
+    affirmed = [
+        m
+        for m in c.mentions
+        if m.assertion in (Assertion.PRESENT, Assertion.POSSIBLE) or m.assertion in derived
+    ]
     best = affirmed or c.mentions
     n_words = max((m.n_words for m in best), default=0)
     contiguous = any(m.kind == "contiguous" for m in affirmed)
@@ -126,6 +143,22 @@ def candidate_features(c: Candidate) -> list[float]:
         float(plain.startswith("Z")),
         math.log1p(c.note_mentions),
         float(c.derived_from is not None),
+        *_learned(c),
+    ]
+
+
+def _learned(c: Candidate) -> list[float]:
+    if c.learned is None:
+        return [0.0, 0.0, -10.0, 0.0, 0.0, float(c.system != "ICD-10-CM"), -10.0]
+    s = c.learned
+    return [
+        s.classifier,
+        s.neighbours,
+        s.prior,
+        1.0 / s.rank,
+        float(not c.mentions),
+        float(c.system != "ICD-10-CM"),
+        s.gap,
     ]
 
 

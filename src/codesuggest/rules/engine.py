@@ -90,12 +90,13 @@ def _history_code(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
 
 def _drop_ancestors(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     present = {s.suggestion.code for s in items}
+    lineage = {c: cs.ancestors(c) if c in cs else [] for c in present}
     covered: set[str] = set()
     for s in items:
-        covered.update(a for a in cs.ancestors(s.suggestion.code) if a in present)
+        covered.update(a for a in lineage[s.suggestion.code] if a in present)
     for s in items:
         if s.suggestion.code not in covered:
-            for a in cs.ancestors(s.suggestion.code):
+            for a in lineage[s.suggestion.code]:
                 if a in present and rule.name not in s.suggestion.rules:
                     s.suggestion.rules.append(rule.name)
     return [s for s in items if s.suggestion.code not in covered]

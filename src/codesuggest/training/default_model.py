@@ -7,59 +7,32 @@ templates, fits the ranker on their candidates and writes a checksummed model di
 
 from __future__ import annotations
 
-import json
-import pickle
-import platform
-import random
-import shutil
 from datetime import datetime, timezone
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
-from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates, default_generators
+from codesuggest.candidates.collect import default_generators
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import Phrase, code_set_phrases, compile_lexicon, data_phrases
+from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
+from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import best_threshold, make_ranker
-from codesuggest.training import synthetic
+from codesuggest.training.artefacts import (
+    library_versions,
+    synthetic_rows,
+    training_phrases,
+    write_artefacts,
+)
 
 NAME = "default"
 VERSION = "0.1.0"
-
-
-def _versions() -> dict[str, str]:
-    names = ("codesuggest", "spacy", "medspacy", "scikit-learn", "numpy", "simple-icd-10-cm")
-    out = {"python": platform.python_version()}
-    for n in names:
-        try:
-            out[n] = metadata.version(n)
-        except metadata.PackageNotFoundError:
-            out[n] = "not installed"
-    return out
-
-
-def _training_phrases(
-    codeset: Icd10Cm, ours: list[Phrase], rng: random.Random, n_titles: int
-) -> list[Phrase]:
-    """Our curated phrases plus plain forms of a sample of billable code titles."""
-    titles = [
-        p
-        for p in code_set_phrases(codeset)
-        if p.source == "variant" and codeset.is_billable(p.code) and len(p.text.split()) <= 6
-    ]
-    rng.shuffle(titles)
-    sample = [Phrase(p.text.lower().strip(" ,"), p.code, p.source) for p in titles[:n_titles]]
-    return ours + sample
 
 
 def build_default_model(
@@ -71,7 +44,6 @@ def build_default_model(
     threshold: float | None = None,
 ) -> Path:
     """Build the default model into ``out`` (atomically) and return its path."""
-    rng = random.Random(seed)
 
     def fill(tmp: Path) -> dict[str, Any]:
         steps = tqdm(total=5, desc="default model", disable=not progress, unit="step")
@@ -80,27 +52,12 @@ def build_default_model(
         ours = list(data_phrases(codeset))
         index = compile_lexicon([*code_set_phrases(codeset), *ours], codeset)
         steps.update()
-        phrases = _training_phrases(codeset, ours, rng, n_titles=max(500, len(ours)))
-        notes = list(synthetic.generate(phrases, history, n_notes, seed=seed))
+        phrases = training_phrases(codeset, ours, seed)
         nlp = build_pipeline(index)
         generators = default_generators(index, codeset, history)
-        X: list[Candidate] = []
-        y: list[int] = []
-        groups: list[int] = []
-        docs = nlp.pipe((n.note.text for n in notes), batch_size=128)
-        for i, (coded, doc) in enumerate(
-            tqdm(
-                zip(notes, docs, strict=True),
-                total=len(notes),
-                desc="synthetic notes",
-                disable=not progress,
-                leave=False,
-            )
-        ):
-            for cand in collect_candidates(doc, index, codeset, generators):
-                X.append(cand)
-                y.append(int(cand.code in coded.codes))
-                groups.append(i)
+        X, y, groups = synthetic_rows(
+            nlp, index, codeset, generators, phrases, n_notes, seed, progress
+        )
         steps.update()
         labels = np.asarray(y)
         # the operating threshold is chosen on notes the ranker did not see
@@ -111,19 +68,9 @@ def build_default_model(
         steps.update()
         ranker = make_ranker(seed).fit(X, labels)
         steps.update()
-        codeset.save(tmp / "icd10cm.pkl")
-        with (tmp / "lexicon.pkl").open("wb") as f:
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        joblib.dump(ranker, tmp / "ranker.joblib")
-        rules = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
-        (tmp / "rules.json").write_text(rules.read_text("utf-8"), "utf-8")
-        history_file = (
-            resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
-        )
-        shutil.copyfile(str(history_file), tmp / "history_codes.tsv")
         final = threshold if threshold is not None else chosen
         config = {"threshold": final, "seed": seed, "systems": [SYSTEM]}
-        (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+        write_artefacts(tmp, codeset, index, ranker, config)
         steps.update()
         steps.close()
         return {
@@ -134,7 +81,7 @@ def build_default_model(
             "notes; no patient data.",
             "training_data": {
                 "kind": "synthetic",
-                "notes": len(notes),
+                "notes": n_notes,
                 "seed": seed,
                 "candidates": len(X),
                 "positives": int(labels.sum()),
@@ -151,7 +98,8 @@ def build_default_model(
                 "synthetic_threshold": round(chosen, 4),
             },
             "threshold": final,
-            "versions": _versions(),
+            "ranker": {"features": list(FEATURES)},
+            "versions": library_versions(),
         }
 
     return write_model_dir(out, fill)

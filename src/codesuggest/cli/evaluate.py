@@ -1,0 +1,69 @@
+"""``codesuggest evaluate --model DIR --data SRC``: measure a model on coded notes.
+
+Prints the figures (overall and per code system) and writes ``errors.csv`` (one row per code)
+and ``reliability.png`` into ``--report-dir`` (default: the current folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.cli.train import check_corpora
+from codesuggest.errors import InputError
+
+ERRORS_CSV = "errors.csv"
+RELIABILITY_PNG = "reliability.png"
+
+
+def evaluate(
+    data: Annotated[
+        list[str],
+        typer.Option(
+            "--data",
+            metavar="SRC",
+            help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
+        ),
+    ],
+    model: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, max=200, help="Suggestions ranked per note.")] = 30,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Where to write errors.csv and reliability.png."),
+    ] = None,
+) -> None:
+    """Evaluate a model on coded notes: ranking, decision and calibration figures."""
+    from codesuggest.training.corpus import CodedNote, read_corpus
+    from codesuggest.training.evaluation import evaluate_model
+
+    folder = report_dir if report_dir is not None else Path.cwd()
+    with handled_errors():
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"--report-dir {folder} is not a folder")
+        check_corpora(data)
+        engine = load_engine(model)
+        notes: list[CodedNote] = []
+        seen: dict[str, str] = {}
+        for spec in data:
+            corpus, report = read_corpus(spec, engine.codeset)
+            for coded in corpus:
+                if coded.note.note_id in seen:
+                    raise InputError(
+                        f"note id {coded.note.note_id!r} is in both "
+                        f"{seen[coded.note.note_id]} and {spec}"
+                    )
+                seen[coded.note.note_id] = spec
+            notes.extend(corpus)
+            typer.echo(report.summary(), err=True)
+        result = evaluate_model(engine, notes, top=top, progress=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        csv_path = result.write_errors_csv(folder / ERRORS_CSV)
+        png_path = result.plot_reliability(folder / RELIABILITY_PNG)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(f"wrote {csv_path} and {png_path}", err=True)

@@ -1,0 +1,110 @@
+"""``codesuggest train --data SRC [--data SRC ...]``: train a model on coded notes.
+
+The corpora are named as in :func:`codesuggest.training.corpus.read_corpus` (``codiesp:DIR``,
+``jsonl:PATH``, ``csv:PATH`` or a bare path). The model is written to ``--out`` (default:
+``<home>/models/<name>``) atomically; an existing ``--out`` is replaced only with ``--force``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from codesuggest.cli.common import fail, handled_errors
+from codesuggest.errors import InputError
+from codesuggest.model_dir import read_card
+from codesuggest.settings import get_settings
+from codesuggest.training.corpus import parse_spec
+
+DEFAULT_NAME = "trained"
+
+
+def train(
+    data: Annotated[
+        list[str],
+        typer.Option(
+            "--data",
+            metavar="SRC",
+            help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Where to write the model (default: <home>/models/NAME)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help=f"Model name for its card (default: the --out folder name, or {DEFAULT_NAME}).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
+    folds: Annotated[
+        int, typer.Option(min=2, help="Folds for the out-of-fold learned scores.")
+    ] = 5,
+    synthetic_notes: Annotated[
+        int | None,
+        typer.Option(min=0, help="Synthetic notes added to the ranker's training rows."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
+) -> None:
+    """Train a model on coded notes and print its held-out figures."""
+    from codesuggest.training.trainer import TrainConfig, train_model  # slow imports
+
+    with handled_errors():
+        model_name = name or (out.name if out is not None else DEFAULT_NAME)
+        if "/" in model_name or model_name.startswith("."):
+            raise fail(f"--name {model_name!r} must be a plain folder name")
+        target = out if out is not None else get_settings().models_dir / model_name
+        check_corpora(data)
+        if target.exists() and not target.is_dir():
+            raise fail(f"--out {target} exists and is not a directory")
+        if target.exists() and not force:
+            raise fail(f"{target} already exists; use --force to replace it")
+        options: dict[str, Any] = {"name": model_name, "seed": seed, "folds": folds}
+        if synthetic_notes is not None:
+            options["synthetic_notes"] = synthetic_notes
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            built = train_model(list(data), target, TrainConfig(**options), progress=True)
+        except BaseException:
+            typer.echo("", err=True)  # end the progress bar's line before the error line
+            raise
+        card = read_card(built)
+    for line in card_report(card):
+        typer.echo(line)
+    typer.echo(f"wrote model {model_name} to {built}", err=True)
+
+
+def check_corpora(specs: list[str]) -> None:
+    """Fail fast (before loading anything) on a corpus that is not there."""
+    for spec in specs:
+        _, path = parse_spec(spec)
+        if not path.exists():
+            raise InputError(f"no such corpus file or folder: {path}")
+
+
+def card_report(card: dict[str, Any]) -> list[str]:
+    """The corpus summaries and held-out figures recorded in a freshly written card."""
+    training = card.get("training_data", {})
+    lines: list[str] = ["training data:"]
+    for summary in training.get("summaries", []):
+        lines += [f"  {line}" for line in str(summary).splitlines()]
+    metrics = card.get("metrics", {})
+    held = metrics.get("held_out", {}) if isinstance(metrics, dict) else {}
+    lines.append("held-out figures (ranker before rules, notes unseen in fitting):")
+    if isinstance(held, dict) and held:
+        width = max(len(k) for k in held)
+        lines += [f"  {k:<{width}}  {_fmt(v)}" for k, v in sorted(held.items())]
+    others = {k: v for k, v in metrics.items() if k != "held_out"} if held else metrics
+    lines += [f"  {k}: {_fmt(v)}" for k, v in sorted(others.items())]
+    if "threshold" in card:
+        lines.append(f"  threshold: {_fmt(card['threshold'])}")
+    return lines
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -1,0 +1,243 @@
+"""The local model registry: the model directories under ``<home>/models`` and the active one.
+
+A model is a folder of ``models_dir`` holding a ``model_card.json``; its name is the folder name
+(folders starting with ``.`` are builds in progress and are ignored). ``models_dir/ACTIVE`` is a
+text file naming the promoted model. :func:`promote` writes it atomically, and only after the
+model loads with every checksum matching its card.
+
+Which model loads when none is named (:func:`resolve_model_path`): the ``CODESUGGEST_MODEL``
+setting, else the active model, else ``models_dir/default``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codesuggest.errors import ConfigError, ModelError, ModelNotFoundError
+from codesuggest.model_dir import CARD, read_card
+from codesuggest.settings import Settings, get_settings
+
+ACTIVE = "ACTIVE"
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    """What a model card says, in a form the command line can print."""
+
+    name: str
+    version: str
+    created: str
+    description: str
+    training: dict[str, Any]
+    metrics: dict[str, Any]
+    code_sets: dict[str, str]
+    threshold: float | None = None
+    artefacts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_card(cls, card: dict[str, Any]) -> CardSummary:
+        training = card.get("training_data")
+        metrics = card.get("metrics")
+        code_sets = card.get("code_sets")
+        artefacts = card.get("artefacts")
+        threshold = card.get("threshold")
+        return cls(
+            name=str(card.get("name", "?")),
+            version=str(card.get("version", "?")),
+            created=str(card.get("created_at", "?")),
+            description=str(card.get("description", "")),
+            training=training if isinstance(training, dict) else {},
+            metrics=metrics if isinstance(metrics, dict) else {},
+            code_sets={str(k): str(v) for k, v in code_sets.items()}
+            if isinstance(code_sets, dict)
+            else {},
+            threshold=float(threshold) if isinstance(threshold, int | float) else None,
+            artefacts=artefacts if isinstance(artefacts, dict) else {},
+        )
+
+    def lines(self) -> list[str]:
+        """The card as ``key: value`` lines, nested values flattened with dots."""
+        out = [
+            f"name: {self.name}",
+            f"version: {self.version}",
+            f"created: {self.created}",
+        ]
+        if self.description:
+            out.append(f"description: {self.description}")
+        out.append("training data:")
+        out += _flatten(self.training, indent="  ")
+        out.append("metrics:")
+        out += _flatten(self.metrics, indent="  ")
+        if self.threshold is not None:
+            out.append(f"threshold: {self.threshold:.4f}")
+        out.append("code sets:")
+        out += [f"  {system}: {release}" for system, release in sorted(self.code_sets.items())]
+        return out
+
+    def one_line(self) -> str:
+        notes = self.training.get("notes")
+        data = f"{notes:,} notes" if isinstance(notes, int) else "?"
+        kind = self.training.get("kind") or ", ".join(map(str, self.training.get("sources", [])))
+        return f"{self.version:<8} {self.created:<26} {data} {kind}".rstrip()
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One model directory of the registry."""
+
+    name: str
+    path: Path
+    summary: CardSummary | None  # None when the card cannot be read (see ``problem``)
+    active: bool
+    problem: str | None = None
+
+
+def list_models(settings: Settings | None = None) -> list[ModelEntry]:
+    """The model directories of ``models_dir`` (with a model card), sorted by name."""
+    settings = settings or get_settings()
+    root = settings.models_dir
+    if not root.is_dir():
+        return []
+    active = _active_name(settings)
+    entries = []
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or not (path / CARD).is_file():
+            continue
+        summary: CardSummary | None = None
+        problem: str | None = None
+        try:
+            card = json.loads((path / CARD).read_text("utf-8"))
+            if not isinstance(card, dict):
+                raise ValueError("not a JSON object")
+            summary = CardSummary.from_card(card)
+        except (OSError, ValueError) as exc:
+            problem = f"unreadable model card ({exc})"
+        entries.append(ModelEntry(path.name, path, summary, path.name == active, problem))
+    return entries
+
+
+def model_path(name: str, settings: Settings | None = None) -> Path:
+    """The directory of the model called ``name``; raises when there is no such model."""
+    settings = settings or get_settings()
+    path = settings.models_dir / _check_name(name)
+    if not (path / CARD).is_file():
+        known = ", ".join(e.name for e in list_models(settings)) or "none"
+        raise ModelNotFoundError(f"no model {name!r} in {settings.models_dir} (models: {known})")
+    return path
+
+
+def show_model(name: str, settings: Settings | None = None) -> tuple[CardSummary, str | None]:
+    """The card summary of a model and ``None`` when every checksum matches, else the problem."""
+    path = model_path(name, settings)
+    try:
+        card = read_card(path)
+    except ModelError as exc:
+        try:
+            raw = json.loads((path / CARD).read_text("utf-8"))
+        except (OSError, ValueError):
+            raise exc from None
+        return CardSummary.from_card(raw if isinstance(raw, dict) else {}), str(exc)
+    return CardSummary.from_card(card), None
+
+
+def promote(name: str, settings: Settings | None = None) -> Path:
+    """Make ``name`` the active model once it loads with matching checksums; its path.
+
+    Raises :class:`~codesuggest.errors.ModelNotFoundError` for an unknown name and
+    :class:`~codesuggest.errors.ChecksumMismatchError` (or another ``ModelError``) for a model
+    that does not load; ``ACTIVE`` is left as it was then.
+    """
+    from codesuggest.engine import Engine  # imported late: spaCy makes it slow to import
+
+    settings = settings or get_settings()
+    path = model_path(name, settings)
+    Engine.load(path)  # verifies every checksum and that this codesuggest can run it
+    _write_atomically(settings.models_dir / ACTIVE, f"{path.name}\n")
+    return path
+
+
+def active_model_path(settings: Settings | None = None) -> Path | None:
+    """The promoted model's directory, or ``None`` when no model was promoted.
+
+    A promoted model that was deleted since still gives its path, so that loading it fails
+    with a clear :class:`~codesuggest.errors.ModelNotFoundError` rather than silently falling
+    back to another model.
+    """
+    settings = settings or get_settings()
+    name = _active_name(settings)
+    return settings.models_dir / name if name is not None else None
+
+
+def resolve_model_path(settings: Settings | None = None) -> Path:
+    """The model to load when none is named: the ``model`` setting, else the active model,
+    else ``models_dir/default``."""
+    settings = settings or get_settings()
+    if settings.model is not None:
+        return settings.model
+    active = active_model_path(settings)
+    return active if active is not None else settings.models_dir / DEFAULT
+
+
+def _active_name(settings: Settings) -> str | None:
+    marker = settings.models_dir / ACTIVE
+    try:
+        text = marker.read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{marker}: unreadable ({exc})") from exc
+    if not text:
+        return None
+    try:
+        return _check_name(text)
+    except ConfigError as exc:
+        raise ConfigError(f"{marker}: {exc}") from None
+
+
+def _check_name(name: str) -> str:
+    if not name or name in (".", "..") or name.startswith(".") or "/" in name or "\\" in name:
+        raise ConfigError(f"{name!r} is not a model name (a folder name in the models folder)")
+    return name
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
+        tmp.replace(path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def _flatten(value: Any, indent: str, prefix: str = "") -> list[str]:
+    if isinstance(value, dict):
+        out: list[str] = []
+        for key in sorted(value):
+            out += _flatten(value[key], indent, f"{prefix}{key}.")
+        return out
+    key = prefix.rstrip(".")
+    if isinstance(value, list):
+        if any(isinstance(v, str) and ("\n" in v or len(v) > 40) for v in value):  # summaries
+            return [f"{indent}{key}:"] + [
+                f"{indent}  {line}" for v in value for line in v.splitlines()
+            ]
+        value = ", ".join(map(str, value))
+    elif isinstance(value, float):
+        value = f"{value:.4f}"
+    return [f"{indent}{key}: {value}"]

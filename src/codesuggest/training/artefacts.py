@@ -1,0 +1,102 @@
+"""What every model build shares: the synthetic training rows and writing the artefacts."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import platform
+import random
+import shutil
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+from sklearn.pipeline import Pipeline
+from spacy.language import Language
+from tqdm import tqdm
+
+from codesuggest.candidates.base import Candidate, CandidateGenerator
+from codesuggest.candidates.collect import collect_candidates
+from codesuggest.candidates.learned import LearnedScorer
+from codesuggest.codesets.history import HistoryMap
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
+from codesuggest.training import synthetic
+
+
+def library_versions() -> dict[str, str]:
+    names = ("codesuggest", "spacy", "medspacy", "scikit-learn", "numpy", "simple-icd-10-cm")
+    out = {"python": platform.python_version()}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def training_phrases(codeset: Icd10Cm, ours: list[Phrase], seed: int) -> list[Phrase]:
+    """Our curated phrases plus plain forms of a sample of billable code titles."""
+    titles = [
+        p
+        for p in code_set_phrases(codeset)
+        if p.source == "variant" and codeset.is_billable(p.code) and len(p.text.split()) <= 6
+    ]
+    random.Random(seed).shuffle(titles)
+    n_titles = max(500, len(ours))
+    return ours + [Phrase(p.text.lower().strip(" ,"), p.code, p.source) for p in titles[:n_titles]]
+
+
+def synthetic_rows(
+    nlp: Language,
+    index: LexiconIndex,
+    codeset: Icd10Cm,
+    generators: list[CandidateGenerator],
+    phrases: list[Phrase],
+    n_notes: int,
+    seed: int,
+    progress: bool,
+) -> tuple[list[Candidate], list[int], list[int]]:
+    """Candidates, labels and note groups of ``n_notes`` synthetic notes."""
+    history = HistoryMap.load()
+    notes = list(synthetic.generate(phrases, history, n_notes, seed=seed))
+    X: list[Candidate] = []
+    y: list[int] = []
+    groups: list[int] = []
+    docs = nlp.pipe((n.note.text for n in notes), batch_size=128)
+    rows = tqdm(
+        zip(notes, docs, strict=True),
+        total=len(notes),
+        desc="synthetic notes",
+        disable=not progress,
+        leave=False,
+    )
+    for i, (coded, doc) in enumerate(rows):
+        for cand in collect_candidates(doc, index, codeset, generators):
+            X.append(cand)
+            y.append(int(cand.code in coded.codes))
+            groups.append(i)
+    return X, y, groups
+
+
+def write_artefacts(
+    tmp: Path,
+    codeset: Icd10Cm,
+    index: LexiconIndex,
+    ranker: Pipeline,
+    config: dict[str, Any],
+    learned: LearnedScorer | None = None,
+) -> None:
+    """Write every artefact of a model directory except its card."""
+    codeset.save(tmp / "icd10cm.pkl")
+    with (tmp / "lexicon.pkl").open("wb") as f:
+        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+    joblib.dump(ranker, tmp / "ranker.joblib")
+    if learned is not None:
+        joblib.dump(learned, tmp / "learned.joblib")
+    rules = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
+    (tmp / "rules.json").write_text(rules.read_text("utf-8"), "utf-8")
+    history = resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
+    shutil.copyfile(str(history), tmp / "history_codes.tsv")
+    (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")

@@ -1,0 +1,117 @@
+"""``codesuggest evaluate``: figures on stdout, errors.csv and reliability.png in the report dir."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from codesuggest.cli.main import app
+from codesuggest.engine import Engine
+from codesuggest.training.evaluation import CSV_FIELDS
+from tests.cli.conftest import one_error_line
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+RECORDS = [
+    {"id": "a", "text": "Assessment: essential hypertension.", "codes": ["I10"]},
+    {
+        "id": "b",
+        "text": "Type 2 diabetes mellitus without complications. Essential hypertension.",
+        "codes": ["E11.9", {"code": "I10", "system": "ICD-10-CM"}],
+    },
+    {
+        "id": "c",
+        "text": "Community acquired pneumonia; bronchoscopy performed.",
+        "codes": ["J18.9", {"code": "0BJ08ZZ", "system": "ICD-10-PCS"}],
+    },
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    return path
+
+
+def test_evaluate_prints_figures_and_writes_report_files(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, corpus: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "report" / "nested"
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            str(model_dir),
+            "--data",
+            f"jsonl:{corpus}",
+            "--top",
+            "20",
+            "--report-dir",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+    assert {"all", "ICD-10-CM", "ICD-10-PCS"} <= rows
+    assert "3 notes, top 20" in result.stdout
+    assert f"{corpus}: 3 notes" in result.stderr  # the corpus summary
+    with (report / "errors.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert tuple(table[0]) == CSV_FIELDS
+    assert {("ICD-10-CM", "I10"), ("ICD-10-PCS", "0BJ08ZZ")} <= {(r[1], r[0]) for r in table[1:]}
+    assert (report / "reliability.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_evaluate_writes_report_into_current_dir_by_default(
+    runner: CliRunner,
+    reuse_engine: Engine,
+    model_dir: Path,
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = runner.invoke(app, ["evaluate", "--model", str(model_dir), "--data", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in work.iterdir()) == ["errors.csv", "reliability.png"]
+
+
+def test_evaluate_missing_corpus_is_one_line_error(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.jsonl"
+    result = runner.invoke(
+        app, ["evaluate", "--model", str(model_dir), "--data", f"jsonl:{missing}"]
+    )
+    assert result.exit_code == 1
+    assert str(missing) in one_error_line(result.stderr)
+
+
+def test_evaluate_missing_model_dir_is_one_line_error(
+    runner: CliRunner, corpus: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["evaluate", "--model", str(tmp_path / "nomodel"), "--data", str(corpus)]
+    )
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nomodel'}"
+
+
+def test_evaluate_report_dir_that_is_a_file_is_refused(
+    runner: CliRunner, model_dir: Path, corpus: Path, tmp_path: Path
+) -> None:
+    clash = tmp_path / "report.txt"
+    clash.write_text("x", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["evaluate", "--model", str(model_dir), "--data", str(corpus), "--report-dir", str(clash)],
+    )
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: --report-dir {clash} is not a folder"

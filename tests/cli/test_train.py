@@ -1,0 +1,266 @@
+"""``codesuggest train``: argument and error paths (with the trainer faked), then one real run on
+a tiny synthetic corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from codesuggest.cli.main import app
+from codesuggest.model_dir import read_card, write_model_dir
+from codesuggest.training import trainer
+from codesuggest.training.trainer import TrainConfig
+from tests.cli.conftest import one_error_line
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "text": "Essential hypertension.", "codes": ["I10"]}) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def trained(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], Path, TrainConfig]]:
+    """Replace the (minutes-long) trainer by one that writes a small valid model directory."""
+    calls: list[tuple[list[str], Path, TrainConfig]] = []
+
+    def fake_train(
+        specs: list[str], out: Path, config: TrainConfig | None = None, *, progress: bool = True
+    ) -> Path:
+        assert config is not None
+        calls.append((specs, out, config))
+
+        def fill(tmp: Path) -> dict[str, Any]:
+            (tmp / "config.json").write_text('{"threshold": 0.5}', encoding="utf-8")
+            return {
+                "name": config.name,
+                "version": config.version,
+                "training_data": {"summaries": ["gold.jsonl: 1 notes, 1 ICD-10-CM"]},
+                "metrics": {"held_out": {"all_map": 0.5, "icd10cm_micro_f1": 0.25}},
+                "threshold": 0.5,
+            }
+
+        return write_model_dir(out, fill)
+
+    monkeypatch.setattr(trainer, "train_model", fake_train)
+    return calls
+
+
+def test_train_default_out_is_home_models_name_and_prints_card(
+    runner: CliRunner, home: Path, corpus: Path, trained: list[Any]
+) -> None:
+    result = runner.invoke(
+        app,
+        ["train", "--data", f"jsonl:{corpus}", "--name", "site", "--seed", "7", "--folds", "3"],
+    )
+    assert result.exit_code == 0, result.output
+    [(specs, out, config)] = trained
+    assert specs == [f"jsonl:{corpus}"]
+    assert out == home / "models" / "site"
+    assert (config.name, config.seed, config.folds) == ("site", 7, 3)
+    assert read_card(out)["name"] == "site"
+    assert "gold.jsonl: 1 notes, 1 ICD-10-CM" in result.stdout
+    assert "all_map" in result.stdout and "0.5000" in result.stdout
+    assert "icd10cm_micro_f1" in result.stdout and "0.2500" in result.stdout
+    assert f"wrote model site to {out}" in result.stderr
+
+
+def test_train_name_defaults_to_out_folder_name(
+    runner: CliRunner, corpus: Path, tmp_path: Path, trained: list[Any]
+) -> None:
+    out = tmp_path / "models" / "cardio"
+    result = runner.invoke(
+        app, ["train", "--data", str(corpus), "--data", str(corpus), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [(specs, got, config)] = trained
+    assert specs == [str(corpus), str(corpus)]
+    assert (got, config.name, config.folds) == (out, "cardio", 5)
+
+
+def test_train_missing_data_file_is_one_line_error(
+    runner: CliRunner, tmp_path: Path, trained: list[Any]
+) -> None:
+    missing = tmp_path / "nope.jsonl"
+    result = runner.invoke(
+        app, ["train", "--data", f"jsonl:{missing}", "--out", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: no such corpus file or folder: {missing}"
+    assert trained == []
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_unknown_corpus_kind_is_one_line_error(
+    runner: CliRunner, tmp_path: Path, trained: list[Any]
+) -> None:
+    result = runner.invoke(app, ["train", "--data", "parquet:x", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "unknown corpus kind 'parquet'" in one_error_line(result.stderr)
+    assert trained == []
+
+
+def test_train_existing_out_without_force_is_refused(
+    runner: CliRunner, corpus: Path, tmp_path: Path, trained: list[Any]
+) -> None:
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(corpus), "--out", str(out)])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == (
+        f"error: {out} already exists; use --force to replace it"
+    )
+    assert trained == []
+    assert (out / "keep.txt").read_text("utf-8") == "mine"
+
+
+def test_train_force_replaces_existing_out(
+    runner: CliRunner, corpus: Path, tmp_path: Path, trained: list[Any]
+) -> None:
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "keep.txt").write_text("old", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(corpus), "--out", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert len(trained) == 1
+    assert not (out / "keep.txt").exists()
+    assert (out / "model_card.json").is_file()
+
+
+def test_train_out_that_is_a_file_is_refused_even_with_force(
+    runner: CliRunner, corpus: Path, tmp_path: Path, trained: list[Any]
+) -> None:
+    out = tmp_path / "m.txt"
+    out.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(corpus), "--out", str(out), "--force"])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: --out {out} exists and is not a directory"
+    assert trained == []
+
+
+def test_train_folds_below_two_is_a_usage_error(
+    runner: CliRunner, corpus: Path, tmp_path: Path, trained: list[Any]
+) -> None:
+    result = runner.invoke(
+        app, ["train", "--data", str(corpus), "--out", str(tmp_path / "m"), "--folds", "1"]
+    )
+    assert result.exit_code == 2
+    assert trained == []
+
+
+def test_train_without_data_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["train", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "--data" in result.stderr
+
+
+def test_train_trainer_input_error_is_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(empty), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: {empty}: empty corpus (no notes)"
+    assert not (tmp_path / "m").exists()
+
+
+# --- one real training run ------------------------------------------------------------------
+
+TEMPLATES = {
+    "I10": [
+        "Assessment: essential hypertension, blood pressure 152/94. Continue lisinopril.",
+        "Hypertension remains uncontrolled; amlodipine increased to 10 mg daily.",
+        "History of present illness: elevated blood pressure, diagnosed with hypertension.",
+        "Plan: essential hypertension, low salt diet, recheck blood pressure in 4 weeks.",
+    ],
+    "E11.9": [
+        "Type 2 diabetes mellitus without complications, A1c 7.1. Continue metformin.",
+        "Diabetes mellitus type 2, diet controlled, no neuropathy or retinopathy.",
+        "Assessment: type 2 diabetes, stable on metformin 1000 mg twice daily.",
+        "Known type 2 diabetic, glucose well controlled, no complications.",
+    ],
+    "J18.9": [
+        "Chest x-ray shows right lower lobe infiltrate consistent with pneumonia.",
+        "Community acquired pneumonia, started ceftriaxone and azithromycin.",
+        "Fever and productive cough; diagnosis pneumonia, organism unspecified.",
+        "Impression: pneumonia. Continue antibiotics and incentive spirometry.",
+    ],
+    "N39.0": [
+        "Urinary tract infection, urinalysis positive for nitrites. Start nitrofurantoin.",
+        "Dysuria and frequency; UTI diagnosed, urine culture sent.",
+        "Assessment: urinary tract infection, site not specified, treat with cephalexin.",
+        "Recurrent urinary tract infection, no flank pain or fever.",
+    ],
+    "J44.9": [
+        "COPD with chronic dyspnea, continue tiotropium inhaler.",
+        "Chronic obstructive pulmonary disease, stable, no exacerbation.",
+        "Assessment: COPD, former smoker, spirometry shows obstruction.",
+        "Chronic obstructive lung disease, uses albuterol as needed.",
+    ],
+}
+
+
+def _tiny_corpus(path: Path) -> Path:
+    """~30 notes: every template alone, plus pairs of codes in one note."""
+    codes = list(TEMPLATES)
+    rows = []
+    for code, texts in TEMPLATES.items():
+        for i, text in enumerate(texts):
+            rows.append({"id": f"{code}-{i}", "text": text, "codes": [code]})
+    for i, code in enumerate(codes):
+        other = codes[(i + 1) % len(codes)]
+        for j in range(2):
+            text = f"{TEMPLATES[code][j]} {TEMPLATES[other][j + 2]}"
+            rows.append({"id": f"{code}+{other}-{j}", "text": text, "codes": [code, other]})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from codesuggest.engine import Engine
+
+    corpus = _tiny_corpus(tmp_path / "tiny.jsonl")
+    out = tmp_path / "models" / "tiny"
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            f"jsonl:{corpus}",
+            "--out",
+            str(out),
+            "--folds",
+            "2",
+            "--synthetic-notes",
+            "200",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    card = read_card(out)
+    assert card["name"] == "tiny"
+    assert card["training_data"]["notes"] == 30
+    assert card["config"]["folds"] == 2
+    assert f"{corpus}: 30 notes" in result.stdout
+    assert "held-out figures" in result.stdout
+    engine = Engine.load(out)
+    codes = [s.code for s in engine.suggest("Assessment: essential hypertension.").suggestions]
+    assert "I10" in codes
