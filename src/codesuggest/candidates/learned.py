@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ def label(system: str, code: str) -> Label:
     return f"{system}|{code}"
 
 
+@lru_cache(maxsize=1 << 16)
 def split_label(value: Label) -> tuple[str, str]:
     system, _, code = value.partition("|")
     return system, code
@@ -46,7 +48,7 @@ class LearnedScorer:
     """TF-IDF features, stacked one-vs-rest logistic weights, k nearest notes, priors."""
 
     def __init__(
-        self, *, top: int = 40, neighbours: int = 10, alpha: float = 0.03, seed: int = 0
+        self, *, top: int = 30, neighbours: int = 10, alpha: float = 0.03, seed: int = 0
     ) -> None:
         self.top = top
         self.neighbours = neighbours
@@ -70,7 +72,8 @@ class LearnedScorer:
         self.log_prior_ = np.log((counts + 0.5) / (len(texts) + 1.0)).astype(np.float32)
         ridge = Ridge(alpha=self.alpha, random_state=self.seed)
         ridge.fit(x, y.toarray().astype(np.float32))
-        self.weights_ = np.asarray(ridge.coef_, dtype=np.float32)
+        # (vocabulary x labels), C-contiguous: a transposed view would be copied at every call
+        self.weights_ = np.ascontiguousarray(np.asarray(ridge.coef_, dtype=np.float32).T)
         self.bias_ = np.asarray(ridge.intercept_, dtype=np.float32)
         self.memory_ = x.tocsr()
         self.memory_labels_ = y.tocsr().astype(np.float32)
@@ -82,13 +85,14 @@ class LearnedScorer:
         if not len(texts):
             return []
         x = self.vectorizer_.transform(texts)
-        probs = np.asarray(x @ self.weights_.T) + self.bias_
+        probs = np.asarray(x @ self.weights_) + self.bias_
         sims = (x @ self.memory_.T).toarray()
         knn = self._neighbour_votes(sims)
         out = []
         for i in range(len(texts)):
             order = np.argsort(-probs[i])
-            chosen = list(order[: self.top]) + [j for j in np.flatnonzero(knn[i] > 0)]
+            voted = np.argsort(-knn[i])[: self.top // 2]
+            chosen = list(order[: self.top]) + [j for j in voted if knn[i, j] > 0]
             ranks = {int(j): r for r, j in enumerate(order[: max(self.top, 200)], start=1)}
             best = float(probs[i, order[0]])
             out.append(

@@ -84,10 +84,13 @@ class TermMatcher:
                     sent.doc[token_of[a]].text.isupper() for a in occurrences
                 ):
                     continue
-                best = min(
-                    (_window(positions, key, a) for a in occurrences), key=lambda w: w[1] - w[0]
-                )
-                lo, hi = best
+                if len(key) == 1:
+                    lo = hi = occurrences[0]
+                else:
+                    lo, hi = min(
+                        (_window(positions, key, a) for a in occurrences),
+                        key=lambda w: w[1] - w[0],
+                    )
                 width = hi - lo + 1
                 compactness = len(key) / width
                 if width > len(key) and (
@@ -97,7 +100,9 @@ class TermMatcher:
                 match = TermMatch(
                     key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i
                 )
-                found.append((frozenset(key), lo, hi, match))
+                found.append((keysets[key_id], lo, hi, match))
+        if len(found) < 2:
+            return [m for *_, m in found]
         return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -94,8 +95,50 @@ _ASSERTIONS = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
+def _code_facts(code: str, title: str) -> tuple[float, float, float, float, float]:
+    """Features of the code itself: depth, unspecified, residual, chapters R and Z."""
+    title = title.lower()
+    plain = code.replace(".", "")
+    return (
+        float(len(plain) - 3),
+        float("unspecified" in title),
+        float(title.startswith("other") or ", other" in title),
+        float(plain.startswith("R")),
+        float(plain.startswith("Z")),
+    )
+
+
 def candidate_features(c: Candidate) -> list[float]:
     """The feature vector of one candidate (order: ``FEATURES``)."""
+    depth, unspecified, residual, chapter_r, chapter_z = _code_facts(c.code, c.title)
+    if not c.mentions:  # proposed by what the model learned alone
+        return [
+            *([0.0] * 6),
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            float(c.billable),
+            depth,
+            unspecified,
+            residual,
+            float(c.sources == {"hierarchy"}),
+            0.0,
+            0.0,
+            0.0,
+            chapter_r,
+            chapter_z,
+            math.log1p(c.note_mentions),
+            float(c.derived_from is not None),
+            *_learned(c),
+        ]
     # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
     derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
     counts = dict.fromkeys(_ASSERTIONS, 0)
@@ -111,8 +154,6 @@ def candidate_features(c: Candidate) -> list[float]:
     contiguous = any(m.kind == "contiguous" for m in affirmed)
     compact = max((1.0 if m.kind == "contiguous" else 0.5 for m in best), default=0.0)
     lex = set(c.lexicon_sources)
-    title = c.title.lower()
-    plain = c.code.replace(".", "")
     first = min((m.start for m in c.mentions), default=0)
     return [
         math.log1p(counts[Assertion.PRESENT]),
@@ -132,15 +173,15 @@ def candidate_features(c: Candidate) -> list[float]:
         float("variant" in lex),
         float("inclusion" in lex),
         float(c.billable),
-        float(len(plain) - 3),
-        float("unspecified" in title),
-        float(title.startswith("other") or ", other" in title),
+        depth,
+        unspecified,
+        residual,
         float(c.sources == {"hierarchy"}),
         float(any(m.section in _DIAGNOSIS_SECTIONS for m in affirmed)),
         first / max(1, max((m.end for m in c.mentions), default=1)),
         math.log1p(len({m.sentence for m in c.mentions})),
-        float(plain.startswith("R")),
-        float(plain.startswith("Z")),
+        chapter_r,
+        chapter_z,
         math.log1p(c.note_mentions),
         float(c.derived_from is not None),
         *_learned(c),
