@@ -47,12 +47,14 @@ def main() -> int:
     started = time.perf_counter()
     predictions = {}
     for result in tqdm(
-        engine.suggest_many(split.notes, top=args.top),
+        engine.suggest_many(split.notes, top=args.top * 2),
         total=len(split.notes),
         desc=f"codiesp {args.split}",
         file=sys.stderr,
     ):
-        s = result.suggestions
+        # the ICD-10-CM ranking: procedure codes a trained model also suggests are ranked apart
+        s = [x for x in result.suggestions if x.system == "ICD-10-CM"]
+        s = s[: args.top]
         predictions[result.note_id] = Ranked(
             [x.code for x in s], [x.confidence for x in s], [x.recommended for x in s]
         )

@@ -129,6 +129,15 @@ def test_require_affirmed_spares_derived_history_codes(packaged: RuleSet, cs: Ic
     assert s.suggestion.rules == []
 
 
+def test_require_affirmed_spares_codes_learned_without_mentions(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [item("R69", assertions=()), item("BW03ZZZ", assertions=())]
+    out = by_code(apply(packaged, "unaffirmed-evidence", items, cs))
+    assert out["R69"].recommended and out["BW03ZZZ"].recommended
+    assert out["R69"].rules == [] and out["BW03ZZZ"].rules == []
+
+
 def test_history_code_flags_origin(packaged: RuleSet, cs: Icd10Cm) -> None:
     items = [item("Z80.3", assertions=("family",), derived_from="C50.919")]
     [s] = apply(packaged, "family-history-code", items, cs)

@@ -18,12 +18,14 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.rank.features import FEATURES, MONOTONIC, CandidateFeatures
 
 
-def make_ranker(seed: int = 0) -> Pipeline:
+def make_ranker(
+    seed: int = 0, *, max_iter: int = 200, learning_rate: float = 0.08, max_leaf_nodes: int = 31
+) -> Pipeline:
     """An unfitted ranker."""
     trees = HistGradientBoostingClassifier(
-        max_iter=200,
-        learning_rate=0.08,
-        max_leaf_nodes=31,
+        max_iter=max_iter,
+        learning_rate=learning_rate,
+        max_leaf_nodes=max_leaf_nodes,
         l2_regularization=1.0,
         random_state=seed,
         monotonic_cst=[MONOTONIC.get(name, 0) for name in FEATURES],

@@ -71,8 +71,12 @@ def _fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = N
 def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     affirmed = set(rule.params.get("affirmed", ["present"]))
     for s in items:
-        if s.candidate.derived_from is None and not any(
-            e.assertion in affirmed for e in s.suggestion.evidence
+        evidence = s.suggestion.evidence
+        # a code learned from the note as a whole has no mentions: nothing here to contradict
+        if (
+            evidence
+            and s.candidate.derived_from is None
+            and not any(e.assertion in affirmed for e in evidence)
         ):
             kinds = sorted({e.assertion for e in s.suggestion.evidence})
             _fire(s, rule, withdraw=True, flag=f"no affirmed evidence ({', '.join(kinds)})")

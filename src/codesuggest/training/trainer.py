@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
 from codesuggest.candidates.base import Candidate
@@ -47,6 +48,17 @@ class TrainConfig:
     seed: int = 0
     folds: int = 5
     synthetic_notes: int = 0  # synthetic notes mixed into the ranker's rows (0: none)
+    trees: int = 200
+    learning_rate: float = 0.08
+    leaves: int = 31
+
+    def ranker(self) -> Pipeline:
+        return make_ranker(
+            self.seed,
+            max_iter=self.trees,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.leaves,
+        )
 
 
 def read_training_data(specs: list[str], codeset: Icd10Cm) -> tuple[list[CodedNote], list[str]]:
@@ -130,14 +142,14 @@ def train_model(
                 GroupKFold(n_splits=3).split(X[:n_real], labels[:n_real], groups[:n_real])
             )
             probe_rows = np.concatenate([fit_rows, np.arange(n_real, len(X))])
-            probe = make_ranker(cfg.seed).fit([X[i] for i in probe_rows], labels[probe_rows])
+            probe = cfg.ranker().fit([X[i] for i in probe_rows], labels[probe_rows])
             held_p = probe.predict_proba([X[i] for i in held_rows])[:, 1]
             threshold, f1 = best_threshold(labels[held_rows], held_p)
             metrics = _held_out_metrics(
                 [X[i] for i in held_rows], held_p, [groups[i] for i in held_rows], threshold, gold
             )
             steps.update()
-            ranker = make_ranker(cfg.seed).fit(X, labels)
+            ranker = cfg.ranker().fit(X, labels)
             learned = LearnedScorer(seed=cfg.seed).fit(texts, gold)
             write_artefacts(
                 tmp,
