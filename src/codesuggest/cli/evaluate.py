@@ -14,6 +14,7 @@ import typer
 from codesuggest.cli.common import handled_errors, load_engine
 from codesuggest.cli.train import check_corpora
 from codesuggest.errors import InputError
+from codesuggest.training.trainer import read_training_data
 
 ERRORS_CSV = "errors.csv"
 RELIABILITY_PNG = "reliability.png"
@@ -38,7 +39,6 @@ def evaluate(
     ] = None,
 ) -> None:
     """Evaluate a model on coded notes: ranking, decision and calibration figures."""
-    from codesuggest.training.corpus import CodedNote, read_corpus
     from codesuggest.training.evaluation import evaluate_model
 
     folder = report_dir if report_dir is not None else Path.cwd()
@@ -47,19 +47,9 @@ def evaluate(
             raise InputError(f"--report-dir {folder} is not a folder")
         check_corpora(data)
         engine = load_engine(model)
-        notes: list[CodedNote] = []
-        seen: dict[str, str] = {}
-        for spec in data:
-            corpus, report = read_corpus(spec, engine.codeset)
-            for coded in corpus:
-                if coded.note.note_id in seen:
-                    raise InputError(
-                        f"note id {coded.note.note_id!r} is in both "
-                        f"{seen[coded.note.note_id]} and {spec}"
-                    )
-                seen[coded.note.note_id] = spec
-            notes.extend(corpus)
-            typer.echo(report.summary(), err=True)
+        notes, summaries = read_training_data(list(data), engine.codeset)
+        for summary in summaries:
+            typer.echo(summary, err=True)
         result = evaluate_model(engine, notes, top=top, progress=True)
         folder.mkdir(parents=True, exist_ok=True)
         csv_path = result.write_errors_csv(folder / ERRORS_CSV)
