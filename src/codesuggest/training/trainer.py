@@ -37,6 +37,7 @@ from codesuggest.training.artefacts import (
 )
 from codesuggest.training.corpus import CodedNote, read_corpus
 from codesuggest.training.metrics import Ranked, evaluate
+from codesuggest.types import Assertion
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,9 @@ def train_model(
             probe_rows = np.concatenate([fit_rows, np.arange(n_real, len(X))])
             probe = cfg.ranker().fit([X[i] for i in probe_rows], labels[probe_rows])
             held_p = probe.predict_proba([X[i] for i in held_rows])[:, 1]
-            threshold, f1 = best_threshold(labels[held_rows], held_p)
+            # the threshold is chosen on what can be recommended: rules withdraw the rest
+            eligible = np.asarray([recommendable(X[i]) for i in held_rows])
+            threshold, f1 = best_threshold(labels[held_rows], np.where(eligible, held_p, 0.0))
             metrics = _held_out_metrics(
                 [X[i] for i in held_rows], held_p, [groups[i] for i in held_rows], threshold, gold
             )
@@ -187,6 +190,18 @@ def train_model(
             }
 
     return write_model_dir(out, fill)
+
+
+def recommendable(c: Candidate) -> bool:
+    """Whether the rules could leave ``c`` recommended: billable, and not supported only by
+    negated, family, historical or hypothetical mentions (history codes excepted)."""
+    if c.system == SYSTEM and not c.billable:
+        return False
+    return (
+        not c.mentions
+        or c.derived_from is not None
+        or any(m.assertion is Assertion.PRESENT for m in c.mentions)
+    )
 
 
 def _systems(notes: list[CodedNote]) -> list[str]:
