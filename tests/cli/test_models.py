@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,17 @@ def test_models_build_default_failure_is_one_line_error(
     result = runner.invoke(app, ["models", "build-default", "--out", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert one_error_line(result.stderr) == f"error: No space left on device: {tmp_path / 'm'}"
+
+
+def test_models_build_default_if_missing_rebuilds_model_of_older_data(
+    runner: CliRunner, builds: list[Path], model_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "default"
+    shutil.copytree(model_dir, target)
+    card = json.loads((target / "model_card.json").read_text("utf-8"))
+    card["recipe"] = "built-from-older-data"
+    (target / "model_card.json").write_text(json.dumps(card), "utf-8")
+    result = runner.invoke(app, ["models", "build-default", "--out", str(target), "--if-missing"])
+    assert result.exit_code == 0, result.output
+    assert builds == [target]
+    assert "built from other lexicon or rule data" in result.stderr

@@ -27,13 +27,16 @@ def build_default(
 ) -> None:
     """Build the default model from the shipped synthetic notes (takes a few minutes)."""
     from codesuggest.engine import Engine
-    from codesuggest.training.default_model import build_default_model
+    from codesuggest.training.default_model import build_default_model, recipe_fingerprint
 
     target = out if out is not None else get_settings().models_dir / "default"
     with handled_errors():
         if if_missing:
             try:
-                info = Engine.load(target).info
+                engine = Engine.load(target)
+                info = engine.info
+                if engine.card.get("recipe") != recipe_fingerprint():
+                    raise ModelError("it was built from other lexicon or rule data")
             except ModelNotFoundError:
                 pass
             except ModelError as exc:

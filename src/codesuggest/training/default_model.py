@@ -7,7 +7,9 @@ templates, fits the ranker on their candidates and writes a checksummed model di
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,25 @@ from codesuggest.training.artefacts import (
 
 NAME = "default"
 VERSION = "0.1.0"
+
+
+_RECIPE_FILES = (
+    ("codesuggest.codesets", "synonyms.tsv"),
+    ("codesuggest.codesets", "history_codes.tsv"),
+    ("codesuggest.rules", "rules.json"),
+    ("codesuggest.extract", "context_rules.json"),
+    ("codesuggest.extract", "word_equivalents.tsv"),
+    ("codesuggest.training", "synthetic_templates.json"),
+)
+
+
+def recipe_fingerprint() -> str:
+    """A hash of the shipped data the default model is built from: when it changes (an
+    upgrade), ``models build-default --if-missing`` rebuilds the model."""
+    digest = hashlib.sha256(VERSION.encode())
+    for package, name in _RECIPE_FILES:
+        digest.update(resources.files(package).joinpath("data").joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def build_default_model(
@@ -99,6 +120,7 @@ def build_default_model(
             },
             "threshold": final,
             "ranker": {"features": list(FEATURES)},
+            "recipe": recipe_fingerprint(),
             "versions": library_versions(),
         }
 
