@@ -6,15 +6,12 @@ makes ``confidence`` mean what it says on data like the training data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import numpy.typing as npt
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from codesuggest.candidates.base import Candidate
 from codesuggest.rank.features import FEATURES, MONOTONIC, CandidateFeatures
 
 
@@ -46,10 +43,3 @@ def best_threshold(y: npt.NDArray[np.int_], p: npt.NDArray[np.float64]) -> tuple
     f1 = 2 * tp / (k + y.sum())
     i = int(np.argmax(f1))
     return float(p[order][i]), float(f1[i])
-
-
-def fit_ranker(candidates: Sequence[Candidate], y: npt.NDArray[np.int_], seed: int = 0) -> Pipeline:
-    """Fit a ranker on labelled candidates."""
-    ranker = make_ranker(seed)
-    ranker.fit(list(candidates), y)
-    return ranker
