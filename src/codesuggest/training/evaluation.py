@@ -232,22 +232,25 @@ def evaluate_model(
 ) -> EvaluationReport:
     """Run ``engine`` on ``notes`` and measure its suggestions against their gold codes."""
     results = tqdm(
-        engine.suggest_many([n.note for n in notes], top=top),
+        # twice as many as reported, so that each system's own ranking has ``top`` codes
+        engine.suggest_many([n.note for n in notes], top=top * 2),
         total=len(notes),
         desc="evaluate",
         unit="note",
         disable=not progress,
     )
-    suggestions = [r.suggestions for r in results]
+    returned = [r.suggestions for r in results]
+    suggestions = [sugg[:top] for sugg in returned]
     golds = [set(n.codes) for n in notes]
     systems = sorted(
-        {s for g in golds for s, _ in g} | {x.system for sugg in suggestions for x in sugg}
+        {s for g in golds for s, _ in g} | {x.system for sugg in returned for x in sugg}
     )
     figures: dict[str, dict[str, float]] = {}
     gold_notes: dict[str, int] = {}
     for key in (ALL, *systems):
         keep = None if key == ALL else key
-        figures[key], gold_notes[key] = _figures(suggestions, golds, keep)
+        ranked = suggestions if keep is None else [_of(sugg, keep)[:top] for sugg in returned]
+        figures[key], gold_notes[key] = _figures(ranked, golds, keep)
     return EvaluationReport(
         model=f"{engine.info.name} {engine.info.version}",
         top=top,
