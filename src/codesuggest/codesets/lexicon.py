@@ -97,10 +97,10 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
         title = codeset.title(code)
         if not _RESIDUAL.match(title):  # "Other hypertension" must not claim "hypertension"
             yield Phrase(title, code, "title")
-            for variant in title_variants(title) - {title}:
+            for variant in sorted(title_variants(title) - {title}):  # sets: fix the order
                 yield Phrase(variant, code, "variant")
         for term in codeset.info(code).inclusion_terms:
-            for variant in inclusion_variants(term):
+            for variant in sorted(inclusion_variants(term)):
                 yield Phrase(variant, code, "inclusion")
 
 

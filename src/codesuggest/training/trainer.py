@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from codesuggest.candidates.base import Candidate
@@ -189,7 +190,9 @@ def train_model(
                 "versions": library_versions(),
             }
 
-    return write_model_dir(out, fill)
+    # one OpenMP thread: the trees' parallel sums would otherwise vary from run to run
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return write_model_dir(out, fill)
 
 
 def recommendable(c: Candidate) -> bool:
