@@ -21,6 +21,7 @@ from tqdm import tqdm
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSuggestError
 from codesuggest.training.codiesp import read_split
+from codesuggest.training.evaluation import FIGURES
 from codesuggest.training.metrics import Ranked, evaluate
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
@@ -73,16 +74,7 @@ def main() -> int:
         f"({len(split.unknown_codes)} distinct); 2018 codes split since, credited to their "
         f"current default code: {len(split.crosswalked)} (e.g. R51 -> R51.9)"
     )
-    for key in (
-        "map",
-        "p_at_5",
-        "r_at_10",
-        "r_at_15",
-        "micro_precision",
-        "micro_recall",
-        "micro_f1",
-        "ece",
-    ):
+    for key in (k for k in FIGURES if k in figures):
         print(f"  {key:16s} {figures[key]:.4f}")
     print(f"  {len(split.notes) / elapsed:.1f} notes/s")
     return 0

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from codesuggest.cli.common import handled_errors, load_engine
-from codesuggest.cli.train import check_corpora
+from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
 from codesuggest.training.trainer import read_training_data
 
@@ -21,14 +21,7 @@ RELIABILITY_PNG = "reliability.png"
 
 
 def evaluate(
-    data: Annotated[
-        list[str],
-        typer.Option(
-            "--data",
-            metavar="SRC",
-            help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
-        ),
-    ],
+    data: CorporaOption,
     model: Annotated[
         Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
     ] = None,

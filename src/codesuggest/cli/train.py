@@ -19,17 +19,19 @@ from codesuggest.settings import get_settings
 from codesuggest.training.corpus import parse_spec
 
 DEFAULT_NAME = "trained"
+# the --data option of `train` and `evaluate`
+CorporaOption = Annotated[
+    list[str],
+    typer.Option(
+        "--data",
+        metavar="SRC",
+        help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
+    ),
+]
 
 
 def train(
-    data: Annotated[
-        list[str],
-        typer.Option(
-            "--data",
-            metavar="SRC",
-            help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
-        ),
-    ],
+    data: CorporaOption,
     out: Annotated[
         Path | None,
         typer.Option(metavar="DIR", help="Where to write the model (default: <home>/models/NAME)."),
