@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint bench openapi
+.PHONY: install serve test lint bench openapi screenshot key
 
 ## install: create .venv, install the package with dev extras, build the default model if missing
 install: $(STAMP)
@@ -25,6 +25,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 ## serve: run the HTTP API on http://127.0.0.1:8000
 serve: install
 	$(BIN)/codesuggest serve --host 127.0.0.1 --port 8000
+
+## key: create an API key in the database `make serve` uses: make key ROLE=coder NAME=j.smith
+key: $(STAMP)
+	@test -n "$(ROLE)" -a -n "$(NAME)" || { echo "usage: make key ROLE=coder|auditor|trainer|admin NAME=name" >&2; exit 2; }
+	$(BIN)/codesuggest keys create --role "$(ROLE)" --name "$(NAME)"
 
 ## test: run the test suite
 test: install
@@ -48,3 +53,8 @@ bench: install
 ## openapi: refresh the checked-in HTTP contract api/openapi.json from the app
 openapi: $(STAMP)
 	$(BIN)/python -c "import json; from codesuggest.api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))" > api/openapi.json
+
+## screenshot: retake the README's picture of the review page (docs/review-page.png) in Chromium
+screenshot: install
+	CODESUGGEST_SCREENSHOT=$(CURDIR)/docs/review-page.png $(BIN)/python -m pytest -q \
+		tests/api/test_review_page.py -k browser

@@ -15,6 +15,7 @@ import pytest
 from codesuggest.engine import Engine, default_model_path
 from codesuggest.errors import ModelError
 from codesuggest.training.default_model import build_default_model
+from tests.utils.postgres import Postgres, reachable_postgres
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
 
@@ -40,3 +41,12 @@ def codiesp_dir() -> Iterator[Path]:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"CodiEsp data not found at {SHARED_DATA} (../shared beside the checkout)")
     yield SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres | None]:
+    """The session's PostgreSQL, or None when it cannot be reached."""
+    pg = reachable_postgres()
+    yield pg
+    if pg is not None:
+        pg.drop_all()

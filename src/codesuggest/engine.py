@@ -64,6 +64,8 @@ class Engine:
             )
         config = json.loads((path / "config.json").read_text("utf-8"))
         self.threshold = float(config["threshold"])
+        # per code system where training chose one (models before it: one for all)
+        self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
         self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card
         with (path / "lexicon.pkl").open("rb") as f:
             self.index: LexiconIndex = pickle.load(f)  # checksum verified
@@ -138,7 +140,7 @@ class Engine:
                     system=c.system,
                     description=c.title,
                     confidence=float(p),
-                    recommended=bool(p >= self.threshold),
+                    recommended=bool(p >= self.thresholds.get(c.system, self.threshold)),
                     evidence=_evidence(c),
                 ),
                 c,

@@ -12,7 +12,10 @@ The API maps these to HTTP responses; the CLI prints their message on one line a
     │   ├── ModelNotFoundError (FileNotFoundError)
     │   └── ChecksumMismatchError           an artefact differs from its model card
     ├── CodeSetError (LookupError)          unknown code system or code
-    └── RegistryError (KeyError)            unknown registered implementation name
+    ├── RegistryError (KeyError)            unknown registered implementation name
+    └── StoreError                          the feedback/audit/keys database failed
+        ├── StoreUnavailableError           cannot reach the database (retry later)
+        └── IdempotencyConflictError        an Idempotency-Key reused for a different request
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ class NoteTooLargeError(InputError):
         self.size = size
         self.limit = limit
 
+    @classmethod
+    def batch(cls, notes: int, limit: int) -> NoteTooLargeError:
+        """A batch with more notes than allowed."""
+        error = cls(notes, limit)
+        error.args = (f"batch has {notes:,} notes; the limit is {limit:,}",)
+        return error
+
 
 class ModelError(CodeSuggestError):
     """A model directory cannot be loaded."""
@@ -60,3 +70,15 @@ class RegistryError(CodeSuggestError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class StoreError(CodeSuggestError):
+    """The store (feedback, audit trail, API keys) could not do what was asked."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or failed mid-transaction; nothing was written."""
+
+
+class IdempotencyConflictError(StoreError):
+    """An ``Idempotency-Key`` already used by the same key holder for a different request."""

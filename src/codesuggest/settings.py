@@ -31,11 +31,35 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "INFO"
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; default: SQLite at HOME/codesuggest.db.",
+    )
+    batch_max_notes: int = Field(
+        default=100, ge=1, le=10_000, description="Most notes in one POST /v1/suggest:batch."
+    )
+    rate_limit: str = Field(
+        default="600/minute",
+        description="Requests each API key may make, as COUNT/second|minute|hour.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// or redis://HOST:PORT.",
+    )
+    store_notes: bool = Field(
+        default=True,
+        description="Keep note text and suggestions served by the API, so feedback can retrain.",
+    )
 
     @property
     def models_dir(self) -> Path:
         """Folder holding model directories (one per model name)."""
         return self.home / "models"
+
+    @property
+    def store_url(self) -> str:
+        """The store's SQLAlchemy URL: ``database_url`` or SQLite under ``home``."""
+        return self.database_url or f"sqlite:///{self.home / 'codesuggest.db'}"
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,8 @@ class Mention:
     source: str
     n_words: int
     sentence: int = 0
+    sources: tuple[str, ...] = ()  # how the key names each of ``codes`` (empty: ``source``)
+    key: int = -1  # the lexicon key matched (-1: unknown)
 
 
 @dataclass(frozen=True)

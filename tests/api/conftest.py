@@ -1,8 +1,10 @@
-"""Fixtures for API tests: a client around the session engine, fresh settings per test."""
+"""Fixtures for API tests: an app around the session engine and a fresh SQLite store with one
+key per role; the default client signs in as a coder."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,17 +12,38 @@ from fastapi.testclient import TestClient
 from codesuggest.api.main import create_app
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
+from codesuggest.store import Store
+from codesuggest.store.records import ROLES
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    """Tests change CODESUGGEST_* variables; re-read them before and after each test."""
+def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test has its own CODESUGGEST_HOME; settings are re-read before and after it."""
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "home"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
 
 
 @pytest.fixture
-def client(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(engine)) as test_client:
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def keys(store: Store) -> dict[str, str]:
+    """A plaintext key for each role, named after it."""
+    return {role: store.create_key(role, role)[1] for role in ROLES}
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def client(engine: Engine, store: Store, keys: dict[str, str]) -> Iterator[TestClient]:
+    """A client of the app, sending the coder's key."""
+    with TestClient(create_app(engine, store), headers=bearer(keys["coder"])) as test_client:
         yield test_client

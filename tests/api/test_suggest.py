@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 from codesuggest.api.main import create_app, max_body_bytes
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
+from codesuggest.store import Store
+from tests.api.conftest import bearer
 
 NOTE = (
     "CHIEF COMPLAINT: shortness of breath.\nASSESSMENT: 1. Essential hypertension. "
@@ -148,8 +150,45 @@ def test_suggest_logs_note_id_and_hash_never_text(
     assert "Zanzibar" not in caplog.text
 
 
-def test_suggest_without_engine_is_503() -> None:
-    client = TestClient(create_app())  # lifespan not run: no engine
-    response = client.post("/v1/suggest", json=_body())
+def test_suggest_without_engine_is_503(store: Store, keys: dict[str, str]) -> None:
+    client = TestClient(create_app(None, store))  # lifespan not run: no engine
+    response = client.post("/v1/suggest", json=_body(), headers=bearer(keys["coder"]))
     assert response.status_code == 503
     assert response.json() == {"detail": "model not available"}
+
+
+def test_batch_returns_one_result_per_note_in_order(client: TestClient, engine: Engine) -> None:
+    notes = [_body(note_id=f"b{i}", text=text) for i, text in enumerate([NOTE, "", "Gout."])]
+    response = client.post("/v1/suggest:batch", json={"notes": notes})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["note_id"] for r in results] == ["b0", "b1", "b2"]
+    assert results[0] == client.post("/v1/suggest", json=notes[0]).json()
+    assert results[1]["suggestions"] == []
+
+
+def test_batch_over_the_limit_is_413(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODESUGGEST_BATCH_MAX_NOTES", "2")
+    get_settings.cache_clear()
+    notes = [_body(note_id=f"b{i}") for i in range(3)]
+    response = client.post("/v1/suggest:batch", json={"notes": notes})
+    assert response.status_code == 413
+    assert response.json() == {"detail": "batch has 3 notes; the limit is 2"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"notes": []}, "notes"), ({}, "notes"), ({"notes": [{"text": "x"}]}, "note_id")],
+)
+def test_batch_invalid_is_422_naming_field(
+    client: TestClient, body: dict[str, Any], field: str
+) -> None:
+    response = client.post("/v1/suggest:batch", json=body)
+    assert response.status_code == 422
+    assert field in _error_fields(response)
+
+
+def test_suggest_records_the_run_for_feedback(client: TestClient, store: Store) -> None:
+    client.post("/v1/suggest", json=_body(note_id="kept"))
+    events = store.audit_events(note_id="kept")
+    assert [e.action for e in events] == ["suggest"]

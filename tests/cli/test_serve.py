@@ -16,11 +16,13 @@ from tests.cli.conftest import one_error_line
 
 
 def test_serve_runs_uvicorn_with_loaded_engine(
-    runner: CliRunner, reuse_engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda api, **kw: calls.append({"app": api, **kw}))
     args = ["serve", "--model", str(model_dir), "--host", "0.0.0.0", "--port", "9123"]
+    args += ["--db", f"sqlite:///{tmp_path / 'serve.db'}"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     (call,) = calls
@@ -37,4 +39,38 @@ def test_serve_unknown_model_fails_before_binding(
     result = runner.invoke(app, ["serve", "--model", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nope'}"
+    assert calls == []
+
+
+def test_serve_on_a_new_store_creates_the_first_admin_key_once(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from codesuggest.store import Store
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: None)
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    first = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", db])
+    second = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "created admin key 'admin'" in first.stderr
+    assert "created admin key" not in second.stderr
+    key = next(
+        line.strip() for line in first.stderr.splitlines() if line.strip().startswith("csk_")
+    )
+    with Store.open(db) as store:
+        found = store.authenticate(key)
+    assert found is not None
+    assert found.role == "admin"
+
+
+def test_serve_unreachable_database_fails_before_binding(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(a))
+    db = "postgresql://127.0.0.1:1/nothing"
+    result = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", db])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith("error: ")
     assert calls == []

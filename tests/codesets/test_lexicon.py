@@ -10,6 +10,7 @@ from codesuggest.codesets.lexicon import (
     Phrase,
     compile_lexicon,
     data_phrases,
+    extend_lexicon,
     inclusion_variants,
     title_variants,
 )
@@ -139,6 +140,33 @@ def test_compile_lexicon_title_words_for_every_code(index: LexiconIndex, cs: Icd
     assert index.title_words["E11.9"] == 6
     assert index.title_words["I10"] == len({"essential", "primary", "hypertension"})
     assert len(index.title_words) == len(cs)
+
+
+def test_extend_lexicon_adds_codes_and_keys_and_leaves_its_base(index: LexiconIndex) -> None:
+    before = (list(index.keys), list(index.codes), {w: list(i) for w, i in index.anchors.items()})
+    extended = extend_lexicon(
+        index,
+        [
+            (("hypertension",), "I11.9", "learned"),  # an existing key names one more code
+            (("hypertension",), "I10", "learned"),  # a code the key names keeps its source
+            (("hta",), "I10", "learned"),  # a new short key: upper case only
+            (("chest", "pain", "pressure"), "I20.9", "learned"),
+        ],
+    )
+    assert (list(index.keys), list(index.codes)) == before[:2]
+    assert {w: list(i) for w, i in index.anchors.items()} == before[2]
+    assert not index.weak
+    assert extended.codes[_key_id(extended, "hypertension")] == (
+        ("I10", "synonym"),
+        ("I11.9", "learned"),
+    )
+    hta = _key_id(extended, "hta")
+    assert extended.codes[hta] == (("I10", "learned"),)
+    assert hta in extended.upper_only and hta in extended.weak
+    assert _key_id(extended, "hypertension") not in extended.weak
+    anchored = sorted(i for ids in extended.anchors.values() for i in ids)
+    assert anchored == list(range(len(extended)))
+    assert len(extended) == len(index) + 2
 
 
 def test_data_phrases_are_normalized_codes(cs: Icd10Cm) -> None:

@@ -292,7 +292,7 @@ def test_parse_spec_infers_and_honours_kinds(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("feedback:sqlite:///x.db", "not supported yet"),
+        ("feedback:sqlite:///x.db", "a feedback corpus is a database URL, not a path"),
         ("mimic:/data/notes", "unknown corpus kind 'mimic'"),
         ("jsonl:", "no path after jsonl:"),
         ("/no/such/folder", "no such corpus"),

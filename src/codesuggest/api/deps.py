@@ -1,8 +1,9 @@
-"""Dependencies: the engine, loaded once at start-up and kept on ``app.state``."""
+"""Dependencies: the engine and the store, opened once at start-up and kept on ``app.state``."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -11,21 +12,38 @@ from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from codesuggest.engine import Engine
-from codesuggest.errors import ModelError
+from codesuggest.errors import ModelError, StoreUnavailableError
+from codesuggest.settings import get_settings
+from codesuggest.store import Store
 
 log = logging.getLogger(__name__)
+_store_lock = threading.Lock()
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the configured engine unless one was given; a load failure leaves the app unready."""
+    """Load the engine and open the store unless given; failures leave the app unready.
+
+    A store that cannot be reached at start-up is opened again on the first request that
+    needs it, so the service recovers when the database comes back without a restart.
+    """
     if app.state.engine is None:
         try:
             app.state.engine = await run_in_threadpool(Engine.load)
         except ModelError as exc:
             app.state.engine_error = str(exc)
             log.error("model not loaded: %s", exc)
-    yield
+    if app.state.store is None:
+        try:
+            app.state.store = await run_in_threadpool(Store.open, app.state.store_url)
+        except StoreUnavailableError as exc:
+            log.error("store not opened: %s", exc)
+    try:
+        yield
+    finally:
+        if app.state.owns_store and app.state.store is not None:
+            app.state.store.close()
+            app.state.store = None
 
 
 def get_engine(request: Request) -> Engine:
@@ -36,4 +54,22 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+def get_store(request: Request) -> Store:
+    """The open store; opened now if start-up could not; 503 while the database is down."""
+    store: Store | None = request.app.state.store
+    if store is not None:
+        return store
+    with _store_lock:
+        if request.app.state.store is None:
+            request.app.state.store = Store.open(request.app.state.store_url)
+        opened: Store = request.app.state.store
+    return opened
+
+
+def store_url() -> str:
+    """The store the API uses: ``CODESUGGEST_DATABASE_URL`` or SQLite under the home folder."""
+    return get_settings().store_url
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,4 +1,4 @@
-"""Build the FastAPI app: routers, the body-size guard and the error handlers."""
+"""Build the FastAPI app: routers, middleware (body size, metrics) and the error handlers."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from codesuggest.api.auth import KeyCache
 from codesuggest.api.deps import lifespan
 from codesuggest.api.limits import BodySizeLimit
-from codesuggest.api.routes import health, suggest
+from codesuggest.api.metrics import Metrics, MetricsMiddleware
+from codesuggest.api.ratelimit import RateLimiter
+from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
 from codesuggest.engine import Engine
 from codesuggest.errors import (
     CodeSetError,
     CodeSuggestError,
+    IdempotencyConflictError,
     InputError,
     ModelError,
+    ModelNotFoundError,
     NoteTooLargeError,
+    StoreError,
 )
 from codesuggest.settings import get_settings
+from codesuggest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +36,20 @@ STATUS: tuple[tuple[type[CodeSuggestError], int], ...] = (
     (NoteTooLargeError, 413),
     (InputError, 422),
     (CodeSetError, 404),
+    (ModelNotFoundError, 404),
     (ModelError, 503),
+    (IdempotencyConflictError, 409),
+    (StoreError, 503),
 )
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """The API around ``engine``; without one, the configured model is loaded at start-up."""
+def create_app(engine: Engine | None = None, store: Store | None = None) -> FastAPI:
+    """The API around ``engine`` and ``store``; those not given are opened at start-up.
+
+    Without an engine the configured model is loaded; without a store the configured database
+    (``CODESUGGEST_DATABASE_URL``, else SQLite under ``CODESUGGEST_HOME``) is opened and migrated.
+    """
+    settings = get_settings()
     app = FastAPI(
         title="codesuggest",
         summary="Ranked ICD-10-CM suggestions with evidence for clinical notes.",
@@ -43,9 +58,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.engine_error = None
-    app.include_router(health.router)
-    app.include_router(suggest.router)
+    app.state.store = store
+    app.state.owns_store = store is None
+    app.state.store_url = settings.store_url
+    app.state.key_cache = KeyCache()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
+    app.state.metrics = Metrics()
+    app.state.code_search = None
+    for module in (health, suggest, feedback, codes, models, me, metrics, page):
+        app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_exception_handler(CodeSuggestError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
@@ -61,8 +84,13 @@ async def _domain_error(request: Request, exc: CodeSuggestError) -> JSONResponse
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
     if status >= 500:
         log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
-        detail = "model not available" if status == 503 else "internal error"
-        return JSONResponse({"detail": detail}, status_code=status)
+        detail = "internal error"
+        if isinstance(exc, ModelError):
+            detail = "model not available"
+        elif isinstance(exc, StoreError):
+            detail = "database unavailable; retry later (with the same Idempotency-Key)"
+        headers = {"Retry-After": "1"} if status == 503 else None
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     return JSONResponse({"detail": str(exc)}, status_code=status)
 
 

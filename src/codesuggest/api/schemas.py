@@ -34,6 +34,16 @@ class SuggestRequest(BaseModel):
         )
 
 
+class SuggestBatchRequest(BaseModel):
+    """Several notes to code in one request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notes: list[SuggestRequest] = Field(
+        min_length=1, description="The notes; at most the server's batch_max_notes setting."
+    )
+
+
 class EvidenceOut(BaseModel):
     """A span of the note that supports a suggestion."""
 
@@ -71,6 +81,12 @@ class SuggestResponse(BaseModel):
     model: ModelOut
     code_sets: dict[str, str]
     suggestions: list[SuggestionOut]
+
+
+class SuggestBatchResponse(BaseModel):
+    """One result per note, in request order."""
+
+    results: list[SuggestResponse]
 
 
 class LiveResponse(BaseModel):

@@ -20,6 +20,7 @@ class Candidate:
     sources: set[str] = field(default_factory=set)  # generator names
     key_sizes: list[int] = field(default_factory=list)  # codes sharing each mention's key
     lexicon_sources: list[str] = field(default_factory=list)  # how each mention's key names it
+    phrase_strength: float = 0.0  # the best strength of a learned phrase naming it
     title: str = ""
     billable: bool = False
     title_words: int = 1

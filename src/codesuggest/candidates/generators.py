@@ -22,15 +22,18 @@ class LexiconCandidates:
         self.index = index
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
+        strength = getattr(self.index, "strength", None)  # indexes pickled before it: none
         for m in mentions:
-            for code in m.codes:
+            for i, code in enumerate(m.codes):
                 cand = pool.get(code)
                 if cand is None:
                     cand = pool[code] = Candidate(code)
                 cand.mentions.append(m)
                 cand.sources.add(self.name)
                 cand.key_sizes.append(len(m.codes))
-                cand.lexicon_sources.append(m.source)
+                cand.lexicon_sources.append(m.sources[i] if m.sources else m.source)
+                if strength and (m.key, code) in strength:
+                    cand.phrase_strength = max(cand.phrase_strength, strength[m.key, code])
 
 
 @register("codesuggest.hierarchy_candidates.v1")

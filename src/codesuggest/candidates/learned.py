@@ -65,6 +65,9 @@ class LearnedScorer:
             dtype=np.float32,
         )
         x = self.vectorizer_.fit_transform(texts)
+        # scikit-learn caches id(stop_words) here: a memory address, different in every run,
+        # that would make two trainings with one seed differ byte for byte
+        vars(self.vectorizer_).pop("_stop_words_id", None)
         binarizer = MultiLabelBinarizer(sparse_output=True)
         y = binarizer.fit_transform(labels).tocsc()
         self.labels_: list[Label] = list(binarizer.classes_)

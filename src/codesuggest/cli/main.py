@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from codesuggest.cli import models
+from codesuggest.cli import db, keys, models
 from codesuggest.cli.batch import batch
 from codesuggest.cli.evaluate import evaluate
 from codesuggest.cli.serve import serve
@@ -24,6 +24,8 @@ app.command("serve")(serve)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.add_typer(models.app, name="models")
+app.add_typer(keys.app, name="keys")
+app.add_typer(db.app, name="db")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

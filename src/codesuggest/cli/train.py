@@ -16,7 +16,7 @@ from codesuggest.cli.common import fail, handled_errors
 from codesuggest.errors import InputError
 from codesuggest.model_dir import read_card
 from codesuggest.settings import get_settings
-from codesuggest.training.corpus import parse_spec
+from codesuggest.training.corpus import feedback_url, parse_spec
 
 DEFAULT_NAME = "trained"
 # the --data option of `train` and `evaluate`
@@ -25,7 +25,10 @@ CorporaOption = Annotated[
     typer.Option(
         "--data",
         metavar="SRC",
-        help="A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH or a path (repeatable).",
+        help=(
+            "A coded corpus: codiesp:DIR, jsonl:PATH, csv:PATH, a path, or feedback:DB_URL "
+            "for coders' decisions in the store (repeatable)."
+        ),
     ),
 ]
 
@@ -84,6 +87,8 @@ def train(
 def check_corpora(specs: list[str]) -> None:
     """Fail fast (before loading anything) on a corpus that is not there."""
     for spec in specs:
+        if feedback_url(spec) is not None:
+            continue  # a database, reached when read
         _, path = parse_spec(spec)
         if not path.exists():
             raise InputError(f"no such corpus file or folder: {path}")

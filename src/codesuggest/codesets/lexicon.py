@@ -18,7 +18,16 @@ from importlib import resources
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.extract.normalize import content_words
 
-SOURCES = ("title", "variant", "inclusion", "synonym", "abbreviation", "plain", "inverted")
+SOURCES = (
+    "title",
+    "variant",
+    "inclusion",
+    "synonym",
+    "abbreviation",
+    "plain",
+    "inverted",
+    "learned",  # mined from a site's coded notes (codesuggest.training.phrases)
+)
 _PARENS = re.compile(r"\s*\(([^()]*)\)")
 _UNSPECIFIED_BEHAVIOR = re.compile(r"\s+of unspecified behavior", re.IGNORECASE)
 _NONESSENTIAL = re.compile(
@@ -57,6 +66,10 @@ class LexiconIndex:
     anchors: dict[str, list[int]] = field(default_factory=dict)
     title_words: dict[str, int] = field(default_factory=dict)
     upper_only: set[int] = field(default_factory=set)  # short abbreviations: "MI", not "mi"
+    # keys that only learned phrases name: their matches never hide smaller dictionary matches
+    weak: set[int] = field(default_factory=set)
+    # (key id, code) -> how reliably a learned phrase names the code (its mined precision)
+    strength: dict[tuple[int, str], float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -129,17 +142,77 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
     freq: Counter[str] = Counter(w for key in by_key for w in key)
     index = LexiconIndex()
     for key, codes in by_key.items():
-        i = len(index.keys)
-        index.keys.append(key)
-        index.codes.append(tuple(sorted(codes.items())))
-        if len(key) == 1 and len(key[0]) <= 3 and not key[0].isdigit():
-            index.upper_only.add(i)
-        anchor = min(key, key=lambda w: (freq[w], w))
-        index.anchors.setdefault(anchor, []).append(i)
+        _add_key(index, key, tuple(sorted(codes.items())), freq)
     index.title_words = {c: len(set(content_words(codeset.title(c)))) for c in codeset.codes()}
     return index
 
 
+def extend_lexicon(
+    base: LexiconIndex, entries: Iterable[tuple[tuple[str, ...], str, str]]
+) -> LexiconIndex:
+    """A copy of ``base`` with ``(key, code, source)`` entries added; ``key`` is already
+    normalised (sorted distinct content words, as in ``LexiconIndex.keys``). A code the key
+    already names keeps its source; ``base`` is left as it was."""
+    index = LexiconIndex(
+        keys=list(base.keys),
+        codes=list(base.codes),
+        anchors=dict(base.anchors),
+        title_words=base.title_words,
+        upper_only=set(base.upper_only),
+        weak=set(getattr(base, "weak", ())),
+        strength=dict(getattr(base, "strength", {})),
+    )
+    ids = {key: i for i, key in enumerate(base.keys)}
+    added: dict[tuple[str, ...], dict[str, str]] = {}
+    for key, code, source in entries:
+        if not key or len(key) > MAX_WORDS or (len(key) == 1 and len(key[0]) < 2):
+            continue
+        if key in ids:
+            i = ids[key]
+            if code not in {c for c, _ in index.codes[i]}:
+                index.codes[i] = tuple(sorted((*index.codes[i], (code, source))))
+        else:
+            added.setdefault(key, {}).setdefault(code, source)
+    if added:
+        freq: Counter[str] = Counter(w for key in index.keys for w in key)
+        freq.update(w for key in added for w in key)
+        for key, codes in added.items():
+            if all(source == "learned" for source in codes.values()):
+                index.weak.add(len(index.keys))
+            _add_key(index, key, tuple(sorted(codes.items())), freq, copy_anchor=True)
+    return index
+
+
+def _add_key(
+    index: LexiconIndex,
+    key: tuple[str, ...],
+    codes: tuple[tuple[str, str], ...],
+    freq: Counter[str],
+    *,
+    copy_anchor: bool = False,
+) -> None:
+    i = len(index.keys)
+    index.keys.append(key)
+    index.codes.append(codes)
+    if len(key) == 1 and len(key[0]) <= 3 and not key[0].isdigit():
+        index.upper_only.add(i)
+    anchor = min(key, key=lambda w: (freq[w], w))
+    ids = index.anchors.get(anchor, [])
+    # an extended index shares its anchor lists with its base until it changes one
+    index.anchors[anchor] = [*ids, i] if copy_anchor else ids
+    if not copy_anchor:
+        ids.append(i)
+
+
 def _rank(source: str) -> int:
-    order = ("abbreviation", "synonym", "plain", "inverted", "title", "inclusion", "variant")
+    order = (
+        "abbreviation",
+        "synonym",
+        "plain",
+        "inverted",
+        "title",
+        "inclusion",
+        "variant",
+        "learned",
+    )
     return order.index(source) if source in order else len(order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
 
@@ -37,19 +38,26 @@ def assertion_of(span: Span, section: str) -> Assertion:
     return SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
 
 
-def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
-    """Every lexicon match of a processed Doc as a Mention, in text order."""
+def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
+    """Every lexicon match of a processed Doc with its span and section, in text order;
+    matches inside a section header are left out."""
     matches: list[TermMatch] = doc._.codesuggest_matches or []
     spans = doc.spans.get(SPAN_KEY, [])
     sections = getattr(doc._, "sections", None) or []
     starts = [s.body_start for s in sections]
     headers = [(s.title_start, s.title_end) for s in sections if s.title_end > s.title_start]
-    out = []
     for match, span in zip(matches, spans, strict=True):
         if any(lo <= span.start and span.end <= hi for lo, hi in headers):
             continue  # "History of present illness:" names a section, not a finding
         i = bisect_right(starts, span.start) - 1
-        section = (sections[i].category if i >= 0 else None) or "none"
+        yield match, span, (sections[i].category if i >= 0 else None) or "none"
+
+
+def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
+    """Every lexicon match of a processed Doc as a Mention, in text order."""
+    out = []
+    for match, span, section in located_matches(doc):
+        named = index.codes[match.key_id]
         out.append(
             Mention(
                 start=span.start_char,
@@ -57,11 +65,13 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 text=span.text,
                 section=section,
                 assertion=assertion_of(span, section),
-                codes=tuple(c for c, _ in index.codes[match.key_id]),
+                codes=tuple(c for c, _ in named),
                 kind="contiguous" if match.compactness >= 1.0 else "scattered",
-                source=index.codes[match.key_id][0][1],
+                source=named[0][1],
                 n_words=match.n_words,
                 sentence=match.sentence,
+                sources=tuple(s for _, s in named),
+                key=match.key_id,
             )
         )
     return out

@@ -3,7 +3,9 @@
 Within each sentence, a lexicon key matches when all its content words occur. Words next to
 each other (stop words aside) make a ``contiguous`` match; words spread over the sentence make
 a ``scattered`` one, kept only when it is compact enough. Matches whose words are a strict
-subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain".
+subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain" (a key that
+only learned phrases name hides only other such keys: a mined phrase must not silence the
+dictionary).
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
@@ -43,6 +45,7 @@ class TermMatcher:
         self.name = name
         self.min_compactness = min_compactness
         self.max_scattered = max_scattered
+        self.subsume = True  # False: keep matches inside larger ones (mining phrases)
         self.index = LexiconIndex()
 
     @property
@@ -53,6 +56,7 @@ class TermMatcher:
     def index(self, index: LexiconIndex) -> None:
         self._index = index
         self._keysets = [frozenset(k) for k in index.keys]
+        self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
 
     def __call__(self, doc: Doc) -> Doc:
         matches: list[TermMatch] = []
@@ -101,9 +105,16 @@ class TermMatcher:
                     key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i
                 )
                 found.append((keysets[key_id], lo, hi, match))
-        if len(found) < 2:
+        if len(found) < 2 or not self.subsume:
             return [m for *_, m in found]
-        return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
+        if not self._weak:
+            return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
+        strong = [f for f in found if f[3].key_id not in self._weak]
+        return [
+            m
+            for words, lo, hi, m in found
+            if not _subsumed(words, lo, hi, found if m.key_id in self._weak else strong)
+        ]
 
 
 def _window(positions: dict[str, list[int]], key: tuple[str, ...], anchor: int) -> tuple[int, int]:

@@ -35,6 +35,8 @@ FEATURES = (
     "src_title",
     "src_variant",
     "src_inclusion",
+    "src_learned",
+    "learned_phrase_strength",
     "billable",
     "depth",
     "title_unspecified",
@@ -74,6 +76,7 @@ MONOTONIC = {
     "learned_neighbours": 1,
     "learned_inverse_rank": 1,
     "learned_gap": 1,
+    "learned_phrase_strength": 1,
 }
 _OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
 _DIAGNOSIS_SECTIONS = frozenset(
@@ -115,6 +118,8 @@ def candidate_features(c: Candidate) -> list[float]:
     if not c.mentions:  # proposed by what the model learned alone
         return [
             *([0.0] * 6),
+            0.0,
+            0.0,
             0.0,
             0.0,
             0.0,
@@ -172,6 +177,8 @@ def candidate_features(c: Candidate) -> list[float]:
         float("title" in lex),
         float("variant" in lex),
         float("inclusion" in lex),
+        float("learned" in lex),
+        c.phrase_strength,
         float(c.billable),
         depth,
         unspecified,

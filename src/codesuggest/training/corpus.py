@@ -1,10 +1,13 @@
-"""Labelled corpora for training: CodiEsp split folders, JSONL and CSV, read into coded notes.
+"""Labelled corpora for training: CodiEsp split folders, JSONL and CSV, and coders' feedback in
+the store, read into coded notes.
 
-``read_corpus("codiesp:DIR" | "jsonl:PATH" | "csv:PATH" | PATH, codeset)`` returns the notes and
-a :class:`CorpusReport`. Nothing is dropped silently: a problem with the corpus as a whole (no
-notes, a duplicated id, a label naming a note that does not exist, conflicting texts) raises
-:class:`~codesuggest.errors.InputError` naming file and line; a problem with one record (bad JSON,
-no text, an unknown code system) skips that record and lists it in ``CorpusReport.skipped``.
+``read_corpus("codiesp:DIR" | "jsonl:PATH" | "csv:PATH" | PATH | "feedback:DB_URL", codeset)``
+returns the notes and a :class:`CorpusReport` (feedback: see
+:mod:`~codesuggest.training.corpus_feedback`). Nothing is dropped silently: a problem with the
+corpus as a whole (no notes, a duplicated id, a label naming a note that does not exist,
+conflicting texts) raises :class:`~codesuggest.errors.InputError` naming file and line; a problem
+with one record (bad JSON, no text, an unknown code system) skips that record and lists it in
+``CorpusReport.skipped``.
 
 Codes are labels in the current release where that is unambiguous: ICD-10-CM in official dotted
 form, 2018 codes that a later release split moved to their "unspecified" child (R51 -> R51.9),
@@ -31,10 +34,15 @@ KINDS = ("codiesp", "jsonl", "csv", "feedback")
 
 @dataclass(frozen=True)
 class CodedNote:
-    """A note and its gold codes as (system, code) pairs."""
+    """A note and its gold codes as (system, code) pairs.
+
+    ``rejected`` (feedback corpora only) holds codes a coder rejected for the note: merged with
+    the same note from another corpus, they leave its gold (see ``trainer.merge_feedback``).
+    """
 
     note: Note
     codes: frozenset[tuple[str, str]]
+    rejected: frozenset[tuple[str, str]] = frozenset()
 
     def codes_of(self, system: str) -> set[str]:
         return {code for s, code in self.codes if s == system}
@@ -176,12 +184,23 @@ class Collector:
         self._first[note_id] = line
 
 
+def feedback_url(spec: str) -> str | None:
+    """The database URL of a ``feedback:DB_URL`` spec; None for a file corpus."""
+    head, sep, rest = spec.partition(":")
+    if not (sep and head == "feedback"):
+        return None
+    if not rest.strip():
+        raise InputError(f"{spec!r}: no database URL after feedback:")
+    return rest
+
+
 def parse_spec(spec: str) -> tuple[str, Path]:
-    """The kind of corpus and its path: ``kind:PATH``, or a bare path whose kind is inferred."""
+    """The kind of a file corpus and its path: ``kind:PATH``, or a bare path whose kind is
+    inferred (``feedback:DB_URL`` names no path: see :func:`feedback_url`)."""
     head, sep, rest = spec.partition(":")
     if sep and head in KINDS:
         if head == "feedback":
-            raise InputError(f"{spec!r}: feedback corpora are not supported yet")
+            raise InputError(f"{spec!r}: a feedback corpus is a database URL, not a path")
         if not rest:
             raise InputError(f"{spec!r}: no path after {head}:")
         return head, Path(rest)
@@ -202,6 +221,11 @@ def parse_spec(spec: str) -> tuple[str, Path]:
 
 def read_corpus(spec: str, codeset: Icd10Cm) -> tuple[list[CodedNote], CorpusReport]:
     """Read a labelled corpus (see the module docstring); raises InputError when unusable."""
+    url = feedback_url(spec)
+    if url is not None:
+        from codesuggest.training.corpus_feedback import read_feedback  # loads SQLAlchemy
+
+        return read_feedback(url, codeset)
     kind, path = parse_spec(spec)
     collector = Collector(codeset, str(path))
     {"codiesp": read_codiesp, "jsonl": read_jsonl, "csv": read_csv}[kind](path, collector)

@@ -25,7 +25,7 @@ CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
 SYSTEMS = frozenset({CM, PCS, CPT, HCPCS})
 
 _PLAIN = re.compile(r"[^0-9A-Z]")
-_SHAPES = {  # the shape of a valid code where no code table ships
+CODE_SHAPES = {  # the shape of a valid code where no code table ships
     PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),  # PCS uses neither I nor O
     CPT: re.compile(r"[0-9]{4}[0-9FTU]"),
     HCPCS: re.compile(r"[A-V][0-9]{4}"),
@@ -38,7 +38,7 @@ def normalize_code(codeset: Icd10Cm, system: str, raw: str, report: CorpusReport
     if system == CM:
         return _icd10cm(codeset, raw, report)
     plain = _PLAIN.sub("", raw.upper())
-    if _SHAPES[system].fullmatch(plain):
+    if CODE_SHAPES[system].fullmatch(plain):
         return plain
     if system == PCS and _PCS_PART.fullmatch(plain):
         report.truncated[plain] += 1  # CodiEsp cuts some PCS codes after the 4th character

@@ -7,7 +7,8 @@ The Engine never trains; this module builds the parts an Engine loads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,14 @@ from tqdm import tqdm
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.collect import collect_candidates, default_generators
-from codesuggest.candidates.learned import LearnedScorer, label
+from codesuggest.candidates.learned import LearnedScorer, label, split_label
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
 from codesuggest.errors import InputError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
+from codesuggest.extract.terms import TermMatcher
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import best_threshold, make_ranker
@@ -36,9 +38,13 @@ from codesuggest.training.artefacts import (
     training_phrases,
     write_artefacts,
 )
-from codesuggest.training.corpus import CodedNote, read_corpus
+from codesuggest.training.corpus import CodedNote, feedback_url, read_corpus
 from codesuggest.training.metrics import Ranked, evaluate
+from codesuggest.training.phrases import choose_rule, phrase_stats, with_phrases
 from codesuggest.types import Assertion
+
+# a code system gets a threshold of its own when its held-out rows hold this many gold codes
+MIN_POSITIVES = 30
 
 
 @dataclass(frozen=True)
@@ -64,24 +70,52 @@ class TrainConfig:
 
 
 def read_training_data(specs: list[str], codeset: Icd10Cm) -> tuple[list[CodedNote], list[str]]:
-    """Every corpus of ``specs`` together; an id in two corpora is an error."""
+    """Every corpus of ``specs`` together; an id in two corpora is an error, except that coders'
+    feedback (``feedback:DB_URL``) edits the gold of the same note from a file corpus."""
     notes: list[CodedNote] = []
+    decisions: list[CodedNote] = []
     summaries: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[bool, dict[str, str]] = {False: {}, True: {}}  # from feedback? -> id -> spec
     for spec in specs:
         corpus, report = read_corpus(spec, codeset)
+        from_feedback = feedback_url(spec) is not None
+        ids = seen[from_feedback]
         for coded in corpus:
-            if coded.note.note_id in seen:
+            if coded.note.note_id in ids:
                 raise InputError(
-                    f"note id {coded.note.note_id!r} is in both {seen[coded.note.note_id]} "
+                    f"note id {coded.note.note_id!r} is in both {ids[coded.note.note_id]} "
                     f"and {spec}"
                 )
-            seen[coded.note.note_id] = spec
-        notes.extend(corpus)
+            ids[coded.note.note_id] = spec
+        (decisions if from_feedback else notes).extend(corpus)
         summaries.append(report.summary())
+    notes, edited = merge_feedback(notes, decisions)
+    if edited:
+        summaries.append(f"feedback edited the gold codes of {edited:,} notes of other corpora")
     if not notes:
         raise InputError("no coded notes to train on")
     return notes, summaries
+
+
+def merge_feedback(
+    notes: list[CodedNote], feedback: list[CodedNote]
+) -> tuple[list[CodedNote], int]:
+    """``notes`` with coders' decisions applied, and how many of them the decisions edited.
+
+    A feedback note with the id of a note in ``notes`` edits that note's gold, code by code:
+    accepted and added codes join it, rejected codes leave it; the note's text stays. Other
+    feedback notes are appended as notes of their own.
+    """
+    by_id = {coded.note.note_id: coded for coded in feedback}
+    merged: list[CodedNote] = []
+    for coded in notes:
+        fb = by_id.pop(coded.note.note_id, None)
+        if fb is None:
+            merged.append(coded)
+        else:
+            merged.append(replace(coded, codes=(coded.codes - fb.rejected) | fb.codes))
+    edited = len(feedback) - len(by_id)
+    return merged + list(by_id.values()), edited
 
 
 def train_model(
@@ -98,28 +132,44 @@ def train_model(
             ours = list(data_phrases(codeset))
             index = compile_lexicon([*code_set_phrases(codeset), *ours], codeset)
             nlp = build_pipeline(index)
-            generators = default_generators(index, codeset, history)
+            matcher = nlp.get_pipe("codesuggest_terms")
+            assert isinstance(matcher, TermMatcher)
             texts = [n.note.text for n in notes]
             gold = [{label(system, code) for system, code in n.codes} for n in notes]
-            docs = list(nlp.pipe(texts, batch_size=64))
+            folds = list(
+                KFold(n_splits=cfg.folds, shuffle=True, random_state=cfg.seed).split(texts)
+            )
+            # learned phrases: thresholds chosen by cross-validation on the same folds
+            stats = phrase_stats(texts, [n.codes_of(SYSTEM) for n in notes], nlp, index)
+            phrase_cv = stats.cross_validate(folds)
+            rule = choose_rule(phrase_cv)
             steps.update()
             X: list[Candidate] = []
             y: list[int] = []
             groups: list[int] = []
-            folds = KFold(n_splits=cfg.folds, shuffle=True, random_state=cfg.seed)
-            for fit_idx, held_idx in folds.split(texts):
+            for fit_idx, held_idx in folds:
                 scorer = LearnedScorer(seed=cfg.seed).fit(
                     [texts[i] for i in fit_idx], [gold[i] for i in fit_idx]
                 )
-                for i, scores in zip(
-                    held_idx, scorer.score([texts[i] for i in held_idx]), strict=True
+                # phrases mined without the held-out notes, as the final model's are for new ones
+                fold_index = with_phrases(index, stats.select(rule, fit_idx), rule.pseudo_notes)
+                matcher.index = fold_index
+                generators = default_generators(fold_index, codeset, history)
+                held_docs = nlp.pipe([texts[i] for i in held_idx], batch_size=64)
+                for i, doc, scores in zip(
+                    held_idx,
+                    held_docs,
+                    scorer.score([texts[i] for i in held_idx]),
+                    strict=True,
                 ):
-                    for cand in collect_candidates(docs[i], index, codeset, generators, scores):
+                    for cand in collect_candidates(doc, fold_index, codeset, generators, scores):
                         X.append(cand)
                         y.append(int(label(cand.system, cand.code) in gold[i]))
                         groups.append(int(i))
                 steps.update()
             n_real = len(X)
+            matcher.index = index
+            generators = default_generators(index, codeset, history)
             sx, sy, sgroups = (
                 ([], [], [])
                 if not cfg.synthetic_notes
@@ -148,19 +198,41 @@ def train_model(
             held_p = probe.predict_proba([X[i] for i in held_rows])[:, 1]
             # the threshold is chosen on what can be recommended: rules withdraw the rest
             eligible = np.asarray([recommendable(X[i]) for i in held_rows])
-            threshold, f1 = best_threshold(labels[held_rows], np.where(eligible, held_p, 0.0))
+            held_y = labels[held_rows]
+            threshold, f1 = best_threshold(held_y, np.where(eligible, held_p, 0.0))
+            # and for each code system on its own: their scores do not mean the same
+            held_systems = np.asarray([X[i].system for i in held_rows])
+            thresholds = {
+                system: best_threshold(
+                    held_y[held_systems == system],
+                    np.where(eligible, held_p, 0.0)[held_systems == system],
+                )[0]
+                for system in _systems(notes)
+                if held_y[held_systems == system].sum() >= MIN_POSITIVES
+            }
             metrics = _held_out_metrics(
-                [X[i] for i in held_rows], held_p, [groups[i] for i in held_rows], threshold, gold
+                [X[i] for i in held_rows],
+                held_p,
+                [groups[i] for i in held_rows],
+                lambda system: thresholds.get(system, threshold),
+                gold,
             )
             steps.update()
             ranker = cfg.ranker().fit(X, labels)
             learned = LearnedScorer(seed=cfg.seed).fit(texts, gold)
+            phrases = stats.select(rule)
+            final_index = with_phrases(index, phrases, rule.pseudo_notes)
             write_artefacts(
                 tmp,
                 codeset,
-                index,
+                final_index,
                 ranker,
-                {"threshold": threshold, "seed": cfg.seed, "systems": _systems(notes)},
+                {
+                    "threshold": threshold,
+                    "thresholds": thresholds,
+                    "seed": cfg.seed,
+                    "systems": _systems(notes),
+                },
                 learned,
             )
             steps.update()
@@ -177,15 +249,26 @@ def train_model(
                     "synthetic_notes": cfg.synthetic_notes,
                     "summaries": summaries,
                 },
-                "config": {"seed": cfg.seed, "folds": cfg.folds},
+                "config": {
+                    "seed": cfg.seed,
+                    "folds": cfg.folds,
+                    "learned_phrases": {
+                        "min_support": rule.min_support,
+                        "min_precision": rule.min_precision,
+                        "pseudo_notes": rule.pseudo_notes,
+                        "cv_precision_recall_f1": [round(v, 4) for v in phrase_cv[rule]],
+                    },
+                },
                 "lexicon": {
-                    "keys": len(index),
+                    "keys": len(final_index),
                     "phrases_curated": len(ours),
+                    "phrases_learned": len(phrases),
                     "normalizer": fingerprint(),
                 },
                 "code_sets": {SYSTEM: codeset.release},
                 "metrics": {"held_out": metrics, "held_out_threshold_f1": round(f1, 4)},
                 "threshold": threshold,
+                "thresholds": thresholds,
                 "ranker": {"features": list(FEATURES)},
                 "versions": library_versions(),
             }
@@ -215,7 +298,7 @@ def _held_out_metrics(
     cands: list[Candidate],
     probs: Any,
     note_ids: list[int],
-    threshold: float,
+    threshold: Callable[[str], float],
     gold: list[set[str]],
 ) -> dict[str, float]:
     """Figures of the probe ranker on the real notes it did not see (before rules), for
@@ -230,7 +313,9 @@ def _held_out_metrics(
         for g, rows in per.items():
             rows = sorted((r for r in rows if r[1].startswith(keep)), reverse=True)[:30]
             preds[str(g)] = Ranked(
-                [lab for _, lab in rows], [p for p, _ in rows], [p >= threshold for p, _ in rows]
+                [lab for _, lab in rows],
+                [p for p, _ in rows],
+                [p >= threshold(split_label(lab)[0]) for p, lab in rows],
             )
             wanted = {lab for lab in gold[g] if lab.startswith(keep)}
             if wanted:

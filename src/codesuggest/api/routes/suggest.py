@@ -1,50 +1,128 @@
-"""``POST /v1/suggest``: ranked codes with evidence for one note."""
+"""``POST /v1/suggest`` and ``POST /v1/suggest:batch``: ranked codes with evidence for notes."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
+from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import EngineDep
-from codesuggest.api.schemas import ErrorResponse, SuggestRequest, SuggestResponse
-from codesuggest.errors import NoteTooLargeError
+from codesuggest.api.metrics import Metrics
+from codesuggest.api.schemas import (
+    ErrorResponse,
+    SuggestBatchRequest,
+    SuggestBatchResponse,
+    SuggestRequest,
+    SuggestResponse,
+)
+from codesuggest.engine import Engine
+from codesuggest.errors import NoteTooLargeError, StoreError
 from codesuggest.settings import get_settings
+from codesuggest.store.records import ApiKey
+from codesuggest.types import NoteResult
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["suggest"])
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    413: {"model": ErrorResponse, "description": "Note or request body too large"},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
+    403: {"model": ErrorResponse, "description": "The key's role may not do this"},
+    413: {"model": ErrorResponse, "description": "Note, batch or request body too large"},
     422: {"model": ErrorResponse, "description": "Invalid request"},
+    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
     503: {"model": ErrorResponse, "description": "Model not loaded"},
 }
+
+Top = Annotated[int | None, Query(ge=1, le=200, description="Suggestions to return per note.")]
+Caller = Annotated[ApiKey, Depends(require(*ANY_ROLE))]
 
 
 @router.post("/suggest", responses=ERRORS)
 def suggest(
-    body: SuggestRequest,
-    engine: EngineDep,
-    top: Annotated[int | None, Query(ge=1, le=200, description="Suggestions to return.")] = None,
+    key: Caller, body: SuggestRequest, engine: EngineDep, request: Request, top: Top = None
 ) -> SuggestResponse:
     """Suggest codes for one note. A plain ``def``: FastAPI runs it in its threadpool."""
-    limit = get_settings().max_note_chars
-    if len(body.text) > limit:
-        raise NoteTooLargeError(len(body.text), limit)
+    _check_size(body)
     started = time.perf_counter()
     result = engine.suggest(body.to_note(), top=top)
+    payload = result.to_dict()
+    _served(request, engine, key, body, payload)
     log.info(
-        "suggest note_id=%s sha256=%s chars=%d suggestions=%d ms=%.1f",
+        "suggest key=%s note_id=%s sha256=%s chars=%d suggestions=%d ms=%.1f",
+        key.name,
         body.note_id,
         text_digest(body.text),
         len(body.text),
         len(result.suggestions),
         (time.perf_counter() - started) * 1000,
     )
-    return SuggestResponse.model_validate(result.to_dict())
+    return SuggestResponse.model_validate(payload)
+
+
+@router.post("/suggest:batch", responses=ERRORS)
+def suggest_batch(
+    key: Caller, body: SuggestBatchRequest, engine: EngineDep, request: Request, top: Top = None
+) -> SuggestBatchResponse:
+    """Suggest codes for several notes at once (up to the ``batch_max_notes`` setting)."""
+    limit = get_settings().batch_max_notes
+    if len(body.notes) > limit:
+        raise NoteTooLargeError.batch(len(body.notes), limit)
+    for note in body.notes:
+        _check_size(note)
+    started = time.perf_counter()
+    results: list[NoteResult] = list(
+        engine.suggest_many([n.to_note() for n in body.notes], top=top)
+    )
+    payloads = [r.to_dict() for r in results]
+    for note, payload in zip(body.notes, payloads, strict=True):
+        _served(request, engine, key, note, payload)
+    log.info(
+        "suggest:batch key=%s notes=%d chars=%d ms=%.1f",
+        key.name,
+        len(body.notes),
+        sum(len(n.text) for n in body.notes),
+        (time.perf_counter() - started) * 1000,
+    )
+    return SuggestBatchResponse(results=[SuggestResponse.model_validate(p) for p in payloads])
+
+
+def _check_size(body: SuggestRequest) -> None:
+    limit = get_settings().max_note_chars
+    if len(body.text) > limit:
+        raise NoteTooLargeError(len(body.text), limit)
+
+
+def _served(
+    request: Request, engine: Engine, key: ApiKey, body: SuggestRequest, payload: dict[str, Any]
+) -> None:
+    """Count what was served and keep it in the store, so feedback can name the suggestion.
+
+    A store failure does not withhold suggestions from the coder: it is logged, and feedback
+    on this note is then stored without a link to the suggestion.
+    """
+    metrics: Metrics = request.app.state.metrics
+    metrics.notes.inc()
+    for s in payload["suggestions"]:
+        metrics.suggestions.labels(s["system"], str(s["recommended"]).lower()).inc()
+    store = request.app.state.store
+    if store is None:
+        log.warning("suggest note_id=%s not recorded: store not available", body.note_id)
+        return
+    try:
+        store.record_run(
+            note_id=body.note_id,
+            text=body.text if get_settings().store_notes else None,
+            model_name=engine.info.name,
+            model_version=engine.info.version,
+            actor=key,
+            suggestions=payload["suggestions"],
+        )
+    except StoreError as exc:
+        log.warning("suggest note_id=%s not recorded: %s", body.note_id, exc)
 
 
 def text_digest(text: str) -> str:

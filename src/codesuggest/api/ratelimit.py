@@ -1,0 +1,46 @@
+"""Per-key rate limits: a moving window per API key, in memory or in Redis.
+
+Limits are written ``COUNT/second|minute|hour`` (``600/minute``). A key may carry its own limit;
+otherwise the ``rate_limit`` setting applies. With ``memory://`` each server process counts on its
+own; ``redis://HOST:PORT`` shares the counters between processes and hosts.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import lru_cache
+
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from codesuggest.errors import ConfigError
+
+
+@lru_cache(maxsize=64)
+def parse_limit(text: str) -> RateLimitItem:
+    """``600/minute`` as a limit; :class:`ConfigError` when it cannot be read."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"invalid rate limit {text!r}: use COUNT/second|minute|hour") from exc
+
+
+class RateLimiter:
+    """Counts requests per key name and says how long to wait when one is over its limit."""
+
+    def __init__(self, storage_uri: str, default: str) -> None:
+        self.default = parse_limit(default)
+        try:
+            self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        except Exception as exc:  # limits raises several kinds for a bad or unusable URI
+            raise ConfigError(f"unusable rate-limit storage {storage_uri!r}: {exc}") from exc
+
+    def hit(self, key_name: str, limit: str | None = None) -> float | None:
+        """Count one request; ``None`` when allowed, else seconds until the next is allowed."""
+        item = parse_limit(limit) if limit else self.default
+        if self._limiter.hit(item, "api-key", key_name):
+            return None
+        reset = self._limiter.get_window_stats(item, "api-key", key_name).reset_time
+        return max(1.0, math.ceil(reset - time.time()))

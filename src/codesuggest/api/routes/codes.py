@@ -1,0 +1,146 @@
+"""``GET /v1/codes/{code}`` and ``GET /v1/codes?q=``: look a code up, or find one to add."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from codesuggest.api.auth import AnyKey
+from codesuggest.api.deps import EngineDep
+from codesuggest.api.schemas import ErrorResponse
+from codesuggest.codesets.search import CodeSearch
+from codesuggest.engine import Engine
+from codesuggest.errors import CodeSetError
+
+router = APIRouter(prefix="/v1/codes", tags=["codes"])
+_search_lock = threading.Lock()
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
+    404: {"model": ErrorResponse, "description": "No such code"},
+    422: {"model": ErrorResponse, "description": "Invalid request"},
+    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
+    503: {"model": ErrorResponse, "description": "Model (and its code set) not loaded"},
+}
+
+
+class CodeRef(BaseModel):
+    """A code and its title."""
+
+    code: str
+    title: str
+
+
+class CodeHitOut(BaseModel):
+    """A search result."""
+
+    code: str
+    system: str
+    title: str
+    billable: bool
+
+
+class CodeSearchResult(BaseModel):
+    """Codes matching a search, best first."""
+
+    query: str
+    release: str
+    items: list[CodeHitOut]
+
+
+class CodeNotes(BaseModel):
+    """The tabular list's instructional notes for a code."""
+
+    inclusion_terms: list[str] = Field(default_factory=list)
+    excludes1: list[str] = Field(default_factory=list)
+    excludes2: list[str] = Field(default_factory=list)
+    code_first: list[str] = Field(default_factory=list)
+    use_additional: list[str] = Field(default_factory=list)
+    seventh_characters: dict[str, str] = Field(default_factory=dict)
+
+
+class CodeDetail(BaseModel):
+    """Everything a coder checks before accepting a code."""
+
+    code: str
+    system: str
+    release: str
+    title: str
+    billable: bool
+    parent: CodeRef | None
+    ancestors: list[CodeRef] = Field(description="From the parent up to the chapter.")
+    children: list[CodeRef]
+    notes: CodeNotes
+
+
+@router.get("", responses=ERRORS)
+def search_codes(
+    key: AnyKey,
+    request: Request,
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Code prefix or words.")],
+    system: Literal["icd10cm"] = "icd10cm",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> CodeSearchResult:
+    """Codes whose code starts with ``q`` or whose title has words starting with its words."""
+    hits = _search(request, engine).search(q, limit=limit)
+    return CodeSearchResult(
+        query=q,
+        release=engine.codeset.release,
+        items=[
+            CodeHitOut(code=h.code, system=system, title=h.title, billable=h.billable) for h in hits
+        ],
+    )
+
+
+@router.get("/{code}", responses=ERRORS)
+def get_code(
+    key: AnyKey,
+    engine: EngineDep,
+    code: Annotated[str, Path(min_length=1, max_length=12, description="With or without dot.")],
+    system: Literal["icd10cm"] = "icd10cm",
+) -> CodeDetail:
+    """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code."""
+    codeset = engine.codeset
+    found = codeset.normalize(code)
+    if found is None:
+        raise CodeSetError(f"{code!r} is not an ICD-10-CM code in {codeset.release}")
+    info = codeset.info(found)
+    ancestors = codeset.ancestors(found)
+    return CodeDetail(
+        code=found,
+        system=system,
+        release=codeset.release,
+        title=info.title,
+        billable=info.billable,
+        parent=_ref(engine, info.parent) if info.parent else None,
+        ancestors=[_ref(engine, a) for a in ancestors],
+        children=[_ref(engine, c) for c in info.children],
+        notes=CodeNotes(
+            inclusion_terms=list(info.inclusion_terms),
+            excludes1=list(info.excludes1),
+            excludes2=list(info.excludes2),
+            code_first=list(info.code_first),
+            use_additional=list(info.use_additional),
+            seventh_characters=dict(info.seventh_characters),
+        ),
+    )
+
+
+def _ref(engine: Engine, code: str) -> CodeRef:
+    return CodeRef(code=code, title=engine.codeset.title(code))
+
+
+def _search(request: Request, engine: Engine) -> CodeSearch:
+    """The search index of the loaded engine's code set, built on first use."""
+    index: CodeSearch | None = request.app.state.code_search
+    if index is None or index.codeset is not engine.codeset:
+        with _search_lock:
+            index = request.app.state.code_search
+            if index is None or index.codeset is not engine.codeset:
+                index = CodeSearch(engine.codeset)
+                request.app.state.code_search = index
+    return index

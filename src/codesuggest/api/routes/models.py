@@ -1,0 +1,117 @@
+"""``GET /v1/models`` (the serving model and the registry) and promoting another model."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from codesuggest.api.auth import AnyKey, require
+from codesuggest.api.deps import StoreDep
+from codesuggest.api.schemas import ErrorResponse
+from codesuggest.engine import Engine
+from codesuggest.registry import CardSummary, list_models, promote
+from codesuggest.store.records import ApiKey
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/models", tags=["models"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
+    403: {"model": ErrorResponse, "description": "Only trainer and admin keys may promote"},
+    404: {"model": ErrorResponse, "description": "No such model"},
+    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
+    503: {"model": ErrorResponse, "description": "Model does not load (checksums, version)"},
+}
+
+
+class ModelCardOut(BaseModel):
+    """What a model card says: data, metrics on held-out notes, code-set releases."""
+
+    name: str
+    version: str
+    created_at: str
+    description: str
+    training_data: dict[str, Any]
+    metrics: dict[str, Any]
+    threshold: float | None
+    code_sets: dict[str, str]
+
+    @classmethod
+    def of(cls, summary: CardSummary) -> ModelCardOut:
+        return cls(
+            name=summary.name,
+            version=summary.version,
+            created_at=summary.created,
+            description=summary.description,
+            training_data=summary.training,
+            metrics=summary.metrics,
+            threshold=summary.threshold,
+            code_sets=summary.code_sets,
+        )
+
+
+class RegistryEntryOut(BaseModel):
+    """A model directory of the registry."""
+
+    name: str
+    active: bool = Field(description="Promoted: the model a restarted server would load.")
+    card: ModelCardOut | None
+    problem: str | None
+
+
+class ModelsResponse(BaseModel):
+    """The model serving now, and every model in the registry."""
+
+    active: ModelCardOut | None = Field(description="The model this server is using.")
+    models: list[RegistryEntryOut]
+
+
+@router.get("", responses=ERRORS)
+def get_models(request: Request, key: AnyKey) -> ModelsResponse:
+    """The serving model's card and the registry's models."""
+    engine: Engine | None = request.app.state.engine
+    active = ModelCardOut.of(CardSummary.from_card(engine.card)) if engine is not None else None
+    entries = [
+        RegistryEntryOut(
+            name=e.name,
+            active=e.active,
+            card=ModelCardOut.of(e.summary) if e.summary is not None else None,
+            problem=e.problem,
+        )
+        for e in list_models()
+    ]
+    return ModelsResponse(active=active, models=entries)
+
+
+@router.post("/{name}:promote", responses=ERRORS)
+async def promote_model(
+    key: Annotated[ApiKey, Depends(require("trainer", "admin"))],
+    name: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.-]*$")],
+    request: Request,
+    store: StoreDep,
+) -> ModelsResponse:
+    """Make ``name`` the active model and serve it from now on (after its checksums verify).
+
+    The new engine is loaded beside the old one, which keeps answering until the swap.
+    """
+    path = await run_in_threadpool(promote, name)
+    engine = await run_in_threadpool(Engine.load, path)
+    previous: Engine | None = request.app.state.engine
+    request.app.state.engine = engine
+    await run_in_threadpool(
+        store.record_event,
+        actor=key,
+        action="promote",
+        model_name=engine.info.name,
+        model_version=engine.info.version,
+        detail={
+            "model_dir": path.name,
+            "previous": f"{previous.info.name} {previous.info.version}" if previous else None,
+        },
+    )
+    log.info("key=%s promoted model %s %s", key.name, engine.info.name, engine.info.version)
+    return get_models(request, key)

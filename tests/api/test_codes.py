@@ -1,0 +1,52 @@
+"""``GET /v1/codes/{code}`` and ``GET /v1/codes?q=``."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_code_detail_has_title_billable_hierarchy_and_notes(client: TestClient) -> None:
+    response = client.get("/v1/codes/e119")
+    assert response.status_code == 200
+    detail = response.json()
+    assert detail["code"] == "E11.9"
+    assert detail["system"] == "icd10cm"
+    assert "diabetes" in detail["title"].lower()
+    assert detail["billable"] is True
+    assert detail["parent"]["code"] == "E11"
+    assert detail["ancestors"][0]["code"] == "E11"
+    assert detail["release"].startswith("FY")
+
+
+def test_category_lists_children_and_excludes(client: TestClient) -> None:
+    detail = client.get("/v1/codes/E11").json()
+    assert detail["billable"] is False
+    assert "E11.9" in [c["code"] for c in detail["children"]]
+    assert detail["notes"]["excludes1"]
+
+
+def test_unknown_code_is_404(client: TestClient) -> None:
+    response = client.get("/v1/codes/Q99.999")
+    assert response.status_code == 404
+    assert "not an ICD-10-CM code" in response.json()["detail"]
+
+
+def test_search_by_words_finds_billable_codes_first(client: TestClient) -> None:
+    response = client.get("/v1/codes", params={"q": "diab nephropathy", "limit": 5})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert items
+    assert all("nephropathy" in i["title"].lower() for i in items)
+    assert items[0]["billable"] is True
+    assert len(items) <= 5
+
+
+def test_search_by_code_prefix_puts_exact_code_first(client: TestClient) -> None:
+    items = client.get("/v1/codes", params={"q": "I10"}).json()["items"]
+    assert items[0]["code"] == "I10"
+
+
+def test_search_without_words_is_empty_and_bad_limit_422(client: TestClient) -> None:
+    assert client.get("/v1/codes", params={"q": "--"}).json()["items"] == []
+    assert client.get("/v1/codes", params={"q": "x", "limit": 0}).status_code == 422
+    assert client.get("/v1/codes").status_code == 422

@@ -1,0 +1,51 @@
+"""``GET /v1/models`` and ``POST /v1/models/{name}:promote``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from codesuggest.engine import Engine
+from codesuggest.registry import active_model_path
+from codesuggest.settings import get_settings
+from codesuggest.store import Store
+from tests.api.conftest import bearer
+
+
+def _register(model_dir: Path, name: str) -> None:
+    models = get_settings().models_dir
+    models.mkdir(parents=True, exist_ok=True)
+    (models / name).symlink_to(model_dir, target_is_directory=True)
+
+
+def test_models_shows_serving_model_and_registry(
+    client: TestClient, engine: Engine, model_dir: Path
+) -> None:
+    _register(model_dir, "candidate")
+    response = client.get("/v1/models")
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["active"]["name"] == engine.info.name
+    assert payload["active"]["version"] == engine.info.version
+    assert "code_sets" in payload["active"]
+    assert [m["name"] for m in payload["models"]] == ["candidate"]
+    assert payload["models"][0]["active"] is False
+
+
+def test_trainer_promotes_and_server_switches(
+    client: TestClient, keys: dict[str, str], model_dir: Path, store: Store
+) -> None:
+    _register(model_dir, "candidate")
+    response = client.post("/v1/models/candidate:promote", headers=bearer(keys["trainer"]))
+    assert response.status_code == 200
+    assert response.json()["models"][0]["active"] is True
+    assert active_model_path() == get_settings().models_dir / "candidate"
+    event = store.audit_events()[0]
+    assert (event.action, event.actor) == ("promote", "trainer")
+
+
+def test_promoting_unknown_model_is_404(client: TestClient, keys: dict[str, str]) -> None:
+    response = client.post("/v1/models/nothing:promote", headers=bearer(keys["admin"]))
+    assert response.status_code == 404
+    assert "no model 'nothing'" in response.json()["detail"]

@@ -1,0 +1,298 @@
+"""The coder's review page at ``/``: served without a key, and used for real in Chromium.
+
+The browser test signs in with a coder key, suggests codes for a ~300-word note, accepts one
+with the keyboard, checks the store holds that decision once, reloads the page, adds a code from
+the search box, and takes a screenshot: into the test's temporary folder, or, when
+``CODESUGGEST_SCREENSHOT`` names a file (``make screenshot``: ``docs/review-page.png``, the
+README's picture), there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from codesuggest.api.main import create_app
+from codesuggest.cli.main import app as cli
+from codesuggest.engine import Engine
+from codesuggest.settings import get_settings
+from codesuggest.store import Store
+from codesuggest.types import Note
+from tests.api.browser import chromium, live_server, require_browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page, Request, Response, Route
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTE_FILE = ROOT / "tests" / "resources" / "page" / "visit.txt"
+STATIC = ROOT / "src" / "codesuggest" / "api" / "static"
+NOTE_ID = "enc-2024-06-11-0042"
+TOP = 50
+CODER = "dana.whitfield"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def coder_app(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, str, Store]]:
+    """The real app on a local port with a fresh SQLite store: (base URL, coder key, store).
+
+    The key is made as an administrator would: ``codesuggest keys create``, last line of stdout.
+    """
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "browser-home"))
+    get_settings.cache_clear()
+    created = CliRunner().invoke(cli, ["keys", "create", "--role", "coder", "--name", CODER])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[-1]
+    with Store.open(get_settings().store_url) as store, live_server(create_app(engine)) as url:
+        yield url, key, store
+
+
+class Watch:
+    """What went wrong in the page: console errors, uncaught exceptions, failed requests."""
+
+    def __init__(self, page: Page) -> None:
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _failed(self, request: Request) -> None:
+        self.problems.append(f"request failed: {request.method} {request.url} {request.failure}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(
+                f"HTTP {response.status}: {response.request.method} {response.url}"
+            )
+
+    def take(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
+
+
+def _row_states(page: Page) -> list[str]:
+    """Each suggestion row's decision ("" when none), as the page shows it."""
+    states = page.locator("#suggestions > li").evaluate_all(
+        "rows => rows.map(r => r.dataset.decision)"
+    )
+    return [str(state) for state in states]
+
+
+@pytest.mark.browser
+def test_review_page_coder_reviews_note_in_browser(
+    coder_app: tuple[str, str, Store], engine: Engine, tmp_path: Path
+) -> None:
+    require_browser()
+    from playwright.sync_api import expect
+
+    base_url, key, store = coder_app
+    note = NOTE_FILE.read_text(encoding="utf-8")
+    expected = engine.suggest(Note(text=note, note_id=NOTE_ID, age=71, sex="F"), top=TOP)
+    codes = [s.code for s in expected.suggestions]
+    assert len(codes) >= 5, "the note should give a realistic list to review"
+    first = expected.suggestions[0]
+
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        watch = Watch(page)
+        page.goto(base_url + "/")
+        status = page.locator("#status")
+        expect(status).to_contain_text("Sign in")
+
+        # A wrong key is refused with a sentence, not a JSON dump.
+        page.fill("#api-key", "csk_not-a-real-key")
+        page.click("#signin")
+        expect(status).to_have_text("That API key was not accepted. Check it and try again.")
+        assert [p for p in watch.take() if "401" not in p] == []
+
+        page.fill("#api-key", key)
+        page.click("#signin")
+        expect(page.locator("#user-name")).to_have_text(f"{CODER} (coder)")
+        expect(page.locator("#model-name")).to_have_text(
+            f"{engine.info.name} {engine.info.version}"
+        )
+
+        # Load the note from a file (FileReader), then paste it as a coder would.
+        page.set_input_files("#file-input", NOTE_FILE)
+        expect(page.locator("#note-id")).to_have_value(NOTE_FILE.stem)
+        assert page.input_value("#note-text") == note
+        page.fill("#note-id", NOTE_ID)
+        page.fill("#age", "71")
+        page.select_option("#sex", "F")
+        page.select_option("#top", str(TOP))
+        page.fill("#note-text", "")
+        page.fill("#note-text", note)
+        page.click("#suggest")
+
+        rows = page.locator("#suggestions > li")
+        expect(rows).to_have_count(len(codes))
+        assert rows.locator(".code").all_text_contents() == codes
+        assert rows.first.locator(".pct").text_content() == f"{round(first.confidence * 100)}%"
+        marks = page.locator("#note-view mark.ev")
+        assert marks.count() > 0
+        assertions = {e.assertion for s in expected.suggestions for e in s.evidence}
+        for assertion in assertions:
+            assert page.locator(f"#note-view mark.a-{assertion}").count() > 0, assertion
+        # The first suggestion is selected: its evidence is the highlighted text.
+        active = " ".join(page.locator("#note-view mark.active").all_text_contents())
+        assert first.evidence and first.evidence[0].text in active
+        expect(rows.first).to_have_class(re.compile(r"\bselected\b"))
+
+        # Accept the first with `a`; the row shows it once the server acknowledged it.
+        page.keyboard.press("a")
+        expect(rows.first.locator(".state")).to_have_text("Accepted")
+        stored = store.list_feedback(NOTE_ID)
+        assert [(f.code, f.decision, f.actor) for f in stored] == [(first.code, "accepted", CODER)]
+        # Reject the second (j moves down, r rejects) while the database is briefly down: the
+        # page retries the 503 once with the same Idempotency-Key, and only then shows it.
+        sent: list[str] = []
+
+        def flaky(route: Route) -> None:
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            sent.append(route.request.headers["idempotency-key"])
+            if len(sent) == 1:
+                route.fulfill(status=503, json={"detail": "database unavailable; retry later"})
+            else:
+                route.continue_()
+
+        page.route("**/v1/feedback", flaky)
+        page.keyboard.press("j")
+        page.keyboard.press("r")
+        expect(rows.nth(1).locator(".state")).to_have_text("Rejected")
+        page.unroute("**/v1/feedback")
+        assert len(sent) == 2 and sent[0] == sent[1]
+        assert [p for p in watch.take() if "503" not in p] == []
+        # Shortcuts do not fire while typing in a field.
+        page.keyboard.press("/")
+        expect(page.locator("#code-search")).to_be_focused()
+        page.keyboard.type("ar")
+        page.keyboard.press("Escape")
+        assert len(store.list_feedback(NOTE_ID)) == 2
+        assert _row_states(page)[:3] == ["accepted", "rejected", ""]
+
+        # A reload restores the key, the note and the stored decisions.
+        page.reload()
+        expect(page.locator("#user-name")).to_have_text(f"{CODER} (coder)")
+        expect(rows).to_have_count(len(codes))
+        expect(rows.first.locator(".state")).to_have_text("Accepted")
+        expect(rows.nth(1).locator(".state")).to_have_text("Rejected")
+        expect(status).to_contain_text("2 earlier decisions restored")
+
+        # Add a code from the search box: the first match that was not suggested.
+        page.keyboard.press("/")
+        page.keyboard.type("long term anticoag")
+        results = page.locator("#code-results button.result")
+        expect(results.first).to_be_visible()
+        found = results.locator(".code").all_text_contents()
+        to_add = next(code for code in found if code not in codes)
+        results.nth(found.index(to_add)).click()
+        added = page.locator("#added > li")
+        expect(added).to_have_count(1)
+        expect(added.first.locator(".code")).to_have_text(to_add)
+        expect(added.first.locator(".state")).to_have_text("Added")
+        decisions = [(f.code, f.decision) for f in store.list_feedback(NOTE_ID)]
+        assert decisions == [(first.code, "accepted"), (codes[1], "rejected"), (to_add, "added")]
+
+        # The keyboard help opens with `?` and closes with Escape.
+        page.locator("#suggestions > li").first.click()
+        page.keyboard.press("?")
+        expect(page.locator("#help")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.locator("#help")).to_be_hidden()
+
+        page.mouse.move(0, 0)
+        screenshot = Path(os.environ.get("CODESUGGEST_SCREENSHOT") or tmp_path / "review.png")
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+        assert screenshot.stat().st_size > 10_000
+        assert watch.take() == []
+        context.close()
+
+
+class _Markup(HTMLParser):
+    """Every start tag's attributes, and the text of inline scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.inline: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in = tag if tag in ("script", "style") else None
+
+    def handle_data(self, data: str) -> None:
+        if self._in and data.strip():
+            self.inline.append(self._in)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+
+def test_review_page_served_without_key(engine: Engine, store: Store) -> None:
+    with TestClient(create_app(engine, store)) as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert page.headers["cache-control"] == "no-cache"
+        csp = page.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert "unsafe" not in csp
+
+        markup = _Markup()
+        markup.feed(page.text)
+        handlers = [
+            (tag, name) for tag, attrs in markup.tags for name in attrs if name.startswith("on")
+        ]
+        assert handlers == []
+        assert markup.inline == [], "inline scripts or styles would be blocked by the CSP"
+        assert not [tag for tag, attrs in markup.tags if "style" in attrs]
+        links = [
+            value
+            for _, attrs in markup.tags
+            for name, value in attrs.items()
+            if name in ("src", "href") and value
+        ]
+        assert links and all(link.startswith("/static/") for link in links), links
+
+        types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+        for link in links:
+            asset = client.get(link)
+            assert asset.status_code == 200, link
+            assert asset.headers["content-type"].startswith(types[Path(link).suffix]), link
+            assert asset.headers["cache-control"] == "no-cache"
+            again = client.get(link, headers={"If-None-Match": asset.headers["etag"]})
+            assert again.status_code == 304
+        for missing in ("/static/nope.js", "/static/..%2Fmain.py", "/static/.hidden.js"):
+            assert client.get(missing).status_code == 404, missing
+
+        assert client.get("/v1/me").status_code == 401
+        assert client.post("/v1/suggest", json={"note_id": "n", "text": "x"}).status_code == 401
+        assert "/" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_review_page_script_never_parses_html() -> None:
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    sinks = re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(", script)
+    assert sinks == []
+    assert not re.search(r"https?://", script + (STATIC / "app.css").read_text(encoding="utf-8"))
