@@ -117,3 +117,22 @@ def test_assertion_of_section_default() -> None:
     assert assertion_of(span, "patient_instructions") is Assertion.HYPOTHETICAL
     assert assertion_of(span, "none") is Assertion.PRESENT
     assert set(SECTION_ASSERTIONS.values()) <= set(Assertion)
+
+
+def test_mentions_family_history_section_wins_over_history_cue(engine: Engine) -> None:
+    text = "PAST MEDICAL HISTORY: Asthma.\n\nFAMILY HISTORY: Father had colon cancer.\n"
+    found = [m for m in _mentions(engine, text) if "colon" in m.text.lower()]
+    assert found
+    assert all(m.section == "family_history" for m in found)
+    assert all(m.assertion is not Assertion.HISTORICAL for m in found)
+
+
+def test_mentions_sections_we_added_to_medspacy(engine: Engine) -> None:
+    text = "LABS AND STUDIES: Creatinine 1.8.\n\nASSESSMENT AND PLAN:\n1. Essential hypertension.\n"
+    mention = _only(engine, text, "I10")
+    assert mention.section == "observation_and_plan"
+
+
+def test_mentions_prevention_is_hypothetical(engine: Engine) -> None:
+    mention = _only(engine, "Start apixaban for stroke prevention.", "I63.9")
+    assert mention.assertion is Assertion.HYPOTHETICAL

@@ -22,6 +22,8 @@ KEYS = {
     ("mi",): ("I21.9",),
     ("infarction", "myocardial"): ("I21.9",),
     ("2", "diabetes", "mellitus", "type"): ("E11.9",),
+    ("atrial", "fibrillation"): ("I48.91",),
+    ("fibrillation", "ventricular"): ("I49.01",),
     ("alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"): (
         "X00",
     ),  # too many words to match scattered
@@ -93,6 +95,16 @@ def test_terms_scattered_match_is_less_compact(nlp: Language) -> None:
     assert match.compactness == pytest.approx(2 / 3)
     # "pain" alone lies inside a compact enough larger match: subsumed
     assert ("pain",) not in by_key
+
+
+def test_terms_a_phrase_does_not_start_on_the_last_word_of_another(nlp: Language) -> None:
+    found = _found(nlp, "ECG shows atrial fibrillation with a ventricular rate of 98.")
+    assert [key for _, key, _ in found] == [("atrial", "fibrillation")]
+
+
+def test_terms_reversed_phrase_alone_still_matches(nlp: Language) -> None:
+    for text in ("Fibrillation, ventricular.", "Ventricular fibrillation arrest."):
+        assert [key for _, key, _ in _found(nlp, text)] == [("fibrillation", "ventricular")]
 
 
 def test_terms_too_scattered_is_dropped(nlp: Language) -> None:

@@ -31,11 +31,18 @@ _PRIORITY = (
 
 
 def assertion_of(span: Span, section: str) -> Assertion:
-    """The assertion of one term span, from ConText modifiers then from its section."""
+    """The assertion of one term span, from ConText modifiers then from its section.
+
+    In a family-history section a "history" or "possible" cue still describes a relative
+    ("Father had colon cancer"): only a negation overrides the section there.
+    """
+    by_section = SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
     for attr, value in _PRIORITY:
         if getattr(span._, attr, False):
+            if by_section is Assertion.FAMILY and value is not Assertion.NEGATED:
+                return Assertion.FAMILY
             return value
-    return SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
+    return by_section
 
 
 def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
@@ -44,7 +51,8 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
     matches: list[TermMatch] = doc._.codesuggest_matches or []
     spans = doc.spans.get(SPAN_KEY, [])
     sections = getattr(doc._, "sections", None) or []
-    starts = [s.body_start for s in sections]
+    # a section starts at its header: a term that begins in "FAMILY HISTORY: ..." belongs to it
+    starts = [min(s.title_start, s.body_start) for s in sections]
     headers = [(s.title_start, s.title_end) for s in sections if s.title_end > s.title_start]
     for match, span in zip(matches, spans, strict=True):
         if any(lo <= span.start and span.end <= hi for lo, hi in headers):

@@ -24,6 +24,7 @@ def build_pipeline(index: LexiconIndex) -> Language:
     """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
     _quiet_third_party_loggers()
     import medspacy  # noqa: F401 - registers the medspacy_* factories
+    from medspacy.section_detection import SectionRule, Sectionizer
 
     from codesuggest.extract import terms  # noqa: F401 - registers codesuggest_terms
 
@@ -32,13 +33,15 @@ def build_pipeline(index: LexiconIndex) -> Language:
     matcher = nlp.add_pipe("codesuggest_terms")
     assert isinstance(matcher, TermMatcher)
     matcher.index = index
-    nlp.add_pipe(
+    sectionizer = nlp.add_pipe(
         "medspacy_sectionizer",
         config={"input_span_type": "group", "span_group_name": SPAN_KEY, "span_attrs": None},
     )
-    context_rules = (
-        resources.files("codesuggest.extract").joinpath("data").joinpath("context_rules.json")
-    )
+    assert isinstance(sectionizer, Sectionizer)
+    data = resources.files("codesuggest.extract").joinpath("data")
+    # medspaCy's headers, plus common ones it lacks ("Assessment and plan:", "Review of systems:")
+    sectionizer.add(SectionRule.from_json(str(data.joinpath("section_rules.json"))))
+    context_rules = data.joinpath("context_rules.json")
     nlp.add_pipe(
         "medspacy_context",
         config={

@@ -108,13 +108,15 @@ class TermMatcher:
         if len(found) < 2 or not self.subsume:
             return [m for *_, m in found]
         if not self._weak:
-            return [m for words, lo, hi, m in found if not _subsumed(words, lo, hi, found)]
-        strong = [f for f in found if f[3].key_id not in self._weak]
-        return [
-            m
-            for words, lo, hi, m in found
-            if not _subsumed(words, lo, hi, found if m.key_id in self._weak else strong)
-        ]
+            kept = [f for f in found if not _subsumed(f[0], f[1], f[2], found)]
+        else:
+            strong = [f for f in found if f[3].key_id not in self._weak]
+            kept = [
+                f
+                for f in found
+                if not _subsumed(f[0], f[1], f[2], found if f[3].key_id in self._weak else strong)
+            ]
+        return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
 
 
 def _window(positions: dict[str, list[int]], key: tuple[str, ...], anchor: int) -> tuple[int, int]:
@@ -128,6 +130,20 @@ def _subsumed(
     return any(
         words < other and o_lo <= lo and hi <= o_hi and m.compactness >= 0.5
         for other, o_lo, o_hi, m in found
+    )
+
+
+def _chained(
+    lo: int, hi: int, match: TermMatch, found: list[tuple[frozenset[str], int, int, TermMatch]]
+) -> bool:
+    """A contiguous phrase that starts on the last word of an earlier contiguous phrase reads
+    that word backwards: in "atrial fibrillation with a ventricular rate", "fibrillation" ends
+    "atrial fibrillation" and must not also make "ventricular fibrillation"."""
+    if match.compactness < 1.0 or match.n_words < 2:
+        return False
+    return any(
+        o_lo < lo == o_hi < hi and m.compactness >= 1.0 and m.n_words >= 2
+        for _, o_lo, o_hi, m in found
     )
 
 
