@@ -38,6 +38,10 @@ if not Doc.has_extension("codesuggest_matches"):
     Doc.set_extension("codesuggest_matches", default=None)
 
 
+# an anchor word's keys: ranks of its one-word keys; longer keys (rank, id, words) by another word
+_Anchored = tuple[list[int], dict[str, list[tuple[int, int, frozenset[str]]]]]
+
+
 class TermMatcher:
     """Finds lexicon keys in sentences; the index is set after construction or loaded."""
 
@@ -57,53 +61,117 @@ class TermMatcher:
         self._index = index
         self._keysets = [frozenset(k) for k in index.keys]
         self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
+        self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
+        self._words: dict[int, tuple[str, ...]] = {}  # token orth id -> its content words
 
     def __call__(self, doc: Doc) -> Doc:
+        words_of = self._words
+        if len(words_of) > 500_000:  # a long-running service sees ever new tokens
+            words_of.clear()
+        strings = doc.vocab.strings
+        words = []
+        for orth in doc.to_array("ORTH").tolist():
+            w = words_of.get(orth)
+            if w is None:
+                w = words_of[orth] = token_words(strings[orth])
+            words.append(w)
         matches: list[TermMatch] = []
         for s_i, sent in enumerate(doc.sents):
-            matches.extend(self._match_sentence(sent, s_i))
+            matches.extend(self._match_sentence(doc, words, sent.start, sent.end, s_i))
         doc._.codesuggest_matches = matches
         doc.spans[SPAN_KEY] = [Span(doc, m.start, m.end, label=LABEL) for m in matches]
         return doc
 
-    def _match_sentence(self, sent: Span, s_i: int) -> list[TermMatch]:
+    def _anchored_by(self, word: str) -> _Anchored:
+        """The keys ``word`` anchors, grouped for quick rejection: one-word keys always match,
+        longer ones are filed under another of their words that the sentence must also hold."""
+        singles: list[int] = []
+        by_other: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
+        keys = self._index.keys
+        for rank, key_id in enumerate(self._index.anchors.get(word, ())):
+            key = keys[key_id]
+            if len(key) == 1:
+                singles.append(rank)
+                continue
+            other = max((w for w in key if w != word), key=len)
+            by_other.setdefault(other, []).append((rank, key_id, self._keysets[key_id]))
+        entry = self._anchored[word] = (singles, by_other)
+        return entry
+
+    def _match_sentence(
+        self, doc: Doc, words: list[tuple[str, ...]], start: int, end: int, s_i: int
+    ) -> list[TermMatch]:
         positions: dict[str, list[int]] = {}
         token_of: list[int] = []
-        for tok in sent:
-            for word in token_words(tok.text):
-                positions.setdefault(word, []).append(len(token_of))
-                token_of.append(tok.i)
+        for i in range(start, end):
+            for word in words[i]:
+                occ = positions.get(word)
+                if occ is None:
+                    positions[word] = [len(token_of)]
+                else:
+                    occ.append(len(token_of))
+                token_of.append(i)
         if not token_of:
             return []
         index = self._index
+        anchors = index.anchors
+        keys = index.keys
         keysets = self._keysets
+        anchored = self._anchored
+        upper_only = index.upper_only
+        min_compactness = self.min_compactness
+        max_scattered = self.max_scattered
         seen = positions.keys()
+        n_seen = len(positions)
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
-            for key_id in index.anchors.get(word, ()):
-                if not keysets[key_id] <= seen:
+            entry = anchored.get(word)
+            if entry is None:
+                if word not in anchors:
                     continue
-                key = index.keys[key_id]
-                if key_id in index.upper_only and not any(
-                    sent.doc[token_of[a]].text.isupper() for a in occurrences
+                entry = self._anchored_by(word)
+            singles, by_other = entry
+            ids = anchors[word]
+            if by_other:
+                hits = list(singles)
+                if len(by_other) <= n_seen:
+                    for other, group in by_other.items():
+                        if other in positions:
+                            hits.extend(rank for rank, _, ks in group if ks <= seen)
+                else:
+                    for other in positions:
+                        if other in by_other:
+                            hits.extend(rank for rank, _, ks in by_other[other] if ks <= seen)
+                if not hits:
+                    continue
+                hits.sort()
+            elif singles:
+                hits = singles
+            else:
+                continue
+            for rank in hits:
+                key_id = ids[rank]
+                key = keys[key_id]
+                if key_id in upper_only and not any(
+                    doc[token_of[a]].text.isupper() for a in occurrences
                 ):
                     continue
-                if len(key) == 1:
+                n = len(key)
+                if n == 1:
                     lo = hi = occurrences[0]
+                elif all(len(positions[w]) == 1 for w in key):
+                    picks = [positions[w][0] for w in key]
+                    lo, hi = min(picks), max(picks)
                 else:
                     lo, hi = min(
                         (_window(positions, key, a) for a in occurrences),
                         key=lambda w: w[1] - w[0],
                     )
                 width = hi - lo + 1
-                compactness = len(key) / width
-                if width > len(key) and (
-                    compactness < self.min_compactness or len(key) > self.max_scattered
-                ):
+                compactness = n / width
+                if width > n and (compactness < min_compactness or n > max_scattered):
                     continue
-                match = TermMatch(
-                    key_id, token_of[lo], token_of[hi] + 1, len(key), compactness, s_i
-                )
+                match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
                 found.append((keysets[key_id], lo, hi, match))
         if len(found) < 2 or not self.subsume:
             return [m for *_, m in found]
