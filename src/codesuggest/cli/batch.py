@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from tqdm import tqdm
 
-from codesuggest.cli.common import check_model_dir, handled_errors, load_engine
+from codesuggest.cli.common import check_model_dir, handled_errors, load_engine, settle_heap
 from codesuggest.errors import CodeSuggestError, InputError, ModelError
 from codesuggest.io.notes import BadRecord, read_notes
 from codesuggest.settings import get_settings
@@ -67,6 +67,7 @@ def batch(
         model_arg = str(model) if model is not None else None
         if workers == 1:
             engine = load_engine(model)
+            settle_heap()
             outcomes = _serial(engine, records, top)
         else:
             check_model_dir(model)  # each worker loads the model itself
@@ -132,6 +133,7 @@ def _process_in_worker(chunk: list[Item], model: str | None, top: int | None) ->
         engine = _WORKER_ENGINES.get(model)
         if engine is None:
             engine = _WORKER_ENGINES[model] = Engine.load(model)
+            settle_heap()
         return _process(engine, chunk, top)
     except CodeSuggestError as exc:
         # Re-raise as a plain class so it pickles back to the parent whatever its __init__.

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.cli.common import handled_errors, load_engine, settle_heap
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
 from codesuggest.training.trainer import read_training_data
@@ -40,6 +40,7 @@ def evaluate(
             raise InputError(f"--report-dir {folder} is not a folder")
         check_corpora(data)
         engine = load_engine(model)
+        settle_heap()
         notes, summaries = read_training_data(list(data), engine.codeset)
         for summary in summaries:
             typer.echo(summary, err=True)
