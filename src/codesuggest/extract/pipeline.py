@@ -26,7 +26,7 @@ def build_pipeline(index: LexiconIndex) -> Language:
     import medspacy  # noqa: F401 - registers the medspacy_* factories
     from medspacy.section_detection import SectionRule, Sectionizer
 
-    from codesuggest.extract import terms  # noqa: F401 - registers codesuggest_terms
+    from codesuggest.extract import context, terms  # noqa: F401 - register our components
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
@@ -43,7 +43,8 @@ def build_pipeline(index: LexiconIndex) -> Language:
     sectionizer.add(SectionRule.from_json(str(data.joinpath("section_rules.json"))))
     context_rules = data.joinpath("context_rules.json")
     nlp.add_pipe(
-        "medspacy_context",
+        "codesuggest_context",  # medspaCy's ConText, quicker
+        name="medspacy_context",
         config={
             "input_span_type": "group",
             "span_group_name": SPAN_KEY,
