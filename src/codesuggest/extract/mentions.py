@@ -37,8 +37,9 @@ def assertion_of(span: Span, section: str) -> Assertion:
     ("Father had colon cancer"): only a negation overrides the section there.
     """
     by_section = SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
+    ext = span._  # a new accessor object at each ``span._``
     for attr, value in _PRIORITY:
-        if getattr(span._, attr, False):
+        if getattr(ext, attr, False):
             if by_section is Assertion.FAMILY and value is not Assertion.NEGATED:
                 return Assertion.FAMILY
             return value

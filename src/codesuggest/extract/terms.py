@@ -40,6 +40,7 @@ if not Doc.has_extension("codesuggest_matches"):
 
 # an anchor word's keys: ranks of its one-word keys; longer keys (rank, id, words) by another word
 _Anchored = tuple[list[int], dict[str, list[tuple[int, int, frozenset[str]]]]]
+_NOT_ANCHOR: _Anchored = ([], {})  # a word that anchors no key
 
 
 class TermMatcher:
@@ -127,10 +128,13 @@ class TermMatcher:
         for word, occurrences in positions.items():
             entry = anchored.get(word)
             if entry is None:
-                if word not in anchors:
-                    continue
-                entry = self._anchored_by(word)
+                if word in anchors:
+                    entry = self._anchored_by(word)
+                else:
+                    entry = anchored[word] = _NOT_ANCHOR
             singles, by_other = entry
+            if entry is _NOT_ANCHOR:
+                continue
             ids = anchors[word]
             if by_other:
                 hits = list(singles)
