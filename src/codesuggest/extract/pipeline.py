@@ -24,7 +24,7 @@ def build_pipeline(index: LexiconIndex) -> Language:
     """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
     _quiet_third_party_loggers()
     import medspacy  # noqa: F401 - registers the medspacy_* factories
-    from medspacy.section_detection import SectionRule, Sectionizer
+    from medspacy.section_detection import Sectionizer, SectionRule
 
     from codesuggest.extract import context, terms  # noqa: F401 - register our components
 
