@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -68,7 +68,14 @@ class Evidence:
     assertion: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # explicit, not dataclasses.asdict: its deep copy was 2% of a batch run
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "section": self.section,
+            "assertion": self.assertion,
+        }
 
 
 @dataclass
