@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from codesuggest.api.auth import KeyCache
 from codesuggest.api.deps import lifespan
@@ -50,7 +51,8 @@ def create_app(engine: Engine | None = None, store: Store | None = None) -> Fast
     (``CODESUGGEST_DATABASE_URL``, else SQLite under ``CODESUGGEST_HOME``) is opened and migrated.
     """
     settings = get_settings()
-    app = FastAPI(
+    # /docs and /redoc with their scripts served from here: no CDN on a locked-down network
+    app = FastAPIOffline(
         title="codesuggest",
         summary="Ranked ICD-10-CM suggestions with evidence for clinical notes.",
         version=_version(),
