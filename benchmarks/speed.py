@@ -1,6 +1,6 @@
 """Speed of the engine: batch throughput, single-note latency, cold start, peak memory.
 
-    python benchmarks/speed.py [--model DIR] [--notes N]
+    python benchmarks/speed.py [--model DIR] [--notes N] [--data CODIESP_DIR]
 
 * batch: ``codesuggest batch`` with one worker over CodiEsp's unlabelled background notes
   (2,751 real cases), model load included, timed end to end as a subprocess; its peak RSS.
@@ -85,8 +85,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=os.environ.get("CODESUGGEST_MODEL"))
     parser.add_argument("--notes", type=int, default=500)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DATA,
+        help="CodiEsp folder (default: ../shared beside the repo)",
+    )
     args = parser.parse_args()
-    folder = DATA / "background" / "text_files_en"
+    folder = args.data / "background" / "text_files_en"
     if not folder.is_dir():
         print(f"skipped: CodiEsp background notes not found at {folder}", file=sys.stderr)
         return 0

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from codesuggest.engine import Engine
 from codesuggest.errors import ModelError, StoreUnavailableError
-from codesuggest.settings import get_settings
 from codesuggest.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,11 +63,6 @@ def get_store(request: Request) -> Store:
             request.app.state.store = Store.open(request.app.state.store_url)
         opened: Store = request.app.state.store
     return opened
-
-
-def store_url() -> str:
-    """The store the API uses: ``CODESUGGEST_DATABASE_URL`` or SQLite under the home folder."""
-    return get_settings().store_url
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,3 +106,19 @@ class ErrorResponse(BaseModel):
     """Every error body: a reason, never a stack trace."""
 
     detail: str | list[dict[str, object]]
+
+
+COMMON_ERRORS = {
+    401: "Missing or invalid API key",
+    403: "The key's role may not do this",
+    422: "Invalid request",
+    429: "Too many requests for this key",
+}
+
+
+def error_responses(
+    specific: dict[int, str], common: tuple[int, ...] = (401, 422, 429)
+) -> dict[int | str, dict[str, Any]]:
+    """A route's documented error responses: the ``common`` ones, plus or overriding these."""
+    described = {status: COMMON_ERRORS[status] for status in common} | specific
+    return {s: {"model": ErrorResponse, "description": d} for s, d in sorted(described.items())}

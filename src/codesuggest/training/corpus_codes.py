@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
 SYSTEMS = frozenset({CM, PCS, CPT, HCPCS})
+# the short names the store and the API also accept -> the names labels and suggestions use
+SYSTEM_NAMES = {"icd10cm": CM, "icd10pcs": PCS, "cpt": CPT, "hcpcs": HCPCS}
+
+
+def system_name(system: str) -> str:
+    """A code system as suggestions name it (``icd10cm`` -> ``ICD-10-CM``); others unchanged."""
+    return SYSTEM_NAMES.get(system.lower(), system)
+
 
 _PLAIN = re.compile(r"[^0-9A-Z]")
 CODE_SHAPES = {  # the shape of a valid code where no code table ships

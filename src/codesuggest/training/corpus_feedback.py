@@ -18,11 +18,8 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import InputError
 from codesuggest.store import Store
 from codesuggest.training.corpus import CodedNote, Collector, CorpusReport
-from codesuggest.training.corpus_codes import CM, CPT, HCPCS, PCS, normalize_code
+from codesuggest.training.corpus_codes import SYSTEM_NAMES, normalize_code
 from codesuggest.types import Note
-
-# the store's code systems -> the corpus labels' systems
-SYSTEMS = {"icd10cm": CM, "icd10pcs": PCS, "cpt": CPT, "hcpcs": HCPCS}
 
 
 @dataclass
@@ -58,11 +55,11 @@ def read_feedback(url: str, codeset: Icd10Cm) -> tuple[list[CodedNote], CorpusRe
         if not collector.add(Note(text=fb.text, note_id=fb.note_id), source, 0):
             continue
         for system, code in fb.positives:
-            collector.label(fb.note_id, SYSTEMS.get(system, system), code, source, 0)
+            collector.label(fb.note_id, SYSTEM_NAMES.get(system, system), code, source, 0)
         rejected[fb.note_id] = frozenset(
-            (SYSTEMS[system], normalize_code(codeset, SYSTEMS[system], code, scratch))
+            (SYSTEM_NAMES[system], normalize_code(codeset, SYSTEM_NAMES[system], code, scratch))
             for system, code in fb.negatives
-            if system in SYSTEMS
+            if system in SYSTEM_NAMES
         )
         report.rejected += len(fb.negatives)
     notes, _ = collector.finish()

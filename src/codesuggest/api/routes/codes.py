@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from codesuggest.api.auth import AnyKey
 from codesuggest.api.deps import EngineDep
-from codesuggest.api.schemas import ErrorResponse
+from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.search import CodeSearch
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
@@ -18,13 +18,7 @@ from codesuggest.errors import CodeSetError
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 _search_lock = threading.Lock()
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-    404: {"model": ErrorResponse, "description": "No such code"},
-    422: {"model": ErrorResponse, "description": "Invalid request"},
-    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
-    503: {"model": ErrorResponse, "description": "Model (and its code set) not loaded"},
-}
+ERRORS = error_responses({404: "No such code", 503: "Model (and its code set) not loaded"})
 
 
 class CodeRef(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import StoreDep
 from codesuggest.api.metrics import Metrics
-from codesuggest.api.schemas import ErrorResponse, ModelOut
+from codesuggest.api.schemas import ModelOut, error_responses
 from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackRecord
-from codesuggest.training.corpus_codes import CM, CODE_SHAPES, CPT, HCPCS, PCS
+from codesuggest.training.corpus_codes import CM, CODE_SHAPES, system_name
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"])
@@ -29,16 +29,14 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
 System = Literal[
     "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"
 ]  # fmt: skip
-SYSTEM_NAMES = {"icd10cm": CM, "icd10pcs": PCS, "cpt": CPT, "hcpcs": HCPCS}
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-    403: {"model": ErrorResponse, "description": "The key's role may not record decisions"},
-    409: {"model": ErrorResponse, "description": "Idempotency-Key reused for another decision"},
-    422: {"model": ErrorResponse, "description": "Invalid request"},
-    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
-    503: {"model": ErrorResponse, "description": "Database unavailable: retry, same key"},
-}
+ERRORS = error_responses(
+    {
+        403: "The key's role may not record decisions",
+        409: "Idempotency-Key reused for another decision",
+        503: "Database unavailable: retry, same key",
+    }
+)
 
 
 class FeedbackRequest(BaseModel):
@@ -157,11 +155,6 @@ def list_feedback(
     return FeedbackList(
         note_id=note_id, items=[FeedbackOut.of(r) for r in store.list_feedback(note_id)]
     )
-
-
-def system_name(system: str) -> str:
-    """A code system as suggestions name it (``icd10cm`` -> ``ICD-10-CM``)."""
-    return SYSTEM_NAMES.get(system.lower(), system)
 
 
 def _checked_code(request: Request, code: str, system: str) -> str:

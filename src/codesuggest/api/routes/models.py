@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from codesuggest.api.auth import AnyKey, require
 from codesuggest.api.deps import StoreDep
-from codesuggest.api.schemas import ErrorResponse
+from codesuggest.api.schemas import error_responses
 from codesuggest.engine import Engine
 from codesuggest.registry import CardSummary, list_models, promote
 from codesuggest.store.records import ApiKey
@@ -19,13 +19,14 @@ from codesuggest.store.records import ApiKey
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-    403: {"model": ErrorResponse, "description": "Only trainer and admin keys may promote"},
-    404: {"model": ErrorResponse, "description": "No such model"},
-    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
-    503: {"model": ErrorResponse, "description": "Model does not load (checksums, version)"},
-}
+ERRORS = error_responses(
+    {
+        403: "Only trainer and admin keys may promote",
+        404: "No such model",
+        503: "Model does not load (checksums, version)",
+    },
+    common=(401, 429),
+)
 
 
 class ModelCardOut(BaseModel):

@@ -13,11 +13,12 @@ from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import EngineDep
 from codesuggest.api.metrics import Metrics
 from codesuggest.api.schemas import (
-    ErrorResponse,
+    COMMON_ERRORS,
     SuggestBatchRequest,
     SuggestBatchResponse,
     SuggestRequest,
     SuggestResponse,
+    error_responses,
 )
 from codesuggest.engine import Engine
 from codesuggest.errors import NoteTooLargeError, StoreError
@@ -28,14 +29,13 @@ from codesuggest.types import NoteResult
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["suggest"])
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-    403: {"model": ErrorResponse, "description": "The key's role may not do this"},
-    413: {"model": ErrorResponse, "description": "Note, batch or request body too large"},
-    422: {"model": ErrorResponse, "description": "Invalid request"},
-    429: {"model": ErrorResponse, "description": "Too many requests for this key"},
-    503: {"model": ErrorResponse, "description": "Model not loaded"},
-}
+ERRORS = error_responses(
+    {
+        403: COMMON_ERRORS[403],
+        413: "Note, batch or request body too large",
+        503: "Model not loaded",
+    }
+)
 
 Top = Annotated[int | None, Query(ge=1, le=200, description="Suggestions to return per note.")]
 Caller = Annotated[ApiKey, Depends(require(*ANY_ROLE))]
