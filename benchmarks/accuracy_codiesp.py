@@ -18,9 +18,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSuggestError
-from codesuggest.training.codiesp import read_split
+from codesuggest.training.corpus import read_corpus
 from codesuggest.training.evaluation import FIGURES
 from codesuggest.training.metrics import Ranked, evaluate
 
@@ -44,12 +45,15 @@ def main() -> int:
     except CodeSuggestError as exc:
         print(f"error: {exc} (run `make install`, or pass --model DIR)", file=sys.stderr)
         return 1
-    split = read_split(folder, engine.codeset)
+    # gold codes as the trainer reads them: official form, current release, 7th characters
+    coded, report = read_corpus(f"codiesp:{folder}", engine.codeset)
+    notes = [c.note for c in coded]
+    gold = {c.note.note_id: c.codes_of(SYSTEM) for c in coded if c.codes_of(SYSTEM)}
     started = time.perf_counter()
     predictions = {}
     for result in tqdm(
-        engine.suggest_many(split.notes, top=args.top * 2),
-        total=len(split.notes),
+        engine.suggest_many(notes, top=args.top * 2),
+        total=len(notes),
         desc=f"codiesp {args.split}",
         file=sys.stderr,
     ):
@@ -60,23 +64,18 @@ def main() -> int:
             [x.code for x in s], [x.confidence for x in s], [x.recommended for x in s]
         )
     elapsed = time.perf_counter() - started
-    figures = evaluate(predictions, split.diagnoses)
-    unknown = sum(split.unknown_codes.values())
+    figures = evaluate(predictions, gold)
     if args.json:
         print(json.dumps({**figures, "model": engine.info.name, "top": args.top}, indent=2))
         return 0
     print(
         f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
-        f"{len(split.notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}"
+        f"{len(notes)} notes, {int(figures['notes'])} with ICD-10-CM gold; top {args.top}"
     )
-    print(
-        f"gold codes absent from {engine.codeset.release}: {unknown} "
-        f"({len(split.unknown_codes)} distinct); 2018 codes split since, credited to their "
-        f"current default code: {len(split.crosswalked)} (e.g. R51 -> R51.9)"
-    )
+    print(report.summary())
     for key in (k for k in FIGURES if k in figures):
         print(f"  {key:16s} {figures[key]:.4f}")
-    print(f"  {len(split.notes) / elapsed:.1f} notes/s")
+    print(f"  {len(notes) / elapsed:.1f} notes/s")
     return 0
 
 

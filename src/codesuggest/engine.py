@@ -19,8 +19,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates, default_generators
-from codesuggest.candidates.learned import LearnedScorer
+from codesuggest.candidates.collect import add_learned, collect_candidates, default_generators
+from codesuggest.candidates.learned import LearnedScorer, learned_text
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -30,12 +30,12 @@ from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
 from codesuggest.rank.features import FEATURES
 from codesuggest.registry import resolve_model_path
-from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.rules.engine import RuleSet
+from codesuggest.rules.finish import finish
 from codesuggest.settings import get_settings
-from codesuggest.types import Evidence, ModelInfo, Note, NoteResult, Suggestion
+from codesuggest.types import ModelInfo, Note, NoteResult, Suggestion
 
 log = logging.getLogger(__name__)
-MAX_EVIDENCE = 5
 
 
 def default_model_path() -> Path:
@@ -115,11 +115,14 @@ class Engine:
 
     def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
         texts = [n.text if n.text.strip() else "" for n in notes]
-        learned = self.learned.score(texts) if self.learned is not None else [None] * len(texts)
         per_note = [
-            collect_candidates(doc, self.index, self.codeset, self.generators, scores)
-            for doc, scores in zip(self.nlp.pipe(texts), learned, strict=True)
+            collect_candidates(doc, self.index, self.codeset, self.generators)
+            for doc in self.nlp.pipe(texts)
         ]
+        if self.learned is not None:
+            read = [learned_text(t, c) for t, c in zip(texts, per_note, strict=True)]
+            for cands, learned in zip(per_note, self.learned.score(read), strict=True):
+                add_learned(cands, learned, self.codeset)
         flat = [c for cands in per_note for c in cands]
         probs = self.ranker.predict_proba(flat)[:, 1] if flat else np.zeros(0)
         offset = 0
@@ -133,35 +136,13 @@ class Engine:
     def _finish(
         self, note: Note, cands: list[Candidate], scores: Any, top: int
     ) -> list[Suggestion]:
-        items = [
-            Scored(
-                Suggestion(
-                    code=c.code,
-                    system=c.system,
-                    description=c.title,
-                    confidence=float(p),
-                    recommended=bool(p >= self.thresholds.get(c.system, self.threshold)),
-                    evidence=_evidence(c),
-                ),
-                c,
-            )
-            for c, p in zip(cands, scores, strict=True)
-        ]
-        items.sort(key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
-        items = self.rules.apply(items[: top * 3], note, self.codeset)
-        ranked = [s.suggestion for s in items]
-        ranked.sort(key=lambda s: (-s.confidence, s.code))
-        return ranked[:top]
-
-
-def _evidence(c: Candidate) -> list[Evidence]:
-    seen = set()
-    out = []
-    for m in sorted(c.mentions, key=lambda m: m.start):
-        if (m.start, m.end) in seen:
-            continue
-        seen.add((m.start, m.end))
-        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value))
-        if len(out) == MAX_EVIDENCE:
-            break
-    return out
+        return finish(
+            note,
+            cands,
+            scores,
+            threshold=self.threshold,
+            thresholds=self.thresholds,
+            rules=self.rules,
+            codeset=self.codeset,
+            top=top,
+        )

@@ -171,6 +171,22 @@ def test_excludes1_withdraws_less_confident(packaged: RuleSet, cs: Icd10Cm) -> N
     assert out["I10"].recommended
 
 
+def test_rule_with_withdraw_false_only_flags(packaged: RuleSet, cs: Icd10Cm) -> None:
+    [rule] = [r for r in packaged.rules if r.name == "excludes1-conflict"]
+    relaxed = Rule(rule.name, rule.kind, rule.description, {**rule.params, "withdraw": False})
+    items = [item("E10.9", 0.6), item("E11.9", 0.9)]
+    out = by_code(KINDS[relaxed.kind](relaxed, items, Note("text"), cs))
+    assert out["E10.9"].recommended and out["E11.9"].recommended
+    assert out["E10.9"].flags == ["Excludes1 with E11.9"]
+    assert out["E10.9"].rules == ["excludes1-conflict"]
+
+
+def test_ruleset_to_json_round_trips(packaged: RuleSet, tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(packaged.to_json(), "utf-8")
+    assert RuleSet.from_json(path).rules == packaged.rules
+
+
 def test_excludes1_ignores_unrecommended(packaged: RuleSet, cs: Icd10Cm) -> None:
     items = [item("E10.9", 0.95, recommended=False), item("E11.9", 0.6)]
     out = by_code(apply(packaged, "excludes1-conflict", items, cs))

@@ -11,6 +11,18 @@ from codesuggest.errors import RegistryError
 from codesuggest.types import Mention
 
 
+@dataclass(frozen=True)
+class NoteContext:
+    """A candidate among the note's other candidates."""
+
+    candidates: int = 0  # in the note
+    classifier_rank: int = 0  # by the learned classifier's score among them (1 = best)
+    sibling_classifier: float = -1.0  # best classifier score of a code of the same category
+    siblings: int = 0  # other candidates of the same category
+    sibling_mentions: int = 0  # most mentions of one of them
+    above_fifth: float = 0.0  # classifier score minus the note's fifth best
+
+
 @dataclass
 class Candidate:
     """A code proposed for a note, with every mention supporting it and where it came from."""
@@ -28,6 +40,7 @@ class Candidate:
     derived_from: str | None = None  # the condition a history code stands for
     system: str = "ICD-10-CM"
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
+    context: NoteContext = field(default_factory=NoteContext)
 
 
 class CandidateGenerator(Protocol):

@@ -56,6 +56,15 @@ FEATURES = (
     "learned_only",
     "procedure",
     "learned_gap",
+    "learned_centroid",
+    "learned_category",
+    "learned_category_neighbours",
+    "note_candidates",
+    "classifier_rank_in_note",
+    "sibling_classifier",
+    "siblings",
+    "sibling_mentions",
+    "classifier_above_fifth",
 )
 # How each feature may move the probability (+1 up, -1 down, 0 free): keeps the trees from
 # learning quirks of synthetic notes, e.g. that a code mentioned twice is less likely.
@@ -77,6 +86,9 @@ MONOTONIC = {
     "learned_inverse_rank": 1,
     "learned_gap": 1,
     "learned_phrase_strength": 1,
+    "learned_centroid": 1,
+    "learned_category": 1,
+    "learned_category_neighbours": 1,
 }
 _OURS = frozenset({"abbreviation", "synonym", "plain", "inverted"})
 _DIAGNOSIS_SECTIONS = frozenset(
@@ -196,17 +208,32 @@ def candidate_features(c: Candidate) -> list[float]:
 
 
 def _learned(c: Candidate) -> list[float]:
-    if c.learned is None:
-        return [0.0, 0.0, -10.0, 0.0, 0.0, float(c.system != "ICD-10-CM"), -10.0]
+    """What the model learned (features ``learned_classifier`` on), then the note context."""
+    x = c.context
+    context = [
+        math.log1p(x.candidates),
+        1.0 / max(1, x.classifier_rank),
+        x.sibling_classifier,
+        math.log1p(x.siblings),
+        math.log1p(x.sibling_mentions),
+        x.above_fifth,
+    ]
+    procedure = float(c.system != "ICD-10-CM")
     s = c.learned
+    if s is None:
+        return [0.0, 0.0, -10.0, 0.0, 0.0, procedure, -10.0, 0.0, 0.0, 0.0, *context]
     return [
         s.classifier,
         s.neighbours,
         s.prior,
         1.0 / s.rank,
         float(not c.mentions),
-        float(c.system != "ICD-10-CM"),
+        procedure,
         s.gap,
+        s.centroid,
+        s.category,
+        s.category_neighbours,
+        *context,
     ]
 
 

@@ -60,7 +60,9 @@ Apply = Callable[[Rule, list[Scored], Note, Icd10Cm], list[Scored]]
 
 
 def _fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = None) -> None:
-    if withdraw:
+    # a rule with "withdraw": false only flags: a trained model may learn that its site's
+    # coders report such codes (training/rule_choice.py)
+    if withdraw and rule.params.get("withdraw", True):
         s.suggestion.recommended = False
     if flag and flag not in s.suggestion.flags:
         s.suggestion.flags.append(flag)
@@ -255,6 +257,14 @@ class RuleSet:
         if set(data) != {"rules"}:
             raise ConfigError("a rule file is an object with one key, 'rules'")
         return cls([Rule.from_dict(r) for r in data["rules"]])
+
+    def to_json(self) -> str:
+        """The rule file ``from_json`` reads back."""
+        rules = [
+            {"name": r.name, "kind": r.kind, "description": r.description, "params": r.params}
+            for r in self.rules
+        ]
+        return json.dumps({"rules": rules}, indent=2) + "\n"
 
     def apply(self, items: list[Scored], note: Note, codeset: Icd10Cm) -> list[Scored]:
         for rule in self.rules:

@@ -22,6 +22,7 @@ from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
+from codesuggest.rules.engine import RuleSet
 from codesuggest.training import synthetic
 
 
@@ -87,16 +88,19 @@ def write_artefacts(
     ranker: Pipeline,
     config: dict[str, Any],
     learned: LearnedScorer | None = None,
+    rules: RuleSet | None = None,
 ) -> None:
-    """Write every artefact of a model directory except its card."""
+    """Write every artefact of a model directory except its card (``rules``: the packaged
+    rule file unless given)."""
     codeset.save(tmp / "icd10cm.pkl")
     with (tmp / "lexicon.pkl").open("wb") as f:
         pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
     joblib.dump(ranker, tmp / "ranker.joblib")
     if learned is not None:
         joblib.dump(learned, tmp / "learned.joblib")
-    rules = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
-    (tmp / "rules.json").write_text(rules.read_text("utf-8"), "utf-8")
+    packaged = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
+    text = packaged.read_text("utf-8") if rules is None else rules.to_json()
+    (tmp / "rules.json").write_text(text, "utf-8")
     history = resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
     shutil.copyfile(str(history), tmp / "history_codes.tsv")
     (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")

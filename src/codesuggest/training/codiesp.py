@@ -1,26 +1,11 @@
-"""Reads CodiEsp split folders: ``text_files_en/<id>.txt`` plus ``*D.tsv`` / ``*P.tsv`` gold."""
+"""CodiEsp's 2018 codes in the current release (its split folders are read by
+:mod:`codesuggest.training.corpus_formats`, ``codiesp:DIR``)."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.errors import InputError
-from codesuggest.types import Note
-
-
-@dataclass
-class CodiEspSplit:
-    """Notes and ICD-10-CM gold of one split; codes not in the current release are reported."""
-
-    notes: list[Note]
-    diagnoses: dict[str, set[str]]
-    unknown_codes: dict[str, int] = field(default_factory=dict)
-    crosswalked: dict[str, str] = field(default_factory=dict)
-
 
 _SILENT = frozenset({"unspecified", "initial", "encounter"})
 
@@ -46,34 +31,3 @@ def expanded_default(codeset: Icd10Cm, code: str) -> str | None:
         if _title_words(codeset.title(c)) - base <= _SILENT
     ]
     return same[0] if len(same) == 1 else None
-
-
-def read_split(folder: Path, codeset: Icd10Cm | None = None) -> CodiEspSplit:
-    """Read a CodiEsp split folder (``train``, ``dev``...). Gold codes keep CodiEsp's set
-    semantics; with ``codeset`` they are written in official form, unknown ones counted."""
-    texts = folder / "text_files_en"
-    if not texts.is_dir():
-        raise InputError(f"{folder}: not a CodiEsp split (no text_files_en/)")
-    notes = [Note(text=p.read_text("utf-8"), note_id=p.stem) for p in sorted(texts.glob("*.txt"))]
-    ids = {n.note_id for n in notes}
-    gold: dict[str, set[str]] = defaultdict(set)
-    unknown: dict[str, int] = defaultdict(int)
-    crosswalked: dict[str, str] = {}
-    for tsv in sorted(folder.glob("*D.tsv")):
-        for n, line in enumerate(tsv.read_text("utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or parts[0] not in ids:
-                raise InputError(f"{tsv}:{n}: expected 'doc_id<TAB>code' for a known note")
-            code = parts[1].strip().upper()
-            if codeset is not None:
-                official = codeset.normalize(code)
-                if official is None:
-                    unknown[code] += 1
-                elif (current := expanded_default(codeset, official)) is not None:
-                    crosswalked[official] = current
-                    official = current
-                code = official or code
-            gold[parts[0]].add(code)
-    return CodiEspSplit(notes, dict(gold), dict(unknown), crosswalked)

@@ -20,8 +20,8 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates, default_generators
-from codesuggest.candidates.learned import LearnedScorer, label, split_label
+from codesuggest.candidates.collect import add_learned, collect_candidates, default_generators
+from codesuggest.candidates.learned import LearnedScorer, label, learned_text, split_label
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
@@ -31,7 +31,8 @@ from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.extract.terms import TermMatcher
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.features import FEATURES
-from codesuggest.rank.ranker import best_threshold, make_ranker
+from codesuggest.rank.ranker import make_ranker
+from codesuggest.rules.engine import RuleSet
 from codesuggest.training.artefacts import (
     library_versions,
     synthetic_rows,
@@ -41,10 +42,7 @@ from codesuggest.training.artefacts import (
 from codesuggest.training.corpus import CodedNote, feedback_url, read_corpus
 from codesuggest.training.metrics import Ranked, evaluate
 from codesuggest.training.phrases import choose_rule, phrase_stats, with_phrases
-from codesuggest.types import Assertion
-
-# a code system gets a threshold of its own when its held-out rows hold this many gold codes
-MIN_POSITIVES = 30
+from codesuggest.training.rule_choice import choose
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,8 @@ def train_model(
     cfg = config or TrainConfig()
 
     def fill(tmp: Path) -> dict[str, Any]:
-        with tqdm(total=cfg.folds + 4, desc="train", disable=not progress, unit="step") as steps:
+        steps_total = 2 * cfg.folds + 4
+        with tqdm(total=steps_total, desc="train", disable=not progress, unit="step") as steps:
             codeset = Icd10Cm.from_package()
             notes, summaries = read_training_data(specs, codeset)
             history = HistoryMap.load()
@@ -144,29 +143,36 @@ def train_model(
             phrase_cv = stats.cross_validate(folds)
             rule = choose_rule(phrase_cv)
             steps.update()
-            X: list[Candidate] = []
-            y: list[int] = []
-            groups: list[int] = []
+            # lexicon candidates of each note, from phrases mined without its fold (as the
+            # final model's are for new notes), and the text the learned scorer reads
+            per_note: list[list[Candidate]] = [[] for _ in notes]
+            read = list(texts)
             for fit_idx, held_idx in folds:
-                scorer = LearnedScorer(seed=cfg.seed).fit(
-                    [texts[i] for i in fit_idx], [gold[i] for i in fit_idx]
-                )
-                # phrases mined without the held-out notes, as the final model's are for new ones
                 fold_index = with_phrases(index, stats.select(rule, fit_idx), rule.pseudo_notes)
                 matcher.index = fold_index
                 generators = default_generators(fold_index, codeset, history)
                 held_docs = nlp.pipe([texts[i] for i in held_idx], batch_size=64)
-                for i, doc, scores in zip(
-                    held_idx,
-                    held_docs,
-                    scorer.score([texts[i] for i in held_idx]),
-                    strict=True,
-                ):
-                    for cand in collect_candidates(doc, fold_index, codeset, generators, scores):
-                        X.append(cand)
-                        y.append(int(label(cand.system, cand.code) in gold[i]))
-                        groups.append(int(i))
+                for i, doc in zip(held_idx, held_docs, strict=True):
+                    per_note[i] = collect_candidates(doc, fold_index, codeset, generators)
+                    read[i] = learned_text(texts[i], per_note[i])
                 steps.update()
+            # learned scores out of fold
+            for fit_idx, held_idx in folds:
+                scorer = LearnedScorer(seed=cfg.seed).fit(
+                    [read[i] for i in fit_idx], [gold[i] for i in fit_idx]
+                )
+                for i, scores in zip(
+                    held_idx, scorer.score([read[i] for i in held_idx]), strict=True
+                ):
+                    add_learned(per_note[i], scores, codeset)
+                steps.update()
+            X: list[Candidate] = [c for cands in per_note for c in cands]
+            y: list[int] = [
+                int(label(c.system, c.code) in gold[i])
+                for i, cands in enumerate(per_note)
+                for c in cands
+            ]
+            groups: list[int] = [i for i, cands in enumerate(per_note) for _ in cands]
             n_real = len(X)
             matcher.index = index
             generators = default_generators(index, codeset, history)
@@ -189,37 +195,37 @@ def train_model(
             groups += [len(notes) + g for g in sgroups]
             labels = np.asarray(y)
             steps.update()
-            # threshold and held-out metrics: a ranker fitted without a third of the real notes
+            # thresholds, rule settings and held-out metrics: a ranker fitted without a third
+            # of the real notes
             fit_rows, held_rows = next(
                 GroupKFold(n_splits=3).split(X[:n_real], labels[:n_real], groups[:n_real])
             )
             probe_rows = np.concatenate([fit_rows, np.arange(n_real, len(X))])
             probe = cfg.ranker().fit([X[i] for i in probe_rows], labels[probe_rows])
-            held_p = probe.predict_proba([X[i] for i in held_rows])[:, 1]
-            # the threshold is chosen on what can be recommended: rules withdraw the rest
-            eligible = np.asarray([recommendable(X[i]) for i in held_rows])
-            held_y = labels[held_rows]
-            threshold, f1 = best_threshold(held_y, np.where(eligible, held_p, 0.0))
-            # and for each code system on its own: their scores do not mean the same
-            held_systems = np.asarray([X[i].system for i in held_rows])
-            thresholds = {
-                system: best_threshold(
-                    held_y[held_systems == system],
-                    np.where(eligible, held_p, 0.0)[held_systems == system],
-                )[0]
-                for system in _systems(notes)
-                if held_y[held_systems == system].sum() >= MIN_POSITIVES
-            }
-            metrics = _held_out_metrics(
-                [X[i] for i in held_rows],
+            held = [X[i] for i in held_rows]
+            held_p = probe.predict_proba(held)[:, 1]
+            held_groups = [groups[i] for i in held_rows]
+            choice = choose(
+                RuleSet.from_json(),
+                {g: notes[g].note for g in set(held_groups)},
+                held,
                 held_p,
-                [groups[i] for i in held_rows],
+                held_groups,
+                gold,
+                _systems(notes),
+                codeset,
+            )
+            threshold, thresholds = choice.threshold, choice.thresholds
+            metrics = _held_out_metrics(
+                held,
+                held_p,
+                held_groups,
                 lambda system: thresholds.get(system, threshold),
                 gold,
             )
             steps.update()
             ranker = cfg.ranker().fit(X, labels)
-            learned = LearnedScorer(seed=cfg.seed).fit(texts, gold)
+            learned = LearnedScorer(seed=cfg.seed).fit(read, gold)
             phrases = stats.select(rule)
             final_index = with_phrases(index, phrases, rule.pseudo_notes)
             write_artefacts(
@@ -234,6 +240,7 @@ def train_model(
                     "systems": _systems(notes),
                 },
                 learned,
+                choice.rules,
             )
             steps.update()
             return {
@@ -266,7 +273,11 @@ def train_model(
                     "normalizer": fingerprint(),
                 },
                 "code_sets": {SYSTEM: codeset.release},
-                "metrics": {"held_out": metrics, "held_out_threshold_f1": round(f1, 4)},
+                "metrics": {
+                    "held_out": metrics,
+                    "held_out_f1_after_rules": round(choice.f1, 4),
+                },
+                "rule_settings": choice.tried,
                 "threshold": threshold,
                 "thresholds": thresholds,
                 "ranker": {"features": list(FEATURES)},
@@ -276,18 +287,6 @@ def train_model(
     # one OpenMP thread: the trees' parallel sums would otherwise vary from run to run
     with threadpool_limits(limits=1, user_api="openmp"):
         return write_model_dir(out, fill)
-
-
-def recommendable(c: Candidate) -> bool:
-    """Whether the rules could leave ``c`` recommended: billable, and not supported only by
-    negated, family, historical or hypothetical mentions (history codes excepted)."""
-    if c.system == SYSTEM and not c.billable:
-        return False
-    return (
-        not c.mentions
-        or c.derived_from is not None
-        or any(m.assertion is Assertion.PRESENT for m in c.mentions)
-    )
 
 
 def _systems(notes: list[CodedNote]) -> list[str]:

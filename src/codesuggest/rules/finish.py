@@ -1,0 +1,65 @@
+"""From a note's scored candidates to its suggestions: the operating thresholds, then the rules.
+
+Shared by the Engine and by the trainer, which measures on held-out notes what the rules do to
+the recommendations it is choosing thresholds and rule settings for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.types import Evidence, Note, Suggestion
+
+MAX_EVIDENCE = 5
+
+
+def finish(
+    note: Note,
+    cands: Sequence[Candidate],
+    scores: Sequence[float],
+    *,
+    threshold: float,
+    thresholds: Mapping[str, float],
+    rules: RuleSet,
+    codeset: Icd10Cm,
+    top: int,
+) -> list[Suggestion]:
+    """The ``top`` suggestions of a note, best first: each candidate recommended when its
+    probability reaches its system's threshold (``threshold`` for systems without one of their
+    own), then the rules applied to the ``3 * top`` most probable."""
+    items = [
+        Scored(
+            Suggestion(
+                code=c.code,
+                system=c.system,
+                description=c.title,
+                confidence=float(p),
+                recommended=bool(p >= thresholds.get(c.system, threshold)),
+                evidence=evidence(c),
+            ),
+            c,
+        )
+        for c, p in zip(cands, scores, strict=True)
+    ]
+    items.sort(key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
+    items = rules.apply(items[: top * 3], note, codeset)
+    ranked = [s.suggestion for s in items]
+    ranked.sort(key=lambda s: (-s.confidence, s.code))
+    return ranked[:top]
+
+
+def evidence(c: Candidate) -> list[Evidence]:
+    """Up to ``MAX_EVIDENCE`` distinct mentions of a candidate, in the order of the note."""
+    seen = set()
+    out = []
+    for m in sorted(c.mentions, key=lambda m: m.start):
+        if (m.start, m.end) in seen:
+            continue
+        seen.add((m.start, m.end))
+        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value))
+        if len(out) == MAX_EVIDENCE:
+            break
+    return out

@@ -1,0 +1,152 @@
+"""Operating thresholds and the settings of site-adjustable rules, chosen on held-out notes.
+
+Two rules that withdraw recommendations are coding policy more than coding law, and sites
+differ: the inpatient guidelines report uncertain diagnoses as if established (outpatient ones
+do not), "history of" a chronic condition often means the patient has it, and coders report
+both codes of an Excludes1 pair when the conditions are unrelated. So a trained model measures,
+on notes its ranker did not see, the micro-F1 of its recommendations after the rules with each
+setting of those rules, and keeps the best (the stricter one unless another is better by
+``MIN_GAIN``). A relaxed rule still flags the suggestion for the coder; rules that encode the
+code set (billable codes, sex and age edits, combination codes) are never relaxed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.learned import Label, label
+from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.rank.ranker import best_threshold
+from codesuggest.rules.engine import Rule, RuleSet
+from codesuggest.rules.finish import finish
+from codesuggest.types import Assertion, Note
+
+# a code system gets a threshold of its own when its held-out rows hold this many gold codes
+MIN_POSITIVES = 30
+# a setting other than the strictest must beat it by this much held-out micro-F1
+MIN_GAIN = 0.002
+# suggestions per note when measuring (as `codesuggest evaluate` reports them)
+TOP = 30
+_UNCERTAIN = ["present", "historical", "possible", "hypothetical"]
+# rule kind -> its settings, strictest first ({} keeps the packaged rule)
+ADJUSTABLE: dict[str, list[dict[str, Any]]] = {
+    "require_affirmed": [{}, {"affirmed": _UNCERTAIN}, {"withdraw": False}],
+    "excludes1": [{}, {"withdraw": False}],
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The chosen rules and thresholds, and what every setting scored."""
+
+    rules: RuleSet
+    threshold: float
+    thresholds: dict[str, float]
+    f1: float
+    tried: list[dict[str, Any]]  # {"settings": {rule: params}, "f1": ...} for each setting
+
+
+def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
+    """Whether the rules could leave ``c`` recommended: billable, and (unless ``affirmed`` is
+    None) supported by a mention of an ``affirmed`` kind (history codes excepted)."""
+    if c.system == SYSTEM and not c.billable:
+        return False
+    return (
+        affirmed is None
+        or not c.mentions
+        or c.derived_from is not None
+        or any(m.assertion.value in affirmed for m in c.mentions)
+    )
+
+
+def choose(
+    rules: RuleSet,
+    notes: Mapping[int, Note],
+    cands: Sequence[Candidate],
+    probs: npt.NDArray[np.float64],
+    groups: Sequence[int],
+    gold: Sequence[set[Label]],
+    systems: Sequence[str],
+    codeset: Icd10Cm,
+) -> Choice:
+    """Thresholds and rule settings for the held-out rows ``cands`` (of notes ``groups``)
+    with probabilities ``probs``."""
+    labels = np.asarray(
+        [int(label(c.system, c.code) in gold[g]) for c, g in zip(cands, groups, strict=True)]
+    )
+    row_systems = np.asarray([c.system for c in cands])
+    adjustable = [r for r in rules.rules if r.kind in ADJUSTABLE]
+    best: Choice | None = None
+    tried = []
+    for settings in product(*(ADJUSTABLE[r.kind] for r in adjustable)):
+        chosen = dict(zip((r.name for r in adjustable), settings, strict=True))
+        ruleset = RuleSet([_adjusted(r, chosen.get(r.name, {})) for r in rules.rules])
+        affirmed = _affirmed(ruleset)
+        eligible = np.asarray([recommendable(c, affirmed) for c in cands])
+        scores = np.where(eligible, probs, 0.0)
+        threshold, _ = best_threshold(labels, scores)
+        thresholds = {
+            system: best_threshold(labels[row_systems == system], scores[row_systems == system])[0]
+            for system in systems
+            if labels[row_systems == system].sum() >= MIN_POSITIVES
+        }
+        f1 = _micro_f1(ruleset, notes, cands, probs, groups, gold, threshold, thresholds, codeset)
+        tried.append({"settings": {k: v for k, v in chosen.items() if v}, "f1": round(f1, 4)})
+        if best is None or f1 > best.f1 + MIN_GAIN:
+            best = Choice(ruleset, threshold, thresholds, f1, tried)
+    assert best is not None  # product() of no lists still yields one empty setting
+    return replace(best, tried=tried)
+
+
+def _adjusted(rule: Rule, setting: dict[str, Any]) -> Rule:
+    return rule if not setting else replace(rule, params={**rule.params, **setting})
+
+
+def _affirmed(rules: RuleSet) -> frozenset[str] | None:
+    """The assertions the affirmed-evidence rule accepts, or None if it withdraws nothing."""
+    for r in rules.rules:
+        if r.kind == "require_affirmed":
+            if not r.params.get("withdraw", True):
+                return None
+            return frozenset(r.params.get("affirmed", [Assertion.PRESENT.value]))
+    return None
+
+
+def _micro_f1(
+    rules: RuleSet,
+    notes: Mapping[int, Note],
+    cands: Sequence[Candidate],
+    probs: npt.NDArray[np.float64],
+    groups: Sequence[int],
+    gold: Sequence[set[Label]],
+    threshold: float,
+    thresholds: dict[str, float],
+    codeset: Icd10Cm,
+) -> float:
+    per: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        per.setdefault(g, []).append(i)
+    tp = fp = fn = 0
+    for g, rows in per.items():
+        suggestions = finish(
+            notes[g],
+            [cands[i] for i in rows],
+            [float(probs[i]) for i in rows],
+            threshold=threshold,
+            thresholds=thresholds,
+            rules=rules,
+            codeset=codeset,
+            top=TOP,
+        )
+        chosen = {label(s.system, s.code) for s in suggestions if s.recommended}
+        tp += len(chosen & gold[g])
+        fp += len(chosen - gold[g])
+        fn += len(gold[g] - chosen)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
