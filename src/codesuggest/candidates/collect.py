@@ -42,7 +42,7 @@ def collect_candidates(
     generators: list[CandidateGenerator],
 ) -> list[Candidate]:
     """Candidates of one processed note from its mentions, with the code facts the ranker's
-    features read, each described among the others (:func:`set_context`)."""
+    features read."""
     mentions = doc_mentions(doc, index)
     pool: dict[str, Candidate] = {}
     for generator in generators:
@@ -56,19 +56,15 @@ def collect_candidates(
         cand.title_words = index.title_words.get(code, 1)
         cand.note_mentions = len(mentions)
         out.append(cand)
-    set_context(out)
     return out
 
 
 def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> None:
     """Attach a trained model's scores to the note's candidates ``out``, add the labels it
-    scores highest (procedure codes too), and describe them all again among each other."""
-    seen = set()
+    scores highest (procedure codes too), and describe them all among each other."""
     n_mentions = out[0].note_mentions if out else 0
-    for cand in out:
-        key = label(cand.system, cand.code)
-        cand.learned = learned.get(key)
-        seen.add(key)
+    keys = [label(cand.system, cand.code) for cand in out]
+    seen = set(keys)
     for key in learned.labels:
         if key in seen:
             continue
@@ -80,9 +76,11 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
         else:
             cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
         cand.sources.add("learned")
-        cand.learned = learned.get(key)
         cand.note_mentions = n_mentions
         out.append(cand)
+        keys.append(key)
+    for cand, score in zip(out, learned.get_many(keys), strict=True):
+        cand.learned = score
     set_context(out)
 
 
@@ -93,18 +91,27 @@ def set_context(cands: list[Candidate]) -> None:
         return
     scores = [c.learned.classifier if c.learned is not None else -1.0 for c in cands]
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
-    rank = {i: r for r, i in enumerate(order, start=1)}
-    fifth = scores[order[min(4, len(order) - 1)]]
+    rank = [0] * len(cands)
+    for r, i in enumerate(order, start=1):
+        rank[i] = r
+    fifth = scores[order[4]] if len(cands) >= 5 else None
     families: dict[str, list[int]] = defaultdict(list)
+    keys = [category(label(c.system, c.code)) for c in cands]
+    for i, key in enumerate(keys):
+        families[key].append(i)
     for i, c in enumerate(cands):
-        families[category(label(c.system, c.code))].append(i)
-    for i, c in enumerate(cands):
-        siblings = [j for j in families[category(label(c.system, c.code))] if j != i]
+        family = families[keys[i]]
+        best = -1.0
+        mentions = 0
+        for j in family:
+            if j != i:
+                best = max(best, scores[j])
+                mentions = max(mentions, len(cands[j].mentions))
         c.context = NoteContext(
             candidates=len(cands),
             classifier_rank=rank[i],
-            sibling_classifier=max((scores[j] for j in siblings), default=-1.0),
-            siblings=len(siblings),
-            sibling_mentions=max((len(cands[j].mentions) for j in siblings), default=0),
-            above_fifth=scores[i] - fifth if len(cands) >= 5 else 0.0,
+            sibling_classifier=best,
+            siblings=len(family) - 1,
+            sibling_mentions=mentions,
+            above_fifth=0.0 if fifth is None else scores[i] - fifth,
         )

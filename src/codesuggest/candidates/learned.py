@@ -89,45 +89,59 @@ class NoteScores:
         self._scorer = scorer
         self._row = row
         self._batch = batch
-        order = np.argsort(-batch.probs[row])
+        order = _top(batch.probs[row], max(scorer.top, 200))
         self._best = float(batch.probs[row, order[0]])
-        self._ranks = {int(j): r for r, j in enumerate(order[: max(scorer.top, 200)], start=1)}
-        voted = np.argsort(-batch.knn[row])[: scorer.top // 2]
+        self._ranks = {int(j): r for r, j in enumerate(order, start=1)}
+        voted = _top(batch.knn[row], scorer.top // 2)
         chosen = [int(j) for j in order[: scorer.top]]
         chosen += [int(j) for j in voted if batch.knn[row, j] > 0]
         self.labels: list[Label] = [scorer.labels_[j] for j in dict.fromkeys(chosen)]
 
     def get(self, value: Label) -> LearnedScore | None:
-        """The scores of ``value``; a label never coded in training scores zero, with the
+        """The scores of ``value`` (see :meth:`get_many`)."""
+        return self.get_many([value])[0]
+
+    def get_many(self, values: Sequence[Label]) -> list[LearnedScore | None]:
+        """The scores of each label; a label never coded in training scores zero, with the
         prior of a count of zero and its category's scores, or None if its category was
         never coded either."""
-        s = self._scorer
-        b, i = self._batch, self._row
-        j = s.index_.get(value)
-        k = s.category_index_.get(category(value))
-        if k is None:  # a label coded in training has its category coded too
-            return None
-        if j is None:
-            return LearnedScore(
-                0.0,
-                0.0,
-                s.unseen_prior_,
-                len(s.labels_) + 1,
-                -self._best,
-                0.0,
-                float(b.category[i, k]),
-                float(b.category_knn[i, k]),
-            )
-        return LearnedScore(
-            float(b.probs[i, j]),
-            float(b.knn[i, j]),
-            float(s.log_prior_[j]),
-            self._ranks.get(j, len(s.labels_)),
-            float(b.probs[i, j]) - self._best,
-            float(b.centroid[i, j]),
-            float(b.category[i, k]),
-            float(b.category_knn[i, k]),
-        )
+        s, b, i = self._scorer, self._batch, self._row
+        n = len(s.labels_)
+        js = [s.index_.get(v, -1) for v in values]
+        ks = [s.category_index_.get(category(v), -1) for v in values]
+        # one gather per array: reading numpy scalars one by one costs more than the scoring
+        at = np.asarray([max(j, 0) for j in js], dtype=np.intp)
+        cat_at = np.asarray([max(k, 0) for k in ks], dtype=np.intp)
+        probs = b.probs[i, at].tolist()
+        knn = b.knn[i, at].tolist()
+        centroid = b.centroid[i, at].tolist()
+        prior = s.log_prior_[at].tolist()
+        cats = b.category[i, cat_at].tolist()
+        cat_knn = b.category_knn[i, cat_at].tolist()
+        out: list[LearnedScore | None] = []
+        for m, (j, k) in enumerate(zip(js, ks, strict=True)):
+            if k < 0:  # a label coded in training has its category coded too
+                out.append(None)
+            elif j < 0:
+                out.append(
+                    LearnedScore(
+                        0.0, 0.0, s.unseen_prior_, n + 1, -self._best, 0.0, cats[m], cat_knn[m]
+                    )
+                )
+            else:
+                out.append(
+                    LearnedScore(
+                        probs[m],
+                        knn[m],
+                        prior[m],
+                        self._ranks.get(j, n),
+                        probs[m] - self._best,
+                        centroid[m],
+                        cats[m],
+                        cat_knn[m],
+                    )
+                )
+        return out
 
 
 @dataclass
@@ -216,6 +230,15 @@ class LearnedScorer:
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:
     """What the scorer reads for a note: its text and the words of its lexicon codes."""
     return f"{text}\n{lexicon_words(cands)}"
+
+
+def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
+    """The indices of the ``k`` largest values, largest first."""
+    k = min(k, len(values))
+    if k <= 0:
+        return np.zeros(0, dtype=np.intp)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
 
 
 def _binarize(sets: Sequence[set[Label]]) -> tuple[sparse.csr_matrix, list[Label]]:

@@ -62,6 +62,9 @@ def in_ref(code: str, ref: tuple[str, str]) -> bool:
     return first <= head <= last or code.startswith(last)
 
 
+_MAX_CACHED_PAIRS = 200_000
+
+
 class Icd10Cm:
     """The ICD-10-CM tabular list: titles, hierarchy, billable status and instructional notes."""
 
@@ -74,6 +77,7 @@ class Icd10Cm:
             _PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"
         }
         self._excludes1: dict[str, list[tuple[str, str]]] = {}
+        self._conflicts: dict[tuple[str, str], bool] = {}
 
     # --- building and storage -------------------------------------------------------------
     @classmethod
@@ -201,6 +205,19 @@ class Icd10Cm:
             node = entry.parent
         self._excludes1[code] = refs
         return refs
+
+    def excludes1_conflict(self, a: str, b: str) -> bool:
+        """Whether an Excludes1 note of ``a`` (or its ancestors) names ``b``, or the reverse."""
+        key = (a, b) if a <= b else (b, a)
+        found = self._conflicts.get(key)
+        if found is None:
+            found = any(in_ref(b, r) for r in self.excludes1_refs(a)) or any(
+                in_ref(a, r) for r in self.excludes1_refs(b)
+            )
+            if len(self._conflicts) >= _MAX_CACHED_PAIRS:  # a server runs for months
+                self._conflicts.clear()
+            self._conflicts[key] = found
+        return found
 
     def seventh_characters(self, code: str) -> dict[str, str]:
         """The 7th-character values that apply to ``code`` (from it or an ancestor)."""

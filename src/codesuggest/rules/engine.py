@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.codesets.icd10cm import Icd10Cm, in_ref
+from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.types import Note, Suggestion
 
@@ -124,12 +124,9 @@ def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list
         if not s.suggestion.recommended:
             continue
         code = s.suggestion.code
-        refs = cs.excludes1_refs(code)
         for other in kept:
             o = other.suggestion.code
-            if any(in_ref(o, r) for r in refs) or any(
-                in_ref(code, r) for r in cs.excludes1_refs(o)
-            ):
+            if cs.excludes1_conflict(code, o):
                 _fire(s, rule, withdraw=True, flag=f"Excludes1 with {o}")
                 break
         else:
