@@ -6,7 +6,12 @@ import pytest
 import spacy
 
 from codesuggest.engine import Engine
-from codesuggest.extract.mentions import SECTION_ASSERTIONS, assertion_of, doc_mentions
+from codesuggest.extract.mentions import (
+    SECTION_ASSERTIONS,
+    assertion_of,
+    doc_mentions,
+    located_matches,
+)
 from codesuggest.types import Assertion, Mention
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
@@ -136,3 +141,18 @@ def test_mentions_sections_we_added_to_medspacy(engine: Engine) -> None:
 def test_mentions_prevention_is_hypothetical(engine: Engine) -> None:
     mention = _only(engine, "Start apixaban for stroke prevention.", "I63.9")
     assert mention.assertion is Assertion.HYPOTHETICAL
+
+
+def test_mentions_read_context_flags_as_span_extensions_do(engine: Engine) -> None:
+    """``doc_mentions`` reads ConText's flags from ``doc.user_data``: the same as ``span._``."""
+    text = (
+        "FAMILY HISTORY: Mother had breast cancer, no diabetes.\n"
+        "Past medical history: MI, possible pneumonia.\n"
+        "Patient denies chest pain. Return if chest pain develops. Acute MI in 2019.\n"
+    )
+    doc = engine.nlp(text)
+    mentions = doc_mentions(doc, engine.index)
+    by_span = [assertion_of(span, section) for _, span, section in located_matches(doc)]
+    assert [m.assertion for m in mentions] == by_span
+    assert {Assertion.FAMILY, Assertion.NEGATED, Assertion.HYPOTHETICAL} <= set(by_span)
+    assert [m.text for m in mentions] == [span.text for _, span, _ in located_matches(doc)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -46,6 +47,41 @@ def assertion_of(span: Span, section: str) -> Assertion:
     return by_section
 
 
+def _stored_flags() -> list[tuple[str, Any, Assertion]] | None:
+    """The ConText flags with their defaults when every one is a plain stored Span extension
+    (no getter, no method, an immutable default), else None. ``span._.is_negated`` then reads
+    ``doc.user_data[("._.", "is_negated", start_char, end_char)]``, falling back to the
+    default: ``assertion_from`` reads that dict itself, sparing an accessor object and five
+    ``__getattr__`` calls for each term (half the time of turning a Doc into mentions)."""
+    out = []
+    for attr, value in _PRIORITY:
+        ext = Span.get_extension(attr)
+        if ext is None:
+            continue  # unregistered: ``getattr(span._, attr, False)`` is False
+        default, method, getter, _ = ext
+        if method is not None or getter is not None or isinstance(default, (dict, list, set)):
+            return None
+        out.append((attr, default, value))
+    return out
+
+
+def assertion_from(
+    user_data: dict[Any, Any],
+    start_char: int,
+    end_char: int,
+    section: str,
+    flags: list[tuple[str, Any, Assertion]],
+) -> Assertion:
+    """``assertion_of`` for the span at these offsets, from the flags ``_stored_flags`` gave."""
+    by_section = SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
+    for attr, default, value in flags:
+        if user_data.get(("._.", attr, start_char, end_char), default):
+            if by_section is Assertion.FAMILY and value is not Assertion.NEGATED:
+                return Assertion.FAMILY
+            return value
+    return by_section
+
+
 def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
     """Every lexicon match of a processed Doc with its span and section, in text order;
     matches inside a section header are left out."""
@@ -65,15 +101,24 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
+    text = doc.text  # a span's text is this slice of it (spaCy's tokens keep every character)
+    user_data = doc.user_data
+    flags = _stored_flags()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
+        start = span.start_char
+        end = span.end_char
         out.append(
             Mention(
-                start=span.start_char,
-                end=span.end_char,
-                text=span.text,
+                start=start,
+                end=end,
+                text=text[start:end],
                 section=section,
-                assertion=assertion_of(span, section),
+                assertion=(
+                    assertion_of(span, section)
+                    if flags is None
+                    else assertion_from(user_data, start, end, section, flags)
+                ),
                 codes=tuple(c for c, _ in named),
                 kind="contiguous" if match.compactness >= 1.0 else "scattered",
                 source=named[0][1],

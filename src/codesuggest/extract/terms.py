@@ -11,6 +11,7 @@ dictionary).
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
 from dataclasses import dataclass
+from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -60,7 +61,7 @@ class TermMatcher:
     @index.setter
     def index(self, index: LexiconIndex) -> None:
         self._index = index
-        self._keysets = [frozenset(k) for k in index.keys]
+        self._keysets: dict[int, frozenset[str]] = {}  # key id -> its words, per anchor seen
         self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
         self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
         self._words: dict[int, tuple[str, ...]] = {}  # token orth id -> its content words
@@ -69,13 +70,18 @@ class TermMatcher:
         words_of = self._words
         if len(words_of) > 500_000:  # a long-running service sees ever new tokens
             words_of.clear()
-        strings = doc.vocab.strings
-        words = []
-        for orth in doc.to_array("ORTH").tolist():
-            w = words_of.get(orth)
-            if w is None:
-                w = words_of[orth] = token_words(strings[orth])
-            words.append(w)
+        orths = doc.to_array("ORTH").tolist()
+        looked_up: list[tuple[str, ...] | None] = list(map(words_of.get, orths))
+        if None in looked_up:  # tokens not seen before
+            strings = doc.vocab.strings
+            for i, w in enumerate(looked_up):
+                if w is None:
+                    orth = orths[i]
+                    w = words_of.get(orth)
+                    if w is None:
+                        w = words_of[orth] = token_words(strings[orth])
+                    looked_up[i] = w
+        words = cast(list[tuple[str, ...]], looked_up)
         matches: list[TermMatch] = []
         for s_i, sent in enumerate(doc.sents):
             matches.extend(self._match_sentence(doc, words, sent.start, sent.end, s_i))
@@ -89,13 +95,15 @@ class TermMatcher:
         singles: list[int] = []
         by_other: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
         keys = self._index.keys
+        keysets = self._keysets
         for rank, key_id in enumerate(self._index.anchors.get(word, ())):
             key = keys[key_id]
+            keyset = keysets[key_id] = frozenset(key)
             if len(key) == 1:
                 singles.append(rank)
                 continue
             other = max((w for w in key if w != word), key=len)
-            by_other.setdefault(other, []).append((rank, key_id, self._keysets[key_id]))
+            by_other.setdefault(other, []).append((rank, key_id, keyset))
         entry = self._anchored[word] = (singles, by_other)
         return entry
 
@@ -123,7 +131,6 @@ class TermMatcher:
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
         seen = positions.keys()
-        n_seen = len(positions)
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
             entry = anchored.get(word)
@@ -138,14 +145,10 @@ class TermMatcher:
             ids = anchors[word]
             if by_other:
                 hits = list(singles)
-                if len(by_other) <= n_seen:
-                    for other, group in by_other.items():
-                        if other in positions:
-                            hits.extend(rank for rank, _, ks in group if ks <= seen)
-                else:
-                    for other in positions:
-                        if other in by_other:
-                            hits.extend(rank for rank, _, ks in by_other[other] if ks <= seen)
+                # the words filing this anchor's longer keys that the sentence holds (the set
+                # operation walks the smaller side); ranks are sorted below, so order is moot
+                for other in by_other.keys() & seen:
+                    hits.extend(rank for rank, _, ks in by_other[other] if ks <= seen)
                 if not hits:
                     continue
                 hits.sort()

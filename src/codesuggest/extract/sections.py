@@ -1,0 +1,116 @@
+"""medspaCy's Sectionizer with a quicker last step, as ``codesuggest_sectionizer``.
+
+medspaCy's ``__call__`` ends by setting ``token._.section`` on every token of the note, one
+``Underscore`` accessor and ``__setattr__`` per token: a third of the component's time. Here
+those values go straight into ``doc.user_data`` under the very keys the accessor writes
+(``("._.", "section", token.idx, None)``), so ``token._.section`` reads back the same. The
+rest of ``__call__`` is medspaCy 1.3.1's, line for line.
+"""
+
+# no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
+
+from typing import Any
+
+from medspacy.section_detection import Sectionizer
+from medspacy.section_detection.section import Section
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+
+@Language.factory("codesuggest_sectionizer")
+class QuickSectionizer(Sectionizer):  # type: ignore[misc]
+    """medspaCy's Sectionizer component; same configuration, same results."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        matcher = self._Sectionizer__matcher  # medspaCy keeps it name-mangled
+        matches: list[Any] = matcher(doc)
+        if self.require_start_line:
+            matches = self.filter_start_lines(doc, matches)
+        if self.require_end_line:
+            matches = self.filter_end_lines(doc, matches)
+        if self._parent_sections:
+            matches = self.set_parent_sections(matches)
+
+        # If this has already been processed by the sectionizer, reset the sections
+        doc._.sections = []
+        # if there were no matches, return the doc as one section
+        if len(matches) == 0:
+            doc._.sections.append(Section(None, 0, 0, 0, len(doc)))
+            return doc
+
+        section_list: list[Section] = []
+        # if the first match does not begin at token 0, handle the first section
+        first_match = matches[0]
+        if first_match[1] != 0:
+            section_list.append(Section(None, 0, 0, 0, first_match[1]))
+
+        for i, match in enumerate(matches):
+            parent = None
+            if len(match) == 4:
+                (match_id, start, end, parent_idx) = match
+                if parent_idx is not None:
+                    parent = section_list[parent_idx]
+            else:
+                (match_id, start, end) = match
+
+            if self._apply_sentence_boundary:
+                doc[start].sent_start = True
+                if end < len(doc):
+                    doc[end].sent_start = True
+
+            rule = matcher.rule_map[self.nlp.vocab.strings[match_id]]
+            category = rule.category
+            if i == len(matches) - 1:
+                if self.max_section_length is None and rule.max_scope is None:
+                    section_list.append(Section(category, start, end, end, len(doc), parent, rule))
+                else:
+                    if rule.max_scope is not None:
+                        scope_end = min(end + rule.max_scope, doc[-1].i + 1)
+                    else:
+                        scope_end = min(end + self.max_section_length, doc[-1].i + 1)
+                    section_list.append(Section(category, start, end, end, scope_end, parent, rule))
+            else:
+                next_match = matches[i + 1]
+                if len(match) == 4:
+                    _, next_start, _, _ = next_match
+                else:
+                    _, next_start, _ = next_match
+                if self.max_section_length is None and rule.max_scope is None:
+                    section_list.append(
+                        Section(category, start, end, end, next_start, parent, rule)
+                    )
+                else:
+                    if rule.max_scope is not None:
+                        scope_end = min(end + rule.max_scope, next_start)
+                    else:
+                        scope_end = min(end + self.max_section_length, next_start)
+                    section_list.append(Section(category, start, end, end, scope_end, parent, rule))
+
+        if _plain_token_section():
+            user_data: dict[Any, Any] = doc.user_data
+            idx = doc.to_array("IDX").tolist()
+            for section in section_list:
+                doc._.sections.append(section)
+                start, end = section.section_span
+                for i in range(start, end):
+                    user_data["._.", "section", idx[i], None] = section
+        else:  # pragma: no cover - medspaCy registers a plain default
+            for section in section_list:
+                doc._.sections.append(section)
+                start, end = section.section_span
+                for token in doc[start:end]:
+                    token._.section = section
+
+        if self.assertion_attributes_mapping:
+            if self._input_span_type.lower() == "ents":
+                self.set_assertion_attributes(doc.ents)
+            elif self._input_span_type.lower() == "group":
+                self.set_assertion_attributes(doc.spans[self._span_group_name])
+
+        return doc
+
+
+def _plain_token_section() -> bool:
+    """Whether ``token._.section = x`` only stores ``x`` (no setter, no getter, no method)."""
+    ext = Token.get_extension("section")
+    return ext is not None and ext[1] is None and ext[2] is None and ext[3] is None
