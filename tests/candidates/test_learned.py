@@ -50,6 +50,14 @@ def test_scores_rank_the_right_label_and_category(scorer: LearnedScorer) -> None
     assert i10.classifier > e11.classifier
     assert i10.centroid > e11.centroid and i10.neighbours > e11.neighbours
     assert i10.category > e11.category
+    # the words behind the score: its strongest word, and how many words support it
+    assert i10.top_word > e11.top_word and i10.words >= 1
+
+
+def test_a_note_without_known_words_has_no_word_evidence(scorer: LearnedScorer) -> None:
+    [scores] = scorer.score(["zzz qqq"])
+    s = scores.get("ICD-10-CM|I10")
+    assert s is not None and s.top_word == 0.0 and s.words == 0
 
 
 def test_unseen_label_of_a_seen_category_scores_its_category(scorer: LearnedScorer) -> None:

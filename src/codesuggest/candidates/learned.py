@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 Label = str  # "ICD-10-CM|E11.9"
 CM = "ICD-10-CM"
+# a word whose tf-idf times weight adds this much to a label's score counts as evidence for it
+WORD_EVIDENCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class LearnedScore:
     centroid: float = 0.0  # cosine of the note with the label's centroid
     category: float = 0.0  # classifier score of the label's category
     category_neighbours: float = 0.0  # neighbours' vote for the label's category
+    top_word: float = 0.0  # the largest contribution of one word to the classifier score
+    words: int = 0  # words contributing more than ``WORD_EVIDENCE`` to it
 
 
 def label(system: str, code: str) -> Label:
@@ -92,7 +96,7 @@ class NoteScores:
         order = _top(batch.probs[row], max(scorer.top, 200))
         self._best = float(batch.probs[row, order[0]])
         self._ranks = {int(j): r for r, j in enumerate(order, start=1)}
-        voted = _top(batch.knn[row], scorer.top // 2)
+        voted = _top(batch.knn[row] + 1e-4 * batch.probs[row], scorer.top // 2)
         chosen = [int(j) for j in order[: scorer.top]]
         chosen += [int(j) for j in voted if batch.knn[row, j] > 0]
         self.labels: list[Label] = [scorer.labels_[j] for j in dict.fromkeys(chosen)]
@@ -118,6 +122,16 @@ class NoteScores:
         prior = s.log_prior_[at].tolist()
         cats = b.category[i, cat_at].tolist()
         cat_knn = b.category_knn[i, cat_at].tolist()
+        # each word's share of each label's score: (words in the note x labels asked for)
+        start, end = b.x.indptr[i], b.x.indptr[i + 1]
+        if end > start:
+            rows = b.x.indices[start:end]
+            share = b.x.data[start:end, None] * s.weights_[np.ix_(rows, at)]
+            top_word = share.max(axis=0).tolist()
+            words = (share > WORD_EVIDENCE).sum(axis=0).tolist()
+        else:
+            top_word = [0.0] * len(values)
+            words = [0] * len(values)
         out: list[LearnedScore | None] = []
         for m, (j, k) in enumerate(zip(js, ks, strict=True)):
             if k < 0:  # a label coded in training has its category coded too
@@ -139,6 +153,8 @@ class NoteScores:
                         centroid[m],
                         cats[m],
                         cat_knn[m],
+                        top_word[m],
+                        words[m],
                     )
                 )
         return out
@@ -146,6 +162,7 @@ class NoteScores:
 
 @dataclass
 class _Batch:
+    x: sparse.csr_matrix
     probs: npt.NDArray[np.float32]
     knn: npt.NDArray[np.float32]
     centroid: npt.NDArray[np.float32]
@@ -206,6 +223,7 @@ class LearnedScorer:
         votes = self._neighbour_votes((x @ self.memory_.T).toarray())
         n = len(self.labels_)
         batch = _Batch(
+            x,
             out[:, :n],
             votes[:, :n],
             np.asarray((x @ self.centroids_).toarray(), dtype=np.float32),

@@ -59,6 +59,8 @@ FEATURES = (
     "learned_centroid",
     "learned_category",
     "learned_category_neighbours",
+    "learned_top_word",
+    "learned_words",
     "note_candidates",
     "classifier_rank_in_note",
     "sibling_classifier",
@@ -221,7 +223,7 @@ def _learned(c: Candidate) -> list[float]:
     procedure = float(c.system != "ICD-10-CM")
     s = c.learned
     if s is None:
-        return [0.0, 0.0, -10.0, 0.0, 0.0, procedure, -10.0, 0.0, 0.0, 0.0, *context]
+        return [0.0, 0.0, -10.0, 0.0, 0.0, procedure, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, *context]
     return [
         s.classifier,
         s.neighbours,
@@ -233,6 +235,8 @@ def _learned(c: Candidate) -> list[float]:
         s.centroid,
         s.category,
         s.category_neighbours,
+        s.top_word,
+        math.log1p(s.words),
         *context,
     ]
 
