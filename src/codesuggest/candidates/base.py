@@ -11,7 +11,7 @@ from codesuggest.errors import RegistryError
 from codesuggest.types import Mention
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NoteContext:
     """A candidate among the note's other candidates."""
 

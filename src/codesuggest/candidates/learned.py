@@ -27,7 +27,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
-from sklearn.preprocessing import MultiLabelBinarizer, normalize
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from codesuggest.types import Assertion
 
@@ -40,7 +40,7 @@ CM = "ICD-10-CM"
 WORD_EVIDENCE = 0.01
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and we build many
 class LearnedScore:
     """The learned evidence for one label in one note."""
 
@@ -210,8 +210,11 @@ class LearnedScorer:
         self.bias_ = np.asarray(ridge.intercept_, dtype=np.float32)
         self.memory_ = x.tocsr()
         self.memory_labels_ = both.tocsr().astype(np.float32)
-        # each label's centroid, unit length, as sparse (labels x vocabulary)
-        self.centroids_ = normalize(sparse.csr_matrix(y.T.astype(np.float32) @ x)).T.tocsr()
+        # a note's cosine with a label's centroid (the sum of its notes, unit length) is its
+        # similarities to those notes, summed and divided by the sum's length: no centroids kept
+        sums = sparse.csr_matrix(y.T.astype(np.float32) @ x)
+        norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+        self.centroid_scale_ = (1.0 / np.maximum(norms, 1e-12)).astype(np.float32)
         return self
 
     def score(self, texts: Sequence[str]) -> list[NoteScores]:
@@ -220,13 +223,15 @@ class LearnedScorer:
             return []
         x = self.vectorizer_.transform(texts)
         out = np.asarray(x @ self.weights_) + self.bias_
-        votes = self._neighbour_votes((x @ self.memory_.T).toarray())
+        sims = (x @ self.memory_.T).toarray()
+        votes = self._neighbour_votes(sims)
         n = len(self.labels_)
+        centroid = np.asarray(sims @ self.memory_labels_[:, :n], dtype=np.float32)
         batch = _Batch(
             x,
             out[:, :n],
             votes[:, :n],
-            np.asarray((x @ self.centroids_).toarray(), dtype=np.float32),
+            centroid * self.centroid_scale_,
             out[:, n:],
             votes[:, n:],
         )

@@ -30,6 +30,9 @@ def finish(
     """The ``top`` suggestions of a note, best first: each candidate recommended when its
     probability reaches its system's threshold (``threshold`` for systems without one of their
     own), then the rules applied to the ``3 * top`` most probable."""
+    # the rules see the 3 * top most probable (ties by code); only those need evidence
+    ranked = sorted(zip(cands, scores, strict=True), key=lambda cp: (-float(cp[1]), cp[0].code))
+    kept = ranked[: top * 3]
     items = [
         Scored(
             Suggestion(
@@ -42,13 +45,12 @@ def finish(
             ),
             c,
         )
-        for c, p in zip(cands, scores, strict=True)
+        for c, p in kept
     ]
-    items.sort(key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
-    items = rules.apply(items[: top * 3], note, codeset)
-    ranked = [s.suggestion for s in items]
-    ranked.sort(key=lambda s: (-s.confidence, s.code))
-    return ranked[:top]
+    items = rules.apply(items, note, codeset)
+    out = [s.suggestion for s in items]
+    out.sort(key=lambda s: (-s.confidence, s.code))
+    return out[:top]
 
 
 def evidence(c: Candidate) -> list[Evidence]:
