@@ -93,12 +93,12 @@ class NoteScores:
         self._scorer = scorer
         self._row = row
         self._batch = batch
-        order = _top(batch.probs[row], max(scorer.top, 200))
-        self._best = float(batch.probs[row, order[0]])
-        self._ranks = {int(j): r for r, j in enumerate(order, start=1)}
-        voted = _top(batch.knn[row] + 1e-4 * batch.probs[row], scorer.top // 2)
-        chosen = [int(j) for j in order[: scorer.top]]
-        chosen += [int(j) for j in voted if batch.knn[row, j] > 0]
+        probs, knn = batch.probs[row], batch.knn[row]
+        order = _top(probs, max(scorer.top, 200)).tolist()
+        self._best = float(probs[order[0]])
+        self._ranks = {j: r for r, j in enumerate(order, start=1)}
+        voted = _top(knn + 1e-4 * probs, scorer.top // 2).tolist()
+        chosen = order[: scorer.top] + [j for j in voted if knn[j] > 0]
         self.labels: list[Label] = [scorer.labels_[j] for j in dict.fromkeys(chosen)]
 
     def get(self, value: Label) -> LearnedScore | None:
@@ -116,12 +116,12 @@ class NoteScores:
         # one gather per array: reading numpy scalars one by one costs more than the scoring
         at = np.asarray([max(j, 0) for j in js], dtype=np.intp)
         cat_at = np.asarray([max(k, 0) for k in ks], dtype=np.intp)
-        probs = b.probs[i, at].tolist()
-        knn = b.knn[i, at].tolist()
-        centroid = b.centroid[i, at].tolist()
+        probs = b.probs[i][at].tolist()
+        knn = b.knn[i][at].tolist()
+        centroid = b.centroid[i][at].tolist()
         prior = s.log_prior_[at].tolist()
-        cats = b.category[i, cat_at].tolist()
-        cat_knn = b.category_knn[i, cat_at].tolist()
+        cats = b.category[i][cat_at].tolist()
+        cat_knn = b.category_knn[i][cat_at].tolist()
         # each word's share of each label's score: (words in the note x labels asked for)
         start, end = b.x.indptr[i], b.x.indptr[i + 1]
         if end > start:
