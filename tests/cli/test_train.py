@@ -72,11 +72,21 @@ def test_train_default_out_is_home_models_name_and_prints_card(
     assert specs == [f"jsonl:{corpus}"]
     assert out == home / "models" / "site"
     assert (config.name, config.seed, config.folds) == ("site", 7, 3)
+    assert config.adjust_rules  # rules the site's coding contradicts may be relaxed
     assert read_card(out)["name"] == "site"
     assert "gold.jsonl: 1 notes, 1 ICD-10-CM" in result.stdout
     assert "all_map" in result.stdout and "0.5000" in result.stdout
     assert "icd10cm_micro_f1" in result.stdout and "0.2500" in result.stdout
     assert f"wrote model site to {out}" in result.stderr
+
+
+def test_train_keep_rules_pins_the_packaged_rules(
+    runner: CliRunner, home: Path, corpus: Path, trained: list[Any]
+) -> None:
+    result = runner.invoke(app, ["train", "--data", f"jsonl:{corpus}", "--keep-rules"])
+    assert result.exit_code == 0, result.output
+    [(_, _, config)] = trained
+    assert not config.adjust_rules
 
 
 def test_train_name_defaults_to_out_folder_name(
@@ -259,6 +269,8 @@ def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
     assert card["name"] == "tiny"
     assert card["training_data"]["notes"] == 30
     assert card["config"]["folds"] == 2
+    assert card["config"]["adjust_rules"] is True
+    assert sum(bool(t.get("chosen")) for t in card["rule_settings"]) == 1
     assert f"{corpus}: 30 notes" in result.stdout
     assert "held-out figures" in result.stdout
     engine = Engine.load(out)

@@ -61,10 +61,13 @@ def _held_out(
     return {g: Note(f"note {g}") for g in range(notes)}, cands, groups, gold
 
 
-def _choose(negated_gold: bool, codeset: Icd10Cm) -> tuple[RuleSet, float, list[dict]]:
+def _choose(
+    negated_gold: bool, codeset: Icd10Cm, adjust: bool = True
+) -> tuple[RuleSet, float, list[dict]]:
     notes, cands, groups, gold = _held_out(negated_gold)
     probs = np.tile([0.9, 0.8, 0.2], len(notes))
-    choice = choose(RuleSet.from_json(), notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset)
+    rules = RuleSet.from_json()
+    choice = choose(rules, adjust, notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset)
     return choice.rules, choice.f1, choice.tried
 
 
@@ -73,7 +76,9 @@ def test_choose_keeps_the_strict_rules_when_coders_follow_them(codeset: Icd10Cm)
     assert rules.rules == RuleSet.from_json().rules
     assert f1 == pytest.approx(1.0)
     n_settings = np.prod([len(v) for v in ADJUSTABLE.values()])
-    assert len(tried) == n_settings and tried[0] == {"settings": {}, "f1": 1.0}
+    assert len(tried) == n_settings
+    assert tried[0] == {"settings": {}, "f1": 1.0, "chosen": True}
+    assert not any(t.get("chosen") for t in tried[1:])
 
 
 def test_choose_relaxes_affirmed_evidence_when_coders_code_negated_mentions(
@@ -86,3 +91,10 @@ def test_choose_relaxes_affirmed_evidence_when_coders_code_negated_mentions(
     # the packaged rules that encode the code set are never relaxed
     strict = {r.name: r for r in RuleSet.from_json().rules if r.kind not in ADJUSTABLE}
     assert {r.name: r for r in rules.rules if r.kind not in ADJUSTABLE} == strict
+
+
+def test_choose_with_adjust_false_keeps_the_packaged_rules(codeset: Icd10Cm) -> None:
+    rules, f1, tried = _choose(negated_gold=True, codeset=codeset, adjust=False)
+    assert rules.rules == RuleSet.from_json().rules
+    assert len(tried) == 1 and tried[0]["chosen"] and tried[0]["settings"] == {}
+    assert f1 < 1.0  # the negated gold codes stay withdrawn

@@ -54,6 +54,17 @@ def train(
         int | None,
         typer.Option(min=0, help="Synthetic notes added to the ranker's training rows."),
     ] = None,
+    keep_rules: Annotated[
+        bool,
+        typer.Option(
+            "--keep-rules",
+            help=(
+                "Keep the packaged coding rules as they are: do not relax the affirmed-evidence "
+                "and Excludes1 rules even where the site's coding says they withdraw codes its "
+                "coders report."
+            ),
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
 ) -> None:
     """Train a model on coded notes and print its held-out figures."""
@@ -69,7 +80,12 @@ def train(
             raise fail(f"--out {target} exists and is not a directory")
         if target.exists() and not force:
             raise fail(f"{target} already exists; use --force to replace it")
-        options: dict[str, Any] = {"name": model_name, "seed": seed, "folds": folds}
+        options: dict[str, Any] = {
+            "name": model_name,
+            "seed": seed,
+            "folds": folds,
+            "adjust_rules": not keep_rules,
+        }
         if synthetic_notes is not None:
             options["synthetic_notes"] = synthetic_notes
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +126,10 @@ def card_report(card: dict[str, Any]) -> list[str]:
     lines += [f"  {k}: {_fmt(v)}" for k, v in sorted(others.items())]
     if "threshold" in card:
         lines.append(f"  threshold: {_fmt(card['threshold'])}")
+    relaxed = next((t["settings"] for t in card.get("rule_settings", []) if t.get("chosen")), None)
+    if relaxed:
+        lines.append("rules relaxed for this site's coding (they flag, see model_card.json):")
+        lines += [f"  {rule}: {setting}" for rule, setting in sorted(relaxed.items())]
     return lines
 
 

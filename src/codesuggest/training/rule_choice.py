@@ -50,7 +50,8 @@ class Choice:
     threshold: float
     thresholds: dict[str, float]
     f1: float
-    tried: list[dict[str, Any]]  # {"settings": {rule: params}, "f1": ...} for each setting
+    # {"settings": {rule: params}, "f1": ..., "chosen": True on the one kept} for each setting
+    tried: list[dict[str, Any]]
 
 
 def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
@@ -68,6 +69,7 @@ def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"pr
 
 def choose(
     rules: RuleSet,
+    adjust: bool,
     notes: Mapping[int, Note],
     cands: Sequence[Candidate],
     probs: npt.NDArray[np.float64],
@@ -77,13 +79,14 @@ def choose(
     codeset: Icd10Cm,
 ) -> Choice:
     """Thresholds and rule settings for the held-out rows ``cands`` (of notes ``groups``)
-    with probabilities ``probs``."""
+    with probabilities ``probs``; with ``adjust`` False, thresholds for ``rules`` as they are."""
     labels = np.asarray(
         [int(label(c.system, c.code) in gold[g]) for c, g in zip(cands, groups, strict=True)]
     )
     row_systems = np.asarray([c.system for c in cands])
-    adjustable = [r for r in rules.rules if r.kind in ADJUSTABLE]
+    adjustable = [r for r in rules.rules if adjust and r.kind in ADJUSTABLE]
     best: Choice | None = None
+    winner = 0
     tried = []
     for settings in product(*(ADJUSTABLE[r.kind] for r in adjustable)):
         chosen = dict(zip((r.name for r in adjustable), settings, strict=True))
@@ -101,7 +104,9 @@ def choose(
         tried.append({"settings": {k: v for k, v in chosen.items() if v}, "f1": round(f1, 4)})
         if best is None or f1 > best.f1 + MIN_GAIN:
             best = Choice(ruleset, threshold, thresholds, f1, tried)
+            winner = len(tried) - 1
     assert best is not None  # product() of no lists still yields one empty setting
+    tried[winner]["chosen"] = True
     return replace(best, tried=tried)
 
 

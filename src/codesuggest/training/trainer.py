@@ -57,6 +57,7 @@ class TrainConfig:
     trees: int = 200
     learning_rate: float = 0.08
     leaves: int = 31
+    adjust_rules: bool = True  # relax site-adjustable rules its coding contradicts
 
     def ranker(self) -> Pipeline:
         return make_ranker(
@@ -207,6 +208,7 @@ def train_model(
             held_groups = [groups[i] for i in held_rows]
             choice = choose(
                 RuleSet.from_json(),
+                cfg.adjust_rules,
                 {g: notes[g].note for g in set(held_groups)},
                 held,
                 held_p,
@@ -259,6 +261,7 @@ def train_model(
                 "config": {
                     "seed": cfg.seed,
                     "folds": cfg.folds,
+                    "adjust_rules": cfg.adjust_rules,
                     "learned_phrases": {
                         "min_support": rule.min_support,
                         "min_precision": rule.min_precision,
