@@ -54,8 +54,8 @@ class TrainConfig:
     seed: int = 0
     folds: int = 5
     synthetic_notes: int = 0  # synthetic notes mixed into the ranker's rows (0: none)
-    trees: int = 200
-    learning_rate: float = 0.08
+    trees: int = 150
+    learning_rate: float = 0.1
     leaves: int = 31
     adjust_rules: bool = True  # relax site-adjustable rules its coding contradicts
 
