@@ -77,6 +77,7 @@ class Icd10Cm:
         }
         self._excludes1: dict[str, list[tuple[str, str]]] = {}
         self._conflicts: dict[tuple[str, str], bool] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     # --- building and storage -------------------------------------------------------------
     @classmethod
@@ -174,12 +175,15 @@ class Icd10Cm:
 
     def ancestors(self, code: str) -> list[str]:
         """Codes above ``code``, nearest first (blocks and chapters left out)."""
-        out = []
-        parent = self.parent(code)
-        while parent is not None:
-            out.append(parent)
-            parent = self.parent(parent)
-        return out
+        found = self._ancestors.get(code)
+        if found is None:  # at most one entry per code of the release
+            out = []
+            parent = self.parent(code)
+            while parent is not None:
+                out.append(parent)
+                parent = self.parent(parent)
+            found = self._ancestors[code] = tuple(out)
+        return list(found)
 
     def billable_descendants(self, code: str, limit: int = 50) -> list[str]:
         out: list[str] = []
