@@ -15,6 +15,7 @@ from codesuggest.cli.main import app
 from codesuggest.errors import ChecksumMismatchError, ConfigError, ModelNotFoundError
 from codesuggest.registry import (
     ACTIVE,
+    CardSummary,
     active_model_path,
     list_models,
     promote,
@@ -161,3 +162,19 @@ def test_models_promote_cli_unknown_name_is_one_line_error(models: Path) -> None
     result = CliRunner().invoke(app, ["models", "promote", "nope"])
     assert result.exit_code == 1
     assert one_error_line(result.stderr).startswith("error: no model 'nope'")
+
+
+def test_card_summary_names_the_rules_adjusted_to_the_site() -> None:
+    card = {
+        "name": "site",
+        "rule_settings": [
+            {"settings": {}, "f1": 0.47},
+            {"settings": {"excludes1-conflict": {"withdraw": False}}, "f1": 0.55, "chosen": True},
+        ],
+    }
+    lines = CardSummary.from_card(card).lines()
+    i = lines.index("rules adjusted to the site's coding (rule_settings in model_card.json):")
+    assert lines[i + 1] == "  excludes1-conflict: {'withdraw': False}"
+    # the packaged rules kept: nothing to say
+    card["rule_settings"] = [{"settings": {}, "f1": 0.47, "chosen": True}]
+    assert not any("rules adjusted" in line for line in CardSummary.from_card(card).lines())

@@ -40,6 +40,7 @@ class CardSummary:
     code_sets: dict[str, str]
     threshold: float | None = None
     artefacts: dict[str, str] = field(default_factory=dict)
+    relaxed_rules: dict[str, Any] = field(default_factory=dict)  # rule -> the setting chosen
 
     @classmethod
     def from_card(cls, card: dict[str, Any]) -> CardSummary:
@@ -48,6 +49,14 @@ class CardSummary:
         code_sets = card.get("code_sets")
         artefacts = card.get("artefacts")
         threshold = card.get("threshold")
+        tried = card.get("rule_settings")
+        chosen = (
+            next(
+                (t.get("settings") for t in tried if isinstance(t, dict) and t.get("chosen")), None
+            )
+            if isinstance(tried, list)
+            else None
+        )
         return cls(
             name=str(card.get("name", "?")),
             version=str(card.get("version", "?")),
@@ -60,6 +69,7 @@ class CardSummary:
             else {},
             threshold=float(threshold) if isinstance(threshold, int | float) else None,
             artefacts=artefacts if isinstance(artefacts, dict) else {},
+            relaxed_rules=chosen if isinstance(chosen, dict) else {},
         )
 
     def lines(self) -> list[str]:
@@ -77,6 +87,9 @@ class CardSummary:
         out += _flatten(self.metrics, indent="  ")
         if self.threshold is not None:
             out.append(f"threshold: {self.threshold:.4f}")
+        if self.relaxed_rules:
+            out.append("rules adjusted to the site's coding (rule_settings in model_card.json):")
+            out += [f"  {rule}: {setting}" for rule, setting in sorted(self.relaxed_rules.items())]
         out.append("code sets:")
         out += [f"  {system}: {release}" for system, release in sorted(self.code_sets.items())]
         return out

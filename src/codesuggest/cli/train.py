@@ -128,7 +128,7 @@ def card_report(card: dict[str, Any]) -> list[str]:
         lines.append(f"  threshold: {_fmt(card['threshold'])}")
     relaxed = next((t["settings"] for t in card.get("rule_settings", []) if t.get("chosen")), None)
     if relaxed:
-        lines.append("rules relaxed for this site's coding (they flag, see model_card.json):")
+        lines.append("rules adjusted to the site's coding (rule_settings in model_card.json):")
         lines += [f"  {rule}: {setting}" for rule, setting in sorted(relaxed.items())]
     return lines
 
