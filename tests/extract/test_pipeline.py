@@ -58,3 +58,90 @@ def test_quick_sectionizer_sets_what_medspacy_sets() -> None:
         return found
 
     assert run("codesuggest_sectionizer") == run("medspacy_sectionizer")
+
+
+SENTENCE_TEXTS = [
+    *TEXTS,
+    "",
+    " ",
+    "\n",
+    ".",
+    "...",
+    "a . . b",
+    "No fever. No cough! Pain? yes;no\n\nEnd",
+    "Ends without punctuation",
+    "(Quoted.) \"Next.\" 'And'. Dr. X; y\n",
+]
+
+
+def test_quick_sentencizer_finds_spacys_sentences() -> None:
+    from spacy.pipeline import Sentencizer
+
+    from codesuggest.extract.pipeline import _SENT_END
+    from codesuggest.extract.sentences import QuickSentencizer
+
+    nlp = spacy.blank("en")
+    for punct in (_SENT_END, None):
+        reference = Sentencizer(punct_chars=punct)
+        quick = QuickSentencizer(punct_chars=punct)
+        docs = [nlp.make_doc(text) for text in SENTENCE_TEXTS]
+        assert quick.predict(docs) == reference.predict(docs)
+        for doc in docs:
+            assert quick.predict([doc]) == reference.predict([doc])
+            a, b = nlp.make_doc(doc.text), nlp.make_doc(doc.text)
+            assert [s.start for s in quick(a).sents] == [s.start for s in reference(b).sents]
+
+
+CONTEXT_TEXTS = [
+    "No relevant medical history. He denies chest pain or fever, but has a cough.\n"
+    "History of hypertension. Without other significant past history of note.",
+    "Patient with no previous history of interest who presents with dyspnea. No fever, no "
+    "cough; possible pneumonia. Mother had breast cancer. Ruled out myocardial infarction.",
+    "Fever and cough for three days. Chest X-ray without infiltrates.",
+    "without relevant antecedents of heart disease. No significant family background\n"
+    "no personal history of diabetes mellitus, no history of interest",
+]
+
+
+def test_quick_context_builds_medspacys_graph(engine: object) -> None:
+    from importlib import resources
+
+    from medspacy.context import ConText
+
+    nlp = engine.nlp  # type: ignore[attr-defined]
+    quick = nlp.get_pipe("medspacy_context")
+    rules = str(resources.files("codesuggest.extract").joinpath("data", "context_rules.json"))
+    reference = ConText(
+        nlp,
+        name="reference_context",
+        input_span_type="group",
+        span_group_name="codesuggest_terms",
+        rules=rules,
+        prune_on_target_overlap=True,
+    )
+
+    def run(component: object, text: str) -> list[object]:
+        doc = nlp.make_doc(text)
+        for name, proc in nlp.pipeline:
+            if name == "medspacy_context":
+                break
+            doc = proc(doc)
+        doc = component(doc)  # type: ignore[operator]
+        graph = doc._.context_graph
+        found: list[object] = [
+            (m.modifier_span, m.scope_span, m.category, m.rule.literal) for m in graph.modifiers
+        ]
+        found += [((t.start, t.end), m.modifier_span) for t, m in graph.edges]
+        found += [
+            (s.start, s.end, s._.is_negated, s._.is_uncertain, s._.is_historical)
+            for s in doc.spans["codesuggest_terms"]
+        ]
+        return found
+
+    for text in CONTEXT_TEXTS:
+        assert run(quick, text) == run(reference, text)
+    # the token-pattern rules ("no ... history of interest") matched after the first token
+    doc = nlp(CONTEXT_TEXTS[1])
+    matcher = quick._ConText__matcher
+    assert quick._token_start(doc, matcher, matcher._MedspacyMatcher__matcher) > 0
+    assert any(m.category == "PSEUDO" for m in doc._.context_graph.modifiers)

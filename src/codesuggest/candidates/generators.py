@@ -74,11 +74,12 @@ class HierarchyCandidates:
             words = set(content_words(self.codeset.title(child)))
             return len(words - base), len(child), child
 
-        ranked = sorted(self.codeset.billable_descendants(code, limit=200), key=extra)
+        # each child's words read once (sorting by the key, then keeping the fewest)
+        ranked = sorted(map(extra, self.codeset.billable_descendants(code, limit=200)))
         if not ranked:
             return []
-        fewest = extra(ranked[0])[0]
-        return [c for c in ranked if extra(c)[0] == fewest][: self.max_children]
+        fewest = ranked[0][0]
+        return [c for n, _, c in ranked if n == fewest][: self.max_children]
 
 
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}
@@ -106,10 +107,15 @@ class HistoryCandidates:
     def __init__(self, history: HistoryMap, codeset: Icd10Cm) -> None:
         self.history = history
         self.codeset = codeset
+        self._chronic: dict[str, bool] = {}  # code -> history.is_chronic(code)
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
+        chronic = self._chronic
         for code, cand in list(pool.items()):
-            if self.history.is_chronic(code):  # "history of hypertension": still hypertensive
+            is_chronic = chronic.get(code)
+            if is_chronic is None:
+                is_chronic = chronic[code] = self.history.is_chronic(code)
+            if is_chronic:  # "history of hypertension": still hypertensive
                 _affirm(cand, Assertion.HISTORICAL)
             for assertion, prefixes in _SELF_ASSERTING.items():
                 if code.startswith(prefixes):

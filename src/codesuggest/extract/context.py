@@ -6,19 +6,78 @@ terms and cues a note that was a tenth of the pipeline's time. Here the targets'
 are read once and a pair is handed to ``modifies`` only when the target lies in the modifier's
 scope and the modifier can modify at all: exactly the pairs for which ``modifies`` may return
 True, tried in the same order, so the edges and attributes are medspaCy's.
+
+Three more of medspaCy's steps are done here with the same results:
+
+* its token-pattern Matcher (two rules, "no relevant history") tests every token of every
+  note through Python predicates; it is run only when the note holds, for some pattern, a
+  token for each of the pattern's required words, and only from the first token that can
+  start a match (a spaCy Matcher never looks behind a match);
+* each modifier's scope comes from the note's sentence-start array rather than from
+  ``doc[start].sent`` (two Span objects per modifier);
+* ``update_scopes`` tries ``limit_scope`` on every ordered pair of a note's modifiers (a
+  note with 200 cues makes 40,000 calls); a call whose opening tests fail changes nothing,
+  so those tests (overlapping scopes, categories that may limit each other) are made first,
+  inline, and the call made only when they pass, in the same order.
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
-from medspacy.context import ConText, ConTextGraph, ConTextModifier
+from bisect import bisect_right
+from typing import Any
+
+import numpy as np
+from medspacy.common import medspacy_matcher
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 _INERT = ("TERMINATE", "PSEUDO")  # directions that never modify a target
 
 
 class QuickGraph(ConTextGraph):  # type: ignore[misc]
-    """A ConTextGraph whose ``apply_modifiers`` skips pairs that cannot be edges."""
+    """A ConTextGraph whose ``update_scopes`` and ``apply_modifiers`` skip pairs that cannot
+    change anything."""
+
+    def update_scopes(self) -> None:
+        modifiers: list[ConTextModifier] = self.modifiers
+        if len(modifiers) < 2:
+            return
+        rules = [m.rule for m in modifiers]
+        limits: dict[tuple[int, int], bool] = {}  # (rule, other rule) -> may other limit rule
+        for i in range(len(modifiers) - 1):
+            m1 = modifiers[i]
+            r1 = rules[i]
+            for j in range(i + 1, len(modifiers)):
+                m2 = modifiers[j]
+                r2 = rules[j]
+                # ``m1.limit_scope(m2)``, then ``m2.limit_scope(m1)``, each only when its
+                # opening tests pass: ``tuple_overlaps(self.scope_span, other.scope_span)``
+                # (read afresh, as the first call may narrow m1) and the categories' test
+                a0, a1 = m1._scope_start, m1._scope_end
+                b0, b1 = m2._scope_start, m2._scope_end
+                if a0 <= b0 < a1 or a0 < b1 <= a1:
+                    pair = (id(r1), id(r2))
+                    may = limits.get(pair)
+                    if may is None:
+                        may = limits[pair] = _may_limit(r1, r2)
+                    if may:
+                        m1.limit_scope(m2)
+                        b0, b1 = m1._scope_start, m1._scope_end
+                        a0, a1 = m2._scope_start, m2._scope_end
+                    else:
+                        a0, a1, b0, b1 = b0, b1, a0, a1
+                else:
+                    a0, a1, b0, b1 = b0, b1, a0, a1
+                if a0 <= b0 < a1 or a0 < b1 <= a1:
+                    pair = (id(r2), id(r1))
+                    may = limits.get(pair)
+                    if may is None:
+                        may = limits[pair] = _may_limit(r2, r1)
+                    if may:
+                        m2.limit_scope(m1)
 
     def apply_modifiers(self) -> None:
         targets: list[Span] = list(self.targets)
@@ -44,9 +103,73 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
         self.edges = edges
 
 
+def _may_limit(rule: ConTextRule, other: ConTextRule) -> bool:
+    """The tests of ``ConTextModifier.limit_scope`` after the overlap one: whether a modifier
+    of ``other`` may narrow the scope of a modifier of ``rule`` (they read only the rules)."""
+    if rule.direction.upper() == "TERMINATE":
+        return False
+    if (
+        (other.direction.upper() != "TERMINATE")
+        and (other.category.upper() not in rule.terminated_by)
+        and (other.category.upper() != rule.category.upper())
+    ):
+        return False
+    # same category, other target types: no limiting
+    same_types = (
+        rule.allowed_types == other.allowed_types and rule.excluded_types == other.excluded_types
+    )
+    return bool(rule.category != other.category or same_types)
+
+
+class _TokenPatterns:
+    """What a token-pattern Matcher's patterns need from a note (its LOWER forms) to match.
+
+    For each pattern: the LOWER values one of which each of its required tokens (no ``OP``)
+    must have, and those its first token must have (``None``: not known, any token may
+    start it). Tokens constrained otherwise require nothing here: the test only ever says
+    "may match" too often, never too seldom.
+    """
+
+    def __init__(self, patterns: list[list[dict[str, Any]]]) -> None:
+        self.required: list[list[frozenset[int]]] = []
+        self.first: list[frozenset[int] | None] = []
+        for pattern in patterns:
+            needs = [_lower_values(tok) if "OP" not in tok else None for tok in pattern]
+            self.required.append([n for n in needs if n is not None])
+            self.first.append(needs[0] if needs else None)
+
+    def start(self, doc: Doc) -> int | None:
+        """The first token at which a match may start; None when no pattern can match."""
+        lowers: list[int] = doc.to_array("LOWER").tolist()
+        present = set(lowers)
+        firsts: set[int] = set()
+        for required, first in zip(self.required, self.first, strict=True):
+            if all(not values.isdisjoint(present) for values in required):
+                if first is None:
+                    return 0
+                firsts |= first
+        if not firsts:
+            return None
+        return next(i for i, v in enumerate(lowers) if v in firsts)
+
+
+def _lower_values(token: dict[str, Any]) -> frozenset[int] | None:
+    """The LOWER ids a pattern token accepts (``{"LOWER": x}`` or ``{"LOWER": {"IN": xs}}``),
+    or None when it does not say."""
+    value = token.get("LOWER")
+    if isinstance(value, str):
+        return frozenset([get_string_id(value)])
+    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+        return frozenset(get_string_id(v) for v in value["IN"])
+    return None
+
+
 @Language.factory("codesuggest_context")
 class QuickConText(ConText):  # type: ignore[misc]
     """medspaCy's ConText component with ``QuickGraph``; same configuration, same results."""
+
+    _token_patterns: "_TokenPatterns | None" = None  # read from the token Matcher's rules
+    _patterns_for = -1  # how many rules that Matcher had then
 
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         if targets:
@@ -60,9 +183,18 @@ class QuickConText(ConText):  # type: ignore[misc]
         graph.modifiers = []
         matcher = self._ConText__matcher  # medspaCy keeps it name-mangled
         vocab = self.nlp.vocab
-        for match_id, start, end in matcher(doc):
+        matches = self._matches(doc, matcher)
+        sentences = self._sentences(doc) if matches and not self.max_scope else None
+        for match_id, start, end in matches:
             rule = matcher.rule_map[vocab[match_id].text]
-            graph.modifiers.append(ConTextModifier(rule, start, end, doc, max_scope=self.max_scope))
+            if sentences is None:
+                modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
+            else:
+                scope_start, scope_end = _scope(rule, start, end, *sentences(start))
+                modifier = ConTextModifier(
+                    rule, start, end, None, scope_start, scope_end, max_scope=self.max_scope
+                )
+            graph.modifiers.append(modifier)
         graph.update_scopes()
         graph.apply_modifiers()
         for target, modifier in graph.edges:
@@ -71,3 +203,70 @@ class QuickConText(ConText):  # type: ignore[misc]
             self.set_context_attributes(graph.edges)
         doc._.context_graph = graph
         return doc
+
+    def _matches(self, doc: Doc, matcher: Any) -> list[tuple[int, int, int]]:
+        """``matcher(doc)`` (medspaCy's MedspacyMatcher), its token Matcher run only where
+        it may match."""
+        tokens: Matcher = matcher._MedspacyMatcher__matcher
+        matches: list[tuple[int, int, int]]
+        start = self._token_start(doc, matcher, tokens)
+        if start == 0:
+            matches = tokens(doc)
+        elif start is None:
+            matches = []
+        else:  # the Matcher gives a Span's matches in the Span's token indices
+            matches = [(k, s + start, e + start) for k, s, e in tokens(doc[start:])]
+        matches += matcher._MedspacyMatcher__phrase_matcher(doc)
+        matches += matcher._MedspacyMatcher__regex_matcher(doc)
+        if matcher._prune:
+            matches = medspacy_matcher.prune_overlapping_matches(matches)
+        return matches
+
+    def _token_start(self, doc: Doc, matcher: Any, tokens: Matcher) -> int | None:
+        """Where the token Matcher may first match in ``doc``; 0: run it as medspaCy does."""
+        patterns = self._token_patterns
+        if patterns is None or self._patterns_for != len(tokens):
+            rules = [r for r in matcher.rule_map.values() if isinstance(r.pattern, list)]
+            if len(tokens) == 0 or len(rules) != len(tokens) or any(r.on_match for r in rules):
+                return 0  # no patterns (spaCy warns) or callbacks reading the Doc: as is
+            patterns = self._token_patterns = _TokenPatterns([r.pattern for r in rules])
+            self._patterns_for = len(tokens)
+        return patterns.start(doc)
+
+    def _sentences(self, doc: Doc) -> Any:
+        """A function of a token index giving the bounds of its sentence as ``doc[i].sent``
+        would (that Span's start and end), or None where hooks could change them."""
+        if doc.user_hooks or doc.user_span_hooks or doc.user_token_hooks:
+            return None
+        if not doc.has_annotation("SENT_START"):
+            return None  # ``sent`` raises: let medspaCy's own path say so
+        starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+        length = len(doc)
+
+        def bounds(i: int) -> tuple[int, int]:
+            k = bisect_right(starts, i)
+            return (starts[k - 1] if k else 0), (starts[k] if k < len(starts) else length)
+
+        return bounds
+
+
+def _scope(rule: ConTextRule, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
+    """``ConTextModifier.__set_scope`` for a modifier at [start, end) in the sentence
+    [s_start, s_end), with no ``max_scope`` given to ConText (the rule's may be set)."""
+    direction = rule.direction.lower()
+    max_scope = rule.max_scope
+    if direction == "forward":
+        scope_start, scope_end = end, s_end
+        if max_scope is not None and (scope_end - scope_start) > max_scope:
+            scope_end = end + max_scope
+    elif direction == "backward":
+        scope_start, scope_end = s_start, start
+        if max_scope is not None and (scope_end - scope_start) > max_scope:
+            scope_start = start - max_scope
+    else:  # bidirectional
+        scope_start, scope_end = s_start, s_end
+        if max_scope is not None and (start - scope_start) > max_scope:
+            scope_start = start - max_scope
+        if max_scope is not None and (scope_end - end) > max_scope:
+            scope_end = end + max_scope
+    return scope_start, scope_end

@@ -101,7 +101,8 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
-    text = doc.text  # a span's text is this slice of it (spaCy's tokens keep every character)
+    # ``span.text`` is ``doc.text[span.start_char:span.end_char]``; ``doc.text`` joins every
+    # token of the note (~0.13 ms), a span's text only its own few
     user_data = doc.user_data
     flags = _stored_flags()
     for match, span, section in located_matches(doc):
@@ -112,7 +113,7 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             Mention(
                 start=start,
                 end=end,
-                text=text[start:end],
+                text=span.text,
                 section=section,
                 assertion=(
                     assertion_of(span, section)

@@ -2,6 +2,7 @@
 
 spaCy's rule-based sentencizer replaces medspaCy's PyRuSH (about ten times slower and not
 thread-safe); line breaks end sentences too, as clinical notes are often one statement a line.
+It runs as ``codesuggest_sentencizer``: the same rule and sentences, found with numpy.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ def build_pipeline(index: LexiconIndex) -> Language:
     import medspacy  # noqa: F401 - registers the medspacy_* factories
     from medspacy.section_detection import Sectionizer, SectionRule
 
-    from codesuggest.extract import context, sections, terms  # noqa: F401 - our components
+    from codesuggest.extract import context, sections, sentences, terms  # noqa: F401 - ours
 
     nlp = spacy.blank("en")
     _drop_whitespace_special_cases(nlp)
-    nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
+    nlp.add_pipe("codesuggest_sentencizer", name="sentencizer", config={"punct_chars": _SENT_END})
     matcher = nlp.add_pipe("codesuggest_terms")
     assert isinstance(matcher, TermMatcher)
     matcher.index = index

@@ -102,8 +102,16 @@ class TermMatcher:
             if len(key) == 1:
                 singles.append(rank)
                 continue
-            other = max((w for w in key if w != word), key=len)
-            by_other.setdefault(other, []).append((rank, key_id, keyset))
+            # the longest word but ``word`` (the first of them): the longest word, unless
+            # that is ``word`` itself (a key's words are distinct)
+            other = max(key, key=len)
+            if other == word:
+                other = max((w for w in key if w != word), key=len)
+            filed = by_other.get(other)
+            if filed is None:
+                by_other[other] = [(rank, key_id, keyset)]
+            else:
+                filed.append((rank, key_id, keyset))
         entry = self._anchored[word] = (singles, by_other)
         return entry
 
