@@ -34,10 +34,10 @@ MIN_POSITIVES = 30
 MIN_GAIN = 0.002
 # suggestions per note when measuring (as `codesuggest evaluate` reports them)
 TOP = 30
-_UNCERTAIN = ["present", "historical", "possible", "hypothetical"]
+_NOT_NEGATED_OR_FAMILY = ["present", "historical", "possible", "hypothetical"]
 # rule kind -> its settings, strictest first ({} keeps the packaged rule)
 ADJUSTABLE: dict[str, list[dict[str, Any]]] = {
-    "require_affirmed": [{}, {"affirmed": _UNCERTAIN}, {"withdraw": False}],
+    "require_affirmed": [{}, {"affirmed": _NOT_NEGATED_OR_FAMILY}, {"withdraw": False}],
     "excludes1": [{}, {"withdraw": False}],
 }
 
