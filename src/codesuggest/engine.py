@@ -18,7 +18,6 @@ import joblib
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.collect import add_learned, collect_candidates, default_generators
 from codesuggest.candidates.learned import LearnedScorer, learned_text
 from codesuggest.codesets.history import HistoryMap
@@ -33,7 +32,7 @@ from codesuggest.registry import resolve_model_path
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish
 from codesuggest.settings import get_settings
-from codesuggest.types import ModelInfo, Note, NoteResult, Suggestion
+from codesuggest.types import ModelInfo, Note, NoteResult
 
 log = logging.getLogger(__name__)
 
@@ -129,20 +128,14 @@ class Engine:
         for note, cands in zip(notes, per_note, strict=True):
             scores = probs[offset : offset + len(cands)]
             offset += len(cands)
-            yield NoteResult(
-                note.note_id, self.info, self._finish(note, cands, scores, top), dict(self.releases)
+            suggestions = finish(
+                note,
+                cands,
+                scores,
+                threshold=self.threshold,
+                thresholds=self.thresholds,
+                rules=self.rules,
+                codeset=self.codeset,
+                top=top,
             )
-
-    def _finish(
-        self, note: Note, cands: list[Candidate], scores: Any, top: int
-    ) -> list[Suggestion]:
-        return finish(
-            note,
-            cands,
-            scores,
-            threshold=self.threshold,
-            thresholds=self.thresholds,
-            rules=self.rules,
-            codeset=self.codeset,
-            top=top,
-        )
+            yield NoteResult(note.note_id, self.info, suggestions, dict(self.releases))

@@ -58,26 +58,14 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
                 # (read afresh, as the first call may narrow m1) and the categories' test
                 a0, a1 = m1._scope_start, m1._scope_end
                 b0, b1 = m2._scope_start, m2._scope_end
-                if a0 <= b0 < a1 or a0 < b1 <= a1:
-                    pair = (id(r1), id(r2))
-                    may = limits.get(pair)
-                    if may is None:
-                        may = limits[pair] = _may_limit(r1, r2)
-                    if may:
-                        m1.limit_scope(m2)
-                        b0, b1 = m1._scope_start, m1._scope_end
-                        a0, a1 = m2._scope_start, m2._scope_end
-                    else:
-                        a0, a1, b0, b1 = b0, b1, a0, a1
+                if (a0 <= b0 < a1 or a0 < b1 <= a1) and _cached_may_limit(limits, r1, r2):
+                    m1.limit_scope(m2)
+                    b0, b1 = m1._scope_start, m1._scope_end
+                    a0, a1 = m2._scope_start, m2._scope_end
                 else:
                     a0, a1, b0, b1 = b0, b1, a0, a1
-                if a0 <= b0 < a1 or a0 < b1 <= a1:
-                    pair = (id(r2), id(r1))
-                    may = limits.get(pair)
-                    if may is None:
-                        may = limits[pair] = _may_limit(r2, r1)
-                    if may:
-                        m2.limit_scope(m1)
+                if (a0 <= b0 < a1 or a0 < b1 <= a1) and _cached_may_limit(limits, r2, r1):
+                    m2.limit_scope(m1)
 
     def apply_modifiers(self) -> None:
         targets: list[Span] = list(self.targets)
@@ -101,6 +89,17 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
             for target in modifier._targets:
                 edges.append((target, modifier))
         self.edges = edges
+
+
+def _cached_may_limit(
+    limits: dict[tuple[int, int], bool], rule: ConTextRule, other: ConTextRule
+) -> bool:
+    """``_may_limit``, remembered per pair of rules for the note."""
+    pair = (id(rule), id(other))
+    may = limits.get(pair)
+    if may is None:
+        may = limits[pair] = _may_limit(rule, other)
+    return may
 
 
 def _may_limit(rule: ConTextRule, other: ConTextRule) -> bool:

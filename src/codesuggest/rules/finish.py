@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
@@ -19,7 +22,7 @@ MAX_EVIDENCE = 5
 def finish(
     note: Note,
     cands: Sequence[Candidate],
-    scores: Sequence[float],
+    scores: Sequence[float] | npt.NDArray[np.float64],
     *,
     threshold: float,
     thresholds: Mapping[str, float],
