@@ -32,7 +32,9 @@ from codesuggest.training.acceptance import (
 )
 
 DATA = Path(__file__).resolve().parent / "data" / "us_acceptance"
-HEADER = f"  {'':22s} {'notes':>5s} {'top5':>6s} {'forbid':>6s} {'prec':>6s} {'recall':>6s} {'fail':>5s}"
+HEADER = (
+    f"  {'':22s} {'notes':>5s} {'top5':>6s} {'forbid':>6s} {'prec':>6s} {'recall':>6s} {'fail':>5s}"
+)
 
 
 def row(name: str, f: Figures) -> str:

@@ -96,9 +96,7 @@ class AcceptanceCase:
 
     def note(self) -> Note:
         """The note as the engine takes it; the encounter (inpatient/outpatient) is its setting."""
-        return Note(
-            self.text, note_id=self.id, age=self.age, sex=self.sex, setting=self.encounter
-        )
+        return Note(self.text, note_id=self.id, age=self.age, sex=self.sex, setting=self.encounter)
 
     def forbidding(self, code: str) -> str | None:
         """The forbidden entry that ``code`` matches (exactly, or by a ``*`` prefix), if any."""
@@ -243,9 +241,7 @@ class Figures:
     failing: int = 0
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(
-            *(getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__)
-        )
+        return Figures(*(getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__))
 
     @property
     def top5(self) -> float:
