@@ -335,13 +335,13 @@ class AcceptanceReport:
 def outcome(result: NoteResult, case: AcceptanceCase) -> CaseOutcome:
     """One note's outcome: ranks of its expected codes, its forbidden and other recommendations."""
     codes = [s for s in result.suggestions if s.system == SYSTEM]
-    rank = {}
+    rank: dict[str, int] = {}
     for i, s in enumerate(codes, start=1):
         rank.setdefault(s.code, i)
     recommended = tuple(dict.fromkeys(s.code for s in codes if s.recommended))
     allowed = set(case.expected) | set(case.acceptable)
-    hits = []
-    other = []
+    hits: list[ForbiddenHit] = []
+    other: list[str] = []
     for code in recommended:
         entry = case.forbidding(code)
         if entry is not None:
