@@ -23,7 +23,8 @@ Array = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class PlattMap:
-    """Platt scaling on the logit: ``expit(slope * logit(p) + intercept)``, slope > 0."""
+    """Platt scaling on the logit: ``expit(slope * logit(p) + intercept)``, slope > 0; 0 and 1
+    map to themselves. Strictly increasing in floating point wherever ``slope <= 1``."""
 
     slope: float
     intercept: float

@@ -25,9 +25,9 @@ from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
+from codesuggest.rank.calibration import calibration_to_dict
 from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import best_threshold, make_ranker
-from codesuggest.rank.calibration import calibration_to_dict
 from codesuggest.training.artefacts import (
     library_versions,
     synthetic_rows,
