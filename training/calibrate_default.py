@@ -1,14 +1,16 @@
 """Fit the default model's calibration on CodiEsp train and write it into the package.
 
     python training/calibrate_default.py --codiesp ../shared/data/codiesp/train [--model DIR]
-        [--method platt|piecewise_linear]
+        [--method auto|platt|piecewise_linear]
 
 Runs the default model, uncalibrated, over the training notes (never dev, on which the model is
 measured) and writes src/codesuggest/training/data/default_calibration.json: the fitted map, the
 data it was fitted on with its credit, the ranker recipe it was fitted against and its figures.
 ``--model`` reuses a default model built from the current recipe (`codesuggest models
 build-default`); without it one is built in a temporary folder. Rebuild the default model
-afterwards: the calibration is part of its recipe.
+afterwards: the calibration is part of its recipe. ``--method auto`` (default) fits Platt
+scaling on the logit (two numbers) unless its 5-fold ECE on train exceeds 0.075, and a
+piecewise-linear map through isotonic regression then.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from codesuggest.engine import Engine
 from codesuggest.training.corpus import read_corpus
-from codesuggest.training.default_calibration import FILE, METHODS, fit_default_calibration
+from codesuggest.training.default_calibration import AUTO, FILE, METHODS, fit_default_calibration
 from codesuggest.training.default_model import build_default_model, ranker_recipe_fingerprint
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "codesuggest" / "training" / "data" / FILE
@@ -32,7 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codiesp", type=Path, required=True, help="CodiEsp train folder")
     parser.add_argument("--model", type=Path, default=None, help="a built default model")
-    parser.add_argument("--method", choices=METHODS, default="platt")
+    parser.add_argument("--method", choices=(AUTO, *METHODS), default=AUTO)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     if args.codiesp.name != "train":

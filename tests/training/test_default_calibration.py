@@ -80,7 +80,7 @@ def test_check_order_kept_accepts_fitted_map_and_thresholds() -> None:
 def test_fit_default_calibration_on_codiesp_train_notes(model_dir: Path, codiesp_dir: Path) -> None:
     engine = Engine.load(model_dir, calibrated=False)
     coded, _ = read_corpus(f"codiesp:{codiesp_dir / 'train'}", engine.codeset)
-    fitted = fit_default_calibration(engine, coded[:25], "platt", ranker_recipe_fingerprint())
+    fitted = fit_default_calibration(engine, coded[:25], "auto", ranker_recipe_fingerprint())
     assert fitted.figures["suggestions"] > 0
     assert fitted.fitted_on["notes"] <= 25
     assert FittedCalibration.from_dict(fitted.to_dict()) == fitted

@@ -42,6 +42,10 @@ FILE = "default_calibration.json"
 CREDIT = "CodiEsp corpus, Miranda-Escalada et al., 2020, CC BY 4.0"
 TOP = 30  # the ICD-10-CM suggestions of a note that benchmarks/accuracy_codiesp.py scores
 METHODS = ("platt", "piecewise_linear")
+AUTO = "auto"
+# "auto" keeps Platt's two numbers while their out-of-note ECE on train stays below this: the
+# issue's target (0.10 on dev) less the 0.02 by which dev came out above train's 5-fold figure
+AUTO_MAX_ECE = 0.075
 _EPSILON = 1e-3  # the slope a piecewise-linear map keeps where isotonic regression is flat
 _MIN_BLOCK = 200  # suggestions behind each breakpoint of a piecewise-linear map
 _KEYS = {"method", "parameters", "fitted_on", "credit", "fitted_against", "figures"}
@@ -184,8 +188,12 @@ def check_order_kept(calibration: Calibration, prob: Array, thresholds: Sequence
 def fit_default_calibration(
     engine: Engine, coded: Sequence[CodedNote], method: str, fitted_against: str
 ) -> FittedCalibration:
-    """Fit ``method`` on the suggestions of ``engine`` (uncalibrated) for CodiEsp train notes."""
+    """Fit ``method`` on the suggestions of ``engine`` (uncalibrated) for CodiEsp train notes;
+    ``"auto"``: Platt scaling unless its 5-fold ECE exceeds ``AUTO_MAX_ECE``, else piecewise."""
     pairs = collect_pairs(engine, coded)
+    if method == AUTO:
+        platt_ok = cross_validated_ece("platt", pairs) <= AUTO_MAX_ECE
+        method = "platt" if platt_ok else "piecewise_linear"
     calibration = fit(method, pairs.prob, pairs.gold)
     check_order_kept(calibration, pairs.prob, [engine.threshold, *engine.thresholds.values()])
     figures = {
