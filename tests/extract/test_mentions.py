@@ -51,9 +51,9 @@ def test_mentions_family_history_section_gives_family(engine: Engine) -> None:
 
 
 def test_mentions_past_history_section_then_assessment(engine: Engine) -> None:
-    found = _mentions(engine, "Past medical history:\nAsthma.\n\nAssessment:\nPneumonia.")
+    found = _mentions(engine, "Past medical history:\nAppendicitis.\n\nAssessment:\nPneumonia.")
     assert [(m.text, m.section, m.assertion) for m in found] == [
-        ("Asthma", "past_medical_history", Assertion.HISTORICAL),
+        ("Appendicitis", "past_medical_history", Assertion.HISTORICAL),
         ("Pneumonia", "observation_and_plan", Assertion.PRESENT),
     ]
 

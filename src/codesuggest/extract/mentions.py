@@ -42,9 +42,7 @@ def _span_cue(span: Span) -> Assertion | None:
     return next((value for attr, value in _PRIORITY if getattr(ext, attr, False)), None)
 
 
-def _decide(
-    cue: Assertion | None, section: str, codes: tuple[str, ...]
-) -> tuple[Assertion, bool]:
+def _decide(cue: Assertion | None, section: str, codes: tuple[str, ...]) -> tuple[Assertion, bool]:
     """The assertion from a ConText cue (None: none) and the section; True when the section
     decided it."""
     rules = section_assertions()
@@ -95,9 +93,7 @@ def assertion_from(
     return _decide(cue, section, codes)
 
 
-def _basis(
-    user_data: dict[Any, Any], start: int, end: int, section: str, by_section: bool
-) -> str:
+def _basis(user_data: dict[Any, Any], start: int, end: int, section: str, by_section: bool) -> str:
     """What besides a plain ConText cue set a mention's assertion (``Mention.basis``)."""
     if by_section:
         rule = section_assertions().by_category.get(section)

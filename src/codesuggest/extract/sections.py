@@ -119,7 +119,6 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
 
         return doc
 
-
     def _line_starts(self, doc: Doc, matches: list[Any], rule_map: Any) -> list[Any]:
         """``matches`` without those of ``line_start`` rules that are not at a line start."""
         strings = self.nlp.vocab.strings
