@@ -1,0 +1,57 @@
+"""Signs and symptoms integral to a confirmed diagnosis are not coded (OCG I.B.4, I.B.5):
+a recommended symptom code is withdrawn beside a recommended, affirmed condition that a
+packaged table says routinely comes with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.base import Kind, Scored, affirmed, fire, other_side
+from codesuggest.rules.tables import prefixes, read_table
+from codesuggest.types import Note
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+COLUMNS = ("symptom", "conditions", "cite", "comment")
+
+
+def _check(params: dict[str, Any]) -> None:
+    read_table(params["table"], COLUMNS)
+
+
+def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended symptom withdrawn beside the condition it is integral to (not beside a
+    condition of the other body side)."""
+    rows = read_table(rule.params["table"], COLUMNS)
+    conditions = sorted(
+        (s for s in items if affirmed(s)),
+        key=lambda s: (-s.suggestion.confidence, s.suggestion.code),
+    )
+    for s in items:
+        code = s.suggestion.code
+        if not s.suggestion.recommended:
+            continue
+        for row in rows:
+            if not code.startswith(prefixes(row["symptom"])):
+                continue
+            by = next(
+                (
+                    c
+                    for c in conditions
+                    if c is not s
+                    and c.suggestion.code.startswith(prefixes(row["conditions"]))
+                    and not other_side(s.suggestion.description, c.suggestion.description)
+                ),
+                None,
+            )
+            if by is not None:
+                b = by.suggestion
+                flag = f"integral to {b.code} ({b.description}) - {row['cite']}"
+                fire(s, rule, withdraw=True, flag=flag)
+                break
+    return items
+
+
+KINDS = {"integral_symptom": Kind(_integral_symptom, required=frozenset({"table"}), check=_check)}
