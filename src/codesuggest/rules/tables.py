@@ -23,7 +23,12 @@ def read_table(name: str, columns: tuple[str, ...]) -> tuple[Row, ...]:
     path = resources.files("codesuggest.rules").joinpath("data").joinpath(name)
     if not path.is_file():
         raise ConfigError(f"rule table {name!r} not found under rules/data")
-    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
+    return parse_table(path.read_text("utf-8"), name, columns)
+
+
+def parse_table(text: str, name: str, columns: tuple[str, ...]) -> tuple[Row, ...]:
+    """The rows of a table's text (``name`` only names it in errors)."""
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
     if not lines or tuple(lines[0].split("\t")) != columns:
         raise ConfigError(f"rule table {name!r}: header must be {'<TAB>'.join(columns)}")
     rows = []

@@ -76,13 +76,22 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
     """A recommended code of a row's prefixes withdraws the recommended codes it supersedes."""
     for row in read_table(rule.params["table"], SUPERSEDES_COLUMNS):
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
-        by = next((s for s in items if affirmed(s) and s.suggestion.code.startswith(winners)), None)
+        by = next(
+            (
+                s
+                for s in items
+                if affirmed(s)
+                and s.suggestion.code.startswith(winners)
+                and not s.suggestion.code.startswith(losers)
+            ),
+            None,
+        )
         if by is None:
             continue
         code = by.suggestion.code
         for s in items:
             c = s.suggestion.code
-            if s.suggestion.recommended and c.startswith(losers) and not c.startswith(winners):
+            if s.suggestion.recommended and c.startswith(losers):
                 title = by.suggestion.description
                 flag = f"superseded by {code} ({title}): {row['comment']} - {row['cite']}"
                 fire(s, rule, withdraw=True, flag=flag)

@@ -33,24 +33,21 @@ def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         code = s.suggestion.code
         if not s.suggestion.recommended:
             continue
-        for row in rows:
-            if not code.startswith(prefixes(row["symptom"])):
-                continue
-            by = next(
-                (
-                    c
-                    for c in conditions
-                    if c is not s
-                    and c.suggestion.code.startswith(prefixes(row["conditions"]))
-                    and not other_side(s.suggestion.description, c.suggestion.description)
-                ),
-                None,
-            )
-            if by is not None:
-                b = by.suggestion
-                flag = f"integral to {b.code} ({b.description}) - {row['cite']}"
-                fire(s, rule, withdraw=True, flag=flag)
-                break
+        matching = [r for r in rows if code.startswith(prefixes(r["symptom"]))]
+        found = next(
+            (
+                (c.suggestion, row)
+                for c in conditions
+                if c is not s and not other_side(s.suggestion.description, c.suggestion.description)
+                for row in matching
+                if c.suggestion.code.startswith(prefixes(row["conditions"]))
+            ),
+            None,
+        )
+        if found is not None:
+            by, row = found
+            flag = f"integral to {by.code} ({by.description}) - {row['cite']}"
+            fire(s, rule, withdraw=True, flag=flag)
     return items
 
 

@@ -31,13 +31,19 @@ def _stems(title: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(title.lower()) if w not in _GENERIC and len(w) > 2}
 
 
-def _same_condition(a: str, b: str, cs: Icd10Cm) -> bool:
-    """Two codes of one category name the same condition when a subcategory holds both, or
-    their titles share a word that names the condition."""
-    below_category = set(cs.ancestors(a)) & set(cs.ancestors(b))
-    if any(len(c) > 3 for c in below_category):
+def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
+    """Whether an unspecified code and a code of its category name the same condition: a
+    subcategory holds both, or the unspecified title says nothing beyond its category's
+    ("Heart failure, unspecified"), or the titles share a word their category does not
+    ("Unspecified asthma, uncomplicated" and "Moderate persistent asthma, uncomplicated"; not
+    E11.40 "... with diabetic neuropathy, unspecified" and E11.22 "... with diabetic chronic
+    kidney disease", two complications both reported)."""
+    common = set(cs.ancestors(vague)) & set(cs.ancestors(b))
+    if any(len(c) > 3 for c in common):
         return True
-    return bool(_stems(cs.title(a)) & _stems(cs.title(b)))
+    category = _stems(cs.title(vague[:3])) if vague[:3] in cs else set()
+    own = _stems(cs.title(vague)) - category
+    return not own or bool(own & _stems(cs.title(b)))
 
 
 def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
