@@ -73,7 +73,8 @@ def _check_table(columns: tuple[str, ...]) -> Any:
 
 
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    """A recommended code of a row's prefixes withdraws the recommended codes it supersedes."""
+    """A recommended, billable code of a row's prefixes withdraws the recommended codes it
+    supersedes (a category beside its own code is the parent-child rule's)."""
     for row in read_table(rule.params["table"], SUPERSEDES_COLUMNS):
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         by = next(
@@ -83,6 +84,8 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
                 if affirmed(s)
                 and s.suggestion.code.startswith(winners)
                 and not s.suggestion.code.startswith(losers)
+                and s.suggestion.code in cs
+                and cs.is_billable(s.suggestion.code)
             ),
             None,
         )
