@@ -43,6 +43,7 @@ def parse_table(text: str, name: str, columns: tuple[str, ...]) -> tuple[Row, ..
     return tuple(rows)
 
 
+@cache
 def prefixes(cell: str) -> tuple[str, ...]:
-    """The code prefixes of a table cell."""
+    """The code prefixes of a table cell (read once per cell: rules ask on every note)."""
     return tuple(cell.split())

@@ -102,7 +102,8 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
 
 
 # "with"/"without" phrases of titles and sentences
-_SENT = re.compile(r"[^.!?;\n]+")
+_SENT_END = ".!?;\n"
+_SENT_BREAK = re.compile(r"[.!?;\n]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _PHRASE_END = re.compile(r",|\(|\band\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b|\bor\b")
 _STOP = {"a", "an", "the", "of", "any", "acute"}
@@ -146,14 +147,14 @@ def _says(sentence: list[str], lead: set[str], words: tuple[str, ...]) -> bool:
 
 
 def _sentences(s: Scored, text: str) -> list[list[str]]:
+    """The words of the sentence of each present mention of ``s``."""
     out = []
     for e in s.suggestion.evidence:
         if e.assertion != "present":
             continue
-        for m in _SENT.finditer(text):
-            if m.start() <= e.start < m.end():
-                out.append(_TOKEN.findall(m.group().lower()))
-                break
+        start = max(text.rfind(c, 0, e.start) for c in _SENT_END) + 1
+        end = _SENT_BREAK.search(text, e.start)
+        out.append(_TOKEN.findall(text[start : end.start() if end else len(text)].lower()))
     return out
 
 

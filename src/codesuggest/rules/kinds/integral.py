@@ -29,9 +29,10 @@ def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         (s for s in items if affirmed(s)),
         key=lambda s: (-s.suggestion.confidence, s.suggestion.code),
     )
+    symptoms = tuple(p for r in rows for p in prefixes(r["symptom"]))
     for s in items:
         code = s.suggestion.code
-        if not s.suggestion.recommended:
+        if not s.suggestion.recommended or not code.startswith(symptoms):
             continue
         matching = [r for r in rows if code.startswith(prefixes(r["symptom"]))]
         found = next(
