@@ -52,6 +52,7 @@ def test_unspecified_sibling_withdrawn_beside_specific(
     [
         ("E11.40", "E11.22"),  # two complications of diabetes, both reported
         ("R19.7", "R19.4"),  # diarrhea and a change in bowel habit: one category, two findings
+        ("R11.10", "R11.0"),  # vomiting and nausea (together R11.2, not one unspecified)
         ("S52.501A", "S52.532A"),  # right and left radius: two fractures
         ("J45.909", "J18.9"),  # other categories
     ],

@@ -34,7 +34,8 @@ def _stems(title: str) -> set[str]:
 def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
     """Whether an unspecified code and a code of its category name the same condition: a
     subcategory holds both, or the unspecified title says nothing beyond its category's
-    ("Heart failure, unspecified"), or the titles share a word their category does not
+    ("Heart failure, unspecified") and shares a word with the other, or the titles share a
+    word their category does not
     ("Unspecified asthma, uncomplicated" and "Moderate persistent asthma, uncomplicated"; not
     E11.40 "... with diabetic neuropathy, unspecified" and E11.22 "... with diabetic chronic
     kidney disease", two complications both reported)."""
@@ -42,8 +43,10 @@ def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
     if any(len(c) > 3 for c in common):
         return True
     category = _stems(cs.title(vague[:3])) if vague[:3] in cs else set()
-    own = _stems(cs.title(vague)) - category
-    return not own or bool(own & _stems(cs.title(b)))
+    words = _stems(cs.title(vague))
+    own = words - category
+    # "Vomiting, unspecified" says nothing beyond "Nausea and vomiting" but is not "Nausea"
+    return bool((own or words) & _stems(cs.title(b)))
 
 
 def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
