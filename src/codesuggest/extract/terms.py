@@ -185,6 +185,7 @@ class TermMatcher:
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
         seen = positions.keys()
+        bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
             entry = anchored.get(word)
@@ -219,35 +220,32 @@ class TermMatcher:
                     continue
                 n = len(key)
                 picks: dict[str, int] = {}
+                windows: list[tuple[int, int, dict[str, int]]] = []
                 if n == 1:
                     lo = hi = occurrences[0]
                 elif all(len(positions[w]) == 1 for w in key):
                     picks = {w: positions[w][0] for w in key}
                     lo, hi = min(picks.values()), max(picks.values())
                 else:
-                    windows = sorted(
-                        (_window(positions, key, a) for a in occurrences),
-                        key=lambda w: w[1] - w[0],
-                    )
-                    # the narrowest window whose specifiers stand by their phrase
-                    lo, hi, picks = next(
-                        (
-                            w
-                            for w in windows
-                            if w[1] - w[0] + 1 == n or specifiers_bound(w[2], _bridges(positions))
-                        ),
-                        windows[0],
-                    )
-                width = hi - lo + 1
-                compactness = n / width
-                if width > n:
-                    if compactness < min_compactness or n > max_scattered:
-                        continue
+                    windows = [_window(positions, key, a) for a in occurrences]
+                    lo, hi, picks = min(windows, key=lambda w: w[1] - w[0])
+                if hi - lo + 1 > n:
                     has = specified.get(key_id)
                     if has is None:
                         has = specified[key_id] = any(map(is_specifier, key))
-                    if has and not specifiers_bound(picks, _bridges(positions)):
-                        continue
+                    if has:
+                        if bridges is None:
+                            bridges = _bridges(positions)
+                        if not specifiers_bound(picks, bridges):
+                            # the narrowest other window whose specifiers stand by their phrase
+                            bound = [w for w in windows if specifiers_bound(w[2], bridges)]
+                            if not bound:
+                                continue
+                            lo, hi, picks = min(bound, key=lambda w: w[1] - w[0])
+                width = hi - lo + 1
+                compactness = n / width
+                if width > n and (compactness < min_compactness or n > max_scattered):
+                    continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
                 found.append((keysets[key_id], lo, hi, match))
         if len(found) < 2 or not self.subsume:

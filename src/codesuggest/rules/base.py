@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.candidates.base import Candidate
@@ -63,12 +64,13 @@ _SIDE_WORDS = {"right": {"right"}, "left": {"left"}, "bilateral": {"right", "lef
 _WORD = re.compile(r"[a-z]+")
 
 
-def sides(title: str) -> set[str]:
+@cache
+def sides(title: str) -> frozenset[str]:
     """The body sides a code's title names (bilateral names both; none: no side)."""
     out: set[str] = set()
     for w in _WORD.findall(title.lower()):
         out |= _SIDE_WORDS.get(w, set())
-    return out
+    return frozenset(out)
 
 
 def other_side(a: str, b: str) -> bool:

@@ -5,6 +5,7 @@ contradicts; and "with"/"without" in a note's sentence choosing between sibling 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -27,7 +28,10 @@ def _check_combinations(params: dict[str, Any]) -> None:
 
 def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """Recommended codes that ICD-10-CM reports as one combination code."""
+    categories = {s.suggestion.code[:3] for s in items if s.suggestion.recommended}
     for combo in rule.params["combinations"]:
+        if not all(p[:3] in categories for p in combo["all_of"]):
+            continue
         found = []
         for prefix in combo["all_of"]:
             match = next(
@@ -59,6 +63,7 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
             for s in replaced:
                 fire(s, rule, withdraw=True, flag=f"reported in combination code {target}")
             items.append(Scored(merged, found[0].candidate))
+            categories.add(target[:3])
     return items
 
 
@@ -72,20 +77,34 @@ def _check_table(columns: tuple[str, ...]) -> Any:
     return check
 
 
+@cache
+def _winners(table: str) -> tuple[str, ...]:
+    return tuple(p for row in read_table(table, SUPERSEDES_COLUMNS) for p in prefixes(row["code"]))
+
+
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """A recommended, billable code of a row's prefixes withdraws the recommended codes it
     supersedes (a category beside its own code is the parent-child rule's)."""
-    for row in read_table(rule.params["table"], SUPERSEDES_COLUMNS):
+    rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
+    # the codes that may supersede: recommended, affirmed, billable, of some row's prefixes
+    able = [
+        s
+        for s in items
+        if s.suggestion.code.startswith(_winners(rule.params["table"]))
+        and affirmed(s)
+        and s.suggestion.code in cs
+        and cs.is_billable(s.suggestion.code)
+    ]
+    if not able:
+        return items
+    for row in rows:
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         by = next(
             (
                 s
-                for s in items
-                if affirmed(s)
-                and s.suggestion.code.startswith(winners)
+                for s in able
+                if s.suggestion.code.startswith(winners)
                 and not s.suggestion.code.startswith(losers)
-                and s.suggestion.code in cs
-                and cs.is_billable(s.suggestion.code)
             ),
             None,
         )
@@ -115,7 +134,8 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-def _phrases(title: str, word: str) -> list[tuple[str, ...]]:
+@cache
+def _phrases(title: str, word: str) -> tuple[tuple[str, ...], ...]:
     """The first words of the phrases after each ``word`` ("with"/"without") in a title."""
     out = []
     low = title.lower().replace("(", " ").replace(")", " ")
@@ -126,7 +146,7 @@ def _phrases(title: str, word: str) -> list[tuple[str, ...]]:
         words = [w for w in _TOKEN.findall(phrase) if w not in _STOP][:_MAX_WORDS]
         if words:
             out.append(tuple(words))
-    return out
+    return tuple(out)
 
 
 def _names(title: str, word: str, words: tuple[str, ...]) -> bool:
@@ -146,15 +166,20 @@ def _says(sentence: list[str], lead: set[str], words: tuple[str, ...]) -> bool:
     return False
 
 
-def _sentences(s: Scored, text: str) -> list[list[str]]:
-    """The words of the sentence of each present mention of ``s``."""
+def _sentences(s: Scored, text: str, seen: dict[int, list[str]]) -> list[list[str]]:
+    """The words of the sentence of each present mention of ``s`` (``seen``: by mention start,
+    for the note at hand)."""
     out = []
     for e in s.suggestion.evidence:
         if e.assertion != "present":
             continue
-        start = max(text.rfind(c, 0, e.start) for c in _SENT_END) + 1
-        end = _SENT_BREAK.search(text, e.start)
-        out.append(_TOKEN.findall(text[start : end.start() if end else len(text)].lower()))
+        words = seen.get(e.start)
+        if words is None:
+            start = max(text.rfind(c, 0, e.start) for c in _SENT_END) + 1
+            end = _SENT_BREAK.search(text, e.start)
+            stop = end.start() if end else len(text)
+            words = seen[e.start] = _TOKEN.findall(text[start:stop].lower())
+        out.append(words)
     return out
 
 
@@ -178,12 +203,15 @@ def _with_without(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
     """A title "without X" whose sentence says "with X" (or "with X" against "without/no X")
     is withdrawn (or, not recommended, flagged), naming its sibling that matches the note."""
     codes = {s.suggestion.code for s in items if s.suggestion.recommended}
+    seen: dict[int, list[str]] = {}
     for s in items:
         code = s.suggestion.code
         if code not in cs or " with" not in cs.title(code):
             continue
-        sentences = _sentences(s, note.text)
         title = cs.title(code)
+        sentences = _sentences(s, note.text, seen)
+        if not any(said & set(t) for t in sentences for said in ({"with"}, _NEGATIVE)):
+            continue
         for own, said, lead in (("without", {"with"}, "with"), ("with", _NEGATIVE, "without")):
             hit = next(
                 (w for w in _phrases(title, own) if any(_says(t, said, w) for t in sentences)),

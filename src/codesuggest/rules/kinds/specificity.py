@@ -4,6 +4,7 @@ reported beside a more specific code of the same category for the same condition
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -23,12 +24,16 @@ fracture closed open disease disorder condition
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
+@cache
 def _unspecified(title: str) -> int:
     return _WORD.findall(title.lower()).count("unspecified")
 
 
-def _stems(title: str) -> set[str]:
-    return {w[:5] for w in _WORD.findall(title.lower()) if w not in _GENERIC and len(w) > 2}
+@cache
+def _stems(title: str) -> frozenset[str]:
+    return frozenset(
+        {w[:5] for w in _WORD.findall(title.lower()) if w not in _GENERIC and len(w) > 2}
+    )
 
 
 def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
@@ -42,7 +47,7 @@ def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
     common = set(cs.ancestors(vague)) & set(cs.ancestors(b))
     if any(len(c) > 3 for c in common):
         return True
-    category = _stems(cs.title(vague[:3])) if vague[:3] in cs else set()
+    category = _stems(cs.title(vague[:3])) if vague[:3] in cs else frozenset()
     words = _stems(cs.title(vague))
     own = words - category
     # "Vomiting, unspecified" says nothing beyond "Nausea and vomiting" but is not "Nausea"
