@@ -17,6 +17,7 @@ from typing import Any
 
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.lexicon import Phrase
+from codesuggest.codesets.status import StatusCodes
 from codesuggest.types import Note
 
 _COUNTS = {
@@ -54,12 +55,18 @@ def generate(
     """``n_notes`` synthetic notes drawn deterministically from ``phrases`` with ``seed``."""
     rng = random.Random(seed)
     templates = load_templates()
+    status = StatusCodes.load()
     for i in range(n_notes):
-        yield _note(rng, templates, phrases, history, f"synthetic-{seed}-{i}")
+        yield _note(rng, templates, phrases, history, status, f"synthetic-{seed}-{i}")
 
 
 def _note(
-    rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history: HistoryMap, note_id: str
+    rng: random.Random,
+    t: dict[str, Any],
+    phrases: list[Phrase],
+    history: HistoryMap,
+    status: StatusCodes,
+    note_id: str,
 ) -> CodedNote:
     sentences: list[tuple[str, str]] = []  # (header group, sentence)
     gold: set[str] = set()
@@ -85,6 +92,10 @@ def _note(
             elif assertion in ("family", "historical"):
                 column = "family_history" if assertion == "family" else "personal_history"
                 code = history.lookup(phrase.code, column)
+                if code is None and assertion == "historical" and status.present_when_past(
+                    phrase.code, phrase.text
+                ):
+                    code = phrase.code  # "s/p CABG": a status, coded as present (Z95.1)
                 if code:
                     gold.add(code)
     if rng.random() < 0.5:
