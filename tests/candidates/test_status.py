@@ -11,7 +11,9 @@ from codesuggest.types import Assertion, Mention, Note
 
 def _candidates(engine, text: str) -> dict[str, Candidate]:
     doc = engine.nlp(text)
-    return {c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)}
+    return {
+        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
+    }
 
 
 def _affirmed(cand: Candidate) -> bool:
@@ -198,7 +200,9 @@ def test_status_external_cause_recommended_beside_injury(engine):
 
 
 def test_status_candidates_affirm_past_status_and_trim_the_cue():
-    m = Mention(0, 6, "p CABG", "none", Assertion.HISTORICAL, ("Z95.1",), "contiguous", "synonym", 2)
+    m = Mention(
+        0, 6, "p CABG", "none", Assertion.HISTORICAL, ("Z95.1",), "contiguous", "synonym", 2
+    )
     pool = {"Z95.1": Candidate("Z95.1", mentions=[m], sources={"lexicon"})}
     StatusCandidates().add([m], pool)
     (kept,) = pool["Z95.1"].mentions

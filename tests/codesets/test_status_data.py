@@ -2,6 +2,7 @@
 status_cues.json, and the status phrases of synonyms.tsv."""
 
 import csv
+import itertools
 import json
 import re
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_bmi_ranges_codes_billable_unique_and_contiguous(codeset):
     for measure in ("value", "percentile"):
         spans = sorted((float(r["low"]), float(r["high"])) for r in rows if r["measure"] == measure)
         assert spans[0][0] == 0
-        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(spans)), spans
 
 
 def test_bmi_ranges_titles_match_their_values(codeset):

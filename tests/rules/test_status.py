@@ -30,7 +30,9 @@ def codeset():
 
 
 def _items(*codes):
-    return [Scored(Suggestion(c, "ICD-10-CM", c, 0.9, recommended=True), Candidate(c)) for c in codes]
+    return [
+        Scored(Suggestion(c, "ICD-10-CM", c, 0.9, recommended=True), Candidate(c)) for c in codes
+    ]
 
 
 def _recommended(items):

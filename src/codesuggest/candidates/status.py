@@ -53,9 +53,7 @@ class StatusCandidates:
             if kind == "bmi":
                 self._bind_bmi(code, cand, pool)
             else:
-                cand.mentions = [
-                    self._trimmed(m) for m in cand.mentions if self._states(kind, m)
-                ]
+                cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
             if kind in _PRESENT_WHEN_PAST:
                 cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
             if not cand.mentions and cand.sources <= {"lexicon", "hierarchy", self.name}:

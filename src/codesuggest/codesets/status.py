@@ -42,7 +42,9 @@ MEASURES = frozenset({"value", "percentile"})
 
 
 def _read(name: str) -> str:
-    return resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
+    return (
+        resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
+    )
 
 
 def _phrases(words: list[str]) -> str:
@@ -71,9 +73,7 @@ class StatusCodes:
         if bad:
             raise ConfigError(f"status_codes: unknown kinds {sorted(bad)}")
         if set(cues) != _CUE_KEYS:
-            raise ConfigError(
-                f"status_cues: keys must be {sorted(_CUE_KEYS)}, got {sorted(cues)}"
-            )
+            raise ConfigError(f"status_cues: keys must be {sorted(_CUE_KEYS)}, got {sorted(cues)}")
         self.kinds = kinds
         self._lengths = sorted({len(p) for p in kinds}, reverse=True)
         self.cues = cues

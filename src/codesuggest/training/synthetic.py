@@ -27,6 +27,7 @@ _COUNTS = {
     "historical": (0, 2),
     "family": (0, 2),
     "hypothetical": (0, 1),
+    "status": (0, 2),  # a status or external cause in its usual phrasing (templates by kind)
     "filler": (1, 6),
 }
 
@@ -56,8 +57,13 @@ def generate(
     rng = random.Random(seed)
     templates = load_templates()
     status = StatusCodes.load()
+    by_kind: dict[str, list[Phrase]] = {}
+    for p in phrases:
+        kind = status.kind(p.code)
+        if kind is not None and kind in templates["status"]:
+            by_kind.setdefault(kind, []).append(p)
     for i in range(n_notes):
-        yield _note(rng, templates, phrases, history, status, f"synthetic-{seed}-{i}")
+        yield _note(rng, templates, phrases, history, status, by_kind, f"synthetic-{seed}-{i}")
 
 
 def _note(
@@ -66,6 +72,7 @@ def _note(
     phrases: list[Phrase],
     history: HistoryMap,
     status: StatusCodes,
+    by_kind: dict[str, list[Phrase]],
     note_id: str,
 ) -> CodedNote:
     sentences: list[tuple[str, str]] = []  # (header group, sentence)
@@ -76,24 +83,34 @@ def _note(
             if assertion == "filler":
                 sentences.append(("", rng.choice(t["filler"])))
                 continue
-            phrase = rng.choice(phrases)
+            if assertion == "status":
+                if not by_kind:
+                    continue
+                kind = rng.choice(sorted(by_kind))
+                phrase = rng.choice(by_kind[kind])
+                template = rng.choice(t["status"][kind])
+            else:
+                phrase = rng.choice(phrases)
+                template = rng.choice(t[assertion])
             if phrase.code in used:
                 continue
             used.add(phrase.code)
-            text = rng.choice(t[assertion]).format(
+            text = template.format(
                 p=phrase.text,
                 P=phrase.text[:1].upper() + phrase.text[1:],
                 age=rng.randint(18, 90),
                 sex=rng.choice(t["sexes"]),
             )
             sentences.append((assertion, text))
-            if assertion == "present":
+            if assertion in ("present", "status"):
                 gold.add(phrase.code)
             elif assertion in ("family", "historical"):
                 column = "family_history" if assertion == "family" else "personal_history"
                 code = history.lookup(phrase.code, column)
-                if code is None and assertion == "historical" and status.present_when_past(
-                    phrase.code, phrase.text
+                if (
+                    code is None
+                    and assertion == "historical"
+                    and status.present_when_past(phrase.code, phrase.text)
                 ):
                     code = phrase.code  # "s/p CABG": a status, coded as present (Z95.1)
                 if code:
