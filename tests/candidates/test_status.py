@@ -214,3 +214,13 @@ def test_status_candidates_drop_a_code_left_without_mentions():
     pool = {"Z79.82": Candidate("Z79.82", mentions=[m], sources={"lexicon"})}
     StatusCandidates().add([m], pool)
     assert pool == {}
+
+
+def test_status_bmi_evidence_is_the_statement(engine):
+    cands = _candidates(engine, "BMI 22, age 34.")
+    assert {m.text for m in cands["Z68.22"].mentions} == {"BMI 22"}
+
+
+def test_status_past_surgical_section_evidence_is_the_procedure(engine):
+    cands = _candidates(engine, "Past surgical history: total abdominal hysterectomy.")
+    assert {m.text for m in cands["Z90.710"].mentions} == {"total abdominal hysterectomy"}

@@ -109,11 +109,20 @@ class StatusCandidates:
         phrase without one ("BMI under 20") keeps its code only when its words are together
         ("BMI not done, weight 34 kg" states no BMI of 34)."""
         kept = []
-        for i, m in enumerate(cand.mentions):
-            bound = self.status.bmi_code(m.text)
-            if bound == code or (bound is None and m.kind == "contiguous"):
+        for i, mention in enumerate(cand.mentions):
+            found = self.status.bmi_statement(mention.text)
+            if found is None:
+                if mention.kind == "contiguous":
+                    kept.append(mention)
+                continue
+            bound, lo, hi = found
+            # the evidence is the statement itself: "BMI 22", not "BMI 22, age 34"
+            m = replace(
+                mention, start=mention.start + lo, end=mention.start + hi, text=mention.text[lo:hi]
+            )
+            if bound == code:
                 kept.append(m)
-            elif bound is not None:
+            else:
                 target = pool.get(bound)
                 if target is None:
                     target = pool[bound] = Candidate(bound)

@@ -132,6 +132,12 @@ class StatusCodes:
 
     def bmi_code(self, text: str) -> str | None:
         """The Z68 code of the BMI stated in ``text`` ("BMI 34.2" -> Z68.34), if it states one."""
+        found = self.bmi_statement(text)
+        return found[0] if found else None
+
+    def bmi_statement(self, text: str) -> tuple[str, int, int] | None:
+        """The Z68 code of the BMI stated in ``text`` and where the statement ("BMI 34.2")
+        starts and ends in it."""
         match = self.bmi_value.search(text.lower())
         if match is None:
             return None
@@ -139,5 +145,5 @@ class StatusCodes:
         measure = "percentile" if match.group(2) else "value"
         for r in self.bmi:
             if r.measure == measure and r.low <= value < r.high:
-                return r.code
+                return r.code, match.start(), match.end()
         return None
