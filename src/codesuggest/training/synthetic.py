@@ -27,7 +27,7 @@ _COUNTS = {
     "historical": (0, 2),
     "family": (0, 2),
     "hypothetical": (0, 1),
-    "status": (0, 2),  # a status or external cause in its usual phrasing (templates by kind)
+    "status": (0, 1),  # a status or external cause in its usual phrasing (templates by kind)
     "filler": (1, 6),
 }
 
