@@ -26,11 +26,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codesuggest.candidates.base import Candidate, register
-from codesuggest.codesets.status import StatusCodes
+from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.types import Assertion, Mention
 
-# kinds whose historical mentions state a present fact
-_PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "allergy", "bmi"})
+# kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
+# kept only the mentions an allergy section or an "allergic" cue makes allergies
+_AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
 # mentions a kind keeps only under a condition; the others stay for the assertion rules
 _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
 
@@ -54,7 +55,7 @@ class StatusCandidates:
                 self._bind_bmi(code, cand, pool)
             else:
                 cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
-            if kind in _PRESENT_WHEN_PAST:
+            if kind in _AFFIRMED_WHEN_PAST:
                 cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
             if not cand.mentions and cand.sources <= {"lexicon", "hierarchy", self.name}:
                 del pool[code]

@@ -37,7 +37,7 @@ _CUE_KEYS = frozenset(
     }
 )
 # kinds whose past mentions state a present fact ("s/p CABG": the graft is there now)
-_PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "bmi"})
+PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "bmi"})
 MEASURES = frozenset({"value", "percentile"})
 
 
@@ -128,7 +128,7 @@ class StatusCodes:
         kind = self.kind(code)
         if kind == "allergy":
             return self.allergy.search(text.lower()) is not None
-        return kind in _PRESENT_WHEN_PAST
+        return kind in PRESENT_WHEN_PAST
 
     def bmi_code(self, text: str) -> str | None:
         """The Z68 code of the BMI stated in ``text`` ("BMI 34.2" -> Z68.34), if it states one."""
