@@ -121,15 +121,6 @@ class StatusCodes:
         self._cache[code] = found
         return found
 
-    def present_when_past(self, code: str, text: str) -> bool:
-        """Whether "history of <text>", naming ``code``, states a status that holds now: an
-        absence, device, BMI or external cause does; an allergy when the text says so; a
-        drug taken in the past does not."""
-        kind = self.kind(code)
-        if kind == "allergy":
-            return self.allergy.search(text.lower()) is not None
-        return kind in PRESENT_WHEN_PAST
-
     def bmi_code(self, text: str) -> str | None:
         """The Z68 code of the BMI stated in ``text`` ("BMI 34.2" -> Z68.34), if it states one."""
         found = self.bmi_statement(text)

@@ -3,7 +3,9 @@
 Each note mixes conditions asserted in every way ConText knows (present, negated, possible,
 historical, family, hypothetical) with filler sentences. Its gold codes follow coding
 convention: present conditions; family-history and personal-history Z codes for conditions
-mentioned only that way; nothing for negated, possible or hypothetical ones.
+mentioned only that way; nothing for negated, possible or hypothetical ones. Status and
+external-cause phrases (``codesets.status``) appear only in sentences of their kind ("S/p
+{p}", "Medications: {p}", "Allergies: {p}"), coded as present.
 """
 
 from __future__ import annotations
@@ -57,13 +59,18 @@ def generate(
     rng = random.Random(seed)
     templates = load_templates()
     status = StatusCodes.load()
+    # status phrases only in sentences that state a status ("S/p {p}", "Medications: {p}"):
+    # "Denies apixaban" or "Diagnosis: penicillin" would teach the ranker nothing true
+    general: list[Phrase] = []
     by_kind: dict[str, list[Phrase]] = {}
     for p in phrases:
         kind = status.kind(p.code)
         if kind is not None and kind in templates["status"]:
             by_kind.setdefault(kind, []).append(p)
+        else:
+            general.append(p)
     for i in range(n_notes):
-        yield _note(rng, templates, phrases, history, status, by_kind, f"synthetic-{seed}-{i}")
+        yield _note(rng, templates, general, history, by_kind, f"synthetic-{seed}-{i}")
 
 
 def _note(
@@ -71,7 +78,6 @@ def _note(
     t: dict[str, Any],
     phrases: list[Phrase],
     history: HistoryMap,
-    status: StatusCodes,
     by_kind: dict[str, list[Phrase]],
     note_id: str,
 ) -> CodedNote:
@@ -107,12 +113,6 @@ def _note(
             elif assertion in ("family", "historical"):
                 column = "family_history" if assertion == "family" else "personal_history"
                 code = history.lookup(phrase.code, column)
-                if (
-                    code is None
-                    and assertion == "historical"
-                    and status.present_when_past(phrase.code, phrase.text)
-                ):
-                    code = phrase.code  # "s/p CABG": a status, coded as present (Z95.1)
                 if code:
                     gold.add(code)
     if rng.random() < 0.5:
