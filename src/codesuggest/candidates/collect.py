@@ -18,6 +18,7 @@ from codesuggest.candidates.generators import (
     LexiconCandidates,
 )
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
+from codesuggest.candidates.status import StatusCandidates
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -32,6 +33,7 @@ def default_generators(
         LexiconCandidates(index),
         HierarchyCandidates(codeset),
         HistoryCandidates(history, codeset),
+        StatusCandidates(),
     ]
 
 

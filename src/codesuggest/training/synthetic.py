@@ -3,7 +3,9 @@
 Each note mixes conditions asserted in every way ConText knows (present, negated, possible,
 historical, family, hypothetical) with filler sentences. Its gold codes follow coding
 convention: present conditions; family-history and personal-history Z codes for conditions
-mentioned only that way; nothing for negated, possible or hypothetical ones.
+mentioned only that way; nothing for negated, possible or hypothetical ones. Status and
+external-cause phrases (``codesets.status``) appear only in sentences of their kind ("S/p
+{p}", "Medications: {p}", "Allergies: {p}"), coded as present.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.lexicon import Phrase
+from codesuggest.codesets.status import StatusCodes
 from codesuggest.types import Note
 
 _COUNTS = {
@@ -26,6 +29,7 @@ _COUNTS = {
     "historical": (0, 2),
     "family": (0, 2),
     "hypothetical": (0, 1),
+    "status": (0, 1),  # a status or external cause in its usual phrasing (templates by kind)
     "filler": (1, 6),
 }
 
@@ -54,12 +58,28 @@ def generate(
     """``n_notes`` synthetic notes drawn deterministically from ``phrases`` with ``seed``."""
     rng = random.Random(seed)
     templates = load_templates()
+    status = StatusCodes.load()
+    # status phrases only in sentences that state a status ("S/p {p}", "Medications: {p}"):
+    # "Denies apixaban" or "Diagnosis: penicillin" would teach the ranker nothing true
+    general: list[Phrase] = []
+    by_kind: dict[str, list[Phrase]] = {}
+    for p in phrases:
+        kind = status.kind(p.code)
+        if kind is not None and kind in templates["status"]:
+            by_kind.setdefault(kind, []).append(p)
+        else:
+            general.append(p)
     for i in range(n_notes):
-        yield _note(rng, templates, phrases, history, f"synthetic-{seed}-{i}")
+        yield _note(rng, templates, general, history, by_kind, f"synthetic-{seed}-{i}")
 
 
 def _note(
-    rng: random.Random, t: dict[str, Any], phrases: list[Phrase], history: HistoryMap, note_id: str
+    rng: random.Random,
+    t: dict[str, Any],
+    phrases: list[Phrase],
+    history: HistoryMap,
+    by_kind: dict[str, list[Phrase]],
+    note_id: str,
 ) -> CodedNote:
     sentences: list[tuple[str, str]] = []  # (header group, sentence)
     gold: set[str] = set()
@@ -69,18 +89,26 @@ def _note(
             if assertion == "filler":
                 sentences.append(("", rng.choice(t["filler"])))
                 continue
-            phrase = rng.choice(phrases)
+            if assertion == "status":
+                if not by_kind:
+                    continue
+                kind = rng.choice(sorted(by_kind))
+                phrase = rng.choice(by_kind[kind])
+                template = rng.choice(t["status"][kind])
+            else:
+                phrase = rng.choice(phrases)
+                template = rng.choice(t[assertion])
             if phrase.code in used:
                 continue
             used.add(phrase.code)
-            text = rng.choice(t[assertion]).format(
+            text = template.format(
                 p=phrase.text,
                 P=phrase.text[:1].upper() + phrase.text[1:],
                 age=rng.randint(18, 90),
                 sex=rng.choice(t["sexes"]),
             )
             sentences.append((assertion, text))
-            if assertion == "present":
+            if assertion in ("present", "status"):
                 gold.add(phrase.code)
             elif assertion in ("family", "historical"):
                 column = "family_history" if assertion == "family" else "personal_history"

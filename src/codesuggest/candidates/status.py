@@ -1,0 +1,137 @@
+"""Status Z codes and external causes from their usual phrasings (OCG I.C.21.c.3, I.C.20).
+
+The lexicon names a status code for the thing itself ("appendectomy" -> Z90.49, "apixaban" ->
+Z79.01, "penicillin" -> Z88.0, "BMI 34" -> Z68.34, "dog bite" -> W54.0XXA); this generator,
+run after the others, decides which of those mentions state a status, by the code's kind
+(``codesets/data/status_codes.tsv``):
+
+- a status is a present fact however it is phrased: "s/p CABG", "history of appendectomy"
+  state Z95.1 and Z90.49 *now*. Their historical mentions are asserted present (so the
+  unaffirmed-evidence rule keeps them), as HistoryCandidates does for Z85-Z87 codes; negated,
+  family and hypothetical mentions are left as they are, for that rule to withdraw.
+- absence: only with a past cue (historical, a past-surgical section, "s/p" in the phrase):
+  "appendectomy performed today" is the procedure, not the status.
+- long-term drugs: a medication-section entry or a drug taken for maintenance ("on
+  apixaban"); aspirin, steroids, opioids only with "daily"/"chronic" in the phrase or from the
+  medication list ("given aspirin 325 mg in the ED" is not long-term); past use is not current.
+- allergy: in an allergy section or with "allergic"/"allergy" in the phrase.
+- BMI: the value right after its own "BMI" token picks the Z68 code; nothing else binds.
+- external causes: the mechanism of an injury happened before the visit: past is present.
+
+Evidence starts at the thing, not at its cue: "S/p CABG" shows "CABG".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from codesuggest.candidates.base import Candidate, register
+from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
+from codesuggest.types import Assertion, Mention
+
+# kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
+# kept only the mentions an allergy section or an "allergic" cue makes allergies
+_AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
+# mentions a kind keeps only under a condition; the others stay for the assertion rules
+_CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
+
+
+@register("codesuggest.status_candidates.v1")
+class StatusCandidates:
+    """Keeps, affirms and re-binds the mentions of status and external-cause candidates."""
+
+    name = "status"
+
+    def __init__(self, status: StatusCodes | None = None) -> None:
+        self.status = status if status is not None else StatusCodes.load()
+
+    def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
+        status = self.status
+        for code, cand in list(pool.items()):
+            kind = status.kind(code)
+            if kind is None or cand.derived_from is not None:
+                continue
+            if kind == "bmi":
+                self._bind_bmi(code, cand, pool)
+            else:
+                cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
+            if kind in _AFFIRMED_WHEN_PAST:
+                cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
+            if not cand.mentions and cand.sources <= {"lexicon", "hierarchy", self.name}:
+                del pool[code]
+
+    def _states(self, kind: str, m: Mention) -> bool:
+        """Whether mention ``m`` of a code of ``kind`` states that status."""
+        if m.assertion not in _CONDITIONAL:
+            return True  # negated or family: kept for the unaffirmed-evidence rule
+        cues = self.status.cues
+        text = m.text.lower()
+        if kind == "absence":
+            return (
+                m.assertion is not Assertion.PRESENT
+                or m.section in cues["past_sections"]
+                or self.status.past.search(text) is not None
+            )
+        if kind in ("long_term", "long_term_cued"):
+            if m.assertion is Assertion.HISTORICAL:
+                return False  # "previously on warfarin": not current
+            return (
+                kind == "long_term"
+                or m.section in cues["medication_sections"]
+                or self.status.long_term.search(text) is not None
+            )
+        if kind == "allergy":
+            if m.section in cues["allergy_sections"]:
+                return True
+            return self.status.allergy.search(text) is not None
+        return True
+
+    def _affirmed(self, kind: str, m: Mention) -> Mention:
+        """``m`` asserted present when its status holds now: a past mention, or an entry of
+        an allergy section (which reads its mentions as hypothetical)."""
+        if m.assertion is Assertion.HISTORICAL or (
+            kind == "allergy"
+            and m.assertion is Assertion.HYPOTHETICAL
+            and m.section in self.status.cues["allergy_sections"]
+        ):
+            return replace(m, assertion=Assertion.PRESENT)
+        return m
+
+    def _trimmed(self, m: Mention) -> Mention:
+        """``m`` without a leading cue ("p CABG" -> "CABG"), when something is left."""
+        lead = self.status.lead.match(m.text.lower())
+        if lead is None or lead.end() >= len(m.text):
+            return m
+        cut = lead.end()
+        return replace(m, start=m.start + cut, text=m.text[cut:])
+
+    def _bind_bmi(self, code: str, cand: Candidate, pool: dict[str, Candidate]) -> None:
+        """Each mention to the Z68 code of the value stated right after its "BMI" token; a
+        phrase without one ("BMI under 20") keeps its code only when its words are together
+        ("BMI not done, weight 34 kg" states no BMI of 34)."""
+        kept = []
+        for i, mention in enumerate(cand.mentions):
+            found = self.status.bmi_statement(mention.text)
+            if found is None:
+                if mention.kind == "contiguous":
+                    kept.append(mention)
+                continue
+            bound, lo, hi = found
+            # the evidence is the statement itself: "BMI 22", not "BMI 22, age 34"
+            m = replace(
+                mention, start=mention.start + lo, end=mention.start + hi, text=mention.text[lo:hi]
+            )
+            if bound == code:
+                kept.append(m)
+            else:
+                target = pool.get(bound)
+                if target is None:
+                    target = pool[bound] = Candidate(bound)
+                if m not in target.mentions:
+                    target.mentions.append(m)
+                    target.sources.add(self.name)
+                    target.key_sizes.append(cand.key_sizes[i] if i < len(cand.key_sizes) else 1)
+                    target.lexicon_sources.append(
+                        cand.lexicon_sources[i] if i < len(cand.lexicon_sources) else "synonym"
+                    )
+        cand.mentions = kept

@@ -1,0 +1,69 @@
+"""The status_requirements rule kind: BMI needs a weight diagnosis, an external cause an
+injury, an adult BMI an adult."""
+
+import pytest
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import ConfigError
+from codesuggest.rules.engine import Rule, Scored
+from codesuggest.rules.status import status_requirements
+from codesuggest.types import Note, Suggestion
+
+RULE = Rule(
+    "status-requirements",
+    "status_requirements",
+    "test",
+    {
+        "groups": [
+            {"codes": ["Z68"], "companions": ["E66", "R63.6"], "reason": "BMI"},
+            {"codes": ["Z68.1", "Z68.2", "Z68.3", "Z68.4"], "min_age": 20, "reason": "adult"},
+            {"codes": ["V", "W"], "companions": ["S", "T"], "reason": "external cause"},
+        ]
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def codeset():
+    return Icd10Cm.from_package()
+
+
+def _items(*codes):
+    return [
+        Scored(Suggestion(c, "ICD-10-CM", c, 0.9, recommended=True), Candidate(c)) for c in codes
+    ]
+
+
+def _recommended(items):
+    return {s.suggestion.code for s in items if s.suggestion.recommended}
+
+
+def test_status_requirements_withdraws_bmi_without_weight_diagnosis(codeset):
+    items = status_requirements(RULE, _items("Z68.34", "I10"), Note("x", age=50), codeset)
+    assert _recommended(items) == {"I10"}
+    assert items[0].suggestion.rules == ["status-requirements"]
+    assert "BMI: no E66, R63.6 recommended" in items[0].suggestion.flags
+
+
+def test_status_requirements_keeps_bmi_with_obesity(codeset):
+    items = status_requirements(RULE, _items("Z68.34", "E66.9"), Note("x", age=50), codeset)
+    assert _recommended(items) == {"Z68.34", "E66.9"}
+
+
+def test_status_requirements_withdraws_adult_bmi_for_a_child(codeset):
+    items = status_requirements(RULE, _items("Z68.34", "E66.9"), Note("x", age=12), codeset)
+    assert _recommended(items) == {"E66.9"}
+
+
+def test_status_requirements_external_cause_needs_an_injury(codeset):
+    alone = status_requirements(RULE, _items("W18.30XA"), Note("x"), codeset)
+    assert _recommended(alone) == set()
+    with_injury = status_requirements(RULE, _items("W18.30XA", "S52.501A"), Note("x"), codeset)
+    assert _recommended(with_injury) == {"W18.30XA", "S52.501A"}
+
+
+def test_status_requirements_rejects_a_group_without_condition(codeset):
+    bad = Rule("r", "status_requirements", "d", {"groups": [{"codes": ["Z68"]}]})
+    with pytest.raises(ConfigError):
+        status_requirements(bad, _items("Z68.34"), Note("x"), codeset)
