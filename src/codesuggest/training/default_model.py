@@ -41,14 +41,27 @@ NAME = "default"
 VERSION = "0.1.0"
 
 
-_RECIPE_FILES = (
-    ("codesuggest.codesets", "synonyms.tsv"),
-    ("codesuggest.codesets", "history_codes.tsv"),
-    ("codesuggest.rules", "rules.json"),
-    ("codesuggest.extract", "context_rules.json"),
-    ("codesuggest.extract", "word_equivalents.tsv"),
-    ("codesuggest.training", "synthetic_templates.json"),
+# Every data file of these packages shapes the default model (lexicon, assertion, status,
+# rules and their tables, synthetic templates): all are hashed, so a new file cannot be missed.
+_RECIPE_PACKAGES = (
+    "codesuggest.codesets",
+    "codesuggest.extract",
+    "codesuggest.rules",
+    "codesuggest.training",
 )
+
+
+def _recipe_files() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (package, entry.name)
+        for package in _RECIPE_PACKAGES
+        for entry in sorted(
+            resources.files(package).joinpath("data").iterdir(), key=lambda e: e.name
+        )
+        if entry.is_file() and entry.name != CALIBRATION_FILE
+    )
+
+
 # fitted against the model the files above build (training/calibrate_default.py)
 _CALIBRATION_FILE = ("codesuggest.training", CALIBRATION_FILE)
 
@@ -63,12 +76,12 @@ def _digest(files: tuple[tuple[str, str], ...]) -> str:
 def recipe_fingerprint() -> str:
     """A hash of the shipped data the default model is built from: when it changes (an
     upgrade), ``models build-default --if-missing`` rebuilds the model."""
-    return _digest((*_RECIPE_FILES, _CALIBRATION_FILE))
+    return _digest((*_recipe_files(), _CALIBRATION_FILE))
 
 
 def ranker_recipe_fingerprint() -> str:
     """The same hash without the calibration: what the calibration was fitted against."""
-    return _digest(_RECIPE_FILES)
+    return _digest(_recipe_files())
 
 
 def build_default_model(

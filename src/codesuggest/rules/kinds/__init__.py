@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from codesuggest.rules.base import Kind
-from codesuggest.rules.kinds import combination, edits, integral, specificity
+from codesuggest.rules.kinds import combination, edits, integral, specificity, status
 
 ALL: dict[str, Kind] = {
     **edits.KINDS,
     **combination.KINDS,
     **specificity.KINDS,
     **integral.KINDS,
+    **status.KINDS,
 }

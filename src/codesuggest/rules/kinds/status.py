@@ -7,48 +7,39 @@ recommended code of a group is withdrawn, flagged with the group's reason, when 
 recommended code of its ``companions`` is in the note (BMI without obesity, a fall without an
 injury) or when the patient's age is outside ``min_age``..``max_age`` (adult BMI at 15).
 
-Kept apart from ``rules/engine.py`` to merge easily; the engine lists it in its ``KINDS``
-as ``"status_requirements": status_requirements``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
+from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.types import Note
 
 if TYPE_CHECKING:
-    from codesuggest.codesets.icd10cm import Icd10Cm
-    from codesuggest.rules.engine import Rule, Scored
-    from codesuggest.types import Note
+    from codesuggest.rules.engine import Rule
 
 _GROUP_KEYS = frozenset({"codes", "companions", "min_age", "max_age", "reason"})
 
 
-def _groups(rule: Rule) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = rule.params.get("groups", [])
+def _groups(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rule's groups, each checked: known keys, codes, and a companion or age bound."""
+    groups: list[dict[str, Any]] = params.get("groups", [])
     for g in groups:
         unknown = set(g) - _GROUP_KEYS
         if unknown or not g.get("codes") or not ({"companions", "min_age", "max_age"} & set(g)):
             raise ConfigError(
-                f"rule {rule.name!r}: a group needs codes and companions or ages "
+                "status_requirements: a group needs codes and companions or ages "
                 f"(unknown keys {sorted(unknown)})"
             )
     return groups
 
 
-def _withdraw(s: Scored, rule: Rule, flag: str) -> None:
-    if rule.params.get("withdraw", True):
-        s.suggestion.recommended = False
-    if flag not in s.suggestion.flags:
-        s.suggestion.flags.append(flag)
-    if rule.name not in s.suggestion.rules:
-        s.suggestion.rules.append(rule.name)
-
-
 def status_requirements(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """Withdraw the recommended codes of each group that lack a companion or the age."""
-    for group in _groups(rule):
+    for group in _groups(rule.params):
         codes = tuple(group["codes"])
         companions = tuple(group.get("companions", ()))
         reason = group.get("reason", "")
@@ -63,9 +54,18 @@ def status_requirements(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm
             if not s.suggestion.recommended or not code.startswith(codes):
                 continue
             if companions and not has_companion:
-                _withdraw(s, rule, f"{reason}: no {', '.join(companions)} recommended")
+                fire(s, rule, withdraw=True, flag=f"{reason}: no {', '.join(companions)} recommended")
             elif note.age is not None and (
                 (low is not None and note.age < low) or (high is not None and note.age > high)
             ):
-                _withdraw(s, rule, f"{reason}: not for age {note.age}")
+                fire(s, rule, withdraw=True, flag=f"{reason}: not for age {note.age}")
     return items
+
+
+def _check(params: dict[str, Any]) -> None:
+    _groups(params)
+
+
+KINDS = {
+    "status_requirements": Kind(status_requirements, required=frozenset({"groups"}), check=_check)
+}

@@ -7,7 +7,7 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.engine import Rule, Scored
-from codesuggest.rules.status import status_requirements
+from codesuggest.rules.kinds.status import status_requirements
 from codesuggest.types import Note, Suggestion
 
 RULE = Rule(
