@@ -54,7 +54,9 @@ def status_requirements(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm
             if not s.suggestion.recommended or not code.startswith(codes):
                 continue
             if companions and not has_companion:
-                fire(s, rule, withdraw=True, flag=f"{reason}: no {', '.join(companions)} recommended")
+                fire(
+                    s, rule, withdraw=True, flag=f"{reason}: no {', '.join(companions)} recommended"
+                )
             elif note.age is not None and (
                 (low is not None and note.age < low) or (high is not None and note.age > high)
             ):
