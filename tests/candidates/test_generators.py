@@ -155,6 +155,18 @@ def test_history_chronic_hypertension_history_stays_present(
     HistoryCandidates(history, cs).add([m], pool)
     assert set(pool) == {"I10"}  # no history code for a chronic condition
     assert [x.assertion for x in pool["I10"].mentions] == [Assertion.PRESENT]
+    assert [x.basis for x in pool["I10"].mentions] == ["chronic"]
+
+
+def test_history_resolved_chronic_condition_stays_historical(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
+    from dataclasses import replace
+
+    m = replace(mention(("K21.9",), Assertion.HISTORICAL, text="GERD"), basis="resolved")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    assert [x.assertion for x in pool["K21.9"].mentions] == [Assertion.HISTORICAL]
 
 
 def test_history_code_named_in_note_is_not_marked_derived(cs: Icd10Cm, history: HistoryMap) -> None:

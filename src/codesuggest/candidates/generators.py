@@ -90,9 +90,13 @@ _SELF_ASSERTING = {
 }
 
 
-def _affirm(cand: Candidate, assertion: Assertion) -> None:
+def _affirm(cand: Candidate, assertion: Assertion, basis: str) -> None:
+    """Mentions of ``assertion`` read as present, saying why in ``basis``; a condition the
+    note says has resolved stays in the past."""
     cand.mentions = [
-        replace(m, assertion=Assertion.PRESENT) if m.assertion is assertion else m
+        replace(m, assertion=Assertion.PRESENT, basis=m.basis or basis)
+        if m.assertion is assertion and m.basis != "resolved"
+        else m
         for m in cand.mentions
     ]
 
@@ -116,10 +120,10 @@ class HistoryCandidates:
             if is_chronic is None:
                 is_chronic = chronic[code] = self.history.is_chronic(code)
             if is_chronic:  # "history of hypertension": still hypertensive
-                _affirm(cand, Assertion.HISTORICAL)
+                _affirm(cand, Assertion.HISTORICAL, "chronic")
             for assertion, prefixes in _SELF_ASSERTING.items():
                 if code.startswith(prefixes):
-                    _affirm(cand, assertion)
+                    _affirm(cand, assertion, "states a history")
             assertions = {m.assertion for m in cand.mentions}
             if len(assertions) != 1:
                 continue
