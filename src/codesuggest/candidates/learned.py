@@ -17,7 +17,8 @@ than the lexicon's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import MultiLabelBinarizer
 
@@ -38,6 +39,12 @@ Label = str  # "ICD-10-CM|E11.9"
 CM = "ICD-10-CM"
 # a word whose tf-idf times weight adds this much to a label's score counts as evidence for it
 WORD_EVIDENCE = 0.01
+# the note's words that drove a label, most first, kept as its evidence (``LearnedScore.terms``)
+TOP_TERMS = 3
+# the words lexicon_words adds ("lxe119", "lce11"): not the note's own words
+_LEXICON_WORD = re.compile(r"l[xc][a-z][0-9][0-9a-z]*")
+# TfidfVectorizer's default token_pattern
+_WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and we build many
@@ -54,6 +61,9 @@ class LearnedScore:
     category_neighbours: float = 0.0  # neighbours' vote for the label's category
     top_word: float = 0.0  # the largest contribution of one word to the classifier score
     words: int = 0  # words contributing more than ``WORD_EVIDENCE`` to it
+    # the note's own words contributing most to the classifier score (more than WORD_EVIDENCE),
+    # most first, as the vectoriser reads them (lower case, accents stripped)
+    terms: tuple[str, ...] = ()
 
 
 def label(system: str, code: str) -> Label:
@@ -129,9 +139,11 @@ class NoteScores:
             share = b.x.data[start:end, None] * s.weights_[np.ix_(rows, at)]
             top_word = share.max(axis=0).tolist()
             words = (share > WORD_EVIDENCE).sum(axis=0).tolist()
+            terms = s.top_terms(rows, share)
         else:
             top_word = [0.0] * len(values)
             words = [0] * len(values)
+            terms = [()] * len(values)
         out: list[LearnedScore | None] = []
         for m, (j, k) in enumerate(zip(js, ks, strict=True)):
             if k < 0:  # a label coded in training has its category coded too
@@ -155,6 +167,7 @@ class NoteScores:
                         cat_knn[m],
                         top_word[m],
                         words[m],
+                        terms[m],
                     )
                 )
         return out
@@ -237,6 +250,43 @@ class LearnedScorer:
         )
         return [NoteScores(self, i, batch) for i in range(len(texts))]
 
+    def top_terms(
+        self, rows: npt.NDArray[np.int32], share: npt.NDArray[np.float32]
+    ) -> list[tuple[str, ...]]:
+        """For each column of ``share`` (the contribution of the note's words ``rows`` to a
+        label), up to ``TOP_TERMS`` of the note's own words contributing most, most first."""
+        names, lexical = self._vocabulary()
+        own = np.where(lexical[rows][:, None], 0.0, share)
+        k = min(TOP_TERMS, own.shape[0])
+        best = np.argpartition(-own, k - 1, axis=0)[:k]
+        values = np.take_along_axis(own, best, axis=0)
+        order = np.argsort(-values, axis=0, kind="stable")
+        best = np.take_along_axis(best, order, axis=0)
+        values = np.take_along_axis(values, order, axis=0)
+        words = names[rows[best]].T.tolist()  # label by label
+        keep = (values > WORD_EVIDENCE).T.tolist()
+        return [
+            tuple(w for w, ok in zip(ws, oks, strict=True) if ok)
+            for ws, oks in zip(words, keep, strict=True)
+        ]
+
+    def _vocabulary(self) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
+        """The vocabulary's words by column, and which are lexicon words (cached, not saved)."""
+        cached: tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]] | None = vars(self).get(
+            "_vocabulary_cache"
+        )
+        if cached is None:
+            names = np.asarray(self.vectorizer_.get_feature_names_out(), dtype=np.str_)
+            lexical = np.asarray([bool(_LEXICON_WORD.fullmatch(w)) for w in names.tolist()])
+            cached = (names, lexical)
+            self._vocabulary_cache = cached
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(vars(self))
+        state.pop("_vocabulary_cache", None)
+        return state
+
     def _neighbour_votes(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each output's share of the similarity of the ``neighbours`` most similar notes."""
         k = min(self.neighbours, sims.shape[1])
@@ -248,6 +298,13 @@ class LearnedScorer:
             (weights.ravel(), (rows, top.ravel())), shape=sims.shape, dtype=np.float32
         )
         return np.asarray((picks @ self.memory_labels_).todense(), dtype=np.float32)
+
+
+def note_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each word of ``text`` as the scorer's vectoriser reads it (lower case, accents stripped),
+    with its offsets: where in the note a word of ``LearnedScore.terms`` stands."""
+    for match in _WORD.finditer(text):
+        yield match.start(), match.end(), strip_accents_unicode(match.group().lower())
 
 
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:
