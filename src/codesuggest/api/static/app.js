@@ -407,7 +407,9 @@
       const owners = new Set();
       for (const span of covering) for (const o of span.owners) owners.add(o);
       const codes = [...owners].sort((x, y) => x - y).map((o) => state.result.suggestions[o].code);
-      mark.title = `${assertion} · ${(inner.section || "").replace(/_/g, " ")} · ${codes.join(", ")}`;
+      const section = (inner.section || "").replace(/_/g, " ");
+      const how = inner.kind === "learned" ? "learned word" : "";
+      mark.title = [assertion, how, section, codes.join(", ")].filter(Boolean).join(" · ");
       mark.dataset.owner = String(Math.min(...owners));
       for (const o of owners) state.marks[o].push(mark);
       fragment.append(mark);
