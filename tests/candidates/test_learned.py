@@ -76,6 +76,15 @@ def test_terms_are_the_notes_own_words_that_drove_a_label() -> None:
     assert "_vocabulary_cache" not in scorer.__getstate__()  # a cache, never saved
 
 
+def test_terms_are_never_cue_words_or_numbers() -> None:
+    texts = [f"denies 150 {t}" for t in TEXTS]  # in every note: weighed, but no finding
+    scorer = LearnedScorer(top=3, neighbours=2).fit(texts, LABELS)
+    [scores] = scorer.score(["denies 150 essential hypertension, enalapril"])
+    i10 = scores.get("ICD-10-CM|I10")
+    assert i10 is not None and i10.terms
+    assert not {"denies", "150"} & set(i10.terms)
+
+
 def test_note_words_are_the_vectoriser_words_with_their_offsets() -> None:
     assert list(note_words("Éssential HTN, x 2.")) == [(0, 9, "essential"), (10, 13, "htn")]
 

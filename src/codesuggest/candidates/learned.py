@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unico
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from codesuggest.extract.cues import cue_words
 from codesuggest.types import Assertion
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ WORD_EVIDENCE = 0.01
 TOP_TERMS = 3
 # the words lexicon_words adds ("lxe119", "lce11"): not the note's own words
 _LEXICON_WORD = re.compile(r"l[xc][a-z][0-9][0-9a-z]*")
+_NUMBER = re.compile(r"[0-9]+")
 # TfidfVectorizer's default token_pattern
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -254,9 +256,11 @@ class LearnedScorer:
         self, rows: npt.NDArray[np.int32], share: npt.NDArray[np.float32]
     ) -> list[tuple[str, ...]]:
         """For each column of ``share`` (the contribution of the note's words ``rows`` to a
-        label), up to ``TOP_TERMS`` of the note's own words contributing most, most first."""
-        names, lexical = self._vocabulary()
-        own = np.where(lexical[rows][:, None], 0.0, share)
+        label), up to ``TOP_TERMS`` of the note's own finding words contributing most, most
+        first: not the lexicon's words, nor ConText cue words ("denies", "rule", "mother"),
+        nor bare numbers."""
+        names, other = self._vocabulary()
+        own = np.where(other[rows][:, None], 0.0, share)
         k = min(TOP_TERMS, own.shape[0])
         best = np.argpartition(-own, k - 1, axis=0)[:k]
         values = np.take_along_axis(own, best, axis=0)
@@ -271,14 +275,22 @@ class LearnedScorer:
         ]
 
     def _vocabulary(self) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
-        """The vocabulary's words by column, and which are lexicon words (cached, not saved)."""
+        """The vocabulary's words by column, and which are not finding words of the note
+        (lexicon words, cue words, numbers; cached, not saved)."""
         cached: tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]] | None = vars(self).get(
             "_vocabulary_cache"
         )
         if cached is None:
             names = np.asarray(self.vectorizer_.get_feature_names_out(), dtype=np.str_)
-            lexical = np.asarray([bool(_LEXICON_WORD.fullmatch(w)) for w in names.tolist()])
-            cached = (names, lexical)
+            cues = cue_words()
+            other = np.asarray(
+                [
+                    w in cues or bool(_LEXICON_WORD.fullmatch(w) or _NUMBER.fullmatch(w))
+                    for w in names.tolist()
+                ],
+                dtype=bool,
+            )
+            cached = (names, other)
             self._vocabulary_cache = cached
         return cached
 
