@@ -10,6 +10,7 @@ from codesuggest.candidates.learned import (
     TOP_TERMS,
     LearnedScorer,
     category,
+    first_word,
     learned_text,
     lexicon_words,
     note_words,
@@ -87,6 +88,13 @@ def test_terms_are_never_cue_words_or_numbers() -> None:
 
 def test_note_words_are_the_vectoriser_words_with_their_offsets() -> None:
     assert list(note_words("Éssential HTN, x 2.")) == [(0, 9, "essential"), (10, 13, "htn")]
+
+
+def test_first_word_finds_a_vocabulary_word_as_the_vectoriser_reads_it() -> None:
+    assert first_word("Pain-free; HTN and htn.", "htn") == (11, 14)
+    assert first_word("Éssential HTN, essential.", "essential") == (0, 9)
+    assert first_word("hypertensive", "hypertension") is None
+    assert first_word("painful", "pain") is None  # whole words only
 
 
 def test_unseen_label_of_a_seen_category_scores_its_category(scorer: LearnedScorer) -> None:

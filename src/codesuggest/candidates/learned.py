@@ -117,10 +117,13 @@ class NoteScores:
         """The scores of ``value`` (see :meth:`get_many`)."""
         return self.get_many([value])[0]
 
-    def get_many(self, values: Sequence[Label]) -> list[LearnedScore | None]:
+    def get_many(
+        self, values: Sequence[Label], terms_for: Sequence[bool] | None = None
+    ) -> list[LearnedScore | None]:
         """The scores of each label; a label never coded in training scores zero, with the
         prior of a count of zero and its category's scores, or None if its category was
-        never coded either."""
+        never coded either. ``terms`` are found for the labels ``terms_for`` marks (all when
+        None): the codes whose evidence they may be."""
         s, b, i = self._scorer, self._batch, self._row
         n = len(s.labels_)
         js = [s.index_.get(v, -1) for v in values]
@@ -141,7 +144,12 @@ class NoteScores:
             share = b.x.data[start:end, None] * s.weights_[np.ix_(rows, at)]
             top_word = share.max(axis=0).tolist()
             words = (share > WORD_EVIDENCE).sum(axis=0).tolist()
-            terms = s.top_terms(rows, share)
+            terms: list[tuple[str, ...]] = [()] * len(values)
+            wanted = [m for m in range(len(values)) if terms_for is None or terms_for[m]]
+            if wanted:
+                found = s.top_terms(rows, share[:, np.asarray(wanted, dtype=np.intp)])
+                for m, words_of in zip(wanted, found, strict=True):
+                    terms[m] = words_of
         else:
             top_word = [0.0] * len(values)
             words = [0] * len(values)
@@ -316,7 +324,17 @@ def note_words(text: str) -> Iterator[tuple[int, int, str]]:
     """Each word of ``text`` as the scorer's vectoriser reads it (lower case, accents stripped),
     with its offsets: where in the note a word of ``LearnedScore.terms`` stands."""
     for match in _WORD.finditer(text):
-        yield match.start(), match.end(), strip_accents_unicode(match.group().lower())
+        word = match.group().lower()
+        yield match.start(), match.end(), word if word.isascii() else strip_accents_unicode(word)
+
+
+def first_word(text: str, word: str) -> tuple[int, int] | None:
+    """The offsets of the first word of ``text`` that reads as ``word`` (a vocabulary word),
+    or None: one search in plain-ASCII text, else the words of :func:`note_words`."""
+    if text.isascii():
+        found = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+        return found.span() if found is not None else None
+    return next(((start, end) for start, end, w in note_words(text) if w == word), None)
 
 
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:

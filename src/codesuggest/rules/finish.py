@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.learned import note_words
+from codesuggest.candidates.learned import first_word
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
 from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
@@ -55,13 +55,16 @@ def finish(
         recommended = bool(p >= thresholds.get(c.system, threshold))
         if not recommended and i >= top * 3:
             continue  # only these need evidence
+        found = evidence(c)
+        if not found and (recommended or i < top):  # learned words: only where they show
+            found = words.evidence(c)
         suggestion = Suggestion(
             code=c.code,
             system=c.system,
             description=c.title,
             confidence=float(p),
             recommended=recommended,
-            evidence=evidence(c) or words.evidence(c),
+            evidence=found,
         )
         items.append(Scored(suggestion, c))
     _require_evidence(items)
@@ -111,7 +114,7 @@ class _LearnedWords:
     def __init__(self, text: str, cands: Sequence[Candidate]) -> None:
         self._text = text
         self._cands = cands
-        self._words: list[tuple[int, int, str]] | None = None
+        self._first: dict[str, tuple[int, int] | None] | None = None  # word -> first offsets
         self._mentions: list[Mention] = []
 
     def evidence(self, c: Candidate) -> list[Evidence]:
@@ -121,17 +124,15 @@ class _LearnedWords:
         terms = c.learned.terms if c.learned is not None else ()
         if not terms:
             return []
-        if self._words is None:
-            self._words = list(note_words(self._text))
+        if self._first is None:
+            self._first = {}
             self._mentions = [m for cand in self._cands for m in cand.mentions]
-        first: dict[str, tuple[int, int]] = {}
-        for start, end, word in self._words:
-            if word in terms and word not in first:
-                first[word] = (start, end)
-                if len(first) == len(terms):
-                    break
+        for t in terms:
+            if t not in self._first:
+                self._first[t] = first_word(self._text, t)
+        found = sorted(at for at in map(self._first.__getitem__, terms) if at is not None)
         out = []
-        for start, end in sorted(first.values()):
+        for start, end in found:
             cover = next((m for m in self._mentions if m.start <= start and end <= m.end), None)
             out.append(
                 Evidence(
