@@ -189,6 +189,17 @@ def test_engine_suggestions_sorted_by_confidence(engine: Engine) -> None:
         assert confidences == sorted(confidences, reverse=True)
 
 
+def test_engine_calibration_keeps_codes_order_and_recommended(
+    engine: Engine, model_dir: Path
+) -> None:
+    raw = Engine.load(model_dir, calibrated=False)
+    for text in (DIABETES_HTN, NEGATIONS, *(p.read_text("utf-8") for p in NOTES.glob("*.txt"))):
+        ours, theirs = engine.suggest(text, top=30), raw.suggest(text, top=30)
+        assert [(s.code, s.recommended) for s in ours.suggestions] == [
+            (s.code, s.recommended) for s in theirs.suggestions
+        ]
+
+
 # --- loading -------------------------------------------------------------------------------------
 
 

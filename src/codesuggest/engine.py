@@ -27,6 +27,7 @@ from codesuggest.errors import InputError, ModelError, NoteTooLargeError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
+from codesuggest.rank.calibration import Calibration, calibration_from_dict, map_thresholds
 from codesuggest.rank.features import FEATURES
 from codesuggest.registry import resolve_model_path
 from codesuggest.rules.engine import RuleSet
@@ -46,7 +47,7 @@ def default_model_path() -> Path:
 class Engine:
     """Suggests ranked, evidenced codes for clinical notes."""
 
-    def __init__(self, path: Path, card: dict[str, Any]) -> None:
+    def __init__(self, path: Path, card: dict[str, Any], *, calibrated: bool = True) -> None:
         self.path = path
         self.card = card
         self.info = ModelInfo(card["name"], card["version"])
@@ -65,6 +66,13 @@ class Engine:
         self.threshold = float(config["threshold"])
         # per code system where training chose one (models before it: one for all)
         self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+        # a strictly increasing map to confidences calibrated on real notes (default model)
+        self.calibration: Calibration | None = None
+        if calibrated and "calibration" in config:
+            self.calibration = calibration_from_dict(config["calibration"])
+            self.threshold, self.thresholds = map_thresholds(
+                self.calibration, self.threshold, self.thresholds
+            )
         self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card
         with (path / "lexicon.pkl").open("rb") as f:
             self.index: LexiconIndex = pickle.load(f)  # checksum verified
@@ -82,12 +90,13 @@ class Engine:
         self.releases = {SYSTEM: self.codeset.release}
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Engine:
-        """Load a model directory (default: ``default_model_path()``) after checking checksums."""
+    def load(cls, path: str | Path | None = None, *, calibrated: bool = True) -> Engine:
+        """Load a model directory (default: ``default_model_path()``) after checking checksums;
+        ``calibrated=False`` leaves out its calibration (what fitting the calibration reads)."""
         target = Path(path) if path is not None else default_model_path()
         card = read_card(target)
         log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
-        return cls(target, card)
+        return cls(target, card, calibrated=calibrated)
 
     # --- public API ---------------------------------------------------------------------------
     def suggest(self, note: str | Note, top: int | None = None) -> NoteResult:
@@ -124,6 +133,8 @@ class Engine:
                 add_learned(cands, learned, self.codeset)
         flat = [c for cands in per_note for c in cands]
         probs = self.ranker.predict_proba(flat)[:, 1] if flat else np.zeros(0)
+        if self.calibration is not None:
+            probs = self.calibration(probs)
         offset = 0
         for note, cands in zip(notes, per_note, strict=True):
             scores = probs[offset : offset + len(cands)]

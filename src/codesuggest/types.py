@@ -55,6 +55,9 @@ class Mention:
     sentence: int = 0
     sources: tuple[str, ...] = ()  # how the key names each of ``codes`` (empty: ``source``)
     key: int = -1  # the lexicon key matched (-1: unknown)
+    # what set the assertion besides a ConText cue: "section:<rule>", "resolved",
+    # "treated:<drug>" (empty: a cue, or nothing)
+    basis: str = ""
 
 
 @dataclass(frozen=True)

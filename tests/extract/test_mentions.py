@@ -6,12 +6,7 @@ import pytest
 import spacy
 
 from codesuggest.engine import Engine
-from codesuggest.extract.mentions import (
-    SECTION_ASSERTIONS,
-    assertion_of,
-    doc_mentions,
-    located_matches,
-)
+from codesuggest.extract.mentions import assertion_of, doc_mentions, located_matches
 from codesuggest.types import Assertion, Mention
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
@@ -56,9 +51,9 @@ def test_mentions_family_history_section_gives_family(engine: Engine) -> None:
 
 
 def test_mentions_past_history_section_then_assessment(engine: Engine) -> None:
-    found = _mentions(engine, "Past medical history:\nAsthma.\n\nAssessment:\nPneumonia.")
+    found = _mentions(engine, "Past medical history:\nAppendicitis.\n\nAssessment:\nPneumonia.")
     assert [(m.text, m.section, m.assertion) for m in found] == [
-        ("Asthma", "past_medical_history", Assertion.HISTORICAL),
+        ("Appendicitis", "past_medical_history", Assertion.HISTORICAL),
         ("Pneumonia", "observation_and_plan", Assertion.PRESENT),
     ]
 
@@ -121,7 +116,9 @@ def test_assertion_of_section_default() -> None:
     assert assertion_of(span, "past_medical_history") is Assertion.HISTORICAL
     assert assertion_of(span, "patient_instructions") is Assertion.HYPOTHETICAL
     assert assertion_of(span, "none") is Assertion.PRESENT
-    assert set(SECTION_ASSERTIONS.values()) <= set(Assertion)
+    assert assertion_of(span, "past_medical_history", ("I10",)) is Assertion.PRESENT
+    assert assertion_of(span, "allergy", ("Z88.0",)) is Assertion.PRESENT
+    assert assertion_of(span, "allergy", ("R21",)) is Assertion.HYPOTHETICAL
 
 
 def test_mentions_family_history_section_wins_over_history_cue(engine: Engine) -> None:
@@ -152,7 +149,10 @@ def test_mentions_read_context_flags_as_span_extensions_do(engine: Engine) -> No
     )
     doc = engine.nlp(text)
     mentions = doc_mentions(doc, engine.index)
-    by_span = [assertion_of(span, section) for _, span, section in located_matches(doc)]
+    by_span = [
+        assertion_of(span, section, tuple(c for c, _ in engine.index.codes[m.key_id]))
+        for m, span, section in located_matches(doc)
+    ]
     assert [m.assertion for m in mentions] == by_span
     assert {Assertion.FAMILY, Assertion.NEGATED, Assertion.HYPOTHETICAL} <= set(by_span)
     assert [m.text for m in mentions] == [span.text for _, span, _ in located_matches(doc)]

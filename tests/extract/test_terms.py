@@ -10,7 +10,14 @@ from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.engine import Engine
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.pipeline import _SENT_END
-from codesuggest.extract.terms import LABEL, SPAN_KEY, TermMatch, TermMatcher
+from codesuggest.extract.terms import (
+    LABEL,
+    SPAN_KEY,
+    TermMatch,
+    TermMatcher,
+    is_specifier,
+    specifiers_bound,
+)
 
 # spaCy warns W036 ("no patterns") from medspaCy's sectionizer on every call; it registers a
 # "once" filter at import that pytest's per-test warning filters drop after the first test.
@@ -24,6 +31,8 @@ KEYS = {
     ("2", "diabetes", "mellitus", "type"): ("E11.9",),
     ("atrial", "fibrillation"): ("I48.91",),
     ("fibrillation", "ventricular"): ("I49.01",),
+    ("5", "ckd", "stage"): ("N18.5",),
+    ("knee", "left", "pain"): ("M25.562",),
     ("alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"): (
         "X00",
     ),  # too many words to match scattered
@@ -143,6 +152,45 @@ def test_terms_plural_and_case_normalized(nlp: Language) -> None:
     assert text == "CHEST PAINS"
 
 
+def test_is_specifier_numbers_stages_sides_trimesters() -> None:
+    assert all(map(is_specifier, ["5", "3b", "stage", "type", "left", "bilateral", "second"]))
+    assert not any(map(is_specifier, ["ckd", "knee", "trimester", "diabetes"]))
+
+
+def test_specifiers_bound_runs_next_to_the_phrase() -> None:
+    assert specifiers_bound({"ckd": 0, "stage": 1, "5": 2})
+    assert specifiers_bound({"stage": 0, "5": 1, "ckd": 2})
+    assert not specifiers_bound({"ckd": 0, "stage": 1, "5": 5})  # "5" stands apart
+    assert not specifiers_bound({"knee": 1, "pain": 2, "left": 6})
+    assert specifiers_bound({"5": 0})  # a key of specifiers alone: nothing to bind to
+    # "left side knee pain": another specifier word of the sentence does not part them
+    assert not specifiers_bound({"left": 0, "knee": 2, "pain": 3})
+    assert specifiers_bound({"left": 0, "knee": 2, "pain": 3}, frozenset({1}))
+
+
+def test_terms_stage_number_not_borrowed_from_elsewhere(nlp: Language) -> None:
+    for text in ("CKD stage 3, symptoms for 5 days.", "CKD, stage 3 now, for 5 days."):
+        assert ("5", "ckd", "stage") not in [key for _, key, _ in _found(nlp, text)]
+    for text in ("CKD stage 5, for 3 days.", "Stage 5 CKD.", "CKD, stage 5."):
+        assert ("5", "ckd", "stage") in [key for _, key, _ in _found(nlp, text)]
+
+
+def test_terms_type_number_not_borrowed_from_a_duration(nlp: Language) -> None:
+    key = ("2", "diabetes", "mellitus", "type")
+    text = "Diabetes mellitus with cough for 2 weeks, type 1 reaction."
+    assert key not in [k for _, k, _ in _found(nlp, text)]
+    found = _found(nlp, "Type 2 diabetes mellitus, stable for 2 weeks.")
+    assert [(t, k) for t, k, _ in found] == [("Type 2 diabetes mellitus", key)]
+
+
+def test_terms_side_binds_to_its_own_body_site(nlp: Language) -> None:
+    key = ("knee", "left", "pain")
+    text = "Knee pain, worse on stairs, and left wrist swelling."
+    assert key not in [k for _, k, _ in _found(nlp, text)]
+    for text in ("Left side knee pain.", "Knee pain on the left.", "Pain in left knee."):
+        assert key in [k for _, k, _ in _found(nlp, text)]
+
+
 def test_terms_empty_doc(nlp: Language) -> None:
     doc = nlp("")
     assert doc._.codesuggest_matches == []
@@ -169,6 +217,29 @@ def test_terms_full_lexicon_scattered(engine: Engine) -> None:
     found = _mentions(engine, "Pain located in the left side of the chest.")
     scattered = [(t, c) for t, c, k in found if k == "scattered"]
     assert scattered == [("Pain located in the left side of the chest", ("R07.9",))]
+
+
+def test_terms_full_lexicon_stage_binds_within_its_mention(engine: Engine) -> None:
+    for text in (
+        "Chronic kidney disease stage 3, symptoms for 5 days.",
+        "Hypertensive heart and chronic kidney disease with heart failure, CKD stage 3b. "
+        "Symptoms for 5 days.",
+    ):
+        codes = {c for _, cs, _ in _mentions(engine, text) for c in cs}
+        assert "N18.5" not in codes
+        assert codes & {"N18.30", "N18.32"}
+
+
+def test_terms_full_lexicon_side_binds_within_its_mention(engine: Engine) -> None:
+    codes = {
+        c
+        for _, cs, _ in _mentions(
+            engine, "Right knee pain, worse on stairs, and left wrist swelling."
+        )
+        for c in cs
+    }
+    assert "M25.561" in codes
+    assert not codes & {"M25.531", "M25.562"}
 
 
 def test_terms_full_lexicon_upper_only_mi(engine: Engine) -> None:

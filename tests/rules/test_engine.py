@@ -102,6 +102,49 @@ def test_ruleset_from_json_reads_a_file(tmp_path: Path) -> None:
     assert [r.name for r in RuleSet.from_json(path).rules] == ["x"]
 
 
+def test_rule_from_dict_rejects_unknown_params() -> None:
+    with pytest.raises(ConfigError, match="unknown params \\['tabel'\\]"):
+        Rule.from_dict(
+            {"name": "r", "kind": "supersedes", "description": "d", "params": {"tabel": "x.tsv"}}
+        )
+
+
+def test_rule_from_dict_rejects_missing_params() -> None:
+    with pytest.raises(ConfigError, match="missing params \\['table'\\]"):
+        Rule.from_dict({"name": "r", "kind": "integral_symptom", "description": "d"})
+
+
+def test_rule_from_dict_accepts_withdraw_for_every_kind() -> None:
+    rule = Rule.from_dict(
+        {"name": "r", "kind": "excludes1", "description": "d", "params": {"withdraw": False}}
+    )
+    assert rule.params == {"withdraw": False}
+
+
+def test_rule_from_dict_checks_tables_and_combinations() -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        Rule.from_dict(
+            {"name": "r", "kind": "supersedes", "description": "d", "params": {"table": "no.tsv"}}
+        )
+    combo = {"all_of": ["I10"], "code": "I11.0", "replace": ["I10"]}
+    with pytest.raises(ConfigError, match="exactly the keys"):
+        Rule.from_dict(
+            {
+                "name": "r",
+                "kind": "combination",
+                "description": "d",
+                "params": {"combinations": [combo]},
+            }
+        )
+
+
+def test_packaged_guideline_rules_cite_their_section(packaged: RuleSet) -> None:
+    kinds = {"combination", "with_without", "supersedes", "unspecified_sibling", "integral_symptom"}
+    for rule in packaged.rules:
+        if rule.kind in kinds:
+            assert "OCG I." in rule.description, rule.name
+
+
 def test_packaged_rules_load_with_every_kind(packaged: RuleSet) -> None:
     names = [r.name for r in packaged.rules]
     assert names[0] == "unaffirmed-evidence"

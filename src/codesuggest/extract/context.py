@@ -7,6 +7,10 @@ are read once and a pair is handed to ``modifies`` only when the target lies in 
 scope and the modifier can modify at all: exactly the pairs for which ``modifies`` may return
 True, tried in the same order, so the edges and attributes are medspaCy's.
 
+One step differs from medspaCy on purpose: a cue whose last words are a term's first words
+("no history of" before the term "history of stroke") is cut back to its leading words, which
+then modify the term; medspaCy drops such a cue, leaving the term unnegated.
+
 Three more of medspaCy's steps are done here with the same results:
 
 * its token-pattern Matcher (two rules, "no relevant history") tests every token of every
@@ -184,8 +188,10 @@ class QuickConText(ConText):  # type: ignore[misc]
         vocab = self.nlp.vocab
         matches = self._matches(doc, matcher)
         sentences = self._sentences(doc) if matches and not self.max_scope else None
+        starts = [span.start for span in spans]
         for match_id, start, end in matches:
             rule = matcher.rule_map[vocab[match_id].text]
+            end = _lead_end(starts, spans, start, end)
             if sentences is None:
                 modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
             else:
@@ -247,6 +253,19 @@ class QuickConText(ConText):  # type: ignore[misc]
             return (starts[k - 1] if k else 0), (starts[k] if k < len(starts) else length)
 
         return bounds
+
+
+def _lead_end(starts: list[int], targets: Any, start: int, end: int) -> int:
+    """The end of a cue at [start, end) that runs into a term ("no history of" over "history
+    of stroke", "no acute" over "acute MI"): cut back to where the term begins, so that its
+    leading words still modify the term (medspaCy would drop the whole cue as overlapping).
+    A cue that begins inside a term is part of the term and is left to be pruned."""
+    i = bisect_right(starts, start)
+    if i and targets[i - 1].end > start:
+        return end  # begins inside a term
+    if i < len(starts) and starts[i] < end:
+        return starts[i]
+    return end
 
 
 def _scope(rule: ConTextRule, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:

@@ -9,42 +9,49 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.current import RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
 from codesuggest.types import Assertion, Mention
 
-# Sections whose every mention carries an assertion of their own.
-SECTION_ASSERTIONS = {
-    "family_history": Assertion.FAMILY,
-    "past_medical_history": Assertion.HISTORICAL,
-    "patient_instructions": Assertion.HYPOTHETICAL,
-    "patient_education": Assertion.HYPOTHETICAL,
-    "allergies": Assertion.HYPOTHETICAL,
-    "allergy": Assertion.HYPOTHETICAL,
-}
-# When ConText finds more than one modifier, the first that applies wins.
+# When ConText finds more than one modifier, the first that applies wins: a negation first
+# ("no family history of colon cancer" is no history at all).
 _PRIORITY = (
-    ("is_family", Assertion.FAMILY),
     ("is_negated", Assertion.NEGATED),
+    ("is_family", Assertion.FAMILY),
     ("is_hypothetical", Assertion.HYPOTHETICAL),
     ("is_uncertain", Assertion.POSSIBLE),
     ("is_historical", Assertion.HISTORICAL),
 )
+RESOLVED_ATTR = "is_resolved"  # set with ``is_historical`` by the RESOLVED ConText category
 
 
-def assertion_of(span: Span, section: str) -> Assertion:
-    """The assertion of one term span, from ConText modifiers then from its section.
+def assertion_of(span: Span, section: str, codes: tuple[str, ...] = ()) -> Assertion:
+    """The assertion of one term span (naming ``codes``), from ConText modifiers then from its
+    section (``section_assertions.json``).
 
     In a family-history section a "history" or "possible" cue still describes a relative
     ("Father had colon cancer"): only a negation overrides the section there.
     """
-    by_section = SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
+    return _decide(_span_cue(span), section, codes)[0]
+
+
+def _span_cue(span: Span) -> Assertion | None:
+    """The assertion of the first ConText flag set on ``span`` (None: none is)."""
     ext = span._  # a new accessor object at each ``span._``
-    for attr, value in _PRIORITY:
-        if getattr(ext, attr, False):
-            if by_section is Assertion.FAMILY and value is not Assertion.NEGATED:
-                return Assertion.FAMILY
-            return value
-    return by_section
+    return next((value for attr, value in _PRIORITY if getattr(ext, attr, False)), None)
+
+
+def _decide(cue: Assertion | None, section: str, codes: tuple[str, ...]) -> tuple[Assertion, bool]:
+    """The assertion from a ConText cue (None: none) and the section; True when the section
+    decided it."""
+    rules = section_assertions()
+    by_section = rules.assertion(section, codes)
+    if cue is None:
+        return by_section, True
+    if by_section is Assertion.FAMILY and cue is not Assertion.NEGATED:
+        return Assertion.FAMILY, True
+    return rules.unless_status(cue, codes), False
 
 
 def _stored_flags() -> list[tuple[str, Any, Assertion]] | None:
@@ -71,15 +78,27 @@ def assertion_from(
     end_char: int,
     section: str,
     flags: list[tuple[str, Any, Assertion]],
-) -> Assertion:
-    """``assertion_of`` for the span at these offsets, from the flags ``_stored_flags`` gave."""
-    by_section = SECTION_ASSERTIONS.get(section, Assertion.PRESENT)
-    for attr, default, value in flags:
-        if user_data.get(("._.", attr, start_char, end_char), default):
-            if by_section is Assertion.FAMILY and value is not Assertion.NEGATED:
-                return Assertion.FAMILY
-            return value
-    return by_section
+    codes: tuple[str, ...] = (),
+) -> tuple[Assertion, bool]:
+    """``assertion_of`` for the span at these offsets, from the flags ``_stored_flags`` gave,
+    and whether the section decided it."""
+    cue = next(
+        (
+            value
+            for attr, default, value in flags
+            if user_data.get(("._.", attr, start_char, end_char), default)
+        ),
+        None,
+    )
+    return _decide(cue, section, codes)
+
+
+def _basis(user_data: dict[Any, Any], start: int, end: int, section: str, by_section: bool) -> str:
+    """What besides a plain ConText cue set a mention's assertion (``Mention.basis``)."""
+    if by_section:
+        rule = section_assertions().by_category.get(section)
+        return "" if rule is None else f"section:{rule.name}"
+    return RESOLVED if user_data.get(("._.", RESOLVED_ATTR, start, end)) else ""
 
 
 def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
@@ -107,26 +126,28 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     flags = _stored_flags()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
+        codes = tuple(c for c, _ in named)
         start = span.start_char
         end = span.end_char
+        if flags is None:
+            assertion, by_section = _decide(_span_cue(span), section, codes)
+        else:
+            assertion, by_section = assertion_from(user_data, start, end, section, flags, codes)
         out.append(
             Mention(
                 start=start,
                 end=end,
                 text=span.text,
                 section=section,
-                assertion=(
-                    assertion_of(span, section)
-                    if flags is None
-                    else assertion_from(user_data, start, end, section, flags)
-                ),
-                codes=tuple(c for c, _ in named),
+                assertion=assertion,
+                codes=codes,
                 kind="contiguous" if match.compactness >= 1.0 else "scattered",
                 source=named[0][1],
                 n_words=match.n_words,
                 sentence=match.sentence,
                 sources=tuple(s for _, s in named),
                 key=match.key_id,
+                basis=_basis(user_data, start, end, section, by_section),
             )
         )
-    return out
+    return affirm_treated(out, getattr(doc._, TREATED_ATTR, None))

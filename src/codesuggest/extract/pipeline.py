@@ -15,20 +15,32 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.tokens import Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.mentions import RESOLVED_ATTR
 from codesuggest.extract.terms import SPAN_KEY, TermMatcher
 
 _SENT_END = [*Sentencizer.default_punct_chars, "\n", "\n\n", ";"]
+# medspaCy's ConText flags, and RESOLVED ("pneumonia, resolved"): historical, marked resolved
+_CONTEXT_ATTRIBUTES = {
+    "NEGATED_EXISTENCE": {"is_negated": True},
+    "POSSIBLE_EXISTENCE": {"is_uncertain": True},
+    "HISTORICAL": {"is_historical": True},
+    "HYPOTHETICAL": {"is_hypothetical": True},
+    "FAMILY": {"is_family": True},
+    "RESOLVED": {"is_historical": True, RESOLVED_ATTR: True},
+}
 
 
 def build_pipeline(index: LexiconIndex) -> Language:
     """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
     _quiet_third_party_loggers()
     import medspacy  # noqa: F401 - registers the medspacy_* factories
-    from medspacy.section_detection import Sectionizer, SectionRule
+    from medspacy.context import ConText
+    from medspacy.section_detection import Sectionizer
 
-    from codesuggest.extract import context, sections, sentences, terms  # noqa: F401 - ours
+    from codesuggest.extract import context, current, sections, sentences, terms  # noqa: F401
 
     nlp = spacy.blank("en")
     _drop_whitespace_special_cases(nlp)
@@ -39,13 +51,21 @@ def build_pipeline(index: LexiconIndex) -> Language:
     sectionizer = nlp.add_pipe(
         "codesuggest_sectionizer",  # medspaCy's Sectionizer, quicker
         name="medspacy_sectionizer",
-        config={"input_span_type": "group", "span_group_name": SPAN_KEY, "span_attrs": None},
+        config={
+            "input_span_type": "group",
+            "span_group_name": SPAN_KEY,
+            "span_attrs": None,
+            "rules": None,
+        },
     )
     assert isinstance(sectionizer, Sectionizer)
     data = resources.files("codesuggest.extract").joinpath("data")
-    # medspaCy's headers, plus common ones it lacks ("Assessment and plan:", "Review of systems:")
-    sectionizer.add(SectionRule.from_json(str(data.joinpath("section_rules.json"))))
+    ours = str(data.joinpath("section_rules.json"))
+    sectionizer.add(sections.section_rules(ours, sectionizer.DEFAULT_RULES_FILEPATH))
     context_rules = data.joinpath("context_rules.json")
+    ConText.register_default_attributes()
+    if not Span.has_extension(RESOLVED_ATTR):
+        Span.set_extension(RESOLVED_ATTR, default=False)
     nlp.add_pipe(
         "codesuggest_context",  # medspaCy's ConText, quicker
         name="medspacy_context",
@@ -54,8 +74,10 @@ def build_pipeline(index: LexiconIndex) -> Language:
             "span_group_name": SPAN_KEY,
             "rules": str(context_rules),
             "prune_on_target_overlap": True,
+            "span_attrs": _CONTEXT_ATTRIBUTES,
         },
     )
+    nlp.add_pipe("codesuggest_treatments")  # chronic conditions made current by their drugs
     return nlp
 
 

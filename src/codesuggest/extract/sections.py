@@ -4,15 +4,23 @@ medspaCy's ``__call__`` ends by setting ``token._.section`` on every token of th
 ``Underscore`` accessor and ``__setattr__`` per token: a third of the component's time. Here
 those values go straight into ``doc.user_data`` under the very keys the accessor writes
 (``("._.", "section", token.idx, None)``), so ``token._.section`` reads back the same. The
-rest of ``__call__`` is medspaCy 1.3.1's, line for line.
+rest of ``__call__`` is medspaCy 1.3.1's, line for line, but for one filter: a rule whose
+metadata says ``line_start`` (the SOAP letters "S:", "O:", "A:", "P:") counts only at the
+start of a line, so that "hepatitis A: positive" opens no section.
+
+:func:`section_rules` gives medspaCy's packaged headers with ours (``data/section_rules.json``)
+in place of any medspaCy header of the same words ("PSH:" is past surgical history, not
+medspaCy's social history).
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
+import re
 from typing import Any
 
-from medspacy.section_detection import Sectionizer
+from medspacy.section_detection import Sectionizer, SectionRule
 from medspacy.section_detection.section import Section
+from medspacy.section_detection.util import is_start_line
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -24,6 +32,8 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
     def __call__(self, doc: Doc) -> Doc:
         matcher = self._Sectionizer__matcher  # medspaCy keeps it name-mangled
         matches: list[Any] = matcher(doc)
+        if matches:
+            matches = self._line_starts(doc, matches, matcher.rule_map)
         if self.require_start_line:
             matches = self.filter_start_lines(doc, matches)
         if self.require_end_line:
@@ -108,6 +118,26 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
                 self.set_assertion_attributes(doc.spans[self._span_group_name])
 
         return doc
+
+    def _line_starts(self, doc: Doc, matches: list[Any], rule_map: Any) -> list[Any]:
+        """``matches`` without those of ``line_start`` rules that are not at a line start."""
+        strings = self.nlp.vocab.strings
+        pattern: re.Pattern[str] = self.newline_pattern
+        return [
+            m
+            for m in matches
+            if not (rule_map[strings[m[0]]].metadata or {}).get("line_start")
+            or is_start_line(m[1], doc, pattern)
+        ]
+
+
+def section_rules(ours: str, packaged: str) -> list[SectionRule]:
+    """medspaCy's packaged section rules (the JSON file at ``packaged``), those whose literal
+    ours redefine left out, then ours (the JSON file at ``ours``)."""
+    mine: list[SectionRule] = SectionRule.from_json(ours)
+    theirs: list[SectionRule] = SectionRule.from_json(packaged)
+    redefined = {r.literal.lower() for r in mine}
+    return [r for r in theirs if r.literal.lower() not in redefined] + mine
 
 
 def _plain_token_section() -> bool:

@@ -2,7 +2,9 @@
 
 Within each sentence, a lexicon key matches when all its content words occur. Words next to
 each other (stop words aside) make a ``contiguous`` match; words spread over the sentence make
-a ``scattered`` one, kept only when it is compact enough. Matches whose words are a strict
+a ``scattered`` one, kept only when it is compact enough and its specifiers (numbers, stages,
+grades, types, sides, trimesters) stand next to the rest of the match: "CKD stage 3b. Symptoms
+for 5 days" must not lend "5" to stage 5. Matches whose words are a strict
 subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain" (a key that
 only learned phrases name hides only other such keys: a mined phrase must not silence the
 dictionary).
@@ -10,6 +12,7 @@ dictionary).
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
+import re
 from dataclasses import dataclass
 from typing import cast
 
@@ -21,6 +24,47 @@ from codesuggest.extract.normalize import token_words
 
 SPAN_KEY = "codesuggest_terms"
 LABEL = "TERM"
+
+# words that only qualify the phrase they stand in (numbers, stages, sides, trimesters): in a
+# scattered match they must stand in runs of adjacent words, each run next to (within
+# SPECIFIER_WINDOW content words of, stop words aside) a word of the match that is not one:
+# "right knee pain ... left wrist" lends neither side to the other joint
+_SPECIFIERS = """
+stage grade type class left right bilateral unilateral side sided first second third fourth
+one two three four five six seven eight nine ten ii iii iv 1st 2nd 3rd 4th
+"""
+_SPECIFIER_WORDS = frozenset(_SPECIFIERS.split())
+_NUMBER = re.compile(r"\d+[a-z]?")
+SPECIFIER_WINDOW = 1
+
+
+def is_specifier(word: str) -> bool:
+    """Whether ``word`` (a normalised content word) only qualifies the phrase it stands in."""
+    return word in _SPECIFIER_WORDS or _NUMBER.fullmatch(word) is not None
+
+
+def specifiers_bound(
+    picks: dict[str, int], bridges: frozenset[int] = frozenset(), window: int = SPECIFIER_WINDOW
+) -> bool:
+    """Whether the specifiers among a match's word positions ``picks`` stand in runs of
+    adjacent positions, each run within ``window`` positions of a word that is not one; other
+    specifier words of the sentence (``bridges``: "left side knee pain") do not part them."""
+    core = [p for w, p in picks.items() if not is_specifier(w)]
+    loose = sorted(p for w, p in picks.items() if is_specifier(w))
+    if not core or not loose:
+        return True
+
+    def gap(a: int, b: int) -> int:
+        lo, hi = min(a, b), max(a, b)
+        return hi - lo - sum(1 for x in bridges if lo < x < hi)
+
+    runs: list[list[int]] = [[loose[0]]]
+    for p in loose[1:]:
+        if gap(runs[-1][-1], p) <= 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return all(any(gap(p, c) <= window for p in run for c in core) for run in runs)
 
 
 @dataclass(frozen=True)
@@ -65,6 +109,7 @@ class TermMatcher:
         self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
         self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
         self._words: dict[int, tuple[str, ...]] = {}  # token orth id -> its content words
+        self._specified: dict[int, bool] = {}  # key id -> whether it has a specifier word
 
     def __call__(self, doc: Doc) -> Doc:
         words_of = self._words
@@ -134,11 +179,13 @@ class TermMatcher:
         anchors = index.anchors
         keys = index.keys
         keysets = self._keysets
+        specified = self._specified
         anchored = self._anchored
         upper_only = index.upper_only
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
         seen = positions.keys()
+        bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
             entry = anchored.get(word)
@@ -172,16 +219,29 @@ class TermMatcher:
                 ):
                     continue
                 n = len(key)
+                picks: dict[str, int] = {}
+                windows: list[tuple[int, int, dict[str, int]]] = []
                 if n == 1:
                     lo = hi = occurrences[0]
                 elif all(len(positions[w]) == 1 for w in key):
-                    picks = [positions[w][0] for w in key]
-                    lo, hi = min(picks), max(picks)
+                    picks = {w: positions[w][0] for w in key}
+                    lo, hi = min(picks.values()), max(picks.values())
                 else:
-                    lo, hi = min(
-                        (_window(positions, key, a) for a in occurrences),
-                        key=lambda w: w[1] - w[0],
-                    )
+                    windows = [_window(positions, key, a) for a in occurrences]
+                    lo, hi, picks = min(windows, key=lambda w: w[1] - w[0])
+                if hi - lo + 1 > n:
+                    has = specified.get(key_id)
+                    if has is None:
+                        has = specified[key_id] = any(map(is_specifier, key))
+                    if has:
+                        if bridges is None:
+                            bridges = _bridges(positions)
+                        if not specifiers_bound(picks, bridges):
+                            # the narrowest other window whose specifiers stand by their phrase
+                            bound = [w for w in windows if specifiers_bound(w[2], bridges)]
+                            if not bound:
+                                continue
+                            lo, hi, picks = min(bound, key=lambda w: w[1] - w[0])
                 width = hi - lo + 1
                 compactness = n / width
                 if width > n and (compactness < min_compactness or n > max_scattered):
@@ -202,9 +262,16 @@ class TermMatcher:
         return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
 
 
-def _window(positions: dict[str, list[int]], key: tuple[str, ...], anchor: int) -> tuple[int, int]:
-    picks = [min(positions[w], key=lambda p: abs(p - anchor)) for w in key]
-    return min(picks), max(picks)
+def _bridges(positions: dict[str, list[int]]) -> frozenset[int]:
+    """The positions of a sentence's specifier words."""
+    return frozenset(p for w, occ in positions.items() if is_specifier(w) for p in occ)
+
+
+def _window(
+    positions: dict[str, list[int]], key: tuple[str, ...], anchor: int
+) -> tuple[int, int, dict[str, int]]:
+    picks = {w: min(positions[w], key=lambda p: abs(p - anchor)) for w in key}
+    return min(picks.values()), max(picks.values()), picks
 
 
 def _subsumed(

@@ -25,6 +25,7 @@ from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
+from codesuggest.rank.calibration import calibration_to_dict
 from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import best_threshold, make_ranker
 from codesuggest.training.artefacts import (
@@ -33,6 +34,8 @@ from codesuggest.training.artefacts import (
     training_phrases,
     write_artefacts,
 )
+from codesuggest.training.default_calibration import FILE as CALIBRATION_FILE
+from codesuggest.training.default_calibration import load_default_calibration
 
 NAME = "default"
 VERSION = "0.1.0"
@@ -46,15 +49,26 @@ _RECIPE_FILES = (
     ("codesuggest.extract", "word_equivalents.tsv"),
     ("codesuggest.training", "synthetic_templates.json"),
 )
+# fitted against the model the files above build (training/calibrate_default.py)
+_CALIBRATION_FILE = ("codesuggest.training", CALIBRATION_FILE)
+
+
+def _digest(files: tuple[tuple[str, str], ...]) -> str:
+    digest = hashlib.sha256(VERSION.encode())
+    for package, name in files:
+        digest.update(resources.files(package).joinpath("data").joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def recipe_fingerprint() -> str:
     """A hash of the shipped data the default model is built from: when it changes (an
     upgrade), ``models build-default --if-missing`` rebuilds the model."""
-    digest = hashlib.sha256(VERSION.encode())
-    for package, name in _RECIPE_FILES:
-        digest.update(resources.files(package).joinpath("data").joinpath(name).read_bytes())
-    return digest.hexdigest()[:16]
+    return _digest((*_RECIPE_FILES, _CALIBRATION_FILE))
+
+
+def ranker_recipe_fingerprint() -> str:
+    """The same hash without the calibration: what the calibration was fitted against."""
+    return _digest(_RECIPE_FILES)
 
 
 def build_default_model(
@@ -64,8 +78,11 @@ def build_default_model(
     n_notes: int = 4000,
     progress: bool = True,
     threshold: float | None = None,
+    calibrate: bool = True,
 ) -> Path:
-    """Build the default model into ``out`` (atomically) and return its path."""
+    """Build the default model into ``out`` (atomically) and return its path; ``calibrate``
+    copies in the packaged calibration (``data/default_calibration.json``)."""
+    fitted = load_default_calibration() if calibrate else None
 
     def fill(tmp: Path) -> dict[str, Any]:
         steps = tqdm(total=5, desc="default model", disable=not progress, unit="step")
@@ -91,7 +108,12 @@ def build_default_model(
         ranker = make_ranker(seed).fit(X, labels)
         steps.update()
         final = threshold if threshold is not None else chosen
-        config = {"threshold": final, "seed": seed, "systems": [SYSTEM]}
+        config: dict[str, Any] = {"threshold": final, "seed": seed, "systems": [SYSTEM]}
+        # the card shows the threshold on the scale of the confidences the engine returns
+        shown = final
+        if fitted is not None:
+            config["calibration"] = calibration_to_dict(fitted.calibration)
+            shown = float(fitted.calibration(np.asarray([final]))[0])
         write_artefacts(tmp, codeset, index, ranker, config)
         steps.update()
         steps.close()
@@ -119,9 +141,11 @@ def build_default_model(
                 "synthetic_heldout_f1": round(f1, 4),
                 "synthetic_threshold": round(chosen, 4),
             },
-            "threshold": final,
+            "threshold": shown,
             "ranker": {"features": list(FEATURES)},
+            **({"calibration": {**fitted.card(), "ranker_threshold": final}} if fitted else {}),
             "recipe": recipe_fingerprint(),
+            "ranker_recipe": ranker_recipe_fingerprint(),
             "versions": library_versions(),
         }
 

@@ -1,0 +1,79 @@
+"""What every rule kind shares: the suggestion being edited, a kind's param schema, and how a rule
+leaves its mark on a suggestion (its name always, a flag for the coder, a withdrawal)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.types import Note, Suggestion
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+
+@dataclass
+class Scored:
+    """A suggestion being edited, with the candidate behind it."""
+
+    suggestion: Suggestion
+    candidate: Candidate
+
+
+Apply = Callable[["Rule", list[Scored], Note, Icd10Cm], list[Scored]]
+Check = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A rule kind: how it applies, and the params it requires and accepts (``withdraw`` is
+    accepted by every kind: a trained model may turn a withdrawal into a flag)."""
+
+    apply: Apply
+    required: frozenset[str] = frozenset()
+    optional: frozenset[str] = frozenset()
+    check: Check | None = None  # deeper checks of the params (tables, nested records)
+
+
+def fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = None) -> None:
+    """Leave ``rule``'s name on ``s``, its flag, and withdraw it if asked (and allowed)."""
+    # a rule with "withdraw": false only flags: a trained model may learn that its site's
+    # coders report such codes (training/rule_choice.py)
+    if withdraw and rule.params.get("withdraw", True):
+        s.suggestion.recommended = False
+    if flag and flag not in s.suggestion.flags:
+        s.suggestion.flags.append(flag)
+    if rule.name not in s.suggestion.rules:
+        s.suggestion.rules.append(rule.name)
+
+
+def affirmed(s: Scored) -> bool:
+    """Recommended, and supported by a present mention (or learned from the whole note)."""
+    evidence = s.suggestion.evidence
+    return s.suggestion.recommended and (
+        not evidence or any(e.assertion == "present" for e in evidence)
+    )
+
+
+_SIDE_WORDS = {"right": {"right"}, "left": {"left"}, "bilateral": {"right", "left"}}
+_WORD = re.compile(r"[a-z]+")
+
+
+@cache
+def sides(title: str) -> frozenset[str]:
+    """The body sides a code's title names (bilateral names both; none: no side)."""
+    out: set[str] = set()
+    for w in _WORD.findall(title.lower()):
+        out |= _SIDE_WORDS.get(w, set())
+    return frozenset(out)
+
+
+def other_side(a: str, b: str) -> bool:
+    """Whether two titles name sides and no side is common to both."""
+    sa, sb = sides(a), sides(b)
+    return bool(sa and sb and not sa & sb)

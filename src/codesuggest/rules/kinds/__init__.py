@@ -1,0 +1,13 @@
+"""Every rule kind, by the name a rule file gives it."""
+
+from __future__ import annotations
+
+from codesuggest.rules.base import Kind
+from codesuggest.rules.kinds import combination, edits, integral, specificity
+
+ALL: dict[str, Kind] = {
+    **edits.KINDS,
+    **combination.KINDS,
+    **specificity.KINDS,
+    **integral.KINDS,
+}

@@ -1,0 +1,244 @@
+"""Combination codes (OCG I.A.15, I.B.9, I.B.11, I.C.4, I.C.9.a): two recommended codes that
+ICD-10-CM reports as one; a combination code that supersedes its components and the codes it
+contradicts; and "with"/"without" in a note's sentence choosing between sibling titles."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import ConfigError
+from codesuggest.rules.base import Kind, Scored, affirmed, fire
+from codesuggest.rules.tables import prefixes, read_table
+from codesuggest.types import Note, Suggestion
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+_COMBO_KEYS = {"all_of", "code", "replaces"}
+
+
+def _check_combinations(params: dict[str, Any]) -> None:
+    for combo in params["combinations"]:
+        if set(combo) != _COMBO_KEYS:
+            raise ConfigError(f"a combination has exactly the keys {sorted(_COMBO_KEYS)}: {combo}")
+
+
+def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Recommended codes that ICD-10-CM reports as one combination code."""
+    categories = {s.suggestion.code[:3] for s in items if s.suggestion.recommended}
+    for combo in rule.params["combinations"]:
+        if not all(p[:3] in categories for p in combo["all_of"]):
+            continue
+        found = []
+        for prefix in combo["all_of"]:
+            match = next(
+                (
+                    s
+                    for s in items
+                    if s.suggestion.recommended and s.suggestion.code.startswith(prefix)
+                ),
+                None,
+            )
+            if match is None:
+                break
+            found.append(match)
+        else:
+            target = combo["code"]
+            if target not in cs or any(s.suggestion.code == target for s in items):
+                continue
+            replaced = [s for s in found if s.suggestion.code in combo["replaces"]]
+            merged = Suggestion(
+                code=target,
+                system=found[0].suggestion.system,
+                description=cs.title(target),
+                confidence=min(s.suggestion.confidence for s in found),
+                recommended=True,
+                evidence=[e for s in found for e in s.suggestion.evidence],
+                flags=[f"combines {' + '.join(s.suggestion.code for s in found)}"],
+                rules=[rule.name],
+            )
+            for s in replaced:
+                fire(s, rule, withdraw=True, flag=f"reported in combination code {target}")
+            items.append(Scored(merged, found[0].candidate))
+            categories.add(target[:3])
+    return items
+
+
+SUPERSEDES_COLUMNS = ("code", "supersedes", "cite", "comment")
+
+
+def _check_table(columns: tuple[str, ...]) -> Any:
+    def check(params: dict[str, Any]) -> None:
+        read_table(params["table"], columns)
+
+    return check
+
+
+@cache
+def _winners(table: str) -> tuple[str, ...]:
+    return tuple(p for row in read_table(table, SUPERSEDES_COLUMNS) for p in prefixes(row["code"]))
+
+
+def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended, billable code of a row's prefixes withdraws the recommended codes it
+    supersedes (a category beside its own code is the parent-child rule's)."""
+    rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
+    # the codes that may supersede: recommended, affirmed, billable, of some row's prefixes
+    able = [
+        s
+        for s in items
+        if s.suggestion.code.startswith(_winners(rule.params["table"]))
+        and affirmed(s)
+        and s.suggestion.code in cs
+        and cs.is_billable(s.suggestion.code)
+    ]
+    if not able:
+        return items
+    for row in rows:
+        winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
+        by = next(
+            (
+                s
+                for s in able
+                if s.suggestion.code.startswith(winners)
+                and not s.suggestion.code.startswith(losers)
+            ),
+            None,
+        )
+        if by is None:
+            continue
+        code = by.suggestion.code
+        for s in items:
+            c = s.suggestion.code
+            if s.suggestion.recommended and c.startswith(losers):
+                title = by.suggestion.description
+                flag = f"superseded by {code} ({title}): {row['comment']} - {row['cite']}"
+                fire(s, rule, withdraw=True, flag=flag)
+    return items
+
+
+# "with"/"without" phrases of titles and sentences
+_SENT_END = ".!?;\n"
+_SENT_BREAK = re.compile(r"[.!?;\n]")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_PHRASE_END = re.compile(r",|\(|\band\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b|\bor\b")
+_STOP = {"a", "an", "the", "of", "any", "acute"}
+_NEGATIVE = {"without", "no", "denies", "not"}
+_MAX_WORDS = 3
+
+
+def _stem(word: str) -> str:
+    return word[:6]
+
+
+@cache
+def _phrases(title: str, word: str) -> tuple[tuple[str, ...], ...]:
+    """The first words of the phrases after each ``word`` ("with"/"without") in a title."""
+    out = []
+    low = title.lower().replace("(", " ").replace(")", " ")
+    for m in re.finditer(rf"\b{word}\b", low):
+        rest = low[m.end() :]
+        cut = _PHRASE_END.search(rest)
+        phrase = rest[: cut.start()] if cut else rest
+        words = [w for w in _TOKEN.findall(phrase) if w not in _STOP][:_MAX_WORDS]
+        if words:
+            out.append(tuple(words))
+    return tuple(out)
+
+
+def _names(title: str, word: str, words: tuple[str, ...]) -> bool:
+    """Whether the title says ``word`` followed by ``words`` (compared by stem)."""
+    wanted = tuple(map(_stem, words))
+    return any(tuple(map(_stem, p)) == wanted for p in _phrases(title, word))
+
+
+def _says(sentence: list[str], lead: set[str], words: tuple[str, ...]) -> bool:
+    """Whether a word of ``lead`` is followed closely by all of ``words`` in the sentence."""
+    stems = [_stem(w) for w in sentence]
+    for i, w in enumerate(sentence):
+        if w in lead:
+            window = stems[i + 1 : i + 1 + len(words) + 2]
+            if all(_stem(x) in window for x in words):
+                return True
+    return False
+
+
+def _sentences(s: Scored, text: str, seen: dict[int, list[str]]) -> list[list[str]]:
+    """The words of the sentence of each present mention of ``s`` (``seen``: by mention start,
+    for the note at hand)."""
+    out = []
+    for e in s.suggestion.evidence:
+        if e.assertion != "present":
+            continue
+        words = seen.get(e.start)
+        if words is None:
+            start = max(text.rfind(c, 0, e.start) for c in _SENT_END) + 1
+            end = _SENT_BREAK.search(text, e.start)
+            stop = end.start() if end else len(text)
+            words = seen[e.start] = _TOKEN.findall(text[start:stop].lower())
+        out.append(words)
+    return out
+
+
+def _sibling(code: str, words: tuple[str, ...], lead: str, cs: Icd10Cm) -> str | None:
+    """The billable code of ``code``'s category whose title says ``lead`` + ``words`` and that
+    shares most other words with ``code``'s title."""
+    other = "without" if lead == "with" else "with"
+    mine = set(_TOKEN.findall(cs.title(code).lower()))
+    best: tuple[int, str] | None = None
+    for c in cs.billable_descendants(code[:3], limit=2000):
+        title = cs.title(c)
+        if c == code or not _names(title, lead, words) or _names(title, other, words):
+            continue
+        score = len(mine & set(_TOKEN.findall(title.lower())))
+        if best is None or score > best[0]:
+            best = (score, c)
+    return best[1] if best else None
+
+
+def _with_without(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A title "without X" whose sentence says "with X" (or "with X" against "without/no X")
+    is withdrawn (or, not recommended, flagged), naming its sibling that matches the note."""
+    codes = {s.suggestion.code for s in items if s.suggestion.recommended}
+    seen: dict[int, list[str]] = {}
+    for s in items:
+        code = s.suggestion.code
+        if code not in cs or " with" not in cs.title(code):
+            continue
+        title = cs.title(code)
+        sentences = _sentences(s, note.text, seen)
+        if not any(said & set(t) for t in sentences for said in ({"with"}, _NEGATIVE)):
+            continue
+        for own, said, lead in (("without", {"with"}, "with"), ("with", _NEGATIVE, "without")):
+            hit = next(
+                (w for w in _phrases(title, own) if any(_says(t, said, w) for t in sentences)),
+                None,
+            )
+            if hit is None:
+                continue
+            phrase = " ".join(hit)
+            sibling = _sibling(code, hit, lead, cs)
+            if sibling is None:
+                flag = f"note says {lead} {phrase}: the title says {own} - OCG I.A.15"
+            elif sibling in codes:
+                flag = f"note says {lead} {phrase}: reported with {sibling} - OCG I.A.15"
+            else:
+                named = f"{sibling} ({cs.title(sibling)})"
+                flag = f"note says {lead} {phrase}: consider {named} - OCG I.A.15"
+            fire(s, rule, withdraw=True, flag=flag)
+            break
+    return items
+
+
+KINDS = {
+    "combination": Kind(
+        _combination, required=frozenset({"combinations"}), check=_check_combinations
+    ),
+    "supersedes": Kind(
+        _supersedes, required=frozenset({"table"}), check=_check_table(SUPERSEDES_COLUMNS)
+    ),
+    "with_without": Kind(_with_without),
+}

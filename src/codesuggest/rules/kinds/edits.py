@@ -1,0 +1,136 @@
+"""The rule kinds that edit suggestions one by one or pairwise: affirmed evidence, history
+codes, ancestors, billability, Excludes1, 7th characters, instructional notes, sex and age."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.types import Note
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+
+def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    affirmed = set(rule.params.get("affirmed", ["present"]))
+    for s in items:
+        evidence = s.suggestion.evidence
+        # a code learned from the note as a whole has no mentions: nothing here to contradict
+        if (
+            evidence
+            and s.candidate.derived_from is None
+            and not any(e.assertion in affirmed for e in evidence)
+        ):
+            kinds = sorted({e.assertion for e in s.suggestion.evidence})
+            fire(s, rule, withdraw=True, flag=f"no affirmed evidence ({', '.join(kinds)})")
+    return items
+
+
+def _history_code(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    wanted = rule.params["assertion"]
+    for s in items:
+        origin = s.candidate.derived_from
+        if origin and {e.assertion for e in s.suggestion.evidence} == {wanted}:
+            fire(s, rule, flag=f"{wanted} history of {origin} ({cs.title(origin)})")
+    return items
+
+
+def _drop_ancestors(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    present = {s.suggestion.code for s in items}
+    lineage = {c: cs.ancestors(c) if c in cs else [] for c in present}
+    covered: set[str] = set()
+    for s in items:
+        covered.update(a for a in lineage[s.suggestion.code] if a in present)
+    for s in items:
+        if s.suggestion.code not in covered:
+            for a in lineage[s.suggestion.code]:
+                if a in present and rule.name not in s.suggestion.rules:
+                    s.suggestion.rules.append(rule.name)
+    return [s for s in items if s.suggestion.code not in covered]
+
+
+def _non_billable(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    limit = int(rule.params.get("max_children", 8))
+    for s in items:
+        code = s.suggestion.code
+        if code in cs and not cs.is_billable(code):
+            children = cs.billable_descendants(code, limit=limit)
+            fire(s, rule, withdraw=True, flag=f"non-billable: specify {', '.join(children)}")
+    return items
+
+
+def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    kept: list[Scored] = []
+    for s in sorted(items, key=lambda x: -x.suggestion.confidence):
+        if not s.suggestion.recommended:
+            continue
+        code = s.suggestion.code
+        for other in kept:
+            o = other.suggestion.code
+            if cs.excludes1_conflict(code, o):
+                fire(s, rule, withdraw=True, flag=f"Excludes1 with {o}")
+                break
+        else:
+            kept.append(s)
+    return items
+
+
+def _seventh_character(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    for s in items:
+        code = s.suggestion.code
+        if len(code.replace(".", "")) == 7 and code in cs and cs.seventh_characters(code):
+            fire(s, rule, flag="7th character A (initial encounter): confirm the encounter")
+    return items
+
+
+def _instructional_notes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    limit = int(rule.params.get("max_notes", 3))
+    for s in items:
+        if not s.suggestion.recommended or s.suggestion.code not in cs:
+            continue
+        info = cs.info(s.suggestion.code)
+        notes = [f"code first: {n}" for n in info.code_first[:limit]]
+        notes += [f"use additional code: {n}" for n in info.use_additional[:limit]]
+        for n in notes:
+            fire(s, rule, flag=n)
+    return items
+
+
+def _sex_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    if note.sex not in ("F", "M"):
+        return items
+    banned = rule.params["male_only"] if note.sex == "F" else rule.params["female_only"]
+    for s in items:
+        if s.suggestion.code.replace(".", "").startswith(tuple(banned)):
+            fire(s, rule, withdraw=True, flag=f"not expected for sex {note.sex}")
+    return items
+
+
+def _age_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    if note.age is None:
+        return items
+    low, high = rule.params["maternity_ages"]
+    for s in items:
+        code = s.suggestion.code
+        if note.age >= 1 and code.startswith(tuple(rule.params["newborn_only"])):
+            fire(s, rule, withdraw=True, flag=f"perinatal code at age {note.age}")
+        elif code.startswith(tuple(rule.params["maternity"])) and not low <= note.age <= high:
+            fire(s, rule, withdraw=True, flag=f"maternity code at age {note.age}")
+    return items
+
+
+KINDS = {
+    "require_affirmed": Kind(_require_affirmed, optional=frozenset({"affirmed"})),
+    "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
+    "drop_ancestors": Kind(_drop_ancestors),
+    "non_billable": Kind(_non_billable, optional=frozenset({"max_children"})),
+    "excludes1": Kind(_excludes1),
+    "seventh_character": Kind(_seventh_character),
+    "instructional_notes": Kind(_instructional_notes, optional=frozenset({"max_notes"})),
+    "sex_edit": Kind(_sex_edit, required=frozenset({"female_only", "male_only"})),
+    "age_edit": Kind(
+        _age_edit, required=frozenset({"newborn_only", "maternity", "maternity_ages"})
+    ),
+}

@@ -1,0 +1,68 @@
+"""Signs and symptoms integral to a confirmed diagnosis are not coded (OCG I.B.4, I.B.5):
+a recommended symptom code is withdrawn beside a recommended, affirmed condition that a
+packaged table says routinely comes with it."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.base import Kind, Scored, affirmed, fire, other_side
+from codesuggest.rules.tables import Row, prefixes, read_table
+from codesuggest.types import Note
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+COLUMNS = ("symptom", "conditions", "cite", "comment")
+
+
+def _check(params: dict[str, Any]) -> None:
+    read_table(params["table"], COLUMNS)
+
+
+@cache
+def _by_category(table: str) -> dict[str, tuple[Row, ...]]:
+    """A table's rows by the 3-character category of their symptom prefixes."""
+    out: dict[str, list[Row]] = {}
+    for row in read_table(table, COLUMNS):
+        for p in prefixes(row["symptom"]):
+            out.setdefault(p[:3], []).append(row)
+    return {c: tuple(rows) for c, rows in out.items()}
+
+
+def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended symptom withdrawn beside the condition it is integral to (not beside a
+    condition of the other body side)."""
+    rows = _by_category(rule.params["table"])
+    asked = [s for s in items if s.suggestion.recommended and s.suggestion.code[:3] in rows]
+    if not asked:
+        return items
+    conditions = sorted(
+        (s for s in items if affirmed(s)),
+        key=lambda s: (-s.suggestion.confidence, s.suggestion.code),
+    )
+    for s in asked:
+        code = s.suggestion.code
+        matching = [r for r in rows[code[:3]] if code.startswith(prefixes(r["symptom"]))]
+        if not matching:
+            continue
+        found = next(
+            (
+                (c.suggestion, row)
+                for c in conditions
+                if c is not s and not other_side(s.suggestion.description, c.suggestion.description)
+                for row in matching
+                if c.suggestion.code.startswith(prefixes(row["conditions"]))
+            ),
+            None,
+        )
+        if found is not None:
+            by, row = found
+            flag = f"integral to {by.code} ({by.description}) - {row['cite']}"
+            fire(s, rule, withdraw=True, flag=flag)
+    return items
+
+
+KINDS = {"integral_symptom": Kind(_integral_symptom, required=frozenset({"table"}), check=_check)}

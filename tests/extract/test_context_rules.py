@@ -1,0 +1,175 @@
+"""ConText rules (data/context_rules.json): the data, then each class of assertion on short
+US-style sentences run through the real pipeline."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from codesuggest.engine import Engine
+from codesuggest.extract.current import RESOLVED
+from codesuggest.extract.mentions import doc_mentions
+from codesuggest.extract.pipeline import _CONTEXT_ATTRIBUTES
+from codesuggest.types import Assertion, Mention
+
+pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
+
+_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+
+
+def _rules() -> list[dict[str, Any]]:
+    path = resources.files("codesuggest.extract").joinpath("data", "context_rules.json")
+    rules: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))["context_rules"]
+    return rules
+
+
+def _mention(engine: Engine, text: str, term: str) -> Mention:
+    mentions = doc_mentions(engine.nlp(text), engine.index)
+    found = [m for m in mentions if m.text.lower() == term]
+    assert len(found) == 1, [(m.text, m.assertion) for m in mentions]
+    return found[0]
+
+
+def test_context_rules_no_literal_in_two_categories() -> None:
+    categories: dict[str, set[str]] = defaultdict(set)
+    for rule in _rules():
+        categories[rule["literal"].lower()].add(rule["category"])
+    assert {lit: cats for lit, cats in categories.items() if len(cats) > 1} == {}
+
+
+def test_context_rules_directions_and_categories_are_known() -> None:
+    known = set(_CONTEXT_ATTRIBUTES) | {"TERMINATE", "PSEUDO"}
+    for rule in _rules():
+        assert rule["direction"] in _DIRECTIONS, rule
+        assert rule["category"] in known, rule
+        assert (rule["direction"] in {"TERMINATE", "PSEUDO"}) == (
+            rule["category"] in {"TERMINATE", "PSEUDO"}
+        ), rule
+        assert rule.get("max_scope") is None or rule["max_scope"] > 0
+
+
+def test_context_rules_rule_out_is_possible_ruled_out_negated() -> None:
+    by_literal = {r["literal"]: r["category"] for r in _rules()}
+    for literal in ("rule out", "r/o", "to rule out", "suspected", "worried about", "versus"):
+        assert by_literal[literal] == "POSSIBLE_EXISTENCE", literal
+    for literal in ("ruled out", "was ruled out", "has been ruled out", "no history of"):
+        assert by_literal[literal] == "NEGATED_EXISTENCE", literal
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("No history of stroke.", "history of stroke"),
+        ("No prior history of myocardial infarction.", "prior history of myocardial infarction"),
+        ("Denies history of seizures.", "history of seizures"),
+        ("No hx of diabetes.", "diabetes"),
+        ("Patient has no history of asthma.", "asthma"),
+        ("No acute MI.", "acute mi"),
+        ("No family history of colon cancer.", "family history of colon cancer"),
+        ("No known drug allergies.", "drug allergies"),
+    ],
+)
+def test_context_no_history_of_negates(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.NEGATED
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("COVID-19 test negative.", "covid-19"),
+        ("Influenza A negative.", "influenza"),
+        ("HIV test was negative.", "hiv"),
+        ("Influenza not detected.", "influenza"),
+        ("Tested negative for COVID-19.", "covid-19"),
+    ],
+)
+def test_context_test_negative_negates_backward(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.NEGATED
+
+
+def test_context_backward_negative_stays_in_its_clause(engine: Engine) -> None:
+    text = "Community acquired pneumonia with sepsis and acute kidney injury, influenza negative."
+    assert _mention(engine, text, "community acquired pneumonia").assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Pneumonia, resolved.", "pneumonia"),
+        ("Pneumonia has resolved.", "pneumonia"),
+        ("Resolved pneumonia.", "pneumonia"),
+        ("Chest pain, now resolved.", "chest pain"),
+        ("Cellulitis, which resolved with antibiotics.", "cellulitis"),
+        ("She no longer has chest pain.", "chest pain"),
+        ("Breast cancer, completed treatment in 2019, no evidence of recurrence.", "breast cancer"),
+        ("Completed treatment for tuberculosis.", "tuberculosis"),
+    ],
+)
+def test_context_resolution_is_historical(engine: Engine, text: str, term: str) -> None:
+    mention = _mention(engine, text, term)
+    assert mention.assertion is Assertion.HISTORICAL
+    assert mention.basis == RESOLVED
+
+
+def test_context_not_resolved_is_present(engine: Engine) -> None:
+    assert _mention(engine, "Pneumonia, not resolved.", "pneumonia").assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Rule out sleep apnea.", "sleep apnea"),
+        ("R/o pneumonia.", "pneumonia"),
+        ("To rule out pulmonary embolism.", "pulmonary embolism"),
+        ("Suspected appendicitis.", "appendicitis"),
+        ("Worried about pneumonia.", "pneumonia"),
+        ("Concern for sepsis.", "sepsis"),
+        ("Questionable pneumonia.", "pneumonia"),
+        ("Pneumonia versus bronchitis.", "pneumonia"),
+        ("Pneumonia versus bronchitis.", "bronchitis"),
+    ],
+)
+def test_context_uncertain_is_possible(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Pulmonary embolism was ruled out.", "pulmonary embolism"),
+        ("Myocardial infarction ruled out.", "myocardial infarction"),
+        ("MI has been ruled out.", "mi"),
+        ("Ruled out for myocardial infarction.", "myocardial infarction"),
+    ],
+)
+def test_context_ruled_out_is_negated(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.NEGATED
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "present"),
+    [
+        ("No chest pain or dizziness prior to the fall.", "dizziness", "fall"),
+        ("Denies fever but reports cough.", "fever", "cough"),
+        ("No fever, positive for cough.", "fever", "cough"),
+        ("Denies chest pain, then developed syncope.", "chest pain", "syncope"),
+        ("No nausea before the seizure.", "nausea", "seizure"),
+        ("No headache after the fall.", "headache", "fall"),
+        ("No fever except for a cough.", "fever", "cough"),
+    ],
+)
+def test_context_clause_boundary_ends_negation(
+    engine: Engine, text: str, negated: str, present: str
+) -> None:
+    assert _mention(engine, text, negated).assertion is Assertion.NEGATED
+    assert _mention(engine, text, present).assertion is Assertion.PRESENT
+
+
+def test_context_negation_list_keeps_its_scope(engine: Engine) -> None:
+    text = "Denies fever, chills, nausea, vomiting, diarrhea, headache or chest pain."
+    for term in ("diarrhea", "headache", "chest pain"):
+        assert _mention(engine, text, term).assertion is Assertion.NEGATED, term

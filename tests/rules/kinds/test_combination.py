@@ -1,0 +1,152 @@
+"""Combination codes (OCG I.A.15, I.B.9, I.B.11, I.C.4, I.C.9.a): one code for linked
+conditions, superseded components and contradictions, "with"/"without" read in the note."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.engine import Engine
+from codesuggest.rules.engine import RuleSet
+from codesuggest.types import Note
+from tests.utils.scored import apply, item
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def packaged() -> RuleSet:
+    return RuleSet.from_json()
+
+
+# --- combination ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("codes", "target", "withdrawn"),
+    [
+        (("I10", "I50.9", "N18.32"), "I13.0", {"I10"}),
+        (("I10", "I50.9", "N18.6"), "I13.2", {"I10"}),
+        (("I11.0", "I12.9"), "I13.0", {"I11.0", "I12.9"}),
+        (("I10", "N18.6"), "I12.0", {"I10"}),
+        (("I10", "N18.30"), "I12.9", {"I10"}),
+        (("I10", "I50.9"), "I11.0", {"I10"}),
+        (("E11.9", "G62.9"), "E11.42", {"E11.9", "G62.9"}),
+        (("E11.9", "N18.4"), "E11.22", {"E11.9"}),
+    ],
+)
+def test_combination_reports_linked_conditions_with_one_code(
+    packaged: RuleSet, cs: Icd10Cm, codes: tuple[str, ...], target: str, withdrawn: set[str]
+) -> None:
+    out = apply(packaged, "combination-codes", [item(c, cs) for c in codes], cs)
+    assert out[target].recommended
+    assert out[target].rules == ["combination-codes"]
+    assert {c for c in codes if not out[c].recommended} == withdrawn
+    for c in withdrawn:
+        assert out[c].flags == [f"reported in combination code {target}"]
+
+
+# --- supersedes -------------------------------------------------------------------------------
+
+SUPERSEDES = "combination-supersedes-components"
+
+
+def test_supersedes_i13_withdraws_i10_i11_i12(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item(c, cs) for c in ("I13.0", "I11.0", "I12.9", "I10", "I50.9", "N18.32")]
+    out = apply(packaged, SUPERSEDES, items, cs)
+    assert {c for c, s in out.items() if s.recommended} == {"I13.0", "I50.9", "N18.32"}
+    assert out["I11.0"].rules == [SUPERSEDES]
+    assert out["I11.0"].flags[0].startswith("superseded by I13.0 (Hypertensive heart and chronic")
+    assert out["I11.0"].flags[0].endswith("- OCG I.C.9.a.3")
+
+
+def test_supersedes_diabetes_without_complications_beside_a_complication(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    out = apply(packaged, SUPERSEDES, [item(c, cs) for c in ("E11.9", "E11.22", "E11.40")], cs)
+    assert not out["E11.9"].recommended
+    assert out["E11.9"].flags[0].endswith("OCG I.C.4.a")
+    assert out["E11.22"].recommended and out["E11.40"].recommended
+    out = apply(packaged, SUPERSEDES, [item("E11.9", cs), item("E10.22", cs)], cs)
+    assert out["E11.9"].recommended  # E10 does not supersede E11.9: Excludes1 decides
+
+
+def test_supersedes_needs_a_recommended_affirmed_winner(packaged: RuleSet, cs: Icd10Cm) -> None:
+    for winner in (item("N18.32", cs, recommended=False), item("N18.32", cs, assertion="negated")):
+        out = apply(packaged, SUPERSEDES, [item("N18.9", cs), winner], cs)
+        assert out["N18.9"].recommended
+    out = apply(packaged, SUPERSEDES, [item("N18.9", cs), item("N18.32", cs)], cs)
+    assert not out["N18.9"].recommended
+
+
+# --- with / without ---------------------------------------------------------------------------
+
+WITH = "with-without-in-note"
+I13_NOTE = "Hypertensive heart and chronic kidney disease with heart failure, CKD stage 3b."
+
+
+def test_with_without_note_says_with_withdraws_the_without_title(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    out = apply(packaged, WITH, [item("I13.10", cs, span=(0, 45))], cs, Note(I13_NOTE))
+    assert not out["I13.10"].recommended
+    assert out["I13.10"].rules == [WITH]
+    assert out["I13.10"].flags == [
+        f"note says with heart failure: consider I13.0 ({cs.title('I13.0')}) - OCG I.A.15"
+    ]
+
+
+def test_with_without_names_the_sibling_already_suggested(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("I13.10", cs, span=(0, 45)), item("I13.0", cs, span=(0, 45))]
+    out = apply(packaged, WITH, items, cs, Note(I13_NOTE))
+    assert out["I13.10"].flags == ["note says with heart failure: reported with I13.0 - OCG I.A.15"]
+    assert out["I13.0"].recommended
+
+
+def test_with_without_note_says_no_withdraws_the_with_title(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("Hypertensive heart and chronic kidney disease, no heart failure.")
+    out = apply(packaged, WITH, [item("I13.0", cs, span=(0, 45))], cs, note)
+    assert not out["I13.0"].recommended
+    assert out["I13.0"].flags[0].startswith("note says without heart failure: consider I13.10")
+
+
+def test_with_without_bleeding_in_diverticulitis(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("Diverticulitis of the colon with bleeding.")
+    out = apply(packaged, WITH, [item("K57.32", cs, span=(0, 14))], cs, note)
+    assert not out["K57.32"].recommended
+    assert "consider K57.33" in out["K57.32"].flags[0]
+
+
+def test_with_without_keeps_titles_the_sentence_agrees_with(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note(
+        "Hypertensive heart and chronic kidney disease. Doing well with heart failure clinic."
+    )
+    # "with heart failure" is in another sentence than the mention
+    out = apply(packaged, WITH, [item("I13.10", cs, span=(0, 45))], cs, note)
+    assert out["I13.10"].recommended
+    out = apply(packaged, WITH, [item("I13.0", cs, span=(0, 45))], cs, Note(I13_NOTE))
+    assert out["I13.0"].recommended
+    assert out["I13.0"].rules == []
+
+
+def test_with_without_ignores_mentions_not_present(packaged: RuleSet, cs: Icd10Cm) -> None:
+    items = [item("I13.10", cs, span=(0, 45), assertion="historical")]
+    out = apply(packaged, WITH, items, cs, Note(I13_NOTE))
+    assert out["I13.10"].recommended
+
+
+# --- end to end -------------------------------------------------------------------------------
+
+
+def test_engine_hypertensive_heart_and_ckd_with_heart_failure(engine: Engine) -> None:
+    text = I13_NOTE + " Symptoms for 5 days."
+    out = engine.suggest(Note(text, age=60, sex="F"), top=15).suggestions
+    recommended = {s.code for s in out if s.recommended}
+    assert not recommended & {"I13.10", "I13.11", "I13.2", "I12.0", "N18.5", "N18.6"}
+    assert not ({"I11.0", "I12.9", "I10"} & recommended and recommended & {"I13.0"})
+    for s in out:
+        if s.code == "I13.10":
+            assert "with-without-in-note" in s.rules

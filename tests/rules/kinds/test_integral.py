@@ -1,0 +1,104 @@
+"""Symptoms integral to a confirmed diagnosis (OCG I.B.4, I.B.5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.engine import Engine
+from codesuggest.rules.engine import RuleSet
+from codesuggest.types import Note
+from tests.utils.scored import apply, item
+
+RULE = "symptom-integral-to-diagnosis"
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def packaged() -> RuleSet:
+    return RuleSet.from_json()
+
+
+def test_integral_symptom_withdraws_dyspnea_edema_beside_heart_failure(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [item(c, cs) for c in ("R06.00", "R06.01", "R60.0", "I50.23")]
+    out = apply(packaged, RULE, items, cs)
+    for symptom in ("R06.00", "R06.01", "R60.0"):
+        assert not out[symptom].recommended
+        assert out[symptom].rules == [RULE]
+        assert out[symptom].flags == [
+            "integral to I50.23 (Acute on chronic systolic (congestive) heart failure) - OCG I.B.5"
+        ]
+    assert out["I50.23"].recommended
+    assert out["I50.23"].rules == []
+
+
+def test_integral_symptom_withdraws_cough_beside_bronchitis(packaged: RuleSet, cs: Icd10Cm) -> None:
+    out = apply(packaged, RULE, [item("R05.1", cs), item("J20.9", cs)], cs)
+    assert not out["R05.1"].recommended
+    assert out["R05.1"].flags[0].startswith("integral to J20.9 (Acute bronchitis, unspecified)")
+
+
+def test_integral_symptom_keeps_symptom_beside_unconfirmed_condition(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    for condition in (
+        item("I50.9", cs, assertion="negated"),  # recommended but only denied: not confirmed
+        item("I50.9", cs, recommended=False),
+    ):
+        out = apply(packaged, RULE, [item("R06.00", cs), condition], cs)
+        assert out["R06.00"].recommended
+        assert out["R06.00"].rules == []
+
+
+def test_integral_symptom_keeps_symptom_not_in_the_map(packaged: RuleSet, cs: Icd10Cm) -> None:
+    out = apply(packaged, RULE, [item("R05.1", cs), item("I50.23", cs)], cs)
+    assert out["R05.1"].recommended
+
+
+def test_integral_symptom_wrist_pain_beside_fracture_of_that_side_only(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    out = apply(packaged, RULE, [item("M25.539", cs), item("S52.501A", cs)], cs)
+    assert not out["M25.539"].recommended  # side not named: the fractured wrist
+    out = apply(packaged, RULE, [item("M25.531", cs), item("S52.501A", cs)], cs)
+    assert not out["M25.531"].recommended  # right wrist, right radius
+    out = apply(packaged, RULE, [item("M25.532", cs), item("S52.501A", cs)], cs)
+    assert out["M25.532"].recommended  # left wrist pain beside a right radius fracture
+
+
+def test_integral_symptom_names_the_most_confident_condition(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [item("R50.9", cs), item("J18.9", cs, 0.6), item("U07.1", cs, 0.8)]
+    out = apply(packaged, RULE, items, cs)
+    assert out["R50.9"].flags == ["integral to U07.1 (COVID-19) - OCG I.B.5"]
+
+
+# --- end to end, default model ---------------------------------------------------------------
+
+
+def test_engine_heart_failure_symptoms_not_recommended(engine: Engine) -> None:
+    text = (
+        "Assessment: acute on chronic systolic heart failure with dyspnea, orthopnea and "
+        "bilateral leg edema."
+    )
+    out = {s.code: s for s in engine.suggest(Note(text), top=15).suggestions}
+    assert out["I50.23"].recommended
+    symptoms = [s for c, s in out.items() if c.startswith(("R06.0", "R60"))]
+    assert symptoms
+    assert not any(s.recommended for s in symptoms)
+    assert all(RULE in s.rules for s in symptoms)
+
+
+def test_engine_wrist_pain_not_recommended_beside_wrist_fracture(engine: Engine) -> None:
+    text = "Fell from standing, wrist pain. X-ray: nondisplaced fracture of distal radius, right."
+    out = engine.suggest(Note(text, age=60, sex="F"), top=15).suggestions
+    recommended = {s.code for s in out if s.recommended}
+    assert any(c.startswith("S52.5") for c in recommended)
+    assert not any(c.startswith("M25.53") for c in recommended)

@@ -1,0 +1,77 @@
+"""The most specific code wins over its unspecified siblings (OCG I.B.2, I.B.18)."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.engine import Engine
+from codesuggest.rules.engine import RuleSet
+from codesuggest.types import Note
+from tests.utils.scored import apply, item
+
+RULE = "unspecified-beside-specific"
+
+
+@pytest.fixture(scope="module")
+def cs() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+@pytest.fixture(scope="module")
+def packaged() -> RuleSet:
+    return RuleSet.from_json()
+
+
+@pytest.mark.parametrize(
+    ("vague", "specific"),
+    [
+        ("J45.909", "J45.40"),
+        ("F32.A", "F32.4"),
+        ("S52.539A", "S52.531A"),
+        ("I50.9", "I50.23"),
+        ("R10.9", "R10.11"),
+        ("E11.40", "E11.42"),
+    ],
+)
+def test_unspecified_sibling_withdrawn_beside_specific(
+    packaged: RuleSet, cs: Icd10Cm, vague: str, specific: str
+) -> None:
+    out = apply(packaged, RULE, [item(vague, cs, 0.95), item(specific, cs, 0.5)], cs)
+    assert not out[vague].recommended
+    assert out[vague].rules == [RULE]
+    assert out[vague].flags == [
+        f"unspecified beside {specific} ({cs.title(specific)}) - OCG I.B.18"
+    ]
+    assert out[specific].recommended
+    assert out[specific].rules == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("E11.40", "E11.22"),  # two complications of diabetes, both reported
+        ("R19.7", "R19.4"),  # diarrhea and a change in bowel habit: one category, two findings
+        ("R11.10", "R11.0"),  # vomiting and nausea (together R11.2, not one unspecified)
+        ("S52.501A", "S52.532A"),  # right and left radius: two fractures
+        ("J45.909", "J18.9"),  # other categories
+    ],
+)
+def test_unspecified_sibling_keeps_codes_for_different_conditions(
+    packaged: RuleSet, cs: Icd10Cm, a: str, b: str
+) -> None:
+    out = apply(packaged, RULE, [item(a, cs), item(b, cs)], cs)
+    assert out[a].recommended
+    assert out[b].recommended
+
+
+def test_unspecified_sibling_ignores_unrecommended_specific(packaged: RuleSet, cs: Icd10Cm) -> None:
+    out = apply(packaged, RULE, [item("I50.9", cs), item("I50.23", cs, recommended=False)], cs)
+    assert out["I50.9"].recommended
+
+
+def test_engine_unspecified_asthma_not_recommended_beside_moderate(engine: Engine) -> None:
+    text = "Moderate persistent asthma, uncomplicated. Asthma."
+    out = {s.code: s for s in engine.suggest(Note(text), top=15).suggestions}
+    assert out["J45.40"].recommended
+    assert not any(s.recommended for c, s in out.items() if c.startswith("J45.90"))
