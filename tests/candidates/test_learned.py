@@ -10,7 +10,7 @@ from codesuggest.candidates.learned import (
     TOP_TERMS,
     LearnedScorer,
     category,
-    first_word,
+    first_words,
     learned_text,
     lexicon_words,
     note_words,
@@ -90,11 +90,14 @@ def test_note_words_are_the_vectoriser_words_with_their_offsets() -> None:
     assert list(note_words("Éssential HTN, x 2.")) == [(0, 9, "essential"), (10, 13, "htn")]
 
 
-def test_first_word_finds_a_vocabulary_word_as_the_vectoriser_reads_it() -> None:
-    assert first_word("Pain-free; HTN and htn.", "htn") == (11, 14)
-    assert first_word("Éssential HTN, essential.", "essential") == (0, 9)
-    assert first_word("hypertensive", "hypertension") is None
-    assert first_word("painful", "pain") is None  # whole words only
+def test_first_words_finds_vocabulary_words_as_the_vectoriser_reads_them() -> None:
+    assert first_words("Pain-free; HTN and htn.", ["htn", "pain"]) == {
+        "htn": (11, 14),
+        "pain": (0, 4),
+    }
+    assert first_words("Éssential HTN, essential.", ["essential"]) == {"essential": (0, 9)}
+    assert first_words("hypertensive", ["hypertension"]) == {}
+    assert first_words("painful", ["pain"]) == {}  # whole words only
 
 
 def test_unseen_label_of_a_seen_category_scores_its_category(scorer: LearnedScorer) -> None:

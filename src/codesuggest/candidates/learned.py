@@ -328,13 +328,20 @@ def note_words(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), word if word.isascii() else strip_accents_unicode(word)
 
 
-def first_word(text: str, word: str) -> tuple[int, int] | None:
-    """The offsets of the first word of ``text`` that reads as ``word`` (a vocabulary word),
-    or None: one search in plain-ASCII text, else the words of :func:`note_words`."""
-    if text.isascii():
-        found = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
-        return found.span() if found is not None else None
-    return next(((start, end) for start, end, w in note_words(text) if w == word), None)
+def first_words(text: str, words: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """The offsets of the first word of ``text`` that reads as each of ``words`` (vocabulary
+    words: lower case, accents stripped), for those it holds."""
+    wanted = set(words)
+    first: dict[str, tuple[int, int]] = {}
+    if not wanted:
+        return first
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if not word.isascii():
+            word = strip_accents_unicode(word)
+        if word in wanted and word not in first:
+            first[word] = match.span()
+    return first
 
 
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:

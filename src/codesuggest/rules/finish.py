@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.learned import first_word
+from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
 from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
@@ -114,7 +114,7 @@ class _LearnedWords:
     def __init__(self, text: str, cands: Sequence[Candidate]) -> None:
         self._text = text
         self._cands = cands
-        self._first: dict[str, tuple[int, int] | None] | None = None  # word -> first offsets
+        self._first: dict[str, tuple[int, int]] | None = None  # word -> its first offsets
         self._mentions: list[Mention] = []
 
     def evidence(self, c: Candidate) -> list[Evidence]:
@@ -125,12 +125,10 @@ class _LearnedWords:
         if not terms:
             return []
         if self._first is None:
-            self._first = {}
+            wanted = {t for cand in self._cands if cand.learned for t in cand.learned.terms}
+            self._first = first_words(self._text, wanted)
             self._mentions = [m for cand in self._cands for m in cand.mentions]
-        for t in terms:
-            if t not in self._first:
-                self._first[t] = first_word(self._text, t)
-        found = sorted(at for at in map(self._first.__getitem__, terms) if at is not None)
+        found = sorted(self._first[t] for t in terms if t in self._first)
         out = []
         for start, end in found:
             cover = next((m for m in self._mentions if m.start <= start and end <= m.end), None)
