@@ -56,7 +56,7 @@ def finish(
         if not recommended and i >= top * 3:
             continue  # only these need evidence
         found = evidence(c)
-        if not found and (recommended or i < top):  # learned words: only where they show
+        if not found and recommended:  # learned words: what a recommendation needs
             found = words.evidence(c)
         suggestion = Suggestion(
             code=c.code,
