@@ -16,6 +16,7 @@ from codesuggest.engine import Engine, default_model_path
 from codesuggest.errors import ModelError
 from codesuggest.training.default_model import build_default_model
 from tests.utils.postgres import Postgres, reachable_postgres
+from tests.utils.trained import train_tiny
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
 
@@ -34,6 +35,13 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(model_dir: Path) -> Engine:
     return Engine.load(model_dir)
+
+
+@pytest.fixture(scope="session")
+def adapted_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny model trained with ``--adapt-rules`` on notes whose coders code a denied symptom:
+    its card states the relaxed affirmed-evidence rule (~25 s of training)."""
+    return train_tiny(tmp_path_factory.mktemp("adapted") / "tiny-adapted", adapt_rules=True)
 
 
 @pytest.fixture()

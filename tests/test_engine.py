@@ -171,7 +171,8 @@ def test_engine_output_matches_documented_shape(engine: Engine) -> None:
         assert all(isinstance(r, str) for r in s["rules"])
         assert s["evidence"]
         for e in s["evidence"]:
-            assert set(e) == {"start", "end", "text", "section", "assertion"}
+            assert set(e) == {"start", "end", "text", "section", "assertion", "kind"}
+            assert e["kind"] in {"mention", "learned"}
             assert note.text[e["start"] : e["end"]] == e["text"]
             assert e["assertion"] in {
                 "present",

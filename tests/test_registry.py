@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from codesuggest.cli.main import app
 from codesuggest.errors import ChecksumMismatchError, ConfigError, ModelNotFoundError
 from codesuggest.registry import (
     ACTIVE,
+    ADAPTED_HEADING,
     CardSummary,
     active_model_path,
     list_models,
@@ -132,6 +134,19 @@ def test_models_list_cli_marks_the_active_model(models: Path) -> None:
     assert f"loads by default: {models / 'beta'}" in result.stderr
 
 
+def test_models_show_cli_states_the_rules_a_model_was_trained_to_relax(
+    models: Path, adapted_model_dir: Path
+) -> None:
+    shutil.copytree(adapted_model_dir, models / "adapted")
+    result = CliRunner().invoke(app, ["models", "show", "adapted"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    effect = lines[lines.index(ADAPTED_HEADING) + 1]
+    assert effect.startswith("  - recommends codes whose only mentions are negated")
+    assert "(rule unaffirmed-evidence relaxed: held-out F1 " in effect
+    assert ADAPTED_HEADING not in CliRunner().invoke(app, ["models", "show", "alpha"]).stdout
+
+
 def test_models_show_cli_prints_card_and_checksums(models: Path, model_dir: Path) -> None:
     card = json.loads((model_dir / "model_card.json").read_text("utf-8"))
     result = CliRunner().invoke(app, ["models", "show", "alpha"])
@@ -164,7 +179,31 @@ def test_models_promote_cli_unknown_name_is_one_line_error(models: Path) -> None
     assert one_error_line(result.stderr).startswith("error: no model 'nope'")
 
 
-def test_card_summary_names_the_rules_adjusted_to_the_site() -> None:
+def test_card_summary_states_the_rules_adapted_to_the_site() -> None:
+    card: dict[str, Any] = {
+        "name": "site",
+        "rule_adaptations": [
+            {
+                "rule": "unaffirmed-evidence",
+                "setting": {"withdraw": False},
+                "effect": "recommends codes whose only mentions are negated",
+                "held_out_f1": 0.553,
+                "packaged_f1": 0.479,
+            }
+        ],
+    }
+    lines = CardSummary.from_card(card).lines()
+    i = lines.index(ADAPTED_HEADING)
+    assert lines[i + 1] == (
+        "  - recommends codes whose only mentions are negated (rule unaffirmed-evidence "
+        "relaxed: held-out F1 0.553 vs 0.479 with the packaged rule)"
+    )
+    # the packaged rules kept: nothing to say
+    card["rule_adaptations"] = []
+    assert ADAPTED_HEADING not in CardSummary.from_card(card).lines()
+
+
+def test_card_summary_of_a_card_from_before_plain_words_states_its_settings() -> None:
     card = {
         "name": "site",
         "rule_settings": [
@@ -173,8 +212,9 @@ def test_card_summary_names_the_rules_adjusted_to_the_site() -> None:
         ],
     }
     lines = CardSummary.from_card(card).lines()
-    i = lines.index("rules adjusted to the site's coding (rule_settings in model_card.json):")
-    assert lines[i + 1] == "  excludes1-conflict: {'withdraw': False}"
-    # the packaged rules kept: nothing to say
+    i = lines.index(ADAPTED_HEADING)
+    assert lines[i + 1] == (
+        "  - uses the setting {'withdraw': False} (rule excludes1-conflict relaxed)"
+    )
     card["rule_settings"] = [{"settings": {}, "f1": 0.47, "chosen": True}]
-    assert not any("rules adjusted" in line for line in CardSummary.from_card(card).lines())
+    assert ADAPTED_HEADING not in CardSummary.from_card(card).lines()

@@ -25,6 +25,7 @@ from codesuggest.settings import Settings, get_settings
 
 ACTIVE = "ACTIVE"
 DEFAULT = "default"
+ADAPTED_HEADING = "rules adapted to the site's coding (trained with --adapt-rules): this model"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class CardSummary:
     code_sets: dict[str, str]
     threshold: float | None = None
     artefacts: dict[str, str] = field(default_factory=dict)
-    relaxed_rules: dict[str, Any] = field(default_factory=dict)  # rule -> the setting chosen
+    # what each rule adapted to the site's coding makes the model do (card "rule_adaptations")
+    rule_adaptations: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_card(cls, card: dict[str, Any]) -> CardSummary:
@@ -49,14 +51,6 @@ class CardSummary:
         code_sets = card.get("code_sets")
         artefacts = card.get("artefacts")
         threshold = card.get("threshold")
-        tried = card.get("rule_settings")
-        chosen = (
-            next(
-                (t.get("settings") for t in tried if isinstance(t, dict) and t.get("chosen")), None
-            )
-            if isinstance(tried, list)
-            else None
-        )
         return cls(
             name=str(card.get("name", "?")),
             version=str(card.get("version", "?")),
@@ -69,7 +63,7 @@ class CardSummary:
             else {},
             threshold=float(threshold) if isinstance(threshold, int | float) else None,
             artefacts=artefacts if isinstance(artefacts, dict) else {},
-            relaxed_rules=chosen if isinstance(chosen, dict) else {},
+            rule_adaptations=_adaptations(card),
         )
 
     def lines(self) -> list[str]:
@@ -87,9 +81,9 @@ class CardSummary:
         out += _flatten(self.metrics, indent="  ")
         if self.threshold is not None:
             out.append(f"threshold: {self.threshold:.4f}")
-        if self.relaxed_rules:
-            out.append("rules adjusted to the site's coding (rule_settings in model_card.json):")
-            out += [f"  {rule}: {setting}" for rule, setting in sorted(self.relaxed_rules.items())]
+        if self.rule_adaptations:
+            out.append(ADAPTED_HEADING)
+            out += [f"  - {adaptation_sentence(a)}" for a in self.rule_adaptations]
         out.append("code sets:")
         out += [f"  {system}: {release}" for system, release in sorted(self.code_sets.items())]
         return out
@@ -236,6 +230,40 @@ def _write_atomically(path: Path, text: str) -> None:
         with suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def adaptation_sentence(adaptation: dict[str, Any]) -> str:
+    """One rule adaptation of a card in plain words, with the held-out F1 that chose it."""
+    held, packaged = adaptation.get("held_out_f1"), adaptation.get("packaged_f1")
+    figures = (
+        f": held-out F1 {held:.3f} vs {packaged:.3f} with the packaged rule"
+        if isinstance(held, int | float) and isinstance(packaged, int | float)
+        else ""
+    )
+    return f"{adaptation.get('effect', '?')} (rule {adaptation.get('rule', '?')} relaxed{figures})"
+
+
+def _adaptations(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """The card's rule adaptations; a card written before they were recorded in plain words
+    states its relaxed settings (``rule_settings``) as they are."""
+    recorded = card.get("rule_adaptations")
+    if isinstance(recorded, list):
+        return [a for a in recorded if isinstance(a, dict)]
+    tried = card.get("rule_settings")
+    chosen = next(
+        (
+            t.get("settings")
+            for t in (tried if isinstance(tried, list) else [])
+            if isinstance(t, dict) and t.get("chosen")
+        ),
+        None,
+    )
+    if not isinstance(chosen, dict):
+        return []
+    return [
+        {"rule": rule, "setting": setting, "effect": f"uses the setting {setting}"}
+        for rule, setting in sorted(chosen.items())
+    ]
 
 
 def _flatten(value: Any, indent: str, prefix: str = "") -> list[str]:

@@ -69,6 +69,9 @@ class Evidence:
     text: str
     section: str
     assertion: str
+    # "mention": a term naming the code; "learned": a word that drove a code learned from the
+    # note as a whole (the words the trained classifier weighs most for it in this note)
+    kind: str = "mention"
 
     def to_dict(self) -> dict[str, Any]:
         # explicit, not dataclasses.asdict: its deep copy was 2% of a batch run
@@ -78,6 +81,7 @@ class Evidence:
             "text": self.text,
             "section": self.section,
             "assertion": self.assertion,
+            "kind": self.kind,
         }
 
 

@@ -29,8 +29,23 @@ def test_models_shows_serving_model_and_registry(
     assert payload["active"]["name"] == engine.info.name
     assert payload["active"]["version"] == engine.info.version
     assert "code_sets" in payload["active"]
+    assert payload["active"]["rule_adaptations"] == []  # the packaged rules
     assert [m["name"] for m in payload["models"]] == ["candidate"]
     assert payload["models"][0]["active"] is False
+
+
+def test_models_states_the_rules_a_model_was_trained_to_relax(
+    client: TestClient, adapted_model_dir: Path
+) -> None:
+    _register(adapted_model_dir, "adapted")
+    response = client.get("/v1/models")
+    assert response.status_code == 200
+    [entry] = response.json()["models"]
+    [adapted] = entry["card"]["rule_adaptations"]
+    assert adapted["rule"] == "unaffirmed-evidence"
+    assert adapted["setting"] == {"withdraw": False}
+    assert adapted["effect"].startswith("recommends codes whose only mentions are negated")
+    assert adapted["held_out_f1"] > adapted["packaged_f1"]
 
 
 def test_trainer_promotes_and_server_switches(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from typer.testing import CliRunner
 from codesuggest.api.main import create_app
 from codesuggest.cli.main import app as cli
 from codesuggest.engine import Engine
+from codesuggest.model_dir import read_card
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from codesuggest.types import Note
@@ -40,21 +42,39 @@ CODER = "dana.whitfield"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture
-def coder_app(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, str, Store]]:
-    """The real app on a local port with a fresh SQLite store: (base URL, coder key, store).
+@contextmanager
+def _serve(engine: Engine) -> Iterator[tuple[str, str, Store]]:
+    """The real app around ``engine`` on a local port with a fresh SQLite store (under the
+    CODESUGGEST_HOME of the test): (base URL, coder key, store).
 
     The key is made as an administrator would: ``codesuggest keys create``, last line of stdout.
     """
-    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "browser-home"))
     get_settings.cache_clear()
     created = CliRunner().invoke(cli, ["keys", "create", "--role", "coder", "--name", CODER])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]
     with Store.open(get_settings().store_url) as store, live_server(create_app(engine)) as url:
         yield url, key, store
+
+
+@pytest.fixture
+def coder_app(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, str, Store]]:
+    """The app serving the default model: (base URL, coder key, store)."""
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "browser-home"))
+    with _serve(engine) as served:
+        yield served
+
+
+@pytest.fixture
+def adapted_app(
+    adapted_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, str, Store]]:
+    """The app serving a model trained with ``--adapt-rules``: (base URL, coder key, store)."""
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "browser-home"))
+    with _serve(Engine.load(adapted_model_dir)) as served:
+        yield served
 
 
 class Watch:
@@ -128,6 +148,7 @@ def test_review_page_coder_reviews_note_in_browser(
         expect(page.locator("#model-name")).to_have_text(
             f"{engine.info.name} {engine.info.version}"
         )
+        expect(page.locator("#adapted")).to_be_hidden()  # the packaged rules: no banner
 
         # Load the note from a file (FileReader), then paste it as a coder would.
         page.set_input_files("#file-input", NOTE_FILE)
@@ -144,6 +165,10 @@ def test_review_page_coder_reviews_note_in_browser(
         rows = page.locator("#suggestions > li")
         expect(rows).to_have_count(len(codes))
         assert rows.locator(".code").all_text_contents() == codes
+        recommended = sum(s.recommended for s in expected.suggestions)
+        expect(page.locator("#summary")).to_have_text(
+            f"{len(codes)} codes · {recommended} recommended"
+        )
         assert rows.first.locator(".pct").text_content() == f"{round(first.confidence * 100)}%"
         marks = page.locator("#note-view mark.ev")
         assert marks.count() > 0
@@ -224,6 +249,43 @@ def test_review_page_coder_reviews_note_in_browser(
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
         assert screenshot.stat().st_size > 10_000
+        assert watch.take() == []
+        context.close()
+
+
+@pytest.mark.browser
+def test_review_page_warns_when_the_model_relaxed_coding_rules(
+    adapted_app: tuple[str, str, Store], adapted_model_dir: Path
+) -> None:
+    require_browser()
+    from playwright.sync_api import expect
+
+    base_url, key, _ = adapted_app
+    [adapted] = read_card(adapted_model_dir)["rule_adaptations"]
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        watch = Watch(page)
+        page.goto(base_url + "/")
+        banner = page.locator("#adapted")
+        expect(banner).to_be_hidden()
+        page.fill("#api-key", key)
+        page.click("#signin")
+        expect(banner).to_be_visible()
+        items = banner.locator("li")
+        expect(items).to_have_count(1)
+        expect(items.first).to_have_text(
+            f"{adapted['effect']} (rule {adapted['rule']} relaxed: held-out F1 "
+            f"{adapted['held_out_f1']:.3f} vs {adapted['packaged_f1']:.3f} with the packaged rule)"
+        )
+        # what the banner warns of: a denied symptom recommended
+        page.fill("#note-id", "adapted-1")
+        page.fill("#note-text", "Denies chest pain. Essential hypertension, stable.")
+        page.click("#suggest")
+        expect(page.locator("#summary")).to_contain_text("recommended")
+        page.click("#signout")
+        expect(banner).to_be_hidden()
         assert watch.take() == []
         context.close()
 

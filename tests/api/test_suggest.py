@@ -53,10 +53,18 @@ def test_suggest_matches_engine_output(client: TestClient, engine: Engine) -> No
     assert response.json() == expected
 
 
-def test_suggest_top_limits_suggestions(client: TestClient) -> None:
-    response = client.post("/v1/suggest", params={"top": 2}, json=_body())
-    assert response.status_code == 200
-    assert 1 <= len(response.json()["suggestions"]) <= 2
+def test_suggest_top_bounds_only_the_codes_not_recommended(client: TestClient) -> None:
+    everything = client.post("/v1/suggest", params={"top": 200}, json=_body()).json()
+    recommended = [s["code"] for s in everything["suggestions"] if s["recommended"]]
+    assert len(recommended) >= 2, "the note should have several recommended codes"
+    for top in (1, len(recommended) + 2):
+        response = client.post("/v1/suggest", params={"top": top}, json=_body())
+        assert response.status_code == 200
+        codes = [s["code"] for s in response.json()["suggestions"]]
+        # every recommended code first, then the most confident others up to top
+        assert len(codes) == max(top, len(recommended))
+        assert codes[: len(recommended)] == recommended
+        assert codes == [s["code"] for s in everything["suggestions"]][: len(codes)]
 
 
 def test_suggest_empty_note_returns_no_suggestions(client: TestClient) -> None:

@@ -7,10 +7,13 @@ import pytest
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.collect import set_context
 from codesuggest.candidates.learned import (
+    TOP_TERMS,
     LearnedScorer,
     category,
+    first_words,
     learned_text,
     lexicon_words,
+    note_words,
 )
 from codesuggest.types import Assertion, Mention
 
@@ -57,7 +60,44 @@ def test_scores_rank_the_right_label_and_category(scorer: LearnedScorer) -> None
 def test_a_note_without_known_words_has_no_word_evidence(scorer: LearnedScorer) -> None:
     [scores] = scorer.score(["zzz qqq"])
     s = scores.get("ICD-10-CM|I10")
-    assert s is not None and s.top_word == 0.0 and s.words == 0
+    assert s is not None and s.top_word == 0.0 and s.words == 0 and s.terms == ()
+
+
+def test_terms_are_the_notes_own_words_that_drove_a_label() -> None:
+    # the scorer reads the lexicon's words too ("lxi10"): they are not the note's words
+    texts = [f"{t}\nlxi10 lci10" if "hypertension" in t else t for t in TEXTS]
+    scorer = LearnedScorer(top=3, neighbours=2).fit(texts, LABELS)
+    [scores] = scorer.score(["arterial hypertension on enalapril\nlxi10 lci10"])
+    i10 = scores.get("ICD-10-CM|I10")
+    e11 = scores.get("ICD-10-CM|E11.9")
+    assert i10 is not None and e11 is not None
+    assert 1 <= len(i10.terms) <= TOP_TERMS
+    assert set(i10.terms) <= {"arterial", "hypertension", "enalapril"}
+    assert e11.terms == ()  # no word of this note goes with diabetes
+    assert "_vocabulary_cache" not in scorer.__getstate__()  # a cache, never saved
+
+
+def test_terms_are_never_cue_words_or_numbers() -> None:
+    texts = [f"denies 150 {t}" for t in TEXTS]  # in every note: weighed, but no finding
+    scorer = LearnedScorer(top=3, neighbours=2).fit(texts, LABELS)
+    [scores] = scorer.score(["denies 150 essential hypertension, enalapril"])
+    i10 = scores.get("ICD-10-CM|I10")
+    assert i10 is not None and i10.terms
+    assert not {"denies", "150"} & set(i10.terms)
+
+
+def test_note_words_are_the_vectoriser_words_with_their_offsets() -> None:
+    assert list(note_words("Éssential HTN, x 2.")) == [(0, 9, "essential"), (10, 13, "htn")]
+
+
+def test_first_words_finds_vocabulary_words_as_the_vectoriser_reads_them() -> None:
+    assert first_words("Pain-free; HTN and htn.", ["htn", "pain"]) == {
+        "htn": (11, 14),
+        "pain": (0, 4),
+    }
+    assert first_words("Éssential HTN, essential.", ["essential"]) == {"essential": (0, 9)}
+    assert first_words("hypertensive", ["hypertension"]) == {}
+    assert first_words("painful", ["pain"]) == {}  # whole words only
 
 
 def test_unseen_label_of_a_seen_category_scores_its_category(scorer: LearnedScorer) -> None:

@@ -11,10 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
+from codesuggest.cli.train import card_report
 from codesuggest.model_dir import read_card, write_model_dir
+from codesuggest.registry import ADAPTED_HEADING
 from codesuggest.training import trainer
 from codesuggest.training.trainer import TrainConfig
 from tests.cli.conftest import one_error_line
+from tests.utils.trained import tiny_corpus
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ def test_train_default_out_is_home_models_name_and_prints_card(
     assert specs == [f"jsonl:{corpus}"]
     assert out == home / "models" / "site"
     assert (config.name, config.seed, config.folds) == ("site", 7, 3)
-    assert config.adjust_rules  # rules the site's coding contradicts may be relaxed
+    assert not config.adapt_rules  # the packaged rules unless asked
     assert read_card(out)["name"] == "site"
     assert "gold.jsonl: 1 notes, 1 ICD-10-CM" in result.stdout
     assert "all_map" in result.stdout and "0.5000" in result.stdout
@@ -80,13 +83,40 @@ def test_train_default_out_is_home_models_name_and_prints_card(
     assert f"wrote model site to {out}" in result.stderr
 
 
-def test_train_keep_rules_pins_the_packaged_rules(
+def test_train_adapt_rules_is_an_explicit_opt_in(
+    runner: CliRunner, home: Path, corpus: Path, trained: list[Any]
+) -> None:
+    result = runner.invoke(app, ["train", "--data", f"jsonl:{corpus}", "--adapt-rules"])
+    assert result.exit_code == 0, result.output
+    [(_, _, config)] = trained
+    assert config.adapt_rules
+
+
+def test_train_keep_rules_is_gone(
     runner: CliRunner, home: Path, corpus: Path, trained: list[Any]
 ) -> None:
     result = runner.invoke(app, ["train", "--data", f"jsonl:{corpus}", "--keep-rules"])
-    assert result.exit_code == 0, result.output
-    [(_, _, config)] = trained
-    assert not config.adjust_rules
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr and "--keep-rules" in result.stderr
+    assert trained == []
+
+
+def test_card_report_states_each_adapted_rule_in_plain_words() -> None:
+    adapted = {
+        "rule": "excludes1-conflict",
+        "setting": {"withdraw": False},
+        "effect": "recommends both codes of an Excludes1 pair",
+        "held_out_f1": 0.5531,
+        "packaged_f1": 0.4789,
+    }
+    lines = card_report({"rule_adaptations": [adapted]})
+    i = lines.index(ADAPTED_HEADING)
+    assert lines[i + 1] == (
+        "  - recommends both codes of an Excludes1 pair (rule excludes1-conflict relaxed: "
+        "held-out F1 0.553 vs 0.479 with the packaged rule)"
+    )
+    assert "coding rules: as packaged" in card_report({"rule_adaptations": []})
+    assert not any("{" in line for line in lines)  # no Python dicts
 
 
 def test_train_name_defaults_to_out_folder_name(
@@ -192,55 +222,6 @@ def test_train_trainer_input_error_is_one_line(
 
 # --- one real training run ------------------------------------------------------------------
 
-TEMPLATES = {
-    "I10": [
-        "Assessment: essential hypertension, blood pressure 152/94. Continue lisinopril.",
-        "Hypertension remains uncontrolled; amlodipine increased to 10 mg daily.",
-        "History of present illness: elevated blood pressure, diagnosed with hypertension.",
-        "Plan: essential hypertension, low salt diet, recheck blood pressure in 4 weeks.",
-    ],
-    "E11.9": [
-        "Type 2 diabetes mellitus without complications, A1c 7.1. Continue metformin.",
-        "Diabetes mellitus type 2, diet controlled, no neuropathy or retinopathy.",
-        "Assessment: type 2 diabetes, stable on metformin 1000 mg twice daily.",
-        "Known type 2 diabetic, glucose well controlled, no complications.",
-    ],
-    "J18.9": [
-        "Chest x-ray shows right lower lobe infiltrate consistent with pneumonia.",
-        "Community acquired pneumonia, started ceftriaxone and azithromycin.",
-        "Fever and productive cough; diagnosis pneumonia, organism unspecified.",
-        "Impression: pneumonia. Continue antibiotics and incentive spirometry.",
-    ],
-    "N39.0": [
-        "Urinary tract infection, urinalysis positive for nitrites. Start nitrofurantoin.",
-        "Dysuria and frequency; UTI diagnosed, urine culture sent.",
-        "Assessment: urinary tract infection, site not specified, treat with cephalexin.",
-        "Recurrent urinary tract infection, no flank pain or fever.",
-    ],
-    "J44.9": [
-        "COPD with chronic dyspnea, continue tiotropium inhaler.",
-        "Chronic obstructive pulmonary disease, stable, no exacerbation.",
-        "Assessment: COPD, former smoker, spirometry shows obstruction.",
-        "Chronic obstructive lung disease, uses albuterol as needed.",
-    ],
-}
-
-
-def _tiny_corpus(path: Path) -> Path:
-    """~30 notes: every template alone, plus pairs of codes in one note."""
-    codes = list(TEMPLATES)
-    rows = []
-    for code, texts in TEMPLATES.items():
-        for i, text in enumerate(texts):
-            rows.append({"id": f"{code}-{i}", "text": text, "codes": [code]})
-    for i, code in enumerate(codes):
-        other = codes[(i + 1) % len(codes)]
-        for j in range(2):
-            text = f"{TEMPLATES[code][j]} {TEMPLATES[other][j + 2]}"
-            rows.append({"id": f"{code}+{other}-{j}", "text": text, "codes": [code, other]})
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
-
 
 @pytest.mark.slow
 def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
@@ -248,7 +229,7 @@ def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
 ) -> None:
     from codesuggest.engine import Engine
 
-    corpus = _tiny_corpus(tmp_path / "tiny.jsonl")
+    corpus = tiny_corpus(tmp_path / "tiny.jsonl")
     out = tmp_path / "models" / "tiny"
     result = runner.invoke(
         app,
@@ -269,8 +250,12 @@ def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
     assert card["name"] == "tiny"
     assert card["training_data"]["notes"] == 30
     assert card["config"]["folds"] == 2
-    assert card["config"]["adjust_rules"] is True
-    assert sum(bool(t.get("chosen")) for t in card["rule_settings"]) == 1
+    assert card["config"]["adapt_rules"] is False
+    assert card["rule_settings"] == [
+        {"settings": {}, "f1": card["rule_settings"][0]["f1"], "chosen": True}
+    ]
+    assert card["rule_adaptations"] == []
+    assert "coding rules: as packaged" in result.stdout
     assert f"{corpus}: 30 notes" in result.stdout
     assert "held-out figures" in result.stdout
     engine = Engine.load(out)

@@ -1,4 +1,4 @@
-"""Thresholds and site-adjustable rule settings chosen on held-out rows."""
+"""Thresholds, and (only when asked) the settings of adaptable rules, chosen on held-out rows."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.engine import RuleSet
-from codesuggest.training.rule_choice import ADJUSTABLE, choose, recommendable
+from codesuggest.rules.adaptable import adaptations
+from codesuggest.rules.engine import Rule, RuleSet
+from codesuggest.training.rule_choice import Choice, choose, recommendable
 from codesuggest.types import Assertion, Mention, Note
 
 
@@ -61,40 +62,79 @@ def _held_out(
     return {g: Note(f"note {g}") for g in range(notes)}, cands, groups, gold
 
 
-def _choose(
-    negated_gold: bool, codeset: Icd10Cm, adjust: bool = True
-) -> tuple[RuleSet, float, list[dict]]:
+def _choose(negated_gold: bool, codeset: Icd10Cm, adapt: bool = True) -> Choice:
     notes, cands, groups, gold = _held_out(negated_gold)
     probs = np.tile([0.9, 0.8, 0.2], len(notes))
     rules = RuleSet.from_json()
-    choice = choose(rules, adjust, notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset)
-    return choice.rules, choice.f1, choice.tried
+    return choose(rules, adapt, notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset)
 
 
-def test_choose_keeps_the_strict_rules_when_coders_follow_them(codeset: Icd10Cm) -> None:
-    rules, f1, tried = _choose(negated_gold=False, codeset=codeset)
-    assert rules.rules == RuleSet.from_json().rules
-    assert f1 == pytest.approx(1.0)
-    n_settings = np.prod([len(v) for v in ADJUSTABLE.values()])
-    assert len(tried) == n_settings
-    assert tried[0] == {"settings": {}, "f1": 1.0, "chosen": True}
-    assert not any(t.get("chosen") for t in tried[1:])
+def _adaptable(rules: RuleSet) -> set[str]:
+    return {r.name for r in rules.rules if adaptations(r)}
+
+
+def test_choose_keeps_the_packaged_rules_when_coders_follow_them(codeset: Icd10Cm) -> None:
+    choice = _choose(negated_gold=False, codeset=codeset)
+    packaged = RuleSet.from_json()
+    assert choice.rules.rules == packaged.rules
+    assert choice.f1 == pytest.approx(1.0)
+    n_settings = np.prod([len(adaptations(r)) + 1 for r in packaged.rules])
+    assert len(choice.tried) == n_settings > 1
+    assert choice.tried[0] == {"settings": {}, "f1": 1.0, "chosen": True}
+    assert not any(t.get("chosen") for t in choice.tried[1:])
+    assert choice.adaptations == []
 
 
 def test_choose_relaxes_affirmed_evidence_when_coders_code_negated_mentions(
     codeset: Icd10Cm,
 ) -> None:
-    rules, f1, _ = _choose(negated_gold=True, codeset=codeset)
-    [rule] = [r for r in rules.rules if r.kind == "require_affirmed"]
+    choice = _choose(negated_gold=True, codeset=codeset)
+    [rule] = [r for r in choice.rules.rules if r.kind == "require_affirmed"]
     assert rule.params.get("withdraw") is False
-    assert f1 == pytest.approx(1.0)
-    # the packaged rules that encode the code set are never relaxed
-    strict = {r.name: r for r in RuleSet.from_json().rules if r.kind not in ADJUSTABLE}
-    assert {r.name: r for r in rules.rules if r.kind not in ADJUSTABLE} == strict
+    assert choice.f1 == pytest.approx(1.0)
+    # rules that declare no adaptable setting (the code set's own edits) are never relaxed
+    packaged = RuleSet.from_json()
+    fixed = _adaptable(packaged)
+    assert [r for r in choice.rules.rules if r.name not in fixed] == [
+        r for r in packaged.rules if r.name not in fixed
+    ]
+    # what the relaxed rule does, in the words its data gives, with the F1 that chose it
+    [stated] = choice.adaptations
+    [declared] = [a for a in adaptations(rule) if a.setting == {"withdraw": False}]
+    assert stated == {
+        "rule": rule.name,
+        "setting": {"withdraw": False},
+        "effect": declared.effect,
+        "held_out_f1": 1.0,
+        "packaged_f1": stated["packaged_f1"],
+    }
+    assert "negated" in stated["effect"]
+    assert stated["packaged_f1"] < stated["held_out_f1"]
 
 
-def test_choose_with_adjust_false_keeps_the_packaged_rules(codeset: Icd10Cm) -> None:
-    rules, f1, tried = _choose(negated_gold=True, codeset=codeset, adjust=False)
-    assert rules.rules == RuleSet.from_json().rules
-    assert len(tried) == 1 and tried[0]["chosen"] and tried[0]["settings"] == {}
-    assert f1 < 1.0  # the negated gold codes stay withdrawn
+def test_choose_without_adapt_keeps_the_packaged_rules(codeset: Icd10Cm) -> None:
+    choice = _choose(negated_gold=True, codeset=codeset, adapt=False)
+    assert choice.rules.rules == RuleSet.from_json().rules
+    assert len(choice.tried) == 1 and choice.tried[0]["chosen"]
+    assert choice.tried[0]["settings"] == {}
+    assert choice.adaptations == []
+    assert choice.f1 < 1.0  # the negated gold codes stay withdrawn
+
+
+def test_choose_tries_only_the_settings_the_rule_data_declares(codeset: Icd10Cm) -> None:
+    notes, cands, groups, gold = _held_out(negated_gold=True)
+    probs = np.tile([0.9, 0.8, 0.2], len(notes))
+    strict = Rule("strict-affirmed", "require_affirmed", "Only present mentions.", {})
+    choice = choose(
+        RuleSet([strict]), True, notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset
+    )
+    assert len(choice.tried) == 1 and choice.adaptations == []
+    declared = {
+        "adaptable": [{"setting": {"withdraw": False}, "effect": "recommends negated codes"}]
+    }
+    loose = Rule("loose-affirmed", "require_affirmed", "Only present mentions.", declared)
+    choice = choose(
+        RuleSet([loose]), True, notes, cands, probs, groups, gold, ["ICD-10-CM"], codeset
+    )
+    assert len(choice.tried) == 2
+    assert [a["effect"] for a in choice.adaptations] == ["recommends negated codes"]

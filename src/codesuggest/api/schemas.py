@@ -52,6 +52,14 @@ class EvidenceOut(BaseModel):
     text: str
     section: str
     assertion: str
+    kind: Literal["mention", "learned"] = Field(
+        default="mention",
+        description=(
+            "mention: a term that names the code; learned: a word that drove a code the model "
+            "learned from the note as a whole (its assertion is that of a mention covering it, "
+            "else present)."
+        ),
+    )
 
 
 class SuggestionOut(BaseModel):

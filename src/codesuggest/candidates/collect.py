@@ -81,7 +81,9 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
         cand.note_mentions = n_mentions
         out.append(cand)
         keys.append(key)
-    for cand, score in zip(out, learned.get_many(keys), strict=True):
+    # the words that drove a code are its evidence only when no mention names it
+    scores = learned.get_many(keys, terms_for=[not cand.mentions for cand in out])
+    for cand, score in zip(out, scores, strict=True):
         cand.learned = score
     set_context(out)
 

@@ -17,7 +17,8 @@ than the lexicon's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,10 +26,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from codesuggest.extract.cues import cue_words
 from codesuggest.types import Assertion
 
 if TYPE_CHECKING:
@@ -38,6 +40,13 @@ Label = str  # "ICD-10-CM|E11.9"
 CM = "ICD-10-CM"
 # a word whose tf-idf times weight adds this much to a label's score counts as evidence for it
 WORD_EVIDENCE = 0.01
+# the note's words that drove a label, most first, kept as its evidence (``LearnedScore.terms``)
+TOP_TERMS = 3
+# the words lexicon_words adds ("lxe119", "lce11"): not the note's own words
+_LEXICON_WORD = re.compile(r"l[xc][a-z][0-9][0-9a-z]*")
+_NUMBER = re.compile(r"[0-9]+")
+# TfidfVectorizer's default token_pattern
+_WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and we build many
@@ -54,6 +63,9 @@ class LearnedScore:
     category_neighbours: float = 0.0  # neighbours' vote for the label's category
     top_word: float = 0.0  # the largest contribution of one word to the classifier score
     words: int = 0  # words contributing more than ``WORD_EVIDENCE`` to it
+    # the note's own words contributing most to the classifier score (more than WORD_EVIDENCE),
+    # most first, as the vectoriser reads them (lower case, accents stripped)
+    terms: tuple[str, ...] = ()
 
 
 def label(system: str, code: str) -> Label:
@@ -105,10 +117,13 @@ class NoteScores:
         """The scores of ``value`` (see :meth:`get_many`)."""
         return self.get_many([value])[0]
 
-    def get_many(self, values: Sequence[Label]) -> list[LearnedScore | None]:
+    def get_many(
+        self, values: Sequence[Label], terms_for: Sequence[bool] | None = None
+    ) -> list[LearnedScore | None]:
         """The scores of each label; a label never coded in training scores zero, with the
         prior of a count of zero and its category's scores, or None if its category was
-        never coded either."""
+        never coded either. ``terms`` are found for the labels ``terms_for`` marks (all when
+        None): the codes whose evidence they may be."""
         s, b, i = self._scorer, self._batch, self._row
         n = len(s.labels_)
         js = [s.index_.get(v, -1) for v in values]
@@ -129,9 +144,16 @@ class NoteScores:
             share = b.x.data[start:end, None] * s.weights_[np.ix_(rows, at)]
             top_word = share.max(axis=0).tolist()
             words = (share > WORD_EVIDENCE).sum(axis=0).tolist()
+            terms: list[tuple[str, ...]] = [()] * len(values)
+            wanted = [m for m in range(len(values)) if terms_for is None or terms_for[m]]
+            if wanted:
+                found = s.top_terms(rows, share[:, np.asarray(wanted, dtype=np.intp)])
+                for m, words_of in zip(wanted, found, strict=True):
+                    terms[m] = words_of
         else:
             top_word = [0.0] * len(values)
             words = [0] * len(values)
+            terms = [()] * len(values)
         out: list[LearnedScore | None] = []
         for m, (j, k) in enumerate(zip(js, ks, strict=True)):
             if k < 0:  # a label coded in training has its category coded too
@@ -155,6 +177,7 @@ class NoteScores:
                         cat_knn[m],
                         top_word[m],
                         words[m],
+                        terms[m],
                     )
                 )
         return out
@@ -237,6 +260,53 @@ class LearnedScorer:
         )
         return [NoteScores(self, i, batch) for i in range(len(texts))]
 
+    def top_terms(
+        self, rows: npt.NDArray[np.int32], share: npt.NDArray[np.float32]
+    ) -> list[tuple[str, ...]]:
+        """For each column of ``share`` (the contribution of the note's words ``rows`` to a
+        label), up to ``TOP_TERMS`` of the note's own finding words contributing most, most
+        first: not the lexicon's words, nor ConText cue words ("denies", "rule", "mother"),
+        nor bare numbers."""
+        names, other = self._vocabulary()
+        own = np.where(other[rows][:, None], 0.0, share)
+        k = min(TOP_TERMS, own.shape[0])
+        best = np.argpartition(-own, k - 1, axis=0)[:k]
+        values = np.take_along_axis(own, best, axis=0)
+        order = np.argsort(-values, axis=0, kind="stable")
+        best = np.take_along_axis(best, order, axis=0)
+        values = np.take_along_axis(values, order, axis=0)
+        words = names[rows[best]].T.tolist()  # label by label
+        keep = (values > WORD_EVIDENCE).T.tolist()
+        return [
+            tuple(w for w, ok in zip(ws, oks, strict=True) if ok)
+            for ws, oks in zip(words, keep, strict=True)
+        ]
+
+    def _vocabulary(self) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
+        """The vocabulary's words by column, and which are not finding words of the note
+        (lexicon words, cue words, numbers; cached, not saved)."""
+        cached: tuple[npt.NDArray[np.str_], npt.NDArray[np.bool_]] | None = vars(self).get(
+            "_vocabulary_cache"
+        )
+        if cached is None:
+            names = np.asarray(self.vectorizer_.get_feature_names_out(), dtype=np.str_)
+            cues = cue_words()
+            other = np.asarray(
+                [
+                    w in cues or bool(_LEXICON_WORD.fullmatch(w) or _NUMBER.fullmatch(w))
+                    for w in names.tolist()
+                ],
+                dtype=bool,
+            )
+            cached = (names, other)
+            self._vocabulary_cache = cached
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(vars(self))
+        state.pop("_vocabulary_cache", None)
+        return state
+
     def _neighbour_votes(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each output's share of the similarity of the ``neighbours`` most similar notes."""
         k = min(self.neighbours, sims.shape[1])
@@ -248,6 +318,30 @@ class LearnedScorer:
             (weights.ravel(), (rows, top.ravel())), shape=sims.shape, dtype=np.float32
         )
         return np.asarray((picks @ self.memory_labels_).todense(), dtype=np.float32)
+
+
+def note_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each word of ``text`` as the scorer's vectoriser reads it (lower case, accents stripped),
+    with its offsets: where in the note a word of ``LearnedScore.terms`` stands."""
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        yield match.start(), match.end(), word if word.isascii() else strip_accents_unicode(word)
+
+
+def first_words(text: str, words: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """The offsets of the first word of ``text`` that reads as each of ``words`` (vocabulary
+    words: lower case, accents stripped), for those it holds."""
+    wanted = set(words)
+    first: dict[str, tuple[int, int]] = {}
+    if not wanted:
+        return first
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if not word.isascii():
+            word = strip_accents_unicode(word)
+        if word in wanted and word not in first:
+            first[word] = match.span()
+    return first
 
 
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:

@@ -34,7 +34,16 @@ def suggest(
     model: Annotated[
         Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
     ] = None,
-    top: Annotated[int | None, typer.Option(min=1, help="How many suggestions to show.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help=(
+                "Suggestions to show: every recommended code, then the most confident others "
+                "until there are this many."
+            ),
+        ),
+    ] = None,
     note_id: Annotated[str | None, typer.Option(help="Note id (default: the file name).")] = None,
     age: Annotated[int | None, typer.Option(min=0, max=130, help="Patient age in years.")] = None,
     sex: Annotated[Sex | None, typer.Option(help="Patient sex.")] = None,
@@ -84,14 +93,20 @@ def format_table(result: NoteResult) -> str:
 
 
 def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, str]:
-    evidence = suggestion.evidence[0].text if suggestion.evidence else ""
+    evidence = suggestion.evidence
+    if not evidence:
+        shown = ""
+    elif evidence[0].kind == "learned":  # the words that drove a code learned from the note
+        shown = _clip("words: " + ", ".join(e.text for e in evidence), EVIDENCE_WIDTH)
+    else:
+        shown = f'"{_clip(evidence[0].text, EVIDENCE_WIDTH)}"'
     return (
         str(rank),
         suggestion.code,
         f"{suggestion.confidence:.2f}",
         "*" if suggestion.recommended else "",
         _clip(suggestion.description, DESCRIPTION_WIDTH),
-        f'"{_clip(evidence, EVIDENCE_WIDTH)}"' if evidence else "",
+        shown,
     )
 
 

@@ -15,6 +15,7 @@ import typer
 from codesuggest.cli.common import fail, handled_errors
 from codesuggest.errors import InputError
 from codesuggest.model_dir import read_card
+from codesuggest.registry import ADAPTED_HEADING, CardSummary, adaptation_sentence
 from codesuggest.settings import get_settings
 from codesuggest.training.corpus import feedback_url, parse_spec
 
@@ -54,14 +55,15 @@ def train(
         int | None,
         typer.Option(min=0, help="Synthetic notes added to the ranker's training rows."),
     ] = None,
-    keep_rules: Annotated[
+    adapt_rules: Annotated[
         bool,
         typer.Option(
-            "--keep-rules",
+            "--adapt-rules",
             help=(
-                "Keep the packaged coding rules as they are: do not relax the affirmed-evidence "
-                "and Excludes1 rules even where the site's coding says they withdraw codes its "
-                "coders report."
+                "Adapt the coding rules that declare adaptable settings (affirmed evidence, "
+                "Excludes1) to the site's coding where that scores better on held-out notes; "
+                "the model card, `models show`, GET /v1/models and the review page then state "
+                "what the model does that the packaged rules would not. Default: packaged rules."
             ),
         ),
     ] = False,
@@ -84,7 +86,7 @@ def train(
             "name": model_name,
             "seed": seed,
             "folds": folds,
-            "adjust_rules": not keep_rules,
+            "adapt_rules": adapt_rules,
         }
         if synthetic_notes is not None:
             options["synthetic_notes"] = synthetic_notes
@@ -126,10 +128,12 @@ def card_report(card: dict[str, Any]) -> list[str]:
     lines += [f"  {k}: {_fmt(v)}" for k, v in sorted(others.items())]
     if "threshold" in card:
         lines.append(f"  threshold: {_fmt(card['threshold'])}")
-    relaxed = next((t["settings"] for t in card.get("rule_settings", []) if t.get("chosen")), None)
-    if relaxed:
-        lines.append("rules adjusted to the site's coding (rule_settings in model_card.json):")
-        lines += [f"  {rule}: {setting}" for rule, setting in sorted(relaxed.items())]
+    adapted = CardSummary.from_card(card).rule_adaptations
+    if adapted:
+        lines.append(ADAPTED_HEADING)
+        lines += [f"  - {adaptation_sentence(a)}" for a in adapted]
+    else:
+        lines.append("coding rules: as packaged")
     return lines
 
 

@@ -23,8 +23,9 @@ from codesuggest.types import Note
 __all__ = ["KINDS", "Rule", "RuleSet", "Scored"]
 
 _KEYS = {"name", "kind", "description", "params"}
-# every kind accepts it: a trained model may turn a withdrawal into a flag
-_ANY_KIND = frozenset({"withdraw"})
+# every kind accepts them: a trained model may turn a withdrawal into a flag, in the settings
+# a rule declares adaptable (rules/adaptable.py)
+_ANY_KIND = frozenset({"withdraw", "adaptable"})
 
 KINDS: dict[str, Apply] = {name: kind.apply for name, kind in ALL.items()}
 

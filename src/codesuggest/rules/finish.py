@@ -1,4 +1,15 @@
-"""From a note's scored candidates to its suggestions: the operating thresholds, then the rules.
+"""From a note's scored candidates to its suggestions: the operating thresholds, the evidence,
+then the rules.
+
+What a note's result holds: every recommended code, most confident first, then the most
+confident of the others (codes below their threshold or withdrawn by a rule, which keep their
+confidence but rank after every recommended code) until the result holds ``top`` codes. So a
+result has ``max(top, recommended)`` codes (fewer when the note has fewer candidates), and
+``top`` only bounds the codes that are not recommended.
+
+A recommended code always shows its support in the note: the mentions that name it, or, for a
+code the trained model learned from the note as a whole, the note's words that drove it
+(evidence of kind ``learned``). A code with neither is not recommended.
 
 Shared by the Engine and by the trainer, which measures on held-out notes what the rules do to
 the recommendations it is choosing thresholds and rule settings for.
@@ -12,11 +23,14 @@ import numpy as np
 import numpy.typing as npt
 
 from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
-from codesuggest.types import Evidence, Note, Suggestion
+from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
 
 MAX_EVIDENCE = 5
+LEARNED = "learned"  # the lexicon source of phrases mined from a site's coded notes
+NO_EVIDENCE = "no evidence in the note"
 
 
 def finish(
@@ -30,41 +44,102 @@ def finish(
     codeset: Icd10Cm,
     top: int,
 ) -> list[Suggestion]:
-    """The ``top`` suggestions of a note, best first: each candidate recommended when its
+    """The suggestions of a note (see the module): each candidate recommended when its
     probability reaches its system's threshold (``threshold`` for systems without one of their
-    own), then the rules applied to the ``3 * top`` most probable."""
-    # the rules see the 3 * top most probable (ties by code); only those need evidence
+    own) and it has evidence, then the rules applied to every recommended candidate and the
+    ``3 * top`` most probable."""
     ranked = sorted(zip(cands, scores, strict=True), key=lambda cp: (-float(cp[1]), cp[0].code))
-    kept = ranked[: top * 3]
-    items = [
-        Scored(
-            Suggestion(
-                code=c.code,
-                system=c.system,
-                description=c.title,
-                confidence=float(p),
-                recommended=bool(p >= thresholds.get(c.system, threshold)),
-                evidence=evidence(c),
-            ),
-            c,
+    words = _LearnedWords(note.text, cands)
+    items = []
+    for i, (c, p) in enumerate(ranked):
+        recommended = bool(p >= thresholds.get(c.system, threshold))
+        if not recommended and i >= top * 3:
+            continue  # only these need evidence
+        found = evidence(c)
+        if not found and recommended:  # learned words: what a recommendation needs
+            found = words.evidence(c)
+        suggestion = Suggestion(
+            code=c.code,
+            system=c.system,
+            description=c.title,
+            confidence=float(p),
+            recommended=recommended,
+            evidence=found,
         )
-        for c, p in kept
-    ]
+        items.append(Scored(suggestion, c))
+    _require_evidence(items)
     items = rules.apply(items, note, codeset)
+    _require_evidence(items)
     out = [s.suggestion for s in items]
-    out.sort(key=lambda s: (-s.confidence, s.code))
-    return out[:top]
+    out.sort(key=lambda s: (not s.recommended, -s.confidence, s.code))
+    return out[: max(top, sum(s.recommended for s in out))]
 
 
 def evidence(c: Candidate) -> list[Evidence]:
-    """Up to ``MAX_EVIDENCE`` distinct mentions of a candidate, in the order of the note."""
+    """Up to ``MAX_EVIDENCE`` distinct mentions of a candidate, in the order of the note: those
+    whose lexicon key names the code; if none does, the phrases the model learned go with the
+    code in its site's coding (lexicon source ``learned``), as evidence of kind ``learned``.
+    A phrase that only goes with a code ("diabetes" with I10 where diabetics are hypertensive)
+    is never shown as if it named the code."""
+    mentions, kind = c.mentions, "mention"
+    # a history code's mentions are its condition's (and its source list is not aligned)
+    if c.derived_from is None and len(c.lexicon_sources) == len(c.mentions):
+        naming = [m for m, s in zip(c.mentions, c.lexicon_sources, strict=True) if s != LEARNED]
+        if naming:
+            mentions = naming
+        else:
+            kind = "learned"
     seen = set()
     out = []
-    for m in sorted(c.mentions, key=lambda m: m.start):
+    for m in sorted(mentions, key=lambda m: m.start):
         if (m.start, m.end) in seen:
             continue
         seen.add((m.start, m.end))
-        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value))
+        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value, kind))
         if len(out) == MAX_EVIDENCE:
             break
     return out
+
+
+def _require_evidence(items: list[Scored]) -> None:
+    for s in items:
+        if s.suggestion.recommended and not s.suggestion.evidence:
+            s.suggestion.recommended = False
+            s.suggestion.flags.append(NO_EVIDENCE)
+
+
+class _LearnedWords:
+    """Where the words that drove a learned code stand in the note (read once, when needed)."""
+
+    def __init__(self, text: str, cands: Sequence[Candidate]) -> None:
+        self._text = text
+        self._cands = cands
+        self._first: dict[str, tuple[int, int]] | None = None  # word -> its first offsets
+        self._mentions: list[Mention] = []
+
+    def evidence(self, c: Candidate) -> list[Evidence]:
+        """The first occurrence of each of ``c``'s learned words (``LearnedScore.terms``), in
+        the order of the note; each takes the assertion and section of a mention covering it,
+        else it is present."""
+        terms = c.learned.terms if c.learned is not None else ()
+        if not terms:
+            return []
+        if self._first is None:
+            wanted = {t for cand in self._cands if cand.learned for t in cand.learned.terms}
+            self._first = first_words(self._text, wanted)
+            self._mentions = [m for cand in self._cands for m in cand.mentions]
+        found = sorted(self._first[t] for t in terms if t in self._first)
+        out = []
+        for start, end in found:
+            cover = next((m for m in self._mentions if m.start <= start and end <= m.end), None)
+            out.append(
+                Evidence(
+                    start,
+                    end,
+                    self._text[start:end],
+                    cover.section if cover is not None else "",
+                    (cover.assertion if cover is not None else Assertion.PRESENT).value,
+                    kind="learned",
+                )
+            )
+        return out

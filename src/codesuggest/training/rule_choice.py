@@ -1,19 +1,22 @@
-"""Operating thresholds and the settings of site-adjustable rules, chosen on held-out notes.
+"""Operating thresholds, and (only when asked) the settings of adaptable rules, chosen on
+held-out notes.
 
-Two rules that withdraw recommendations are coding policy more than coding law, and sites
+Some rules that withdraw recommendations are coding policy more than coding law, and sites
 differ: the inpatient guidelines report uncertain diagnoses as if established (outpatient ones
-do not), "history of" a chronic condition often means the patient has it, and coders report
-both codes of an Excludes1 pair when the conditions are unrelated. So a trained model measures,
-on notes its ranker did not see, the micro-F1 of its recommendations after the rules with each
-setting of those rules, and keeps the best (the stricter one unless another is better by
-``MIN_GAIN``). A relaxed rule still flags the suggestion for the coder; rules that encode the
-code set (billable codes, sex and age edits, combination codes) are never relaxed.
+do not), and coders report both codes of an Excludes1 pair when the conditions are unrelated.
+Such a rule declares its adaptable settings and their effect in plain words in the rule data
+(rules/adaptable.py). By default a trained model keeps the packaged rules; with ``adapt`` it
+measures, on notes its ranker did not see, the micro-F1 of its recommendations after the rules
+with each setting, keeps the best (the packaged one unless another is better by ``MIN_GAIN``)
+and states what each relaxed rule makes the model do. A relaxed rule still flags the suggestion
+for the coder; rules that encode the code set (billable codes, sex and age edits, combination
+codes) declare no adaptable setting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import Any
 
@@ -24,7 +27,8 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import Label, label
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.rank.ranker import best_threshold
-from codesuggest.rules.engine import Rule, RuleSet
+from codesuggest.rules.adaptable import Adaptation, adaptations
+from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish
 from codesuggest.types import Assertion, Note
 
@@ -34,12 +38,6 @@ MIN_POSITIVES = 30
 MIN_GAIN = 0.002
 # suggestions per note when measuring (as `codesuggest evaluate` reports them)
 TOP = 30
-_NOT_NEGATED_OR_FAMILY = ["present", "historical", "possible", "hypothetical"]
-# rule kind -> its settings, strictest first ({} keeps the packaged rule)
-ADJUSTABLE: dict[str, list[dict[str, Any]]] = {
-    "require_affirmed": [{}, {"affirmed": _NOT_NEGATED_OR_FAMILY}, {"withdraw": False}],
-    "excludes1": [{}, {"withdraw": False}],
-}
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,9 @@ class Choice:
     f1: float
     # {"settings": {rule: params}, "f1": ..., "chosen": True on the one kept} for each setting
     tried: list[dict[str, Any]]
+    # what each relaxed rule makes the model do: {"rule", "setting", "effect", "held_out_f1",
+    # "packaged_f1"} (F1 with the same settings but this rule as packaged); [] when none is
+    adaptations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
@@ -69,7 +70,7 @@ def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"pr
 
 def choose(
     rules: RuleSet,
-    adjust: bool,
+    adapt: bool,
     notes: Mapping[int, Note],
     cands: Sequence[Candidate],
     probs: npt.NDArray[np.float64],
@@ -78,19 +79,27 @@ def choose(
     systems: Sequence[str],
     codeset: Icd10Cm,
 ) -> Choice:
-    """Thresholds and rule settings for the held-out rows ``cands`` (of notes ``groups``)
-    with probabilities ``probs``; with ``adjust`` False, thresholds for ``rules`` as they are."""
+    """Thresholds for the held-out rows ``cands`` (of notes ``groups``) with probabilities
+    ``probs`` under ``rules`` as packaged; with ``adapt``, also the settings of the adaptable
+    rules (each rule's packaged setting or one it declares adaptable)."""
     labels = np.asarray(
         [int(label(c.system, c.code) in gold[g]) for c, g in zip(cands, groups, strict=True)]
     )
     row_systems = np.asarray([c.system for c in cands])
-    adjustable = [r for r in rules.rules if adjust and r.kind in ADJUSTABLE]
+    options = {r.name: adaptations(r) for r in rules.rules} if adapt else {}
+    adaptable = [name for name, found in options.items() if found]
     best: Choice | None = None
     winner = 0
     tried = []
-    for settings in product(*(ADJUSTABLE[r.kind] for r in adjustable)):
-        chosen = dict(zip((r.name for r in adjustable), settings, strict=True))
-        ruleset = RuleSet([_adjusted(r, chosen.get(r.name, {})) for r in rules.rules])
+    f1_of: dict[tuple[int, ...], float] = {}
+    best_picks: tuple[int, ...] = ()
+    best_chosen: dict[str, Adaptation] = {}
+    for picks in product(*(range(len(options[name]) + 1) for name in adaptable)):
+        # pick 0 keeps the packaged rule, pick i the rule's (i-1)-th adaptable setting
+        chosen = {name: options[name][i - 1] for name, i in zip(adaptable, picks, strict=True) if i}
+        ruleset = RuleSet(
+            [chosen[r.name].applied(r) if r.name in chosen else r for r in rules.rules]
+        )
         affirmed = _affirmed(ruleset)
         eligible = np.asarray([recommendable(c, affirmed) for c in cands])
         scores = np.where(eligible, probs, 0.0)
@@ -101,17 +110,41 @@ def choose(
             if labels[row_systems == system].sum() >= MIN_POSITIVES
         }
         f1 = _micro_f1(ruleset, notes, cands, probs, groups, gold, threshold, thresholds, codeset)
-        tried.append({"settings": {k: v for k, v in chosen.items() if v}, "f1": round(f1, 4)})
+        f1_of[picks] = f1
+        tried.append({"settings": {k: a.setting for k, a in chosen.items()}, "f1": round(f1, 4)})
         if best is None or f1 > best.f1 + MIN_GAIN:
             best = Choice(ruleset, threshold, thresholds, f1, tried)
             winner = len(tried) - 1
+            best_picks, best_chosen = picks, chosen
     assert best is not None  # product() of no lists still yields one empty setting
     tried[winner]["chosen"] = True
-    return replace(best, tried=tried)
+    return replace(
+        best, tried=tried, adaptations=_statements(adaptable, best_picks, best_chosen, f1_of)
+    )
 
 
-def _adjusted(rule: Rule, setting: dict[str, Any]) -> Rule:
-    return rule if not setting else replace(rule, params={**rule.params, **setting})
+def _statements(
+    adaptable: list[str],
+    picks: tuple[int, ...],
+    chosen: dict[str, Adaptation],
+    f1_of: dict[tuple[int, ...], float],
+) -> list[dict[str, Any]]:
+    """What each relaxed rule of the winning ``picks`` does, with the held-out F1 it won by."""
+    out = []
+    for at, name in enumerate(adaptable):
+        if name not in chosen:
+            continue
+        packaged = (*picks[:at], 0, *picks[at + 1 :])
+        out.append(
+            {
+                "rule": name,
+                "setting": chosen[name].setting,
+                "effect": chosen[name].effect,
+                "held_out_f1": round(f1_of[picks], 4),
+                "packaged_f1": round(f1_of[packaged], 4),
+            }
+        )
+    return out
 
 
 def _affirmed(rules: RuleSet) -> frozenset[str] | None:

@@ -57,7 +57,8 @@ class TrainConfig:
     trees: int = 150
     learning_rate: float = 0.1
     leaves: int = 31
-    adjust_rules: bool = True  # relax site-adjustable rules its coding contradicts
+    # adapt the rules that declare adaptable settings to the site's coding (default: packaged)
+    adapt_rules: bool = False
 
     def ranker(self) -> Pipeline:
         return make_ranker(
@@ -208,7 +209,7 @@ def train_model(
             held_groups = [groups[i] for i in held_rows]
             choice = choose(
                 RuleSet.from_json(),
-                cfg.adjust_rules,
+                cfg.adapt_rules,
                 {g: notes[g].note for g in set(held_groups)},
                 held,
                 held_p,
@@ -261,7 +262,7 @@ def train_model(
                 "config": {
                     "seed": cfg.seed,
                     "folds": cfg.folds,
-                    "adjust_rules": cfg.adjust_rules,
+                    "adapt_rules": cfg.adapt_rules,
                     "learned_phrases": {
                         "min_support": rule.min_support,
                         "min_precision": rule.min_precision,
@@ -281,6 +282,7 @@ def train_model(
                     "held_out_f1_after_rules": round(choice.f1, 4),
                 },
                 "rule_settings": choice.tried,
+                "rule_adaptations": choice.adaptations,
                 "threshold": threshold,
                 "thresholds": thresholds,
                 "ranker": {"features": list(FEATURES)},

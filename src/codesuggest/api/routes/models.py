@@ -29,6 +29,23 @@ ERRORS = error_responses(
 )
 
 
+class RuleAdaptationOut(BaseModel):
+    """A coding rule the model was trained to relax (``codesuggest train --adapt-rules``)."""
+
+    rule: str = Field(description="The rule's name in the model's rules.json.")
+    setting: dict[str, Any] = Field(description="The rule params the adaptation overrides.")
+    effect: str = Field(
+        description="What the model does that the packaged rule would not, in plain words.",
+        examples=["recommends both codes of an Excludes1 pair"],
+    )
+    held_out_f1: float | None = Field(
+        default=None, description="Held-out micro-F1 of the recommendations with the adaptation."
+    )
+    packaged_f1: float | None = Field(
+        default=None, description="The same with this rule as packaged."
+    )
+
+
 class ModelCardOut(BaseModel):
     """What a model card says: data, metrics on held-out notes, code-set releases."""
 
@@ -40,6 +57,13 @@ class ModelCardOut(BaseModel):
     metrics: dict[str, Any]
     threshold: float | None
     code_sets: dict[str, str]
+    rule_adaptations: list[RuleAdaptationOut] = Field(
+        default_factory=list,
+        description=(
+            "Coding rules relaxed to the training site's coding, each with its effect in plain "
+            "words; empty when the model applies the packaged rules."
+        ),
+    )
 
     @classmethod
     def of(cls, summary: CardSummary) -> ModelCardOut:
@@ -52,6 +76,9 @@ class ModelCardOut(BaseModel):
             metrics=summary.metrics,
             threshold=summary.threshold,
             code_sets=summary.code_sets,
+            rule_adaptations=[
+                RuleAdaptationOut.model_validate(a) for a in summary.rule_adaptations
+            ],
         )
 
 

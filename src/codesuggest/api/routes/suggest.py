@@ -37,7 +37,20 @@ ERRORS = error_responses(
     }
 )
 
-Top = Annotated[int | None, Query(ge=1, le=200, description="Suggestions to return per note.")]
+Top = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=200,
+        description=(
+            "Suggestions per note (default: the server's default_top). Every recommended code is "
+            "returned whatever this says, most confident first; the codes that are not "
+            "recommended (below threshold, or withdrawn by a rule) follow, most confident first, "
+            "until the result holds `top` codes. A result has max(top, recommended) codes, or "
+            "fewer when the note has fewer candidates."
+        ),
+    ),
+]
 Caller = Annotated[ApiKey, Depends(require(*ANY_ROLE))]
 
 

@@ -25,6 +25,8 @@
     userName: $("user-name"),
     signout: $("signout"),
     modelName: $("model-name"),
+    adapted: $("adapted"),
+    adaptedList: $("adapted-list"),
     status: $("status"),
     noteForm: $("note-form"),
     noteId: $("note-id"),
@@ -55,6 +57,7 @@
   const state = {
     key: null, // the signed-in API key
     user: null, // {name, role} from GET /v1/me
+    model: null, // "name version" of the serving model, as last shown
     result: null, // the last POST /v1/suggest response
     text: "", // the text the result's evidence offsets point into
     decisions: new Map(), // "system|code" -> latest stored feedback record
@@ -151,6 +154,7 @@
     return "";
   }
 
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const clip = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
   function setStatus(message, kind = "info") {
@@ -209,6 +213,8 @@
     ui.userBox.hidden = true;
     ui.signinForm.hidden = false;
     ui.modelName.textContent = "sign in to see";
+    state.model = null;
+    showAdaptations([]);
   }
 
   async function loadModel() {
@@ -216,10 +222,29 @@
     if (!res.ok || !res.data) return; // the suggest response names the model as well
     const active = res.data.active;
     showModel(active ? active : null);
+    showAdaptations(active && Array.isArray(active.rule_adaptations) ? active.rule_adaptations : []);
   }
 
   function showModel(model) {
     ui.modelName.textContent = model ? `${model.name} ${model.version}` : "no active model";
+    state.model = model ? `${model.name} ${model.version}` : null;
+  }
+
+  // The rules the serving model was trained to relax, each in plain words (GET /v1/models).
+  function showAdaptations(adaptations) {
+    const items = adaptations.map((a) => {
+      const item = document.createElement("li");
+      const held = Number(a.held_out_f1);
+      const packaged = Number(a.packaged_f1);
+      const figures =
+        a.held_out_f1 != null && a.packaged_f1 != null
+          ? `: held-out F1 ${held.toFixed(3)} vs ${packaged.toFixed(3)} with the packaged rule`
+          : "";
+      item.textContent = `${a.effect} (rule ${a.rule} relaxed${figures})`;
+      return item;
+    });
+    ui.adaptedList.replaceChildren(...items);
+    ui.adapted.hidden = !items.length;
   }
 
   // ---------------------------------------------------------------- the note and suggesting
@@ -282,7 +307,11 @@
       state.text = form.body.text;
       state.decisions = earlier.decisions;
       state.pending.clear();
-      if (res.data.model) showModel(res.data.model);
+      if (res.data.model) {
+        const served = `${res.data.model.name} ${res.data.model.version}`;
+        if (served !== state.model) loadModel(); // another model now serves: its card, its banner
+        showModel(res.data.model);
+      }
       renderNote();
       renderSuggestions();
       showView();
@@ -291,8 +320,8 @@
       const rec = state.result.suggestions.filter((s) => s.recommended).length;
       const restored = state.decisions.size;
       const summary =
-        `${n} suggestion${n === 1 ? "" : "s"} for ${state.result.note_id}, ${rec} recommended` +
-        (restored ? `; ${restored} earlier decision${restored === 1 ? "" : "s"} restored.` : ".");
+        `${plural(n, "suggestion")} for ${state.result.note_id}, ${rec} recommended` +
+        (restored ? `; ${plural(restored, "earlier decision")} restored.` : ".");
       if (earlier.error) setStatus(`${summary} ${earlier.error}`, "error");
       else setStatus(summary, "ok");
     } finally {
@@ -378,7 +407,9 @@
       const owners = new Set();
       for (const span of covering) for (const o of span.owners) owners.add(o);
       const codes = [...owners].sort((x, y) => x - y).map((o) => state.result.suggestions[o].code);
-      mark.title = `${assertion} · ${(inner.section || "").replace(/_/g, " ")} · ${codes.join(", ")}`;
+      const section = (inner.section || "").replace(/_/g, " ");
+      const how = inner.kind === "learned" ? "learned word" : "";
+      mark.title = [assertion, how, section, codes.join(", ")].filter(Boolean).join(" · ");
       mark.dataset.owner = String(Math.min(...owners));
       for (const o of owners) state.marks[o].push(mark);
       fragment.append(mark);
@@ -434,6 +465,16 @@
   function evidenceLine(s) {
     const evidence = s.evidence || [];
     if (!evidence.length) return [document.createTextNode("No evidence span in the note")];
+    if (evidence[0].kind === "learned") {
+      // a code the model learned from the note as a whole: the words that drove it
+      const parts = ["Learned from the words "];
+      evidence.forEach((ev, i) => {
+        const word = document.createElement("q");
+        word.textContent = clip(ev.text, 30);
+        parts.push(...(i ? [", ", word] : [word]));
+      });
+      return parts;
+    }
     const quote = document.createElement("q");
     quote.textContent = clip(evidence[0].text, 70);
     const parts = [quote];
@@ -555,7 +596,7 @@
     const counts = { accepted: 0, rejected: 0, added: 0 };
     for (const record of state.decisions.values()) counts[record.decision] += 1;
     const rec = suggestions.filter((s) => s.recommended).length;
-    const parts = [`${suggestions.length} codes`, `${rec} recommended`];
+    const parts = [plural(suggestions.length, "code"), `${rec} recommended`];
     for (const [name, n] of Object.entries(counts)) if (n) parts.push(`${n} ${name}`);
     ui.summary.textContent = parts.join(" · ");
   }

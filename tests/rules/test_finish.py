@@ -1,0 +1,135 @@
+"""From scored candidates to a note's suggestions: what is returned, in which order, and with
+which evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.learned import LearnedScore
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.engine import RuleSet
+from codesuggest.rules.finish import NO_EVIDENCE, evidence, finish
+from codesuggest.types import Assertion, Mention, Note, Suggestion
+
+NOTE = "Denies chest pain. Essential hypertension. Knee swelling for two weeks."
+# billable codes with no ancestor, Excludes1 or combination relation among them
+CODES = ["I10", "R07.9", "M25.461", "J18.9", "N39.0", "K21.9", "E78.5", "F41.9", "G47.00"]
+CODES += ["H10.9", "L30.9", "M54.50", "R51.9", "J45.909", "E03.9", "F32.A", "N18.9", "R11.0"]
+
+
+@pytest.fixture(scope="module")
+def codeset() -> Icd10Cm:
+    return Icd10Cm.from_package()
+
+
+def _mention(start: int, end: int, assertion: Assertion = Assertion.PRESENT) -> Mention:
+    return Mention(start, end, NOTE[start:end], "none", assertion, ("X",), "contiguous", "x", 1)
+
+
+def _cand(
+    code: str, mentions: list[Mention] | None = None, sources: list[str] | None = None
+) -> Candidate:
+    mentions = [_mention(19, 41)] if mentions is None else mentions
+    sources = sources or ["title"] * len(mentions)
+    return Candidate(code, mentions, lexicon_sources=sources, title=code, billable=True)
+
+
+def _learned(*terms: str) -> LearnedScore:
+    return LearnedScore(0.5, 0.0, -1.0, 1, 0.0, terms=terms)
+
+
+def _finish(
+    cands: list[Candidate], scores: list[float], codeset: Icd10Cm, top: int, rules: RuleSet
+) -> list[Suggestion]:
+    return finish(
+        Note(NOTE),
+        cands,
+        scores,
+        threshold=0.5,
+        thresholds={},
+        rules=rules,
+        codeset=codeset,
+        top=top,
+    )
+
+
+def test_finish_returns_every_recommended_code_whatever_top(codeset: Icd10Cm) -> None:
+    cands = [_cand(code) for code in CODES]
+    # 12 recommended (0.9 .. 0.57), 6 not (0.3 .. 0.05)
+    scores = [0.9 - 0.03 * i for i in range(12)] + [0.3 - 0.05 * i for i in range(6)]
+    out = _finish(cands, scores, codeset, top=5, rules=RuleSet([]))
+    assert [s.code for s in out] == CODES[:12]
+    assert all(s.recommended for s in out)
+    # top bounds the codes that are not recommended: they fill the result up to top
+    out = _finish(cands, scores, codeset, top=15, rules=RuleSet([]))
+    assert [s.code for s in out] == CODES[:15]
+    assert [s.recommended for s in out] == [True] * 12 + [False] * 3
+
+
+def test_finish_shows_a_recommended_code_ranked_beyond_three_times_top(
+    codeset: Icd10Cm,
+) -> None:
+    # 16 codes the rules withdraw (negated) above the one recommended, with top = 5
+    negated = [_mention(7, 17, Assertion.NEGATED)]
+    cands = [_cand(code, negated) for code in CODES[:16]] + [_cand(CODES[16])]
+    scores = [0.99 - 0.01 * i for i in range(16)] + [0.6]
+    out = _finish(cands, scores, codeset, top=5, rules=RuleSet.from_json())
+    assert out[0].code == CODES[16] and out[0].recommended
+    assert len(out) == 5
+
+
+def test_finish_ranks_codes_withdrawn_by_a_rule_after_every_recommended_code(
+    codeset: Icd10Cm,
+) -> None:
+    denied = _cand("R07.9", [_mention(7, 17, Assertion.NEGATED)])
+    cands = [denied, _cand("I10"), _cand("M25.461", [_mention(43, 56)])]
+    out = _finish(cands, [0.95, 0.7, 0.2], codeset, top=15, rules=RuleSet.from_json())
+    assert [(s.code, s.recommended) for s in out] == [
+        ("I10", True),
+        ("R07.9", False),  # keeps its confidence, not its place
+        ("M25.461", False),
+    ]
+    assert out[1].confidence == pytest.approx(0.95)
+    assert "unaffirmed-evidence" in out[1].rules
+
+
+def test_evidence_is_the_mentions_naming_the_code(codeset: Icd10Cm) -> None:
+    # "Knee swelling" names M25.461; a phrase the site's coding pairs with it does not
+    cand = _cand("M25.461", [_mention(19, 41), _mention(43, 56)], ["learned", "title"])
+    assert [(e.text, e.kind) for e in evidence(cand)] == [("Knee swelling", "mention")]
+    # with no naming mention, the learned phrases are shown, as learned evidence
+    cand = _cand("I10", [_mention(43, 56)], ["learned"])
+    assert [(e.text, e.kind) for e in evidence(cand)] == [("Knee swelling", "learned")]
+
+
+def test_finish_learned_code_shows_the_words_that_drove_it(codeset: Icd10Cm) -> None:
+    learned = _cand("I10", [])
+    learned.learned = _learned("hypertension", "essential", "absent")
+    [s] = _finish([learned], [0.8], codeset, top=15, rules=RuleSet.from_json())
+    assert s.recommended
+    assert [(e.start, e.end, e.text, e.kind, e.assertion) for e in s.evidence] == [
+        (19, 28, "Essential", "learned", "present"),
+        (29, 41, "hypertension", "learned", "present"),
+    ]
+    assert s.evidence[0].to_dict()["kind"] == "learned"
+
+
+def test_finish_learned_words_take_the_assertion_of_a_mention_covering_them(
+    codeset: Icd10Cm,
+) -> None:
+    denied = _cand("R07.9", [_mention(7, 17, Assertion.NEGATED)])
+    learned = _cand("I20.9", [])
+    learned.learned = _learned("chest", "pain")
+    out = _finish([denied, learned], [0.3, 0.8], codeset, top=15, rules=RuleSet.from_json())
+    [s] = [s for s in out if s.code == "I20.9"]
+    assert {e.assertion for e in s.evidence} == {"negated"}
+    assert not s.recommended  # only denied words behind it
+
+
+def test_finish_code_without_evidence_is_not_recommended(codeset: Icd10Cm) -> None:
+    bare = _cand("I10", [])  # neither mentions nor words of the note behind it
+    bare.learned = _learned("enalapril")  # a word the note does not hold
+    [s] = _finish([bare], [0.9], codeset, top=15, rules=RuleSet.from_json())
+    assert not s.recommended and s.evidence == []
+    assert NO_EVIDENCE in s.flags
