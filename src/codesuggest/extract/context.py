@@ -7,9 +7,12 @@ are read once and a pair is handed to ``modifies`` only when the target lies in 
 scope and the modifier can modify at all: exactly the pairs for which ``modifies`` may return
 True, tried in the same order, so the edges and attributes are medspaCy's.
 
-One step differs from medspaCy on purpose: a cue whose last words are a term's first words
+Two steps differ from medspaCy on purpose. One: a cue whose last words are a term's first words
 ("no history of" before the term "history of stroke") is cut back to its leading words, which
-then modify the term; medspaCy drops such a cue, leaving the term unnegated.
+then modify the term; medspaCy drops such a cue, leaving the term unnegated. And a cue among
+the words of a term the lexicon matched scattered ("no" in "no valvular disease, no heart
+failure" read as "valvular heart disease") is not dropped: it leaves that term alone but still
+modifies the others in its scope ("heart failure").
 
 Three more of medspaCy's steps are done here with the same results:
 
@@ -71,19 +74,29 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
                 if (a0 <= b0 < a1 or a0 < b1 <= a1) and _cached_may_limit(limits, r2, r1):
                     m2.limit_scope(m1)
 
+    loose: tuple[bool, ...] = ()  # per target: its words are scattered over the sentence
+
     def apply_modifiers(self) -> None:
         targets: list[Span] = list(self.targets)
         bounds = [(t.start, t.end) for t in targets]
+        loose = self.loose if len(self.loose) == len(targets) else (False,) * len(targets)
         modifiers: list[ConTextModifier] = self.modifiers
         if self.prune_on_modifier_overlap:  # a cue inside a term is part of the term
             for i in range(len(modifiers) - 1, -1, -1):
                 m_start, m_end = modifiers[i].modifier_span
-                if any(s <= m_start < e or s < m_end <= e for s, e in bounds):
+                if any(
+                    s <= m_start < e or s < m_end <= e
+                    for (s, e), scattered in zip(bounds, loose, strict=True)
+                    if not scattered
+                ):
                     modifiers.pop(i)
-        active = [(m, *m.scope_span) for m in modifiers if m.direction not in _INERT]
+        active = [(m, *m.modifier_span, *m.scope_span) for m in modifiers]
+        active = [a for a in active if a[0].direction not in _INERT]
         if active:
             for target, (start, end) in zip(targets, bounds, strict=True):
-                for modifier, lo, hi in active:
+                for modifier, m_start, m_end, lo, hi in active:
+                    if start <= m_start < end or start < m_end <= end:
+                        continue  # a cue among a scattered term's words is not about that term
                     # ``modifies`` requires the target to overlap the scope: test that first
                     if (lo <= start < hi or lo < end <= hi) and modifier.modifies(target):
                         modifier.modify(target)
@@ -183,6 +196,7 @@ class QuickConText(ConText):  # type: ignore[misc]
             spans = doc.spans[self.span_group_name]
         graph = QuickGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
         graph.targets = spans
+        graph.loose = _scattered(doc, len(spans))
         graph.modifiers = []
         matcher = self._ConText__matcher  # medspaCy keeps it name-mangled
         vocab = self.nlp.vocab
@@ -253,6 +267,17 @@ class QuickConText(ConText):  # type: ignore[misc]
             return (starts[k - 1] if k else 0), (starts[k] if k < len(starts) else length)
 
         return bounds
+
+
+def _scattered(doc: Doc, n_targets: int) -> tuple[bool, ...]:
+    """Per target, whether the lexicon matched its words scattered over the sentence ("no
+    valvular disease, no heart failure" for "valvular heart disease"): a cue between those words
+    ("no", "mother") belongs to the sentence and still modifies the other terms in its scope.
+    A cue inside a contiguous term is part of the term, as in medspaCy."""
+    matches = getattr(doc._, "codesuggest_matches", None) or []
+    if len(matches) != n_targets:
+        return (False,) * n_targets
+    return tuple(m.compactness < 1.0 for m in matches)
 
 
 def _lead_end(starts: list[int], targets: Any, start: int, end: int) -> int:
