@@ -173,3 +173,88 @@ def test_context_negation_list_keeps_its_scope(engine: Engine) -> None:
     text = "Denies fever, chills, nausea, vomiting, diarrhea, headache or chest pain."
     for term in ("diarrhea", "headache", "chest pain"):
         assert _mention(engine, text, term).assertion is Assertion.NEGATED, term
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Hepatitis C treated with sofosbuvir/velpatasvir 2021, cured (SVR12).", "hepatitis c"),
+        (
+            "L distal radius fracture from a fall in 2022, healed, cast removed.",
+            "distal radius fracture",
+        ),
+        ("Mild nausea first weeks, now gone.", "nausea"),
+        ("Actinic keratoses treated with cryotherapy, none present today.", "actinic keratoses"),
+        ("Shingles R chest, now healed.", "shingles"),
+    ],
+)
+def test_context_cured_healed_gone_is_resolved(engine: Engine, text: str, term: str) -> None:
+    mention = _mention(engine, text, term)
+    assert mention.assertion is Assertion.HISTORICAL
+    assert mention.basis == RESOLVED
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Off anticoagulation per cardiology.", "anticoagulation"),
+        ("No longer on blood thinners.", "blood thinners"),
+        ("Completed 6 months of apixaban.", "apixaban"),
+        ("Stopped warfarin in March.", "warfarin"),
+        ("Warfarin was stopped.", "warfarin"),
+        ("Discontinued apixaban after the bleed.", "apixaban"),
+    ],
+)
+def test_context_stopped_drug_is_resolved(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).basis == RESOLVED
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Hx NSTEMI 2019 treated with PCI.", "nstemi"),
+        ("Hx CVA without residual deficits.", "cva"),
+        ("Shingles R chest last year.", "shingles"),
+        ("Treated for pneumonia last month.", "pneumonia"),
+    ],
+)
+def test_context_hx_and_last_year_are_historical(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.HISTORICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("H. pylori serology sent, pending.", "h. pylori"),
+        ("Plan: EGD, oral iron, celiac serology.", "celiac"),
+        ("Hepatitis C antibody pending.", "hepatitis c"),
+        ("Patient is being tested for celiac disease.", "celiac disease"),
+        ("Testing for Lyme disease today.", "lyme disease"),
+    ],
+)
+def test_context_pending_and_tested_for_is_possible(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Family hx colon cancer - colonoscopy every 5 years.", "colon cancer"),
+        ("Family hx of breast cancer.", "breast cancer"),
+        ("Fam hx colon cancer.", "colon cancer"),
+    ],
+)
+def test_context_family_hx_is_family(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.FAMILY
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("He fell off a ladder.", "fell off a ladder"),
+        ("Fell off his bicycle.", "fell off his bicycle"),
+        ("Tripped stepping off a curb and fell.", "tripped"),
+    ],
+)
+def test_context_falling_off_is_not_stopping(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).basis != RESOLVED
