@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.current import RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
 from codesuggest.types import Assertion, Mention
@@ -150,4 +151,4 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 basis=_basis(user_data, start, end, section, by_section),
             )
         )
-    return affirm_treated(out, getattr(doc._, TREATED_ATTR, None))
+    return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))
