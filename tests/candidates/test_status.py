@@ -224,3 +224,21 @@ def test_status_bmi_evidence_is_the_statement(engine):
 def test_status_past_surgical_section_evidence_is_the_procedure(engine):
     cands = _candidates(engine, "Past surgical history: total abdominal hysterectomy.")
     assert {m.text for m in cands["Z90.710"].mentions} == {"total abdominal hysterectomy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Atrial flutter s/p ablation 2023, off anticoagulation per cardiology.",
+        "Hx DVT 2022, completed 6 months of apixaban, no longer on blood thinners.",
+        "PMH: DVT L leg 2019, completed 6 months of anticoagulation, no recurrence.",
+        "Warfarin was stopped after the bleed.",
+    ],
+)
+def test_status_long_term_drug_stopped_is_not_current(engine, text):
+    cand = _candidates(engine, text).get("Z79.01")
+    assert cand is None or not _affirmed(cand)
+
+
+def test_status_long_term_drug_taken_is_current(engine):
+    assert _affirmed(_candidates(engine, "On apixaban 5 mg BID for atrial fibrillation.")["Z79.01"])

@@ -13,7 +13,8 @@ run after the others, decides which of those mentions state a status, by the cod
   "appendectomy performed today" is the procedure, not the status.
 - long-term drugs: a medication-section entry or a drug taken for maintenance ("on
   apixaban"); aspirin, steroids, opioids only with "daily"/"chronic" in the phrase or from the
-  medication list ("given aspirin 325 mg in the ED" is not long-term); past use is not current.
+  medication list ("given aspirin 325 mg in the ED" is not long-term); past use is not current,
+  nor a drug the note says was stopped ("off apixaban", "completed 6 months of warfarin").
 - allergy: in an allergy section or with "allergic"/"allergy" in the phrase.
 - BMI: the value right after its own "BMI" token picks the Z68 code; nothing else binds.
 - external causes: the mechanism of an injury happened before the visit: past is present.
@@ -27,6 +28,7 @@ from dataclasses import replace
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
+from codesuggest.extract.current import RESOLVED
 from codesuggest.types import Assertion, Mention
 
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
@@ -73,8 +75,8 @@ class StatusCandidates:
                 or self.status.past.search(text) is not None
             )
         if kind in ("long_term", "long_term_cued"):
-            if m.assertion is Assertion.HISTORICAL:
-                return False  # "previously on warfarin": not current
+            if m.assertion is Assertion.HISTORICAL or m.basis == RESOLVED:
+                return False  # "previously on warfarin", "off apixaban": not current
             return (
                 kind == "long_term"
                 or m.section in cues["medication_sections"]
