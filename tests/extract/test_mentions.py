@@ -6,6 +6,7 @@ import pytest
 import spacy
 
 from codesuggest.engine import Engine
+from codesuggest.extract.current import PAST
 from codesuggest.extract.mentions import assertion_of, doc_mentions, located_matches
 from codesuggest.types import Assertion, Mention
 
@@ -156,3 +157,23 @@ def test_mentions_read_context_flags_as_span_extensions_do(engine: Engine) -> No
     assert [m.assertion for m in mentions] == by_span
     assert {Assertion.FAMILY, Assertion.NEGATED, Assertion.HYPOTHETICAL} <= set(by_span)
     assert [m.text for m in mentions] == [span.text for _, span, _ in located_matches(doc)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hx of appendectomy.", "Z90.49"),
+        ("Status post right BKA.", "Z89.511"),
+        ("Previously on warfarin.", "Z79.01"),
+    ],
+)
+def test_mentions_past_cue_on_status_code_is_present_with_past_basis(
+    engine: Engine, text: str, code: str
+) -> None:
+    mention = _only(engine, text, code)
+    assert mention.assertion is Assertion.PRESENT
+    assert mention.basis == PAST
+
+
+def test_mentions_status_code_without_past_cue_has_no_past_basis(engine: Engine) -> None:
+    assert _only(engine, "On warfarin for atrial fibrillation.", "Z79.01").basis == ""

@@ -28,7 +28,7 @@ from dataclasses import replace
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
-from codesuggest.extract.current import RESOLVED
+from codesuggest.extract.current import PAST, RESOLVED
 from codesuggest.types import Assertion, Mention
 
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
@@ -71,11 +71,12 @@ class StatusCandidates:
         if kind == "absence":
             return (
                 m.assertion is not Assertion.PRESENT
+                or m.basis == PAST
                 or m.section in cues["past_sections"]
                 or self.status.past.search(text) is not None
             )
         if kind in ("long_term", "long_term_cued"):
-            if m.assertion is Assertion.HISTORICAL or m.basis == RESOLVED:
+            if m.assertion is Assertion.HISTORICAL or m.basis in (PAST, RESOLVED):
                 return False  # "previously on warfarin", "off apixaban": not current
             return (
                 kind == "long_term"

@@ -30,6 +30,8 @@ from codesuggest.types import Assertion, Mention
 
 TREATED_ATTR = "codesuggest_treated"  # Doc extension: condition prefix -> the drug that treats it
 RESOLVED = "resolved"  # ``Mention.basis`` of a mention a resolution cue made historical
+# ``Mention.basis`` of a status code a past cue names, present now ("hx of appendectomy")
+PAST = "past"
 _COLUMNS = ["drug", "condition_prefixes", "condition"]
 _CUE_KEYS = {"description", "medication_sections", "lead_words", "stop_words"}
 _LOOK_BEHIND = 2  # words before a drug read for a lead or stop word

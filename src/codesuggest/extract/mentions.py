@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.extract.current import RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
@@ -25,6 +25,7 @@ _PRIORITY = (
     ("is_historical", Assertion.HISTORICAL),
 )
 RESOLVED_ATTR = "is_resolved"  # set with ``is_historical`` by the RESOLVED ConText category
+_SECTION = "section"  # ``_decide``: the section decided the assertion
 
 
 def assertion_of(span: Span, section: str, codes: tuple[str, ...] = ()) -> Assertion:
@@ -43,16 +44,17 @@ def _span_cue(span: Span) -> Assertion | None:
     return next((value for attr, value in _PRIORITY if getattr(ext, attr, False)), None)
 
 
-def _decide(cue: Assertion | None, section: str, codes: tuple[str, ...]) -> tuple[Assertion, bool]:
-    """The assertion from a ConText cue (None: none) and the section; True when the section
-    decided it."""
+def _decide(cue: Assertion | None, section: str, codes: tuple[str, ...]) -> tuple[Assertion, str]:
+    """The assertion from a ConText cue (None: none) and the section, and what decided it
+    besides the cue: ``_SECTION``, ``PAST`` (a past cue on a status code, present now) or ""."""
     rules = section_assertions()
     by_section = rules.assertion(section, codes)
     if cue is None:
-        return by_section, True
+        return by_section, _SECTION
     if by_section is Assertion.FAMILY and cue is not Assertion.NEGATED:
-        return Assertion.FAMILY, True
-    return rules.unless_status(cue, codes), False
+        return Assertion.FAMILY, _SECTION
+    found = rules.unless_status(cue, codes)
+    return found, (PAST if found is not cue else "")
 
 
 def _stored_flags() -> list[tuple[str, Any, Assertion]] | None:
@@ -80,9 +82,9 @@ def assertion_from(
     section: str,
     flags: list[tuple[str, Any, Assertion]],
     codes: tuple[str, ...] = (),
-) -> tuple[Assertion, bool]:
+) -> tuple[Assertion, str]:
     """``assertion_of`` for the span at these offsets, from the flags ``_stored_flags`` gave,
-    and whether the section decided it."""
+    and what decided it besides the cue (``_decide``)."""
     cue = next(
         (
             value
@@ -94,12 +96,12 @@ def assertion_from(
     return _decide(cue, section, codes)
 
 
-def _basis(user_data: dict[Any, Any], start: int, end: int, section: str, by_section: bool) -> str:
+def _basis(user_data: dict[Any, Any], start: int, end: int, section: str, decided: str) -> str:
     """What besides a plain ConText cue set a mention's assertion (``Mention.basis``)."""
-    if by_section:
+    if decided == _SECTION:
         rule = section_assertions().by_category.get(section)
         return "" if rule is None else f"section:{rule.name}"
-    return RESOLVED if user_data.get(("._.", RESOLVED_ATTR, start, end)) else ""
+    return RESOLVED if user_data.get(("._.", RESOLVED_ATTR, start, end)) else decided
 
 
 def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
@@ -131,9 +133,9 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
         start = span.start_char
         end = span.end_char
         if flags is None:
-            assertion, by_section = _decide(_span_cue(span), section, codes)
+            assertion, decided = _decide(_span_cue(span), section, codes)
         else:
-            assertion, by_section = assertion_from(user_data, start, end, section, flags, codes)
+            assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
         out.append(
             Mention(
                 start=start,
@@ -148,7 +150,7 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 sentence=match.sentence,
                 sources=tuple(s for _, s in named),
                 key=match.key_id,
-                basis=_basis(user_data, start, end, section, by_section),
+                basis=_basis(user_data, start, end, section, decided),
             )
         )
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))
