@@ -258,3 +258,16 @@ def test_context_family_hx_is_family(engine: Engine, text: str, term: str) -> No
 )
 def test_context_falling_off_is_not_stopping(engine: Engine, text: str, term: str) -> None:
     assert _mention(engine, text, term).basis != RESOLVED
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Pneumonia, sputum culture pending.", "pneumonia"),
+        ("Celiac serology positive.", "celiac"),
+    ],
+)
+def test_context_pending_test_leaves_an_established_finding(
+    engine: Engine, text: str, term: str
+) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.PRESENT
