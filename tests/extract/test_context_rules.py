@@ -271,3 +271,8 @@ def test_context_pending_test_leaves_an_established_finding(
     engine: Engine, text: str, term: str
 ) -> None:
     assert _mention(engine, text, term).assertion is Assertion.PRESENT
+
+
+def test_context_hx_label_is_not_a_history_cue(engine: Engine) -> None:
+    text = "Hx: 54M with chest pain since this morning."
+    assert _mention(engine, text, "chest pain").assertion is Assertion.PRESENT
