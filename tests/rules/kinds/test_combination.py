@@ -205,3 +205,22 @@ def test_without_affirmed_keeps_negated_and_other_sentences(packaged: RuleSet, c
     out = apply(packaged, WITHOUT, items, cs, note)
     assert out["K21.9"].recommended
     assert out["K21.9"].rules == []
+
+
+@pytest.mark.parametrize(
+    ("specific", "vague"),
+    [
+        ("I50.22", "I50.9"),
+        ("N17.0", "N17.9"),
+        ("Z99.2", "N18.9"),
+        ("W01.0XXA", "W19.XXXA"),
+        ("W00.0XXA", "W19.XXXA"),
+    ],
+)
+def test_supersedes_the_unspecified_code_beside_a_documented_one(
+    packaged: RuleSet, cs: Icd10Cm, specific: str, vague: str
+) -> None:
+    out = apply(packaged, SUPERSEDES, [item(specific, cs), item(vague, cs)], cs)
+    assert out[specific].recommended
+    assert not out[vague].recommended
+    assert out[vague].flags[0].startswith(f"superseded by {specific} ")
