@@ -227,3 +227,12 @@ def test_supersedes_the_unspecified_code_beside_a_documented_one(
     assert out[specific].recommended
     assert not out[vague].recommended
     assert out[vague].flags[0].startswith(f"superseded by {specific} ")
+
+
+def test_without_affirmed_ignores_mentions_of_unrelated_codes(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    note = Note("Sigmoid diverticulosis. Internal hemorrhoids with recent bleeding.")
+    items = [item("K57.30", cs, span=(0, 22)), item("K64.8", cs, span=(24, 65))]
+    out = apply(packaged, WITHOUT, items, cs, note)
+    assert out["K57.30"].recommended

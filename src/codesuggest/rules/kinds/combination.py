@@ -273,12 +273,13 @@ def _affirms(words: list[str], term: tuple[str, ...]) -> bool:
 
 def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """A recommended title "without X" is withdrawn when the note affirms X: X's words (or the
-    table's terms for the code) in a present mention of any candidate, or in the sentence of
-    one of the code's own present mentions."""
+    table's terms for the code) in the sentence of one of the code's own present mentions, or
+    in a present mention of a candidate of its category or whose title says X (the hemorrhoids'
+    bleeding does not contradict "diverticulosis without bleeding")."""
     mentions = [
-        _TOKEN.findall(note.text[e.start : e.end].lower())
-        for s in items
-        for e in s.suggestion.evidence
+        (o, _TOKEN.findall(note.text[e.start : e.end].lower()))
+        for o in items
+        for e in o.suggestion.evidence
         if e.assertion == "present"
     ]
     seen: dict[int, list[str]] = {}
@@ -289,13 +290,31 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         title = cs.title(code)
         if not any(f"{lead} " in title.lower() for lead in _WITHOUT_LEADS):
             continue
-        terms = _without_terms(rule.params["table"], code, title)
-        texts = mentions + _sentences(s, note.text, seen)
-        hit = next((t for t in terms if any(_affirms(w, t) for w in texts)), None)
+        own = _sentences(s, note.text, seen)
+        hit = next(
+            (
+                t
+                for t in _without_terms(rule.params["table"], code, title)
+                if any(_affirms(w, t) for w in own)
+                or any(
+                    _affirms(w, t)
+                    for o, w in mentions
+                    if o is not s and _speaks_of(o.suggestion, code, t)
+                )
+            ),
+            None,
+        )
         if hit is not None:
             flag = f"note affirms {' '.join(hit)}: the title says without - OCG I.A.15"
             fire(s, rule, withdraw=True, flag=flag)
     return items
+
+
+def _speaks_of(other: Suggestion, code: str, term: tuple[str, ...]) -> bool:
+    """Whether a candidate's mentions may affirm ``term`` for ``code``: a code of its category,
+    or one whose title says the term."""
+    title = _TOKEN.findall(other.description.lower())
+    return other.code[:3] == code[:3] or _affirms(title, term)
 
 
 KINDS = {
