@@ -9,7 +9,7 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.kinds.combination import SUPERSEDES_COLUMNS
+from codesuggest.rules.kinds.combination import SUPERSEDES_COLUMNS, WITHOUT_TERMS_COLUMNS
 from codesuggest.rules.kinds.integral import COLUMNS as INTEGRAL_COLUMNS
 from codesuggest.rules.tables import parse_table, prefixes, read_table
 
@@ -113,3 +113,15 @@ def test_packaged_combinations_use_valid_codes_and_cite(cs: Icd10Cm) -> None:
     assert [c for c in codes if c not in cs] == []
     keys = [(tuple(x["all_of"]), x["code"]) for x in combo["params"]["combinations"]]
     assert len(keys) == len(set(keys))
+
+
+def test_without_terms_rows_name_without_codes_and_terms(cs: Icd10Cm) -> None:
+    rows = read_table("without_terms.tsv", WITHOUT_TERMS_COLUMNS)
+    assert rows
+    for row in rows:
+        for code in prefixes(row["codes"]):
+            assert code in cs
+            assert "without" in cs.title(code).lower() or "not specified" in cs.title(code)
+        assert all(t.strip() for t in row["terms"].split(";"))
+        assert row["cite"].startswith("OCG I.")
+        assert len(row["comment"]) > 15

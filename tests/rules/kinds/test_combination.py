@@ -36,6 +36,9 @@ def packaged() -> RuleSet:
         (("I10", "I50.9"), "I11.0", {"I10"}),
         (("E11.9", "G62.9"), "E11.42", {"E11.9", "G62.9"}),
         (("E11.9", "N18.4"), "E11.22", {"E11.9"}),
+        (("I25.10", "I20.89"), "I25.118", {"I25.10", "I20.89"}),
+        (("I25.10", "I20.0"), "I25.110", {"I25.10", "I20.0"}),
+        (("I12.9", "N18.6"), "I12.0", {"I12.9"}),
     ],
 )
 def test_combination_reports_linked_conditions_with_one_code(
@@ -150,3 +153,86 @@ def test_engine_hypertensive_heart_and_ckd_with_heart_failure(engine: Engine) ->
     for s in out:
         if s.code == "I13.10":
             assert "with-without-in-note" in s.rules
+
+
+# --- without, affirmed by the note ------------------------------------------------------------
+
+WITHOUT = "without-contradicted-by-note"
+
+
+def test_without_affirmed_by_another_present_mention(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("Gallstones. Acute calculous cholecystitis on ultrasound.")
+    items = [
+        item("K80.20", cs, span=(0, 10)),
+        item("K80.00", cs, span=(12, 44), recommended=False),
+    ]
+    out = apply(packaged, WITHOUT, items, cs, note)
+    assert not out["K80.20"].recommended
+    flag = "note affirms cholecystitis: the title says without - OCG I.A.15"
+    assert out["K80.20"].flags == [flag]
+
+
+def test_without_affirmed_by_a_table_term_in_the_sentence(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("BPH with nocturia x3, on tamsulosin.")
+    out = apply(packaged, WITHOUT, [item("N40.0", cs, span=(0, 3))], cs, note)
+    assert not out["N40.0"].recommended
+    assert out["N40.0"].rules == [WITHOUT]
+
+
+def test_without_affirmed_reads_complications_through_the_table(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    note = Note("Type 1 DM, known diabetic gastroparesis.")
+    out = apply(packaged, WITHOUT, [item("E10.9", cs, span=(0, 9))], cs, note)
+    assert not out["E10.9"].recommended
+    note = Note("Type 1 DM, at risk of complications.")
+    out = apply(packaged, WITHOUT, [item("E10.9", cs, span=(0, 9))], cs, note)
+    assert out["E10.9"].recommended
+
+
+def test_without_affirmed_not_specified_as_recurrent(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("Recurrent C. difficile colitis.")
+    out = apply(packaged, WITHOUT, [item("A04.72", cs, span=(10, 30))], cs, note)
+    assert not out["A04.72"].recommended
+
+
+def test_without_affirmed_keeps_negated_and_other_sentences(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("GERD without esophagitis. Esophagitis was ruled out last year.")
+    items = [
+        item("K21.9", cs, span=(0, 4)),
+        item("K20.90", cs, span=(26, 37), assertion="negated", recommended=False),
+    ]
+    out = apply(packaged, WITHOUT, items, cs, note)
+    assert out["K21.9"].recommended
+    assert out["K21.9"].rules == []
+
+
+@pytest.mark.parametrize(
+    ("specific", "vague"),
+    [
+        ("I50.22", "I50.9"),
+        ("N17.0", "N17.9"),
+        ("Z99.2", "N18.9"),
+        ("Z99.2", "I12.9"),
+        ("I50.33", "I50.30"),
+        ("G43.009", "G43.909"),
+        ("W01.0XXA", "W19.XXXA"),
+        ("W00.0XXA", "W19.XXXA"),
+    ],
+)
+def test_supersedes_the_unspecified_code_beside_a_documented_one(
+    packaged: RuleSet, cs: Icd10Cm, specific: str, vague: str
+) -> None:
+    out = apply(packaged, SUPERSEDES, [item(specific, cs), item(vague, cs)], cs)
+    assert out[specific].recommended
+    assert not out[vague].recommended
+    assert out[vague].flags[0].startswith(f"superseded by {specific} ")
+
+
+def test_without_affirmed_ignores_mentions_of_unrelated_codes(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    note = Note("Sigmoid diverticulosis. Internal hemorrhoids with recent bleeding.")
+    items = [item("K57.30", cs, span=(0, 22)), item("K64.8", cs, span=(24, 65))]
+    out = apply(packaged, WITHOUT, items, cs, note)
+    assert out["K57.30"].recommended

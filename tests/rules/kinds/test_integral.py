@@ -102,3 +102,31 @@ def test_engine_wrist_pain_not_recommended_beside_wrist_fracture(engine: Engine)
     recommended = {s.code for s in out if s.recommended}
     assert any(c.startswith("S52.5") for c in recommended)
     assert not any(c.startswith("M25.53") for c in recommended)
+
+
+@pytest.mark.parametrize(
+    ("symptom", "condition"),
+    [
+        ("R06.83", "G47.33"),
+        ("R40.0", "G47.33"),
+        ("R06.00", "J91.0"),
+        ("K92.0", "I85.11"),
+        ("R41.0", "G93.41"),
+        ("R44.1", "F10.231"),
+        ("R25.1", "F10.231"),
+        ("R06.2", "J20.9"),
+        ("R00.2", "F41.0"),
+        ("N23", "N20.1"),
+        ("K92.1", "K64.8"),
+        ("R20.0", "G62.9"),
+        ("R79.89", "I21.4"),
+        ("J02.9", "J06.9"),
+    ],
+)
+def test_integral_symptom_withdraws_the_symptoms_a_coder_leaves_out(
+    packaged: RuleSet, cs: Icd10Cm, symptom: str, condition: str
+) -> None:
+    out = apply(packaged, RULE, [item(symptom, cs), item(condition, cs)], cs)
+    assert not out[symptom].recommended
+    assert out[symptom].flags[0].startswith(f"integral to {condition} ")
+    assert out[condition].recommended

@@ -233,6 +233,90 @@ def _with_without(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
     return items
 
 
+# a title's "without X" (or "not specified as X") against the note affirming X
+WITHOUT_TERMS_COLUMNS = ("codes", "terms", "cite", "comment")
+_WITHOUT_LEADS = ("without", "not specified as")
+_VAGUE = frozenset({"mention", "complication", "complications"})
+_NEGATION_WINDOW = 3
+
+
+@cache
+def _without_terms(table: str, code: str, title: str) -> tuple[tuple[str, ...], ...]:
+    """The terms that affirm what ``code``'s title says it is without: the words of each
+    "without X" phrase (less vague words: "without complications" is read through the table
+    only), and the table's terms for the code."""
+    out = []
+    for lead in _WITHOUT_LEADS:
+        for words in _phrases(title, lead):
+            kept = tuple(w for w in words if w not in _VAGUE)
+            if kept:
+                out.append(kept)
+    for row in read_table(table, WITHOUT_TERMS_COLUMNS):
+        if code.startswith(prefixes(row["codes"])):
+            out.extend(tuple(_TOKEN.findall(t.lower())) for t in row["terms"].split(";"))
+    return tuple(t for t in out if t)
+
+
+def _affirms(words: list[str], term: tuple[str, ...]) -> bool:
+    """Whether ``words`` hold ``term`` (its words in order, compared by stem) with no negation
+    in the few words before it ("GERD without esophagitis", "no ascites" do not affirm)."""
+    stems = [_stem(w) for w in words]
+    wanted = [_stem(w) for w in term]
+    n = len(wanted)
+    for i in range(len(stems) - n + 1):
+        if stems[i : i + n] == wanted:
+            before = words[max(0, i - _NEGATION_WINDOW) : i]
+            if not _NEGATIVE & set(before):
+                return True
+    return False
+
+
+def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended title "without X" is withdrawn when the note affirms X: X's words (or the
+    table's terms for the code) in the sentence of one of the code's own present mentions, or
+    in a present mention of a candidate of its category or whose title says X (the hemorrhoids'
+    bleeding does not contradict "diverticulosis without bleeding")."""
+    mentions = [
+        (o, _TOKEN.findall(note.text[e.start : e.end].lower()))
+        for o in items
+        for e in o.suggestion.evidence
+        if e.assertion == "present"
+    ]
+    seen: dict[int, list[str]] = {}
+    for s in items:
+        code = s.suggestion.code
+        if not s.suggestion.recommended or code not in cs:
+            continue
+        title = cs.title(code)
+        if not any(f"{lead} " in title.lower() for lead in _WITHOUT_LEADS):
+            continue
+        own = _sentences(s, note.text, seen)
+        hit = next(
+            (
+                t
+                for t in _without_terms(rule.params["table"], code, title)
+                if any(_affirms(w, t) for w in own)
+                or any(
+                    _affirms(w, t)
+                    for o, w in mentions
+                    if o is not s and _speaks_of(o.suggestion, code, t)
+                )
+            ),
+            None,
+        )
+        if hit is not None:
+            flag = f"note affirms {' '.join(hit)}: the title says without - OCG I.A.15"
+            fire(s, rule, withdraw=True, flag=flag)
+    return items
+
+
+def _speaks_of(other: Suggestion, code: str, term: tuple[str, ...]) -> bool:
+    """Whether a candidate's mentions may affirm ``term`` for ``code``: a code of its category,
+    or one whose title says the term."""
+    title = _TOKEN.findall(other.description.lower())
+    return other.code[:3] == code[:3] or _affirms(title, term)
+
+
 KINDS = {
     "combination": Kind(
         _combination, required=frozenset({"combinations"}), check=_check_combinations
@@ -241,4 +325,9 @@ KINDS = {
         _supersedes, required=frozenset({"table"}), check=_check_table(SUPERSEDES_COLUMNS)
     ),
     "with_without": Kind(_with_without),
+    "without_affirmed": Kind(
+        _without_affirmed,
+        required=frozenset({"table"}),
+        check=_check_table(WITHOUT_TERMS_COLUMNS),
+    ),
 }
