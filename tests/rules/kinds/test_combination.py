@@ -11,17 +11,6 @@ from codesuggest.rules.engine import RuleSet
 from codesuggest.types import Note
 from tests.utils.scored import apply, item
 
-
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
-def packaged() -> RuleSet:
-    return RuleSet.from_json()
-
-
 # --- combination ------------------------------------------------------------------------------
 
 

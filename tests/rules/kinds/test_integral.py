@@ -13,16 +13,6 @@ from tests.utils.scored import apply, item
 RULE = "symptom-integral-to-diagnosis"
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
-def packaged() -> RuleSet:
-    return RuleSet.from_json()
-
-
 def test_integral_symptom_withdraws_dyspnea_edema_beside_heart_failure(
     packaged: RuleSet, cs: Icd10Cm
 ) -> None:

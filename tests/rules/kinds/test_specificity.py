@@ -13,16 +13,6 @@ from tests.utils.scored import apply, item
 RULE = "unspecified-beside-specific"
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
-def packaged() -> RuleSet:
-    return RuleSet.from_json()
-
-
 @pytest.mark.parametrize(
     ("vague", "specific"),
     [
