@@ -26,6 +26,7 @@ SOURCES = (
     "abbreviation",
     "plain",
     "inverted",
+    "index",  # the ICD-10-CM Alphabetic Index (codesuggest.codesets.alpha_index)
     "learned",  # mined from a site's coded notes (codesuggest.training.phrases)
 )
 _PARENS = re.compile(r"\s*\(([^()]*)\)")
@@ -50,6 +51,7 @@ class Phrase:
     text: str
     code: str
     source: str
+    path: str = ""  # the Alphabetic Index path it comes from ("" for other sources)
 
 
 @dataclass
@@ -70,6 +72,8 @@ class LexiconIndex:
     weak: set[int] = field(default_factory=set)
     # (key id, code) -> how reliably a learned phrase names the code (its mined precision)
     strength: dict[tuple[int, str], float] = field(default_factory=dict)
+    # (key id, code) -> the Alphabetic Index path that names the code with the key
+    paths: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -131,6 +135,7 @@ def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phras
 def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex:
     """Turn phrases into the matcher's index (word-set keys anchored on their rarest word)."""
     by_key: dict[tuple[str, ...], dict[str, str]] = {}
+    paths: dict[tuple[tuple[str, ...], str], str] = {}
     for p in phrases:
         words = tuple(sorted(set(content_words(p.text))))
         if not words or len(words) > MAX_WORDS or (len(words) == 1 and len(words[0]) < 2):
@@ -139,10 +144,19 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
         # keep the strongest source per code: our data files beat titles beat variants
         if p.code not in codes or _rank(p.source) < _rank(codes[p.code]):
             codes[p.code] = p.source
+        if p.path:  # the shortest index path that names the code with these words
+            known = paths.get((words, p.code))
+            if known is None or len(p.path) < len(known):
+                paths[words, p.code] = p.path
     freq: Counter[str] = Counter(w for key in by_key for w in key)
     index = LexiconIndex()
     for key, codes in by_key.items():
+        i = len(index.keys)
         _add_key(index, key, tuple(sorted(codes.items())), freq)
+        for code in codes:
+            path = paths.get((key, code))
+            if path:
+                index.paths[i, code] = path
     index.title_words = {c: len(set(content_words(codeset.title(c)))) for c in codeset.codes()}
     return index
 
@@ -161,6 +175,7 @@ def extend_lexicon(
         upper_only=set(base.upper_only),
         weak=set(getattr(base, "weak", ())),
         strength=dict(getattr(base, "strength", {})),
+        paths=dict(getattr(base, "paths", {})),
     )
     ids = {key: i for i, key in enumerate(base.keys)}
     added: dict[tuple[str, ...], dict[str, str]] = {}
@@ -213,6 +228,7 @@ def _rank(source: str) -> int:
         "title",
         "inclusion",
         "variant",
+        "index",
         "learned",
     )
     return order.index(source) if source in order else len(order)

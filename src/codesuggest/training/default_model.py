@@ -21,7 +21,11 @@ from tqdm import tqdm
 from codesuggest.candidates.collect import default_generators
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
+from codesuggest.codesets.alpha_index import noise_entries
+from codesuggest.codesets.index_convert import RELEASE as INDEX_RELEASE
+from codesuggest.codesets.index_convert import SOURCE as INDEX_SOURCE
+from codesuggest.codesets.lexicon import data_phrases
+from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
@@ -102,7 +106,7 @@ def build_default_model(
         codeset = Icd10Cm.from_package()
         history = HistoryMap.load()
         ours = list(data_phrases(codeset))
-        index = compile_lexicon([*code_set_phrases(codeset), *ours], codeset)
+        index = shipped_lexicon(codeset, ours)
         steps.update()
         phrases = training_phrases(codeset, ours, seed)
         nlp = build_pipeline(index)
@@ -134,8 +138,8 @@ def build_default_model(
             "name": NAME,
             "version": VERSION,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "description": "Default model: ICD-10-CM lexicon and a ranker fitted on synthetic "
-            "notes; no patient data.",
+            "description": "Default model: ICD-10-CM lexicon (titles, our phrases, the Alphabetic "
+            "Index) and a ranker fitted on synthetic notes; no patient data.",
             "training_data": {
                 "kind": "synthetic",
                 "notes": n_notes,
@@ -147,6 +151,8 @@ def build_default_model(
             "lexicon": {
                 "keys": len(index),
                 "phrases_curated": len(ours),
+                "alphabetic_index": f"{INDEX_SOURCE}, {INDEX_RELEASE}",
+                "index_noise_entries": len(noise_entries()),
                 "normalizer": fingerprint(),
             },
             "code_sets": {SYSTEM: codeset.release},

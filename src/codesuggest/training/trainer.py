@@ -24,7 +24,8 @@ from codesuggest.candidates.collect import add_learned, collect_candidates, defa
 from codesuggest.candidates.learned import LearnedScorer, label, learned_text, split_label
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
+from codesuggest.codesets.lexicon import data_phrases
+from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.errors import InputError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
@@ -131,7 +132,7 @@ def train_model(
             notes, summaries = read_training_data(specs, codeset)
             history = HistoryMap.load()
             ours = list(data_phrases(codeset))
-            index = compile_lexicon([*code_set_phrases(codeset), *ours], codeset)
+            index = shipped_lexicon(codeset, ours)
             nlp = build_pipeline(index)
             matcher = nlp.get_pipe("codesuggest_terms")
             assert isinstance(matcher, TermMatcher)

@@ -1,0 +1,73 @@
+"""The ICD-10-CM Alphabetic Index as a source of lexicon phrases.
+
+Reads the table shipped in ``data/icd10cm_index.tsv.gz`` (converted from the CDC's release by
+``training/convert_index.py``), resolves each code against the code set the engine ships and
+leaves out the entries in ``data/index_noise.tsv`` (entries that fire often in coded notes but
+are rarely what the coder coded). Each remaining row becomes a lexicon phrase of source
+``index`` that remembers its index path ("Hypertension > with > heart failure"), shown to the
+coder as the reason for the suggestion.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.index_convert import IndexRow, read_table
+from codesuggest.codesets.lexicon import Phrase
+
+TABLE = "icd10cm_index.tsv.gz"
+NOISE = "index_noise.tsv"
+SOURCE = "index"
+# Y90-Y99 supplementary factors (place, activity, status) are coded by hand beside an injury
+_SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
+
+
+def _data(name: str) -> bytes:
+    return resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def index_rows() -> tuple[IndexRow, ...]:
+    """Every row of the shipped index table."""
+    return tuple(read_table(_data(TABLE)))
+
+
+@lru_cache(maxsize=1)
+def noise_entries() -> frozenset[tuple[str, str]]:
+    """(index path, code as resolved) pairs left out of the lexicon (``data/index_noise.tsv``)."""
+    lines = [ln for ln in _data(NOISE).decode("utf-8").splitlines() if not ln.startswith("#")]
+    return frozenset((r["path"], r["code"]) for r in csv.DictReader(lines, delimiter="\t"))
+
+
+def resolve_code(code: str, codeset: Icd10Cm) -> str | None:
+    """The code an index entry names in ``codeset``: itself, or for a code that needs a 7th
+    character its initial-encounter code ("W11" -> "W11.XXXA", "T46.1X5" -> "T46.1X5A"); a
+    category with subdivisions stays as it is (the hierarchy proposes its children); None when
+    the code set no longer has it."""
+    found = codeset.normalize(code)
+    if found is None or codeset.is_billable(found):
+        return found
+    plain = found.replace(".", "")
+    if len(plain) < 7:
+        initial = codeset.normalize(plain.ljust(6, "X") + "A")
+        if initial is not None and codeset.is_billable(initial):
+            return initial
+    return found
+
+
+def index_phrases(codeset: Icd10Cm, *, noise: bool = True) -> Iterator[Phrase]:
+    """The index's phrases for ``codeset`` (``noise``: leave out the noisy entries)."""
+    dropped = noise_entries() if noise else frozenset()
+    resolved: dict[str, str | None] = {}
+    for row in index_rows():
+        if row.code.startswith(_SUPPLEMENTARY):
+            continue
+        if row.code not in resolved:
+            resolved[row.code] = resolve_code(row.code, codeset)
+        code = resolved[row.code]
+        if code is not None and (row.path, code) not in dropped:
+            yield Phrase(row.words, code, SOURCE, path=row.path)
