@@ -19,9 +19,9 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from codesuggest.candidates.collect import default_generators
+from codesuggest.codesets.alpha_index import noise_entries
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.alpha_index import noise_entries
 from codesuggest.codesets.index_convert import RELEASE as INDEX_RELEASE
 from codesuggest.codesets.index_convert import SOURCE as INDEX_SOURCE
 from codesuggest.codesets.lexicon import data_phrases
