@@ -97,6 +97,8 @@ class Suggestion:
     evidence: list[Evidence] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    # the ICD-10-CM Alphabetic Index path that found the code ("": another source did)
+    index_path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class Suggestion:
             "evidence": [e.to_dict() for e in self.evidence],
             "flags": list(self.flags),
             "rules": list(self.rules),
+            "index_path": self.index_path,
         }
 
 

@@ -73,6 +73,14 @@ class SuggestionOut(BaseModel):
     evidence: list[EvidenceOut]
     flags: list[str]
     rules: list[str]
+    index_path: str = Field(
+        default="",
+        description=(
+            "The ICD-10-CM Alphabetic Index path that found the code, as a coder would look it "
+            'up ("Hypertension, hypertensive > with > heart failure"); empty when the code came '
+            "from another source (a title, a synonym, the trained model)."
+        ),
+    )
 
 
 class ModelOut(BaseModel):

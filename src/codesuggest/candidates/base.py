@@ -38,6 +38,8 @@ class Candidate:
     title_words: int = 1
     note_mentions: int = 0  # mentions in the whole note, for normalising counts
     derived_from: str | None = None  # the condition a history code stands for
+    # the Alphabetic Index path that found it ("Hypertension > with > heart failure"; "": none)
+    index_path: str = ""
     system: str = "ICD-10-CM"
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
     context: NoteContext = field(default_factory=NoteContext)

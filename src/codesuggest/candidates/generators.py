@@ -23,6 +23,7 @@ class LexiconCandidates:
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         strength = getattr(self.index, "strength", None)  # indexes pickled before it: none
+        paths = getattr(self.index, "paths", None)
         for m in mentions:
             for i, code in enumerate(m.codes):
                 cand = pool.get(code)
@@ -31,7 +32,12 @@ class LexiconCandidates:
                 cand.mentions.append(m)
                 cand.sources.add(self.name)
                 cand.key_sizes.append(len(m.codes))
-                cand.lexicon_sources.append(m.sources[i] if m.sources else m.source)
+                source = m.sources[i] if m.sources else m.source
+                cand.lexicon_sources.append(source)
+                if paths and source == "index":
+                    path = paths.get((m.key, code), "")
+                    if path and (not cand.index_path or len(path) < len(cand.index_path)):
+                        cand.index_path = path
                 if strength and (m.key, code) in strength:
                     cand.phrase_strength = max(cand.phrase_strength, strength[m.key, code])
 
@@ -58,6 +64,7 @@ class HierarchyCandidates:
                     target.mentions.extend(cand.mentions)
                     target.key_sizes.extend(cand.key_sizes)
                     target.lexicon_sources.extend(cand.lexicon_sources)
+                    target.index_path = cand.index_path
                 target.sources.add(self.name)
 
     def default_children(self, code: str) -> list[str]:

@@ -17,6 +17,7 @@ from codesuggest.types import Note, NoteResult, Suggestion
 
 DESCRIPTION_WIDTH = 44
 EVIDENCE_WIDTH = 40
+INDEX_WIDTH = 70
 
 
 class Sex(str, Enum):
@@ -100,6 +101,8 @@ def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, st
         shown = _clip("words: " + ", ".join(e.text for e in evidence), EVIDENCE_WIDTH)
     else:
         shown = f'"{_clip(evidence[0].text, EVIDENCE_WIDTH)}"'
+    if suggestion.index_path:  # the Alphabetic Index entry that found the code
+        shown = f"{shown}  index: {_clip(suggestion.index_path, INDEX_WIDTH)}".strip()
     return (
         str(rank),
         suggestion.code,

@@ -11,6 +11,7 @@ coder as the reason for the suggestion.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -18,12 +19,14 @@ from importlib import resources
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.index_convert import IndexRow, read_table
 from codesuggest.codesets.lexicon import Phrase
+from codesuggest.extract.cues import cue_words
 
 TABLE = "icd10cm_index.tsv.gz"
 NOISE = "index_noise.tsv"
 SOURCE = "index"
 # Y90-Y99 supplementary factors (place, activity, status) are coded by hand beside an injury
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
+_WORD = re.compile(r"\w\w+")
 
 
 def _data(name: str) -> bytes:
@@ -59,12 +62,21 @@ def resolve_code(code: str, codeset: Icd10Cm) -> str | None:
     return found
 
 
+def only_cues(words: str) -> bool:
+    """Whether an entry's words are all words of ConText assertion cues ("Concern", "History"):
+    matched as a finding, such an entry would hide the cue and its assertion."""
+    found = _WORD.findall(words.lower())
+    cues = cue_words()
+    return bool(found) and all(w in cues for w in found)
+
+
 def index_phrases(codeset: Icd10Cm, *, noise: bool = True) -> Iterator[Phrase]:
-    """The index's phrases for ``codeset`` (``noise``: leave out the noisy entries)."""
+    """The index's phrases for ``codeset`` (``noise``: leave out the noisy entries), without
+    entries made only of assertion-cue words."""
     dropped = noise_entries() if noise else frozenset()
     resolved: dict[str, str | None] = {}
     for row in index_rows():
-        if row.code.startswith(_SUPPLEMENTARY):
+        if row.code.startswith(_SUPPLEMENTARY) or only_cues(row.words):
             continue
         if row.code not in resolved:
             resolved[row.code] = resolve_code(row.code, codeset)

@@ -4,7 +4,8 @@ Within each sentence, a lexicon key matches when all its content words occur. Wo
 each other (stop words aside) make a ``contiguous`` match; words spread over the sentence make
 a ``scattered`` one, kept only when it is compact enough and its specifiers (numbers, stages,
 grades, types, sides, trimesters) stand next to the rest of the match: "CKD stage 3b. Symptoms
-for 5 days" must not lend "5" to stage 5. Matches whose words are a strict
+for 5 days" must not lend "5" to stage 5, and no assertion cue of its own may stand inside it:
+"ankle: no fracture" and "Chest X-ray without infiltrates" are no findings. Matches whose words are a strict
 subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain" (a key that
 only learned phrases name hides only other such keys: a mined phrase must not silence the
 dictionary).
@@ -14,13 +15,15 @@ dictionary).
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.extract.normalize import token_words
+from codesuggest.extract.cues import cue_words
+from codesuggest.extract.normalize import stem, token_words
 
 SPAN_KEY = "codesuggest_terms"
 LABEL = "TERM"
@@ -165,8 +168,10 @@ class TermMatcher:
     ) -> list[TermMatch]:
         positions: dict[str, list[int]] = {}
         token_of: list[int] = []
+        word_at: list[str] = []
         for i in range(start, end):
             for word in words[i]:
+                word_at.append(word)
                 occ = positions.get(word)
                 if occ is None:
                     positions[word] = [len(token_of)]
@@ -246,6 +251,8 @@ class TermMatcher:
                 compactness = n / width
                 if width > n and (compactness < min_compactness or n > max_scattered):
                     continue
+                if width > n and _spans_cue(word_at, lo, hi, keysets[key_id]):
+                    continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
                 found.append((keysets[key_id], lo, hi, match))
         if len(found) < 2 or not self.subsume:
@@ -260,6 +267,19 @@ class TermMatcher:
                 if not _subsumed(f[0], f[1], f[2], found if f[3].key_id in self._weak else strong)
             ]
         return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
+
+
+def _spans_cue(word_at: list[str], lo: int, hi: int, key: frozenset[str]) -> bool:
+    """Whether a scattered match's window holds an assertion-cue word ("without", "no",
+    "mother") that is not one of its own: "Chest X-ray without infiltrates" is no finding."""
+    cues = _cue_forms()
+    return any(w in cues and w not in key for w in word_at[lo : hi + 1])
+
+
+@lru_cache(maxsize=1)
+def _cue_forms() -> frozenset[str]:
+    """The cue words as the matcher sees words (lower case, and stemmed: "denies")."""
+    return frozenset({*cue_words(), *(stem(w) for w in cue_words())})
 
 
 def _bridges(positions: dict[str, list[int]]) -> frozenset[int]:

@@ -65,6 +65,7 @@ def finish(
             confidence=float(p),
             recommended=recommended,
             evidence=found,
+            index_path=c.index_path,
         )
         items.append(Scored(suggestion, c))
     _require_evidence(items)

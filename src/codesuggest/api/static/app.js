@@ -481,6 +481,13 @@
     const section = (evidence[0].section || "").replace(/_/g, " ");
     if (section) parts.push(` · ${section}`);
     if (evidence.length > 1) parts.push(` · +${evidence.length - 1} more`);
+    if (s.index_path) {
+      // the Alphabetic Index entry that found the code, as a coder would look it up
+      const path = document.createElement("span");
+      path.className = "index-path";
+      path.textContent = `Index: ${s.index_path}`;
+      parts.push(" · ", path);
+    }
     return parts;
   }
 
