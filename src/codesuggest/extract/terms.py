@@ -4,11 +4,11 @@ Within each sentence, a lexicon key matches when all its content words occur. Wo
 each other (stop words aside) make a ``contiguous`` match; words spread over the sentence make
 a ``scattered`` one, kept only when it is compact enough and its specifiers (numbers, stages,
 grades, types, sides, trimesters) stand next to the rest of the match: "CKD stage 3b. Symptoms
-for 5 days" must not lend "5" to stage 5, and no assertion cue of its own may stand inside it:
-"ankle: no fracture" and "Chest X-ray without infiltrates" are no findings. Matches whose words are a strict
-subset of a neighbouring, larger match are dropped: "chest pain" wins over "pain" (a key that
-only learned phrases name hides only other such keys: a mined phrase must not silence the
-dictionary).
+for 5 days" must not lend "5" to stage 5, and no assertion cue that is not one of its words
+may stand inside it: "ankle: no fracture" and "Chest X-ray without infiltrates" are no findings.
+Matches whose words are a strict subset of a neighbouring, larger match are dropped: "chest
+pain" wins over "pain" (a key that only learned phrases name hides only other such keys: a
+mined phrase must not silence the dictionary).
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
