@@ -161,6 +161,7 @@ def test_engine_output_matches_documented_shape(engine: Engine) -> None:
             "evidence",
             "flags",
             "rules",
+            "index_path",
         }
         assert s["system"] == "ICD-10-CM"
         assert s["code"] in engine.codeset

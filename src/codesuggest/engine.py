@@ -124,8 +124,8 @@ class Engine:
     def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
-            collect_candidates(doc, self.index, self.codeset, self.generators)
-            for doc in self.nlp.pipe(texts)
+            collect_candidates(doc, self.index, self.codeset, self.generators, note.setting)
+            for note, doc in zip(notes, self.nlp.pipe(texts), strict=True)
         ]
         if self.learned is not None:
             read = [learned_text(t, c) for t, c in zip(texts, per_note, strict=True)]

@@ -58,6 +58,8 @@ class Mention:
     # what set the assertion besides a ConText cue: "section:<rule>", "resolved",
     # "treated:<drug>" (empty: a cue, or nothing)
     basis: str = ""
+    # the literals of the ConText cues that made a mention possible ("probable", "pending")
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def test_suggest_returns_note_result_shape(client: TestClient, engine: Engine) -
     assert payload["suggestions"]
     suggestion = payload["suggestions"][0]
     assert set(suggestion) == {
-        "code", "system", "description", "confidence", "recommended", "evidence", "flags", "rules"
+        "code", "system", "description", "confidence", "recommended", "evidence", "flags", "rules",
+        "index_path",
     }  # fmt: skip
     assert 0.0 <= suggestion["confidence"] <= 1.0
 

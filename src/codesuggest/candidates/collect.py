@@ -23,6 +23,7 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.mentions import doc_mentions
+from codesuggest.extract.uncertain import establish_uncertain
 
 
 def default_generators(
@@ -42,10 +43,11 @@ def collect_candidates(
     index: LexiconIndex,
     codeset: Icd10Cm,
     generators: list[CandidateGenerator],
+    setting: str | None = None,
 ) -> list[Candidate]:
     """Candidates of one processed note from its mentions, with the code facts the ranker's
-    features read."""
-    mentions = doc_mentions(doc, index)
+    features read; ``setting`` is the note's (an inpatient stay codes uncertain diagnoses)."""
+    mentions = establish_uncertain(doc_mentions(doc, index), setting)
     pool: dict[str, Candidate] = {}
     for generator in generators:
         generator.add(mentions, pool)

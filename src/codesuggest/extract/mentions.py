@@ -120,6 +120,17 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
         yield match, span, (sections[i].category if i >= 0 else None) or "none"
 
 
+def _possible_cues(doc: Doc) -> dict[tuple[int, int], tuple[str, ...]]:
+    """The literals of the uncertainty cues (ConText POSSIBLE_EXISTENCE) on each term span."""
+    graph = getattr(doc._, "context_graph", None)
+    out: dict[tuple[int, int], tuple[str, ...]] = {}
+    for target, modifier in getattr(graph, "edges", None) or ():
+        if modifier.category == "POSSIBLE_EXISTENCE":
+            key = (target.start, target.end)
+            out[key] = (*out.get(key, ()), str(modifier.rule.literal).lower())
+    return out
+
+
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
@@ -127,6 +138,7 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     # token of the note (~0.13 ms), a span's text only its own few
     user_data = doc.user_data
     flags = _stored_flags()
+    possible: dict[tuple[int, int], tuple[str, ...]] | None = None  # read once, when needed
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
         codes = tuple(c for c, _ in named)
@@ -136,6 +148,11 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             assertion, decided = _decide(_span_cue(span), section, codes)
         else:
             assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
+        cues: tuple[str, ...] = ()
+        if assertion is Assertion.POSSIBLE:
+            if possible is None:
+                possible = _possible_cues(doc)
+            cues = possible.get((span.start, span.end), ())
         out.append(
             Mention(
                 start=start,
@@ -151,6 +168,7 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 sources=tuple(s for _, s in named),
                 key=match.key_id,
                 basis=_basis(user_data, start, end, section, decided),
+                cues=cues,
             )
         )
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.extract.cues import cue_words
+from codesuggest.extract.cues import BREAKING, cue_words
 from codesuggest.extract.normalize import stem, token_words
 
 SPAN_KEY = "codesuggest_terms"
@@ -270,16 +270,20 @@ class TermMatcher:
 
 
 def _spans_cue(word_at: list[str], lo: int, hi: int, key: frozenset[str]) -> bool:
-    """Whether a scattered match's window holds an assertion-cue word ("without", "no",
-    "mother") that is not one of its own: "Chest X-ray without infiltrates" is no finding."""
+    """Whether a scattered match's window holds a word of a negation, family or clause-ending
+    cue ("without", "no", "mother", "but") that is not one of its own: "Chest X-ray without
+    infiltrates" is no finding."""
     cues = _cue_forms()
     return any(w in cues and w not in key for w in word_at[lo : hi + 1])
 
 
 @lru_cache(maxsize=1)
 def _cue_forms() -> frozenset[str]:
-    """The cue words as the matcher sees words (lower case, and stemmed: "denies")."""
-    return frozenset({*cue_words(), *(stem(w) for w in cue_words())})
+    """The words of the cues that negate a finding, give it to a relative or end a clause, as
+    the matcher sees words (lower case, and stemmed: "denies"); history and uncertainty cues
+    ("prior history of MI") may stand inside a term."""
+    words = cue_words(BREAKING)
+    return frozenset({*words, *(stem(w) for w in words)})
 
 
 def _bridges(positions: dict[str, list[int]]) -> frozenset[int]:

@@ -156,7 +156,9 @@ def train_model(
                 generators = default_generators(fold_index, codeset, history)
                 held_docs = nlp.pipe([texts[i] for i in held_idx], batch_size=64)
                 for i, doc in zip(held_idx, held_docs, strict=True):
-                    per_note[i] = collect_candidates(doc, fold_index, codeset, generators)
+                    per_note[i] = collect_candidates(
+                        doc, fold_index, codeset, generators, notes[i].note.setting
+                    )
                     read[i] = learned_text(texts[i], per_note[i])
                 steps.update()
             # learned scores out of fold

@@ -39,11 +39,25 @@ def test_integral_symptom_keeps_symptom_beside_unconfirmed_condition(
 ) -> None:
     for condition in (
         item("I50.9", cs, assertion="negated"),  # recommended but only denied: not confirmed
-        item("I50.9", cs, recommended=False),
+        item("I50.9", cs, assertion="negated", recommended=False),
+        item("I50.9", cs, assertion="possible", recommended=False),
+        item("I50.9", cs, 0.1, recommended=False),  # named, but below the rule's floor
     ):
         out = apply(packaged, RULE, [item("R06.00", cs), condition], cs)
         assert out["R06.00"].recommended
         assert out["R06.00"].rules == []
+
+
+def test_integral_symptom_beside_a_documented_condition_the_ranker_doubts(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "Guillain-Barre syndrome with weakness": the note confirms the syndrome even where the
+    # ranker leaves its code below the threshold; the weakness is still integral to it
+    condition = item("G61.0", cs, 0.35, recommended=False)
+    out = apply(packaged, RULE, [item("R53.1", cs), condition], cs)
+    assert not out["R53.1"].recommended
+    assert out["R53.1"].flags[0].startswith("integral to G61.0")
+    assert not out["G61.0"].recommended  # the rule recommends nothing itself
 
 
 def test_integral_symptom_keeps_symptom_not_in_the_map(packaged: RuleSet, cs: Icd10Cm) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire
-from codesuggest.types import Note
+from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
     from codesuggest.rules.engine import Rule
@@ -25,6 +25,17 @@ def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         ):
             kinds = sorted({e.assertion for e in s.suggestion.evidence})
             fire(s, rule, withdraw=True, flag=f"no affirmed evidence ({', '.join(kinds)})")
+    return items
+
+
+def _basis_flag(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended code whose every present mention owes its assertion to ``basis`` (not to
+    the note's words alone) is flagged with ``flag``, so the coder sees why it is there."""
+    basis, flag = rule.params["basis"], rule.params["flag"]
+    for s in items:
+        present = [m for m in s.candidate.mentions if m.assertion is Assertion.PRESENT]
+        if s.suggestion.recommended and present and all(m.basis == basis for m in present):
+            fire(s, rule, flag=flag)
     return items
 
 
@@ -123,6 +134,7 @@ def _age_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[
 
 KINDS = {
     "require_affirmed": Kind(_require_affirmed, optional=frozenset({"affirmed"})),
+    "basis_flag": Kind(_basis_flag, required=frozenset({"basis", "flag"})),
     "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
     "drop_ancestors": Kind(_drop_ancestors),
     "non_billable": Kind(_non_billable, optional=frozenset({"max_children"})),

@@ -1,6 +1,10 @@
 """Signs and symptoms integral to a confirmed diagnosis are not coded (OCG I.B.4, I.B.5):
-a recommended symptom code is withdrawn beside a recommended, affirmed condition that a
-packaged table says routinely comes with it."""
+a recommended symptom code is withdrawn beside a condition the note documents that a packaged
+table says routinely comes with it. A condition is documented when it is recommended and
+affirmed, or when a present mention names it and its confidence reaches
+``documented_min_confidence``, whichever code of the condition a rule kept: "chronic migraine
+... headaches" makes the headache integral even where the ranker or another rule leaves that
+migraine code unrecommended."""
 
 from __future__ import annotations
 
@@ -39,8 +43,9 @@ def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     asked = [s for s in items if s.suggestion.recommended and s.suggestion.code[:3] in rows]
     if not asked:
         return items
+    floor = float(rule.params.get("documented_min_confidence", 1.0))
     conditions = sorted(
-        (s for s in items if affirmed(s)),
+        (s for s in items if affirmed(s) or _documented(s, floor)),
         key=lambda s: (-s.suggestion.confidence, s.suggestion.code),
     )
     for s in asked:
@@ -65,4 +70,19 @@ def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     return items
 
 
-KINDS = {"integral_symptom": Kind(_integral_symptom, required=frozenset({"table"}), check=_check)}
+def _documented(s: Scored, floor: float) -> bool:
+    """Named by a present mention and at least ``floor`` confident (recommended or not)."""
+    suggestion = s.suggestion
+    return suggestion.confidence >= floor and any(
+        e.kind == "mention" and e.assertion == "present" for e in suggestion.evidence
+    )
+
+
+KINDS = {
+    "integral_symptom": Kind(
+        _integral_symptom,
+        required=frozenset({"table"}),
+        optional=frozenset({"documented_min_confidence"}),
+        check=_check,
+    )
+}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire, other_side
-from codesuggest.types import Note
+from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
     from codesuggest.rules.engine import Rule
@@ -87,4 +87,60 @@ def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
     return items
 
 
-KINDS = {"unspecified_sibling": Kind(_unspecified_sibling, optional=frozenset({"exempt"}))}
+# "Other asthma", "Other specified ..." say no more than the note: never promoted over "unspecified"
+_RESIDUAL = re.compile(r"^other\b|\bother specified\b|, other\b", re.IGNORECASE)
+
+
+def _documented(s: Scored, floor: float) -> bool:
+    """A present mention names the code with its words side by side (not scattered over a
+    sentence), and the code is at least ``floor`` confident."""
+    return s.suggestion.confidence >= floor and any(
+        m.assertion is Assertion.PRESENT and m.kind != "scattered" for m in s.candidate.mentions
+    )
+
+
+def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """An unspecified code is recommended while the note documents a more specific code of its
+    category for the same condition ("acute on chronic systolic HF ... HF clinic": I50.23, not
+    I50.9): the specific code is recommended too (the ``unspecified_sibling`` kind then
+    withdraws the unspecified one). Documented: a present mention names it with its words
+    side by side and its confidence reaches ``min_confidence``; residual "other" codes, codes
+    of the other body side and codes another rule has marked are never promoted."""
+    floor = float(rule.params.get("min_confidence", 0.3))
+    exempt = tuple(rule.params.get("exempt", ()))
+    by_category: dict[str, list[Scored]] = {}
+    for s in items:
+        if s.suggestion.code in cs and cs.is_billable(s.suggestion.code):
+            by_category.setdefault(s.suggestion.code[:3], []).append(s)
+    for s in items:
+        code = s.suggestion.code
+        if not s.suggestion.recommended or code.startswith(exempt) or code not in cs:
+            continue
+        vague = _unspecified(cs.title(code))
+        if not vague:
+            continue
+        best: Scored | None = None
+        for other in by_category.get(code[:3], []):
+            o = other.suggestion.code
+            if (
+                other.suggestion.recommended
+                or other.suggestion.rules
+                or _unspecified(cs.title(o)) >= vague
+                or _RESIDUAL.search(cs.title(o))
+                or other_side(cs.title(code), cs.title(o))
+                or not _same_condition(code, o, cs)
+                or not _documented(other, floor)
+            ):
+                continue
+            if best is None or other.suggestion.confidence > best.suggestion.confidence:
+                best = other
+        if best is not None:
+            best.suggestion.recommended = True
+            fire(best, rule, flag=f"documented in more detail than {code} - OCG I.B.18")
+    return items
+
+
+KINDS = {
+    "unspecified_sibling": Kind(_unspecified_sibling, optional=frozenset({"exempt"})),
+    "promote_specific": Kind(_promote_specific, optional=frozenset({"exempt", "min_confidence"})),
+}
