@@ -92,7 +92,7 @@ def build_default_model(
     out: Path,
     *,
     seed: int = 0,
-    n_notes: int = 4000,
+    n_notes: int = 8000,
     progress: bool = True,
     threshold: float | None = None,
     calibrate: bool = True,
