@@ -58,6 +58,11 @@ class Mention:
     # what set the assertion besides a ConText cue: "section:<rule>", "resolved",
     # "treated:<drug>" (empty: a cue, or nothing)
     basis: str = ""
+    # the marks of the mention's sentence, one tuple a token (``extract.qualifiers``; shared by
+    # the mentions of a sentence), and the mention's tokens among them: the words that may
+    # qualify it ("nondisplaced", "right", "chronic") for the hierarchy to read (empty: unknown)
+    context: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

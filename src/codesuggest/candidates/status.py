@@ -59,7 +59,12 @@ class StatusCandidates:
                 cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
             if kind in _AFFIRMED_WHEN_PAST:
                 cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
-            if not cand.mentions and cand.sources <= {"lexicon", "hierarchy", self.name}:
+            if not cand.mentions and cand.sources <= {
+                "lexicon",
+                "hierarchy",
+                "specific",
+                self.name,
+            }:
                 del pool[code]
 
     def _states(self, kind: str, m: Mention) -> bool:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.qualifiers import Marks, doc_marks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
@@ -127,6 +128,9 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     # token of the note (~0.13 ms), a span's text only its own few
     user_data = doc.user_data
     flags = _stored_flags()
+    bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
+    marks = doc_marks(doc) if bounds else None
+    contexts: dict[int, tuple[Marks, ...]] = {}  # by sentence: one tuple for its mentions
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
         codes = tuple(c for c, _ in named)
@@ -136,6 +140,14 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             assertion, decided = _decide(_span_cue(span), section, codes)
         else:
             assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
+        context: tuple[Marks, ...] = ()
+        where = (0, 0)
+        if marks is not None and bounds is not None and match.sentence < len(bounds):
+            s_start, s_end = bounds[match.sentence]
+            context = contexts.get(match.sentence, ())
+            if not context:
+                context = contexts[match.sentence] = tuple(marks[s_start:s_end])
+            where = (match.start - s_start, match.end - s_start)
         out.append(
             Mention(
                 start=start,
@@ -151,6 +163,8 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 sources=tuple(s for _, s in named),
                 key=match.key_id,
                 basis=_basis(user_data, start, end, section, decided),
+                context=context,
+                span=where,
             )
         )
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))
