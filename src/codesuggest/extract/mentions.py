@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.abbreviations import AmbiguousAbbreviations, ambiguous_abbreviations
 from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
 from codesuggest.extract.qualifiers import Marks, doc_marks
 from codesuggest.extract.resolution import carry_resolution
@@ -121,6 +122,29 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
         yield match, span, (sections[i].category if i >= 0 else None) or "none"
 
 
+def _senses_held(
+    ambiguous: AmbiguousAbbreviations,
+    key: tuple[str, ...],
+    named: tuple[tuple[str, str], ...],
+    doc: Doc,
+    match: TermMatch,
+    bounds: list[tuple[int, int]] | None,
+) -> tuple[tuple[str, str], ...]:
+    """The (code, source) pairs of an ambiguous abbreviation's match whose sense the words
+    near it, in its sentence, hold."""
+    lo, hi = (0, len(doc))
+    if bounds is not None and match.sentence < len(bounds):
+        lo, hi = bounds[match.sentence]
+    window = doc[max(lo, match.start - ambiguous.window) : min(hi, match.end + ambiguous.window)]
+    offset = window.start_char
+    start = doc[match.start].idx - offset
+    end = doc[match.end - 1].idx + len(doc[match.end - 1]) - offset
+    dropped = ambiguous.dropped(key, window.text, start, end)
+    if not dropped:
+        return named
+    return tuple((c, s) for c, s in named if not c.startswith(dropped))
+
+
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
@@ -131,8 +155,14 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
     marks = doc_marks(doc) if bounds else None
     contexts: dict[int, tuple[Marks, ...]] = {}  # by sentence: one tuple for its mentions
+    ambiguous = ambiguous_abbreviations()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
+        key = index.keys[match.key_id]
+        if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
+            named = _senses_held(ambiguous, key, named, doc, match, bounds)
+            if not named:
+                continue
         codes = tuple(c for c, _ in named)
         start = span.start_char
         end = span.end_char
