@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -59,9 +60,9 @@ class Mention:
     # "treated:<drug>" (empty: a cue, or nothing)
     basis: str = ""
     # the marks of the mention's sentence, one tuple a token (``extract.qualifiers``; shared by
-    # the mentions of a sentence), and the mention's tokens among them: the words that may
-    # qualify it ("nondisplaced", "right", "chronic") for the hierarchy to read (empty: unknown)
-    context: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    # the mentions of a sentence, read when first asked), and the mention's tokens among them:
+    # the words that may qualify it ("nondisplaced", "right", "chronic") (empty: unknown)
+    context: Sequence[tuple[str, ...]] = field(default=(), compare=False, repr=False)
     span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 

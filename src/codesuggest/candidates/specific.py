@@ -34,7 +34,7 @@ from codesuggest.types import Mention
 DEFAULTS_FILE = "title_defaults.tsv"
 DEFAULTS_COLUMNS = ("word", "unless", "cite", "comment")
 SPECIFIER_WINDOW = 4  # tokens between a side, number or stage and the mention it qualifies
-MAX_DESCENDANTS = 500  # billable descendants read per category
+MAX_DESCENDANTS = 300  # billable descendants read per category
 _RESIDUAL = re.compile(r"^other\b|, other\b", re.IGNORECASE)
 _MAX_SUBSETS = 8  # words present beyond which every descendant is tried instead of subsets
 

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.abbreviations import AmbiguousAbbreviations, ambiguous_abbreviations
 from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
-from codesuggest.extract.qualifiers import Marks, doc_marks
+from codesuggest.extract.qualifiers import SentenceMarks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
@@ -153,8 +153,8 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     user_data = doc.user_data
     flags = _stored_flags()
     bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
-    marks = doc_marks(doc) if bounds else None
-    contexts: dict[int, tuple[Marks, ...]] = {}  # by sentence: one tuple for its mentions
+    orths = doc.to_array("ORTH") if bounds else None
+    contexts: dict[int, SentenceMarks] = {}  # by sentence: one for its mentions
     ambiguous = ambiguous_abbreviations()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
@@ -170,13 +170,13 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             assertion, decided = _decide(_span_cue(span), section, codes)
         else:
             assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
-        context: tuple[Marks, ...] = ()
+        context: SentenceMarks | tuple[()] = ()
         where = (0, 0)
-        if marks is not None and bounds is not None and match.sentence < len(bounds):
+        if orths is not None and bounds is not None and match.sentence < len(bounds):
             s_start, s_end = bounds[match.sentence]
-            context = contexts.get(match.sentence, ())
-            if not context:
-                context = contexts[match.sentence] = tuple(marks[s_start:s_end])
+            context = contexts.get(match.sentence) or contexts.setdefault(
+                match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
+            )
             where = (match.start - s_start, match.end - s_start)
         out.append(
             Mention(

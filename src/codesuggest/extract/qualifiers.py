@@ -16,13 +16,14 @@ most. "non-displaced" reads as "nondisplaced", as titles spell it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-from codesuggest.extract.normalize import fold, token_words
+from codesuggest.extract.normalize import content_words, fold, token_words
 
 BREAK = "|"
 COMMA = ","
@@ -71,17 +72,52 @@ def text_marks(text: str) -> list[Marks]:
 _by_orth: dict[int, Marks] = {}
 
 
-def doc_marks(doc: Doc) -> list[Marks]:
-    """The marks of every token of a processed note (cached by token text)."""
+def orth_marks(orths: list[int], strings: StringStore) -> list[Marks]:
+    """The marks of tokens by their ORTH ids (cached by id)."""
     if len(_by_orth) > _CACHE_LIMIT:  # a long-running service sees ever new tokens
         _by_orth.clear()
-    orths: list[int] = doc.to_array("ORTH").tolist()
     new = set(orths).difference(_by_orth)
-    if new:
-        strings = doc.vocab.strings
-        for orth in new:
-            _by_orth[orth] = token_marks(strings[orth])
+    for orth in new:
+        _by_orth[orth] = token_marks(strings[orth])
     return list(map(_by_orth.__getitem__, orths))
+
+
+def doc_marks(doc: Doc) -> list[Marks]:
+    """The marks of every token of a processed note."""
+    return orth_marks(doc.to_array("ORTH").tolist(), doc.vocab.strings)
+
+
+class SentenceMarks(Sequence[Marks]):
+    """The marks of one sentence of a note, one tuple a token, read when first asked: most
+    sentences' never are. Holds the sentence's ORTH ids and the vocabulary's strings."""
+
+    __slots__ = ("_marks", "_orths", "_strings")
+
+    def __init__(self, orths: Any, strings: StringStore) -> None:
+        self._orths = orths  # a slice of the note's ORTH array
+        self._strings = strings
+        self._marks: tuple[Marks, ...] | None = None
+
+    @property
+    def marks(self) -> tuple[Marks, ...]:
+        if self._marks is None:
+            self._marks = tuple(orth_marks(self._orths.tolist(), self._strings))
+        return self._marks
+
+    def __len__(self) -> int:
+        return len(self._orths)
+
+    @overload
+    def __getitem__(self, i: int) -> Marks: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Marks]: ...
+
+    def __getitem__(self, i: int | slice) -> Marks | Sequence[Marks]:
+        return self.marks[i]
+
+    def __iter__(self) -> Iterator[Marks]:
+        return iter(self.marks)
 
 
 class Qualifiers(NamedTuple):
@@ -177,6 +213,9 @@ def read(tokens: Sequence[Marks], max_denied: int | None = MAX_DENIED) -> Qualif
 
 # parentheses and brackets enclose a title's nonessential modifiers and synonyms (OCG I.A.5)
 _NONESSENTIAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# the words and signs a title needs read mark by mark: denials, "or" lists, alternatives,
+# "non-" (the rest is its content words)
+_MARKED = re.compile(r"(?i)\b(?:without|not|no|or|non)\b|/")
 # "…, initial encounter for open fracture type I or II/ initial encounter for open fracture
 # NOS": another reading of the title's last clause
 _ALTERNATIVE = re.compile(r"/\s+")
@@ -185,7 +224,9 @@ _ALTERNATIVE = re.compile(r"/\s+")
 def title_readings(title: str) -> list[Qualifiers]:
     """The qualifiers of each reading of a code's title, less its nonessential modifiers
     ("Systolic (congestive) heart failure"); its denials run to the next comma or "with"."""
-    text = _NONESSENTIAL.sub(" ", title)
+    text = _NONESSENTIAL.sub(" ", title) if "(" in title or "[" in title else title
+    if not _MARKED.search(text):  # most titles: their words alone (positions unused)
+        return [Qualifiers(dict.fromkeys(content_words(text), ()), frozenset())]
     first, *others = _ALTERNATIVE.split(text)
     readings = [first]
     head = first[: first.rfind(",") + 1]  # the clauses an alternative does not replace
