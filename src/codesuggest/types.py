@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -60,6 +61,11 @@ class Mention:
     basis: str = ""
     # the literals of the ConText cues that made a mention possible ("probable", "pending")
     cues: tuple[str, ...] = ()
+    # the marks of the mention's sentence, one tuple a token (``extract.qualifiers``; shared by
+    # the mentions of a sentence, read when first asked), and the mention's tokens among them:
+    # the words that may qualify it ("nondisplaced", "right", "chronic") (empty: unknown)
+    context: Sequence[tuple[str, ...]] = field(default=(), compare=False, repr=False)
+    span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from codesuggest.candidates.base import Candidate, create
@@ -14,6 +16,7 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.errors import RegistryError
+from codesuggest.extract.qualifiers import text_marks
 from codesuggest.types import Assertion, Mention
 
 
@@ -103,6 +106,73 @@ def test_hierarchy_adds_default_children_with_category_evidence(cs: Icd10Cm) -> 
     assert pool["J18.9"].sources == {"hierarchy"}
     assert pool["J18.9"].mentions == [m]
     assert pool["J18"].sources == {"lexicon"}
+
+
+def in_sentence(codes: tuple[str, ...], before: str, phrase: str, after: str = "") -> Mention:
+    """A mention of ``phrase`` with its sentence's marks, as ``doc_mentions`` makes it."""
+    lo = len(text_marks(before))
+    context = tuple(text_marks(f"{before} {phrase} {after}"))
+    m = mention(codes, text=phrase)
+    return replace(m, context=context, span=(lo, lo + len(text_marks(phrase))))
+
+
+def test_hierarchy_proposes_the_child_the_sentence_supports(cs: Icd10Cm) -> None:
+    m = in_sentence(("S82.6",), "Nondisplaced", "fracture of the right lateral malleolus")
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert pool["S82.64XA"].sources == {"specific"}
+    assert pool["S82.64XA"].mentions == [m]
+    # the default (displaced, unspecified side) is not proposed beside what the note says
+    assert "S82.63XA" not in pool
+    assert set(pool) == {"S82.6", "S82.64XA"}
+
+
+@pytest.mark.parametrize(
+    ("codes", "before", "phrase", "after", "child"),
+    [
+        (("I50.2",), "Chronic", "systolic heart failure", "", "I50.22"),
+        (("G43.0",), "Intractable", "migraine without aura", "", "G43.019"),
+        (("E11.6",), "", "type 2 diabetes with hyperglycemia", "", "E11.65"),
+    ],
+)
+def test_hierarchy_supported_children(
+    cs: Icd10Cm, codes: tuple[str, ...], before: str, phrase: str, after: str, child: str
+) -> None:
+    m = in_sentence(codes, before, phrase, after)
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert child in pool
+    assert pool[child].sources == {"specific"}
+
+
+def test_hierarchy_folds_what_another_sentence_says_more_of(cs: Icd10Cm) -> None:
+    first = in_sentence(("S82.6",), "XR: nondisplaced", "fracture of the lateral malleolus")
+    second = in_sentence(("S82.6",), "Nondisplaced", "fracture of the right lateral malleolus")
+    second = replace(second, start=60, end=60 + len(second.text))
+    pool = _pool([first, second])
+    HierarchyCandidates(cs).add([first, second], pool)
+    assert "S82.66XA" not in pool  # unspecified side: the other sentence names it
+    assert pool["S82.64XA"].mentions == [first, second]
+
+
+def test_hierarchy_contradicted_category_proposes_nothing(cs: Icd10Cm) -> None:
+    # G43.00 is "not intractable"; the sentence says intractable (the lexicon names both)
+    m = in_sentence(("G43.00", "G43.01"), "", "intractable migraine without aura")
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert not any(c.startswith("G43.00") and c != "G43.00" for c in pool)
+    assert "G43.019" in pool
+
+
+def test_hierarchy_bounds_the_children_of_a_category(cs: Icd10Cm) -> None:
+    gen = HierarchyCandidates(cs, max_children=2)
+    mentions = [
+        in_sentence(("S82.6",), side, "fracture of the lateral malleolus")
+        for side in ("right nondisplaced", "left nondisplaced", "right", "left")
+    ]
+    pool = _pool(mentions)
+    gen.add(mentions, pool)
+    assert len([c for c in pool if c.startswith("S82.6") and c != "S82.6"]) <= 2
 
 
 def test_hierarchy_leaves_billable_codes_alone(cs: Icd10Cm) -> None:

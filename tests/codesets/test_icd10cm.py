@@ -144,3 +144,27 @@ def test_load_rejects_other_format(tmp_path: Path) -> None:
     path.write_bytes(pickle.dumps({"format": 0, "release": "x", "entries": {}}))
     with pytest.raises(CodeSetError, match="format"):
         Icd10Cm.load(path)
+
+
+def test_excludes1_nos_note_scoped_to_the_codes_naming_its_condition(cs: Icd10Cm) -> None:
+    # I65: "insufficiency, NOS, of precerebral artery (G45.-)"; G45's title does not name it
+    scoped = dict(cs.excludes1_scoped("I65.22"))
+    assert scoped[("G45", "G45")] == {"G45.2"}
+    assert not cs.excludes1_conflict("G45.9", "I65.22")  # TIA with carotid stenosis
+    assert not cs.excludes1_conflict("I65.22", "G45.9")
+    assert cs.excludes1_conflict("G45.2", "I65.22")
+
+
+def test_excludes1_whole_category_and_exact_references_stay_whole(cs: Icd10Cm) -> None:
+    scoped = dict(cs.excludes1_scoped("E11.9"))
+    assert scoped[("E10", "E10")] is None  # "type 1 diabetes mellitus (E10.-)": no NOS
+    assert cs.excludes1_conflict("E11.9", "E10.65")
+    # a NOS condition its category's own title names: the whole category
+    assert dict(cs.excludes1_scoped("K25.9"))[("K27", "K27")] is None  # peptic ulcer NOS
+    assert cs.excludes1_conflict("K25.9", "K27.4")
+
+
+def test_excludes1_nos_scope_reaches_inclusion_terms(cs: Icd10Cm) -> None:
+    # J40: "asthmatic bronchitis NOS (J45.9-)": J45.909's inclusion term, not J45.990's
+    assert cs.excludes1_conflict("J40", "J45.909")
+    assert not cs.excludes1_conflict("J40", "J45.990")

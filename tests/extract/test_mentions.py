@@ -177,3 +177,26 @@ def test_mentions_past_cue_on_status_code_is_present_with_past_basis(
 
 def test_mentions_status_code_without_past_cue_has_no_past_basis(engine: Engine) -> None:
     assert _only(engine, "On warfarin for atrial fibrillation.", "Z79.01").basis == ""
+
+
+def test_mentions_carry_their_sentence_marks_and_span(engine: Engine) -> None:
+    text = (
+        "Hypertension. Nondisplaced fracture of the right lateral malleolus, closed, and swelling."
+    )
+    doc = engine.nlp(text)
+    mentions = doc_mentions(doc, engine.index)
+    found = [m for m in mentions if "S82.6" in m.codes]
+    assert len(found) == 1
+    m = found[0]
+    lo, hi = m.span
+    sentence = [t for t in doc.sents][m.sentence]
+    assert len(m.context) == len(sentence)
+    # the span indexes the mention's tokens within its sentence
+    assert sentence[lo:hi].text == m.text
+    words = {w for marks in m.context for w in marks}
+    assert {"nondisplaced", "right", "closed"} <= words
+    assert "hypertension" not in words  # another sentence
+    # mentions of one sentence share its marks
+    others = [o for o in mentions if o.sentence == m.sentence]
+    assert len(others) > 1
+    assert all(o.context is m.context for o in others)

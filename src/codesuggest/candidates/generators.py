@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.normalize import content_words
+from codesuggest.extract.qualifiers import Qualifiers
 from codesuggest.types import Assertion, Mention
 
 
@@ -44,37 +46,97 @@ class LexiconCandidates:
 
 @register("codesuggest.hierarchy_candidates.v1")
 class HierarchyCandidates:
-    """A matched non-billable category proposes its billable "unspecified" default children."""
+    """A matched non-billable category proposes the billable codes below it that a coder would
+    pick: the most specific ones its mentions' sentences support ("nondisplaced fracture of
+    the right lateral malleolus" -> S82.64XA; ``candidates.specific``), or else the defaults
+    when the note says no more (J18 -> J18.9); at most ``max_children`` per category."""
 
     name = "hierarchy"
+    # the source of a child the note's words support: as good as a lexicon match of its title,
+    # which a guessed default ("hierarchy" alone) is not
+    supported_name = "specific"
 
     def __init__(self, codeset: Icd10Cm, max_children: int = 3) -> None:
         self.codeset = codeset
         self.max_children = max_children
         self._defaults: dict[str, list[str]] = {}
+        self._families: dict[str, Family] = {}
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
+        seen: dict[int, Qualifiers] = {}  # the note's sentences, read once
         for code, cand in list(pool.items()):
             if code not in self.codeset or self.codeset.is_billable(code):
                 continue
-            for child in self.default_children(code):
+            for child, (source, indices) in self._children(code, cand, seen).items():
                 target = pool.get(child)
                 if target is None:
                     target = pool[child] = Candidate(child)
-                    target.mentions.extend(cand.mentions)
-                    target.key_sizes.extend(cand.key_sizes)
-                    target.lexicon_sources.extend(cand.lexicon_sources)
                     target.index_path = cand.index_path
-                target.sources.add(self.name)
+                    for i in indices:
+                        target.mentions.append(cand.mentions[i])
+                        if i < len(cand.key_sizes):
+                            target.key_sizes.append(cand.key_sizes[i])
+                        if i < len(cand.lexicon_sources):
+                            target.lexicon_sources.append(cand.lexicon_sources[i])
+                target.sources.add(source)
+
+    def _children(
+        self, code: str, cand: Candidate, seen: dict[int, Qualifiers]
+    ) -> dict[str, tuple[str, list[int]]]:
+        """The children ``code`` proposes, each with its source and the indices of the
+        mentions of ``cand`` behind it: the children the mentions' sentences support, else
+        the defaults (behind every mention whose sentence does not contradict the category)."""
+        family = self.family(code)
+        supported: dict[str, list[int]] = {}
+        agreeing = []  # the mentions whose sentence does not contradict the category's title
+        for i, m in enumerate(cand.mentions):
+            sentence, span = sentence_of(m, seen)
+            if family.contradicted(sentence):
+                continue
+            agreeing.append(i)
+            if not m.context:
+                continue
+            found = [s for s in family.supported(sentence, span, title_defaults()) if s.said]
+            if not found:
+                continue
+            top = min(s.key()[:3] for s in found)
+            tier = sorted((s for s in found if s.key()[:3] == top), key=Support.key)
+            for s in tier[: self.max_children]:
+                supported.setdefault(s.code, []).append(i)
+        if supported:
+            # a child another says more of ("nondisplaced fracture of the lateral malleolus",
+            # then "... of the right lateral malleolus") is that child: its mentions join it
+            fullest = family.fullest(supported)
+            ranked = sorted(fullest.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            return {
+                c: (self.supported_name, sorted(set(ix))) for c, ix in ranked[: self.max_children]
+            }
+        if not agreeing:
+            return {}
+        return {c: (self.name, agreeing) for c in self.default_children(code)}
+
+    def family(self, code: str) -> Family:
+        """``code``'s billable descendants read against its title (built once per code)."""
+        found = self._families.get(code)
+        if found is None:
+            found = self._families[code] = Family.of(code, self.codeset, title_defaults())
+        return found
 
     def default_children(self, code: str) -> list[str]:
-        """Billable descendants a coder would pick when the note says no more: those whose
-        title adds the fewest words to the category's (``unspecified`` adds none)."""
+        """Billable descendants a coder would pick when the note says no more: those a
+        sentence that says nothing supports (the unspecified child, the defaults of
+        ``title_defaults.tsv``), else those whose title adds the fewest words to the
+        category's."""
         if code not in self._defaults:
             self._defaults[code] = self._default_children(code)
         return self._defaults[code]
 
     def _default_children(self, code: str) -> list[str]:
+        found = self.family(code).supported(EMPTY, (0, 0), title_defaults())
+        if found:
+            top = min(s.key()[:4] for s in found)
+            tier = [s for s in found if s.key()[:4] == top]
+            return [s.code for s in sorted(tier, key=Support.key)][: self.max_children]
         base = set(content_words(self.codeset.title(code)))
 
         def extra(child: str) -> tuple[int, int, str]:

@@ -34,6 +34,9 @@ from codesuggest.types import Assertion, Mention
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
 # kept only the mentions an allergy section or an "allergic" cue makes allergies
 _AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
+# the generators that propose a code from its mentions alone (lexicon, hierarchy defaults,
+# children the sentence supports): with no mention left, no candidate
+_NAMING = frozenset({"lexicon", "hierarchy", "specific"})
 # mentions a kind keeps only under a condition; the others stay for the assertion rules
 _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
 
@@ -59,7 +62,7 @@ class StatusCandidates:
                 cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
             if kind in _AFFIRMED_WHEN_PAST:
                 cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
-            if not cand.mentions and cand.sources <= {"lexicon", "hierarchy", self.name}:
+            if not cand.mentions and cand.sources <= _NAMING | {self.name}:
                 del pool[code]
 
     def _states(self, kind: str, m: Mention) -> bool:

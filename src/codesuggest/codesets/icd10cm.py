@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from codesuggest.codesets.base import CodeInfo
 from codesuggest.errors import CodeSetError
+from codesuggest.extract.normalize import content_words
 
 SYSTEM = "ICD-10-CM"
 _FORMAT = 2  # 2: entries stored as plain tuples (ten times quicker to load)
@@ -42,14 +43,35 @@ class _Entry(NamedTuple):
 
 def code_refs(note: str) -> list[tuple[str, str]]:
     """The code references in an instructional note, as (first, last) pairs of code prefixes."""
+    return [ref for ref, _ in _note_refs(note)]
+
+
+def _note_refs(note: str) -> list[tuple[tuple[str, str], bool]]:
+    """``code_refs`` with whether each reference is dashed ("G45.-", "C00-C96")."""
     refs = []
     for m in re.finditer(r"\(([^()]*)\)", note):
         for part in m.group(1).split(","):
             ref = _REF.search(part.strip())
             if ref:
                 first = ref.group(1)
-                refs.append((first, ref.group(2) or first))
+                refs.append(((first, ref.group(2) or first), "-" in ref.group(0)))
     return refs
+
+
+def _excludes(refs: list[tuple[tuple[str, str], frozenset[str] | None]], code: str) -> bool:
+    return any(in_ref(code, ref) and (scope is None or code in scope) for ref, scope in refs)
+
+
+_NOS = re.compile(r"\bNOS\b")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+NOS_WHOLE = 0.5  # share of a condition's words in its category's title: the whole category
+NOS_MATCH = 2 / 3  # share of a condition's words a code's titles and inclusion terms must hold
+
+
+def _condition_words(text: str) -> frozenset[str]:
+    """The content words of an instructional note's condition, less its code references and
+    nonessential modifiers ("insufficiency, NOS, of precerebral artery (G45.-)")."""
+    return frozenset(content_words(_PARENTHESES.sub(" ", text))) - {"nos"}
 
 
 def in_ref(code: str, ref: tuple[str, str]) -> bool:
@@ -76,6 +98,9 @@ class Icd10Cm:
             _PLAIN.sub("", c).upper(): c for c, e in entries.items() if e.kind == "code"
         }
         self._excludes1: dict[str, list[tuple[str, str]]] = {}
+        # per code: each Excludes1 reference and the codes it is scoped to (None: all)
+        self._excludes1_scoped: dict[str, list[tuple[tuple[str, str], frozenset[str] | None]]] = {}
+        self._nos_scopes: dict[tuple[str, str], frozenset[str] | None] = {}
         self._conflicts: dict[tuple[str, str], bool] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
 
@@ -214,14 +239,77 @@ class Icd10Cm:
         self._excludes1[code] = refs
         return refs
 
+    def excludes1_scoped(self, code: str) -> list[tuple[tuple[str, str], frozenset[str] | None]]:
+        """``excludes1_refs`` of ``code``, each with the codes it excludes when its note names
+        a condition NOS that only some codes of the referenced category code (None: every code
+        the reference covers). "insufficiency, NOS, of precerebral artery (G45.-)" under I65
+        excludes G45.2 (precerebral artery syndromes), not a transient ischemic attack (G45.9):
+        the note says where that condition, unspecified, is coded (OCG I.A.12.a), not that no
+        code of G45 goes with carotid stenosis."""
+        cached = self._excludes1_scoped.get(code)
+        if cached is not None:
+            return cached
+        out: list[tuple[tuple[str, str], frozenset[str] | None]] = []
+        node: str | None = code
+        while node is not None:
+            entry = self._entries.get(node)
+            if entry is None:
+                break
+            for note in entry.excludes1:
+                for ref, dashed in _note_refs(note):
+                    scope = None
+                    if dashed and ref[0] == ref[1] and _NOS.search(note):
+                        scope = self._nos_scope(note, ref[0])
+                    out.append((ref, scope))
+            node = entry.parent
+        self._excludes1_scoped[code] = out
+        return out
+
+    def _nos_scope(self, note: str, category: str) -> frozenset[str] | None:
+        """The codes of ``category`` whose titles and inclusion terms (from the category down,
+        the category's own left out) hold the note's condition; None when the category's own
+        title names it, when no code or every billable code does."""
+        key = (note, category)
+        if key in self._nos_scopes:
+            return self._nos_scopes[key]
+        scope: frozenset[str] | None = None
+        words = _condition_words(note)
+        top = self._entries.get(category)
+        if words and top is not None and top.kind == "code":
+            own = self._code_words(category)
+            if len(words & own) / len(words) < NOS_WHOLE:
+                matched: set[str] = set()
+                billable = matched_billable = 0
+                stack = [(c, frozenset[str]()) for c in top.children]
+                while stack:
+                    child, above = stack.pop()
+                    entry = self._entries[child]
+                    held = above | self._code_words(child)
+                    if len(words & held) / len(words) >= NOS_MATCH:
+                        matched.add(child)
+                        matched_billable += entry.billable
+                    billable += entry.billable
+                    stack.extend((c, held) for c in entry.children)
+                if 0 < matched_billable < billable:
+                    scope = frozenset(matched)
+        self._nos_scopes[key] = scope
+        return scope
+
+    def _code_words(self, code: str) -> frozenset[str]:
+        """The content words of a code's title and inclusion terms."""
+        entry = self._entries[code]
+        out = _condition_words(entry.title)
+        for term in entry.inclusion_terms:
+            out |= _condition_words(term)
+        return out
+
     def excludes1_conflict(self, a: str, b: str) -> bool:
-        """Whether an Excludes1 note of ``a`` (or its ancestors) names ``b``, or the reverse."""
+        """Whether an Excludes1 note of ``a`` (or its ancestors) names ``b``, or the reverse
+        (a note on a condition NOS: only the codes that name it, ``excludes1_scoped``)."""
         key = (a, b) if a <= b else (b, a)
         found = self._conflicts.get(key)
         if found is None:
-            found = any(in_ref(b, r) for r in self.excludes1_refs(a)) or any(
-                in_ref(a, r) for r in self.excludes1_refs(b)
-            )
+            found = _excludes(self.excludes1_scoped(a), b) or _excludes(self.excludes1_scoped(b), a)
             if len(self._conflicts) >= _MAX_CACHED_PAIRS:  # a server runs for months
                 self._conflicts.clear()
             self._conflicts[key] = found

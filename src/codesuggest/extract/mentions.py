@@ -9,7 +9,9 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.abbreviations import AmbiguousAbbreviations, ambiguous_abbreviations
 from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.qualifiers import SentenceMarks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
@@ -131,6 +133,29 @@ def _possible_cues(doc: Doc) -> dict[tuple[int, int], tuple[str, ...]]:
     return out
 
 
+def _senses_held(
+    ambiguous: AmbiguousAbbreviations,
+    key: tuple[str, ...],
+    named: tuple[tuple[str, str], ...],
+    doc: Doc,
+    match: TermMatch,
+    bounds: list[tuple[int, int]] | None,
+) -> tuple[tuple[str, str], ...]:
+    """The (code, source) pairs of an ambiguous abbreviation's match whose sense the words
+    near it, in its sentence, hold."""
+    lo, hi = (0, len(doc))
+    if bounds is not None and match.sentence < len(bounds):
+        lo, hi = bounds[match.sentence]
+    window = doc[max(lo, match.start - ambiguous.window) : min(hi, match.end + ambiguous.window)]
+    offset = window.start_char
+    start = doc[match.start].idx - offset
+    end = doc[match.end - 1].idx + len(doc[match.end - 1]) - offset
+    dropped = ambiguous.dropped(key, window.text, start, end)
+    if not dropped:
+        return named
+    return tuple((c, s) for c, s in named if not c.startswith(dropped))
+
+
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
@@ -139,8 +164,17 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     user_data = doc.user_data
     flags = _stored_flags()
     possible: dict[tuple[int, int], tuple[str, ...]] | None = None  # read once, when needed
+    bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
+    orths = doc.to_array("ORTH") if bounds else None
+    contexts: dict[int, SentenceMarks] = {}  # by sentence: one for its mentions
+    ambiguous = ambiguous_abbreviations()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
+        key = index.keys[match.key_id]
+        if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
+            named = _senses_held(ambiguous, key, named, doc, match, bounds)
+            if not named:
+                continue
         codes = tuple(c for c, _ in named)
         start = span.start_char
         end = span.end_char
@@ -153,6 +187,14 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             if possible is None:
                 possible = _possible_cues(doc)
             cues = possible.get((span.start, span.end), ())
+        context: SentenceMarks | tuple[()] = ()
+        where = (0, 0)
+        if orths is not None and bounds is not None and match.sentence < len(bounds):
+            s_start, s_end = bounds[match.sentence]
+            context = contexts.get(match.sentence) or contexts.setdefault(
+                match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
+            )
+            where = (match.start - s_start, match.end - s_start)
         out.append(
             Mention(
                 start=start,
@@ -169,6 +211,8 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                 key=match.key_id,
                 basis=_basis(user_data, start, end, section, decided),
                 cues=cues,
+                context=context,
+                span=where,
             )
         )
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))

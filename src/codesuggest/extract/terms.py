@@ -84,6 +84,9 @@ class TermMatch:
 
 if not Doc.has_extension("codesuggest_matches"):
     Doc.set_extension("codesuggest_matches", default=None)
+# (start, end) token bounds of each sentence, by ``TermMatch.sentence``
+if not Doc.has_extension("codesuggest_sentences"):
+    Doc.set_extension("codesuggest_sentences", default=None)
 
 
 # an anchor word's keys: ranks of its one-word keys; longer keys (rank, id, words) by another word
@@ -131,9 +134,13 @@ class TermMatcher:
                     looked_up[i] = w
         words = cast(list[tuple[str, ...]], looked_up)
         matches: list[TermMatch] = []
+        bounds: list[tuple[int, int]] = []
         for s_i, sent in enumerate(doc.sents):
-            matches.extend(self._match_sentence(doc, words, sent.start, sent.end, s_i))
+            start, end = sent.start, sent.end
+            bounds.append((start, end))
+            matches.extend(self._match_sentence(doc, words, start, end, s_i))
         doc._.codesuggest_matches = matches
+        doc._.codesuggest_sentences = bounds
         doc.spans[SPAN_KEY] = [Span(doc, m.start, m.end, label=LABEL) for m in matches]
         return doc
 

@@ -1,0 +1,48 @@
+"""Code-set edits: Excludes1 conflicts read at the scope of their note (OCG I.A.12.a)."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.engine import RuleSet
+from tests.utils.scored import apply, item
+
+RULE = "excludes1-conflict"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # I65's "insufficiency, NOS, of precerebral artery (G45.-)" is not every TIA
+        ("G45.9", "I65.22"),
+        ("G45.9", "I65.23"),
+        ("G45.8", "I65.21"),
+        # J40's "asthmatic bronchitis NOS (J45.9-)": not exercise-induced bronchospasm
+        ("J40", "J45.990"),
+    ],
+)
+def test_excludes1_keeps_both_codes_of_a_narrower_nos_note(
+    packaged: RuleSet, cs: Icd10Cm, a: str, b: str
+) -> None:
+    out = apply(packaged, RULE, [item(a, cs, 0.9), item(b, cs, 0.8)], cs)
+    assert out[a].recommended and out[b].recommended
+    assert out[a].rules == [] and out[b].rules == []
+
+
+@pytest.mark.parametrize(
+    ("kept", "withdrawn"),
+    [
+        ("I65.22", "G45.2"),  # precerebral artery insufficiency itself
+        ("E11.9", "E10.9"),  # a whole category: "type 1 diabetes mellitus (E10.-)"
+        ("J40", "J45.909"),  # asthmatic bronchitis NOS is J45.909
+        ("I65.22", "I63.032"),  # a range: "... causing cerebral infarction (I63.0-I63.2)"
+    ],
+)
+def test_excludes1_still_withdraws_the_conflicting_code(
+    packaged: RuleSet, cs: Icd10Cm, kept: str, withdrawn: str
+) -> None:
+    out = apply(packaged, RULE, [item(kept, cs, 0.9), item(withdrawn, cs, 0.8)], cs)
+    assert out[kept].recommended
+    assert not out[withdrawn].recommended
+    assert out[withdrawn].flags == [f"Excludes1 with {kept}"]
