@@ -53,7 +53,7 @@ def table(title: str, figures: Mapping[str, Figures]) -> None:
 
 def print_failures(report: AcceptanceReport) -> None:
     print(f"\nfailing notes: {len(report.failures)} of {len(report.outcomes)}")
-    for o in report.failures:
+    for o in [o for o in report.outcomes if o.failed or o.unaffirmed]:
         print(f"- {o.case.id} [{', '.join(o.case.classes)}]")
         for code in o.missed:
             rank = o.ranks[code]
@@ -62,6 +62,8 @@ def print_failures(report: AcceptanceReport) -> None:
             print(f"    forbidden  {hit.code:9s} ({hit.entry}) {hit.reason}")
         if o.other:
             print(f"    other      {' '.join(o.other)}")
+        if o.unaffirmed:
+            print(f"    unaffirmed {' '.join(o.unaffirmed)}")
 
 
 def main() -> int:
@@ -106,6 +108,10 @@ def main() -> int:
     print(
         f"  recall               {o.recall:.4f}   ({o.expected_recommended} of {o.expected} "
         "expected recommended)"
+    )
+    print(
+        f"  unaffirmed recommended {o.unaffirmed:2d}   (every mention negated, a relative's or "
+        "hypothetical; target 0)"
     )
     print(f"  failing notes        {o.failing} of {o.notes}")
     print(f"  targets met          {'yes' if report.meets_targets() else 'no'}")

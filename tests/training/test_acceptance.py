@@ -303,3 +303,19 @@ def test_engine_recommends_no_forbidden_code_on_fast_subset(
     report = score(engine.suggest_many([c.note() for c in cases]), cases)
     hits = [f"{h.case_id}: {h.code} ({h.reason})" for h in report.forbidden_recommended]
     assert not hits, "forbidden codes recommended:\n" + "\n".join(hits)
+
+
+def test_unaffirmed_counts_codes_recommended_on_denied_or_relatives_mentions_only() -> None:
+    from codesuggest.training.acceptance import unaffirmed
+    from codesuggest.types import Evidence, Suggestion
+
+    def s(code: str, *assertions: str) -> Suggestion:
+        evidence = [Evidence(0, 4, "term", "none", a) for a in assertions]
+        return Suggestion(code, "ICD-10-CM", "t", 0.9, True, evidence)
+
+    assert unaffirmed(s("R07.9", "negated"))
+    assert unaffirmed(s("E11.9", "family"))
+    assert unaffirmed(s("J18.9", "hypothetical", "negated"))
+    assert not unaffirmed(s("R07.9", "negated", "present"))
+    assert not unaffirmed(s("Z83.3", "family"))  # a family-history code states the relative
+    assert not unaffirmed(s("R07.9"))  # learned from the note as a whole: no mention to read

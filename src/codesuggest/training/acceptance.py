@@ -24,7 +24,7 @@ from typing import Any
 
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import InputError
-from codesuggest.types import Note, NoteResult
+from codesuggest.types import Note, NoteResult, Suggestion
 
 SETTINGS = ("ed", "clinic", "discharge", "operative", "consult")
 ENCOUNTERS = ("outpatient", "inpatient")
@@ -239,6 +239,7 @@ class Figures:
     correct: int = 0
     forbidden: int = 0
     failing: int = 0
+    unaffirmed: int = 0  # recommended on negated, family-only or hypothetical evidence alone
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(*(getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__))
@@ -278,6 +279,8 @@ class CaseOutcome:
     recommended: tuple[str, ...]
     forbidden: tuple[ForbiddenHit, ...]
     other: tuple[str, ...]  # recommended, neither expected, acceptable nor forbidden
+    # recommended although every mention of it is negated, about a relative or hypothetical
+    unaffirmed: tuple[str, ...] = ()
 
     @property
     def missed(self) -> tuple[str, ...]:
@@ -304,6 +307,7 @@ class CaseOutcome:
             correct=sum(c in allowed for c in self.recommended),
             forbidden=len(self.forbidden),
             failing=int(self.failed),
+            unaffirmed=len(self.unaffirmed),
         )
 
 
@@ -354,7 +358,22 @@ def outcome(result: NoteResult, case: AcceptanceCase) -> CaseOutcome:
         recommended=recommended,
         forbidden=tuple(hits),
         other=tuple(other),
+        unaffirmed=tuple(s.code for s in codes if s.recommended and unaffirmed(s)),
     )
+
+
+_UNAFFIRMED = frozenset({"negated", "family", "hypothetical"})
+_FAMILY_HISTORY = ("Z80", "Z81", "Z82", "Z83", "Z84")  # a relative's condition is their point
+
+
+def unaffirmed(s: Suggestion) -> bool:
+    """Whether every mention behind a suggestion is negated, about a relative or hypothetical
+    (a family-history Z code stated by a relative's mention is affirmed by it)."""
+    mentions = [e for e in s.evidence if e.kind == "mention"]
+    if not mentions or any(e.assertion not in _UNAFFIRMED for e in mentions):
+        return False
+    family_only = all(e.assertion == "family" for e in mentions)
+    return not (family_only and s.code.startswith(_FAMILY_HISTORY))
 
 
 def score(results: Iterable[NoteResult], cases: Sequence[AcceptanceCase]) -> AcceptanceReport:
