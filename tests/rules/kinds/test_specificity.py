@@ -6,8 +6,8 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
-from codesuggest.rules.engine import RuleSet
-from codesuggest.types import Note
+from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.types import Assertion, Mention, Note
 from tests.utils.scored import apply, item
 
 RULE = "unspecified-beside-specific"
@@ -65,3 +65,75 @@ def test_engine_unspecified_asthma_not_recommended_beside_moderate(engine: Engin
     out = {s.code: s for s in engine.suggest(Note(text), top=15).suggestions}
     assert out["J45.40"].recommended
     assert not any(s.recommended for c, s in out.items() if c.startswith("J45.90"))
+
+
+# --- a documented specific code promoted over its unspecified sibling ---------------------------
+
+PROMOTE = "specific-documented-over-unspecified"
+
+
+def _named(
+    code: str,
+    cs: Icd10Cm,
+    confidence: float,
+    *,
+    words: int,
+    recommended: bool,
+    kind: str = "contiguous",
+    assertion: Assertion = Assertion.PRESENT,
+) -> Scored:
+    """A suggestion whose candidate has one mention of ``words`` matched words."""
+    s = item(code, cs, confidence, recommended=recommended, assertion=assertion.value)
+    s.candidate.mentions.append(
+        Mention(0, 4, "term", "none", assertion, (code,), kind, "title", words)
+    )
+    return s
+
+
+def test_promote_specific_recommends_the_code_documented_in_more_words(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "acute on chronic systolic HF ... HF clinic": I50.23 in 5 words, I50.9 in one
+    items = [
+        _named("I50.9", cs, 0.6, words=1, recommended=True),
+        _named("I50.23", cs, 0.45, words=5, recommended=False),
+    ]
+    out = apply(packaged, PROMOTE, items, cs)
+    assert out["I50.23"].recommended
+    assert out["I50.23"].rules == [PROMOTE]
+    assert out["I50.9"].recommended  # the unspecified-sibling rule withdraws it next
+    both = [_named("I50.9", cs, 0.6, words=1, recommended=True), items[1]]
+    after = apply(packaged, "unspecified-beside-specific", both, cs)
+    assert not after["I50.9"].recommended
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "confidence", "assertion"),
+    [
+        (1, "contiguous", 0.45, Assertion.PRESENT),  # no more words than the unspecified code
+        (5, "scattered", 0.45, Assertion.PRESENT),  # words spread over the sentence
+        (5, "contiguous", 0.1, Assertion.PRESENT),  # below min_confidence
+        (5, "contiguous", 0.45, Assertion.NEGATED),  # not affirmed
+    ],
+)
+def test_promote_specific_needs_a_present_fuller_mention(
+    packaged: RuleSet, cs: Icd10Cm, words: int, kind: str, confidence: float, assertion: Assertion
+) -> None:
+    items = [
+        _named("I50.9", cs, 0.6, words=1, recommended=True),
+        _named(
+            "I50.23", cs, confidence, words=words, recommended=False, kind=kind, assertion=assertion
+        ),
+    ]
+    out = apply(packaged, PROMOTE, items, cs)
+    assert not out["I50.23"].recommended
+
+
+def test_promote_specific_never_promotes_a_residual_other_code(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [
+        _named("J45.909", cs, 0.6, words=1, recommended=True),
+        _named("J45.998", cs, 0.5, words=3, recommended=False),  # "Other asthma"
+    ]
+    assert not apply(packaged, PROMOTE, items, cs)["J45.998"].recommended

@@ -91,11 +91,19 @@ def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
 _RESIDUAL = re.compile(r"^other\b|\bother specified\b|, other\b", re.IGNORECASE)
 
 
-def _documented(s: Scored, floor: float) -> bool:
-    """A present mention names the code with its words side by side (not scattered over a
-    sentence), and the code is at least ``floor`` confident."""
+def _words_said(s: Scored) -> int:
+    """The most words a present mention of the code matched (0: none)."""
+    return max(
+        (m.n_words for m in s.candidate.mentions if m.assertion is Assertion.PRESENT), default=0
+    )
+
+
+def _documented(s: Scored, floor: float, beyond: int) -> bool:
+    """A present mention names the code with more than ``beyond`` words, side by side (not
+    scattered over a sentence), and the code is at least ``floor`` confident."""
     return s.suggestion.confidence >= floor and any(
-        m.assertion is Assertion.PRESENT and m.kind != "scattered" for m in s.candidate.mentions
+        m.assertion is Assertion.PRESENT and m.kind != "scattered" and m.n_words > beyond
+        for m in s.candidate.mentions
     )
 
 
@@ -104,8 +112,9 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     category for the same condition ("acute on chronic systolic HF ... HF clinic": I50.23, not
     I50.9): the specific code is recommended too (the ``unspecified_sibling`` kind then
     withdraws the unspecified one). Documented: a present mention names it with its words
-    side by side and its confidence reaches ``min_confidence``; residual "other" codes, codes
-    of the other body side and codes another rule has marked are never promoted."""
+    side by side and in more words than any mention of the unspecified code, and its confidence
+    reaches ``min_confidence``; residual "other" codes, codes of the other body side and codes
+    another rule has marked are never promoted."""
     floor = float(rule.params.get("min_confidence", 0.3))
     exempt = tuple(rule.params.get("exempt", ()))
     by_category: dict[str, list[Scored]] = {}
@@ -119,6 +128,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         vague = _unspecified(cs.title(code))
         if not vague:
             continue
+        said = _words_said(s)  # the specific code must be documented in more words than this
         best: Scored | None = None
         for other in by_category.get(code[:3], []):
             o = other.suggestion.code
@@ -129,7 +139,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 or _RESIDUAL.search(cs.title(o))
                 or other_side(cs.title(code), cs.title(o))
                 or not _same_condition(code, o, cs)
-                or not _documented(other, floor)
+                or not _documented(other, floor, said)
             ):
                 continue
             if best is None or other.suggestion.confidence > best.suggestion.confidence:
