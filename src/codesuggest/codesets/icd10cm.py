@@ -227,17 +227,19 @@ class Icd10Cm:
         cached = self._excludes1.get(code)
         if cached is not None:
             return cached
-        refs: list[tuple[str, str]] = []
+        refs = [ref for note in self._excludes1_notes(code) for ref in code_refs(note)]
+        self._excludes1[code] = refs
+        return refs
+
+    def _excludes1_notes(self, code: str) -> Iterator[str]:
+        """The Excludes1 notes of ``code`` and of its ancestors, nearest first."""
         node: str | None = code
         while node is not None:
             entry = self._entries.get(node)
             if entry is None:
-                break
-            for note in entry.excludes1:
-                refs.extend(code_refs(note))
+                return
+            yield from entry.excludes1
             node = entry.parent
-        self._excludes1[code] = refs
-        return refs
 
     def excludes1_scoped(self, code: str) -> list[tuple[tuple[str, str], frozenset[str] | None]]:
         """``excludes1_refs`` of ``code``, each with the codes it excludes when its note names
@@ -250,18 +252,12 @@ class Icd10Cm:
         if cached is not None:
             return cached
         out: list[tuple[tuple[str, str], frozenset[str] | None]] = []
-        node: str | None = code
-        while node is not None:
-            entry = self._entries.get(node)
-            if entry is None:
-                break
-            for note in entry.excludes1:
-                for ref, dashed in _note_refs(note):
-                    scope = None
-                    if dashed and ref[0] == ref[1] and _NOS.search(note):
-                        scope = self._nos_scope(note, ref[0])
-                    out.append((ref, scope))
-            node = entry.parent
+        for note in self._excludes1_notes(code):
+            for ref, dashed in _note_refs(note):
+                scope = None
+                if dashed and ref[0] == ref[1] and _NOS.search(note):
+                    scope = self._nos_scope(note, ref[0])
+                out.append((ref, scope))
         self._excludes1_scoped[code] = out
         return out
 

@@ -257,31 +257,27 @@ def _term_rows(table: str, roots: list[_Node]) -> Iterator[IndexRow]:
             yield IndexRow(table, display, words, code)
 
 
-def _neoplasm_rows(rows: list[dict[str, str]]) -> Iterator[IndexRow]:
+def _column_rows(
+    table: str,
+    rows: list[dict[str, str]],
+    columns: dict[str, tuple[str, ...]],
+    *,
+    root_is_table: bool,
+) -> Iterator[IndexRow]:
+    """The rows of a table with a code column per kind (neoplasm behaviours, drug effects):
+    each path's words with each phrase of a column that holds a code (``root_is_table``: the
+    main term names the table itself, "Neoplasm, neoplastic", and adds no word)."""
     for node in _walk(_tree(rows, None)):
-        row = node.row
-        sites = node.path()[1:]  # the root is "Neoplasm, neoplastic" itself
-        for column, phrases in NEOPLASM_BEHAVIOURS.items():
-            code = code_of(row.get(column, ""))
+        path = node.path()
+        said = path[1:] if root_is_table else path
+        for column, phrases in columns.items():
+            code = code_of(node.row.get(column, ""))
             if not code:
                 continue
-            display = _display(node.path(), column)
+            display = _display(path, column)
             for phrase in phrases:
-                for words in _path_words(sites, phrase) if sites else [phrase]:
-                    yield IndexRow("neoplasm", display, words, code)
-
-
-def _drug_rows(rows: list[dict[str, str]]) -> Iterator[IndexRow]:
-    for node in _walk(_tree(rows, None)):
-        row = node.row
-        for column, phrases in DRUG_EFFECTS.items():
-            code = code_of(row.get(column, ""))
-            if not code:
-                continue
-            display = _display(node.path(), column)
-            for phrase in phrases:
-                for words in _path_words(node.path(), phrase):
-                    yield IndexRow("drug", display, words, code)
+                for words in _path_words(said, phrase) if said else [phrase]:
+                    yield IndexRow(table, display, words, code)
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -294,8 +290,10 @@ def convert(folder: Path) -> list[IndexRow]:
     ``drugs.csv``, ``external_causes.csv``), duplicates removed, in the book's order."""
     out: list[IndexRow] = []
     out.extend(_term_rows("index", _tree(_read(folder / "index.csv"), "Code")))
-    out.extend(_neoplasm_rows(_read(folder / "neoplasms.csv")))
-    out.extend(_drug_rows(_read(folder / "drugs.csv")))
+    neoplasms = _read(folder / "neoplasms.csv")
+    out.extend(_column_rows("neoplasm", neoplasms, NEOPLASM_BEHAVIOURS, root_is_table=True))
+    drugs = _read(folder / "drugs.csv")
+    out.extend(_column_rows("drug", drugs, DRUG_EFFECTS, root_is_table=False))
     out.extend(_term_rows("external", _tree(_read(folder / "external_causes.csv"), "Code")))
     seen: set[tuple[str, str, str]] = set()
     unique = []
