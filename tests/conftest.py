@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine, default_model_path
 from codesuggest.errors import ModelError
 from codesuggest.training.default_model import build_default_model
@@ -19,6 +20,12 @@ from tests.utils.postgres import Postgres, reachable_postgres
 from tests.utils.trained import train_tiny
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
+
+
+@pytest.fixture(scope="session")
+def cs() -> Icd10Cm:
+    """The packaged ICD-10-CM code set (read-only: tests never change it)."""
+    return Icd10Cm.from_package()
 
 
 @pytest.fixture(scope="session")

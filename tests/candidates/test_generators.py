@@ -21,11 +21,6 @@ from codesuggest.types import Assertion, Mention
 
 
 @pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
 def history() -> HistoryMap:
     return HistoryMap.load()
 

@@ -16,11 +16,6 @@ from codesuggest.extract.normalize import content_words
 from codesuggest.extract.qualifiers import Qualifiers, read, text_marks
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 def sentence(before: str, mention: str, after: str = "") -> tuple[Qualifiers, tuple[int, int]]:
     """A sentence's qualifiers and the token span of its ``mention``."""
     lo = len(text_marks(before))

@@ -17,11 +17,6 @@ from codesuggest.extract.normalize import content_words
 
 
 @pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
 def phrases(cs: Icd10Cm) -> list[Phrase]:
     return list(index_phrases(cs))
 

@@ -17,11 +17,6 @@ from codesuggest.codesets.lexicon import (
 
 
 @pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
 def index(cs: Icd10Cm) -> LexiconIndex:
     phrases = [
         Phrase("Type 2 diabetes mellitus without complications", "E11.9", "title"),

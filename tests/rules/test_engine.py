@@ -14,16 +14,6 @@ from codesuggest.rules.engine import KINDS, Rule, RuleSet, Scored
 from codesuggest.types import Evidence, Note, Suggestion
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
-@pytest.fixture(scope="module")
-def packaged() -> RuleSet:
-    return RuleSet.from_json()
-
-
 def item(
     code: str,
     confidence: float = 0.9,

@@ -11,11 +11,6 @@ from codesuggest.training.codiesp import expanded_default
 from codesuggest.training.corpus import read_corpus
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 def test_expanded_default_only_for_unambiguous_splits(cs: Icd10Cm) -> None:
     assert expanded_default(cs, "R51") == "R51.9"
     assert expanded_default(cs, "E11.9") is None  # billable: unchanged

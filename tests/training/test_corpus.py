@@ -16,11 +16,6 @@ from codesuggest.training.corpus_codes import normalize_code, seventh_default
 CM, PCS = "ICD-10-CM", "ICD-10-PCS"
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 def _codiesp(root: Path, texts: dict[str, str], gold_d: str, gold_p: str | None = None) -> Path:
     folder = root / "train"
     (folder / "text_files_en").mkdir(parents=True)

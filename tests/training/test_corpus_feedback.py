@@ -22,11 +22,6 @@ from tests.cli.conftest import one_error_line
 CM, PCS = "ICD-10-CM", "ICD-10-PCS"
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"

@@ -113,6 +113,7 @@ class TermMatcher:
         self._index = index
         self._keysets: dict[int, frozenset[str]] = {}  # key id -> its words, per anchor seen
         self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
+        self._cues = cue_forms()  # read once per index, not per match
         self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
         self._words: dict[int, tuple[str, ...]] = {}  # token orth id -> its content words
         self._specified: dict[int, bool] = {}  # key id -> whether it has a specifier word
@@ -194,6 +195,7 @@ class TermMatcher:
         specified = self._specified
         anchored = self._anchored
         upper_only = index.upper_only
+        cues = self._cues
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
         seen = positions.keys()
@@ -258,7 +260,7 @@ class TermMatcher:
                 compactness = n / width
                 if width > n and (compactness < min_compactness or n > max_scattered):
                     continue
-                if width > n and _spans_cue(word_at, lo, hi, keysets[key_id]):
+                if width > n and _spans_cue(word_at, lo, hi, keysets[key_id], cues):
                     continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
                 found.append((keysets[key_id], lo, hi, match))
@@ -276,16 +278,17 @@ class TermMatcher:
         return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
 
 
-def _spans_cue(word_at: list[str], lo: int, hi: int, key: frozenset[str]) -> bool:
-    """Whether a scattered match's window holds a word of a negation, family or clause-ending
-    cue ("without", "no", "mother", "but") that is not one of its own: "Chest X-ray without
-    infiltrates" is no finding."""
-    cues = _cue_forms()
+def _spans_cue(
+    word_at: list[str], lo: int, hi: int, key: frozenset[str], cues: frozenset[str]
+) -> bool:
+    """Whether a scattered match's window holds a word of ``cues`` (negation, family and
+    clause-ending cues: "without", "no", "mother", "but") that is not one of its own: "Chest
+    X-ray without infiltrates" is no finding."""
     return any(w in cues and w not in key for w in word_at[lo : hi + 1])
 
 
 @lru_cache(maxsize=1)
-def _cue_forms() -> frozenset[str]:
+def cue_forms() -> frozenset[str]:
     """The words of the cues that negate a finding, give it to a relative or end a clause, as
     the matcher sees words (lower case, and stemmed: "denies"); history and uncertainty cues
     ("prior history of MI") may stand inside a term."""
