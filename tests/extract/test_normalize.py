@@ -68,3 +68,19 @@ def test_token_words_split_punctuated_tokens() -> None:
 def test_lexicon_and_matcher_agree_on_words() -> None:
     phrase = "Chest Pains"
     assert list(token_words("Chest") + token_words("Pains")) == content_words(phrase)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Cellulitis R lower leg", ["cellulitis", "right", "lower", "leg"]),
+        ("fracture L femur", ["fracture", "left", "femur"]),
+        ("rt knee, lt hand", ["right", "knee", "left", "hand"]),
+        ("b/l LE edema", ["bilateral", "le", "edema"]),
+        ("bilat knees", ["bilateral", "knee"]),
+        ("r/o MI", ["r", "o", "mi"]),  # lower case: not a side
+        ("3 L/min", ["3", "l", "min"]),
+    ],
+)
+def test_content_words_read_written_sides(text: str, words: list[str]) -> None:
+    assert content_words(text) == words

@@ -23,6 +23,7 @@ def test_adaptations_of_the_packaged_rules_state_their_effects() -> None:
         "unaffirmed-evidence",
         "excludes1-conflict",
         "symptom-integral-to-diagnosis",
+        "symptom-outside-diagnostic-statement",
         "unspecified-beside-specific",
         "combination-supersedes-components",
     }

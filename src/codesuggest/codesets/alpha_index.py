@@ -3,9 +3,11 @@
 Reads the table shipped in ``data/icd10cm_index.tsv.gz`` (converted from the CDC's release by
 ``training/convert_index.py``), resolves each code against the code set the engine ships and
 leaves out the entries in ``data/index_noise.tsv`` (entries that fire often in coded notes but
-are rarely what the coder coded). Each remaining row becomes a lexicon phrase of source
-``index`` that remembers its index path ("Hypertension > with > heart failure"), shown to the
-coder as the reason for the suggestion.
+are rarely what the coder coded) and in ``data/index_exclusions.tsv`` (entries whose code their
+words no longer mean once the converter drops the nonessential modifier: "Falling, falls
+(repeated)"). Each remaining row becomes a lexicon phrase of source ``index`` that remembers its
+index path ("Hypertension > with > heart failure"), shown to the coder as the reason for the
+suggestion.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from codesuggest.extract.cues import cue_words
 
 TABLE = "icd10cm_index.tsv.gz"
 NOISE = "index_noise.tsv"
+EXCLUSIONS = "index_exclusions.tsv"
 SOURCE = "index"
 # Y90-Y99 supplementary factors (place, activity, status) are coded by hand beside an injury
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
@@ -41,9 +44,13 @@ def index_rows() -> tuple[IndexRow, ...]:
 
 @lru_cache(maxsize=1)
 def noise_entries() -> frozenset[tuple[str, str]]:
-    """(index path, code as resolved) pairs left out of the lexicon (``data/index_noise.tsv``)."""
-    lines = [ln for ln in _data(NOISE).decode("utf-8").splitlines() if not ln.startswith("#")]
-    return frozenset((r["path"], r["code"]) for r in csv.DictReader(lines, delimiter="\t"))
+    """(index path, code as resolved) pairs left out of the lexicon: the learned noise
+    (``data/index_noise.tsv``) and the hand-written exclusions (``data/index_exclusions.tsv``)."""
+    out: set[tuple[str, str]] = set()
+    for name in (NOISE, EXCLUSIONS):
+        lines = [ln for ln in _data(name).decode("utf-8").splitlines() if not ln.startswith("#")]
+        out.update((r["path"], r["code"]) for r in csv.DictReader(lines, delimiter="\t"))
+    return frozenset(out)
 
 
 def resolve_code(code: str, codeset: Icd10Cm) -> str | None:

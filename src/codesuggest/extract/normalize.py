@@ -136,7 +136,11 @@ def _load_equivalents() -> dict[str, tuple[str, ...]]:
 
 
 EQUIVALENTS = _load_equivalents()
-_VERSION = 2  # bump when the normalising code changes
+_VERSION = 3  # bump when the normalising code changes
+# body sides written as capitals or "b/l" ("Cellulitis R lower leg", "L femur", "b/l LE edema");
+# lower-case "l" and "r" stay as they are (litres, "r/o")
+_SIDES = re.compile(r"(?<![\w/])(?:(L|LT|Lt)|(R|RT|Rt)|([Bb]/[Ll]))(?![\w/])")
+_SIDE_WORDS = ("left", "right", "bilateral")
 
 
 def fingerprint() -> str:
@@ -148,12 +152,19 @@ def fingerprint() -> str:
         repr(sorted(_IRREGULAR.items())),
         repr(_KEEP_S),
         repr(sorted(EQUIVALENTS.items())),
+        _SIDES.pattern,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def _side(match: re.Match[str]) -> str:
+    return next(w for w, g in zip(_SIDE_WORDS, match.groups(), strict=True) if g)
+
+
 def _words(text: str) -> list[str]:
     out: list[str] = []
+    if "L" in text or "R" in text or "/" in text:
+        text = _SIDES.sub(_side, text)
     for w in _WORD.findall(fold(text)):
         if w in STOPWORDS:
             continue

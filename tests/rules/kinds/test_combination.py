@@ -207,6 +207,15 @@ def test_without_affirmed_keeps_negated_and_other_sentences(packaged: RuleSet, c
         ("G43.009", "G43.909"),
         ("W01.0XXA", "W19.XXXA"),
         ("W00.0XXA", "W19.XXXA"),
+        ("S82.851A", "S82.61XA"),  # trimalleolar: not also its lateral malleolus
+        ("S82.851A", "S82.51XA"),
+        ("S82.851A", "S82.841A"),
+        ("S82.841A", "S82.64XA"),
+        ("K50.811", "K50.011"),  # Crohn's of small and large intestine: one code
+        ("K50.811", "K50.111"),
+        ("K51.011", "K51.90"),
+        ("K80.12", "K81.0"),  # calculus with acute cholecystitis: one code
+        ("K80.12", "K81.2"),
     ],
 )
 def test_supersedes_the_unspecified_code_beside_a_documented_one(

@@ -4,7 +4,12 @@ table says routinely comes with it. A condition is documented when it is recomme
 affirmed, or when a present mention names it and its confidence reaches
 ``documented_min_confidence``, whichever code of the condition a rule kept: "chronic migraine
 ... headaches" makes the headache integral even where the ranker or another rule leaves that
-migraine code unrecommended."""
+migraine code unrecommended.
+
+Beyond that table, a sign or symptom the note names only outside its diagnostic statement
+(assessment, impression, diagnoses) is not recommended when that statement documents a confirmed
+diagnosis: the provider has explained it (OCG IV.D: symptom codes are for encounters where no
+diagnosis is established; I.B.4; III.B for abnormal findings)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import ConfigError
 from codesuggest.rules.base import Kind, Scored, affirmed, fire, other_side
 from codesuggest.rules.tables import Row, prefixes, read_table
 from codesuggest.types import Note
@@ -78,11 +84,87 @@ def _documented(s: Scored, floor: float) -> bool:
     )
 
 
+SYMPTOM_COLUMNS = ("prefix", "cite", "comment")
+_DIAGNOSIS_CHAPTERS = frozenset("ABCDEFGHIJKLMNOPQSTU")  # not R (symptoms) nor V-Z
+
+
+def _check_symptoms(params: dict[str, Any]) -> None:
+    read_table(params["table"], SYMPTOM_COLUMNS)
+    sections = params["statement_sections"]
+    if (
+        not isinstance(sections, list)
+        or not sections
+        or not all(isinstance(x, str) and x for x in sections)
+    ):
+        raise ConfigError("statement_sections: a non-empty list of section names")
+
+
+@cache
+def _symptom_prefixes(table: str) -> dict[str, tuple[tuple[str, ...], str]]:
+    """A symptom table's prefixes by 3-character category: (prefixes, cite) per category."""
+    out: dict[str, tuple[list[str], str]] = {}
+    for row in read_table(table, SYMPTOM_COLUMNS):
+        for p in prefixes(row["prefix"]):
+            out.setdefault(p[:3], ([], row["cite"]))[0].append(p)
+    return {c: (tuple(ps), cite) for c, (ps, cite) in out.items()}
+
+
+def _symptom_outside_statement(
+    rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm
+) -> list[Scored]:
+    """A recommended symptom whose present mentions all lie outside the diagnostic statement,
+    withdrawn when a confirmed diagnosis is named there."""
+    table = _symptom_prefixes(rule.params["table"])
+    asked = []
+    for s in items:
+        entry = table.get(s.suggestion.code[:3])
+        if s.suggestion.recommended and entry and s.suggestion.code.startswith(entry[0]):
+            asked.append((s, entry[1]))
+    if not asked:
+        return items
+    statement = frozenset(rule.params["statement_sections"])
+    explained = next(
+        (
+            s.suggestion
+            for s in sorted(items, key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
+            if s.suggestion.code[0] in _DIAGNOSIS_CHAPTERS
+            and affirmed(s)
+            and _named_in(s, statement)
+        ),
+        None,
+    )
+    if explained is None:
+        return items
+    for s, cite in asked:
+        mentions = [e for e in s.suggestion.evidence if e.kind == "mention"]
+        present = [e for e in mentions if e.assertion == "present"]
+        if present and not any(e.section in statement for e in present):
+            flag = (
+                f"a sign or symptom outside the diagnostic statement, which documents "
+                f"{explained.code} ({explained.description}) - {cite}"
+            )
+            fire(s, rule, withdraw=True, flag=flag)
+    return items
+
+
+def _named_in(s: Scored, sections: frozenset[str]) -> bool:
+    """Named by a present mention in one of ``sections``."""
+    return any(
+        e.kind == "mention" and e.assertion == "present" and e.section in sections
+        for e in s.suggestion.evidence
+    )
+
+
 KINDS = {
     "integral_symptom": Kind(
         _integral_symptom,
         required=frozenset({"table"}),
         optional=frozenset({"documented_min_confidence"}),
         check=_check,
-    )
+    ),
+    "symptom_outside_statement": Kind(
+        _symptom_outside_statement,
+        required=frozenset({"table", "statement_sections"}),
+        check=_check_symptoms,
+    ),
 }
