@@ -110,6 +110,20 @@ def test_status_devices_and_grafts_present(engine, text, code, evidence):
 
 
 @pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("Procedure: Right total knee arthroplasty.\nFindings: cemented components.", "Z96.65"),
+        ("Procedure: Dual-chamber permanent pacemaker implantation, left subclavian.", "Z95.0"),
+        ("Drug-eluting stent placed in the proximal LAD today.", "Z95.5"),
+    ],
+)
+def test_status_device_placed_at_this_encounter_is_no_status(engine, text, prefix):
+    # the device is the procedure of this encounter, not a status the patient brings
+    cands = _candidates(engine, text)
+    assert not any(c.startswith(prefix) and _affirmed(cands[c]) for c in cands)
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("Persistent atrial fibrillation on apixaban.", "Z79.01"),

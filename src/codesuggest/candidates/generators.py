@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from codesuggest.candidates.base import Candidate, register
@@ -12,6 +13,9 @@ from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.normalize import content_words
 from codesuggest.extract.qualifiers import Qualifiers
 from codesuggest.types import Assertion, Mention
+
+_UNSPECIFIED = re.compile(r"\bunspecified\b", re.IGNORECASE)
+_UNSPECIFIED_LEVELS = 3  # ancestors climbed from an unspecified code to a specified title
 
 
 @register("codesuggest.lexicon_candidates.v1")
@@ -65,9 +69,13 @@ class HierarchyCandidates:
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         seen: dict[int, Qualifiers] = {}  # the note's sentences, read once
         for code, cand in list(pool.items()):
-            if code not in self.codeset or self.codeset.is_billable(code):
+            if code not in self.codeset:
                 continue
-            for child, (source, indices) in self._children(code, cand, seen).items():
+            if self.codeset.is_billable(code):
+                children = self._beside_unspecified(code, cand, seen)
+            else:
+                children = self._children(code, cand, seen)
+            for child, (source, indices) in children.items():
                 target = pool.get(child)
                 if target is None:
                     target = pool[child] = Candidate(child)
@@ -114,6 +122,29 @@ class HierarchyCandidates:
         if not agreeing:
             return {}
         return {c: (self.name, agreeing) for c in self.default_children(code)}
+
+    def _beside_unspecified(
+        self, code: str, cand: Candidate, seen: dict[int, Qualifiers]
+    ) -> dict[str, tuple[str, list[int]]]:
+        """For a matched "unspecified" code ("fracture of unspecified lower leg"), the siblings
+        its mentions' sentences support ("... right ankle" -> the right lower leg's code): the
+        supported descendants of its nearest ancestor whose title is not unspecified."""
+        if not cand.mentions or not _UNSPECIFIED.search(self.codeset.title(code)):
+            return {}
+        above = self.codeset.parent(code)
+        for _ in range(_UNSPECIFIED_LEVELS):
+            if above is None or not _UNSPECIFIED.search(self.codeset.title(above)):
+                break
+            above = self.codeset.parent(above)
+        else:
+            return {}
+        if above is None:
+            return {}
+        return {
+            c: found
+            for c, found in self._children(above, cand, seen).items()
+            if found[0] == self.supported_name and c != code
+        }
 
     def family(self, code: str) -> Family:
         """``code``'s billable descendants read against its title (built once per code)."""

@@ -29,6 +29,7 @@ from dataclasses import replace
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
+from codesuggest.extract.qualifiers import BREAK
 from codesuggest.types import Assertion, Mention
 
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
@@ -86,11 +87,26 @@ class StatusCandidates:
                 or m.section in cues["medication_sections"]
                 or self.status.long_term.search(text) is not None
             )
+        if kind == "device":
+            # "Procedure: right total knee arthroplasty", "pacemaker implantation": the device
+            # is placed at this encounter, not a status it brings (unless "s/p", "history of")
+            if m.assertion is not Assertion.PRESENT or m.basis == PAST:
+                return True
+            if self.status.past.search(text) is not None:
+                return True
+            return m.section not in cues["procedure_sections"] and not self._placed(m)
         if kind == "allergy":
             if m.section in cues["allergy_sections"]:
                 return True
             return self.status.allergy.search(text) is not None
         return True
+
+    def _placed(self, m: Mention) -> bool:
+        """Whether ``m`` or the words right after it say the device is being placed
+        ("pacemaker implantation", "stent placed in the LAD")."""
+        if not m.context:
+            return self.status.placement.search(m.text.lower()) is not None
+        return any(self.status.placement.search(t.lower()) for t in _words_from(m))
 
     def _affirmed(self, kind: str, m: Mention) -> Mention:
         """``m`` asserted present when its status holds now: a past mention, or an entry of
@@ -141,3 +157,16 @@ class StatusCandidates:
                         cand.lexicon_sources[i] if i < len(cand.lexicon_sources) else "synonym"
                     )
         cand.mentions = kept
+
+
+_PLACEMENT_WINDOW = 4  # tokens after a device mention read for "implantation", "placed"
+
+
+def _words_from(m: Mention) -> list[str]:
+    """The words of ``m`` and of the few tokens after it in its sentence, up to a break."""
+    out = [w for marks in m.context[m.span[0] : m.span[1]] for w in marks]
+    for marks in m.context[m.span[1] : m.span[1] + _PLACEMENT_WINDOW]:
+        if BREAK in marks:
+            break
+        out.extend(marks)
+    return out

@@ -27,6 +27,8 @@ _CUE_KEYS = frozenset(
         "past",
         "long_term",
         "allergy",
+        "placement",
+        "procedure_sections",
         "lead",
         "bmi_names",
         "bmi_links",
@@ -81,6 +83,7 @@ class StatusCodes:
         self.past = re.compile(_phrases(cues["past"]))
         self.long_term = re.compile(_phrases(cues["long_term"]))
         self.allergy = re.compile(_phrases(cues["allergy"]))
+        self.placement = re.compile(_phrases(cues["placement"]))
         self.lead = re.compile(rf"^(?:{_phrases(cues['lead'])}\W*)+")
         names = _phrases(cues["bmi_names"])
         links = _phrases(cues["bmi_links"])
