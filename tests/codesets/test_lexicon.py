@@ -12,6 +12,7 @@ from codesuggest.codesets.lexicon import (
     data_phrases,
     extend_lexicon,
     inclusion_variants,
+    lowercase_abbreviations,
     title_variants,
 )
 
@@ -126,7 +127,9 @@ def test_compile_lexicon_anchors_every_key_on_one_of_its_words(index: LexiconInd
 
 def test_compile_lexicon_short_abbreviations_are_upper_only(index: LexiconIndex) -> None:
     assert _key_id(index, "mi") in index.upper_only
-    assert _key_id(index, "htn") in index.upper_only
+    # "htn" is no English word: typed in lower case it still means hypertension
+    assert _key_id(index, "htn") not in index.upper_only
+    assert "htn" in lowercase_abbreviations()
     assert _key_id(index, "pain") not in index.upper_only
     assert _key_id(index, "chest", "pain") not in index.upper_only
 
@@ -169,3 +172,10 @@ def test_data_phrases_are_normalized_codes(cs: Icd10Cm) -> None:
     assert Phrase("htn", "I10", "abbreviation") in phrases
     assert all(p.code in cs for p in phrases)
     assert {p.source for p in phrases} <= {"abbreviation", "synonym", "plain", "inverted"}
+
+
+def test_lowercase_abbreviations_are_no_english_words() -> None:
+    # each reads one way only; English words of three letters stay upper-case only
+    found = lowercase_abbreviations()
+    assert {"htn", "hld", "ckd", "uti"} <= found
+    assert not found & {"pad", "all", "has", "aid", "ms", "pe", "ra", "mi", "cp"}

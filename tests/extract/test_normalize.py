@@ -76,7 +76,7 @@ def test_lexicon_and_matcher_agree_on_words() -> None:
         ("Cellulitis R lower leg", ["cellulitis", "right", "lower", "leg"]),
         ("fracture L femur", ["fracture", "left", "femur"]),
         ("rt knee, lt hand", ["right", "knee", "left", "hand"]),
-        ("b/l LE edema", ["bilateral", "le", "edema"]),
+        ("b/l LE edema", ["bilateral", "lower", "extremity", "edema"]),
         ("bilat knees", ["bilateral", "knee"]),
         ("r/o MI", ["r", "o", "mi"]),  # lower case: not a side
         ("3 L/min", ["3", "l", "min"]),

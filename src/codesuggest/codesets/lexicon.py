@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -42,6 +43,8 @@ MAX_WORDS = 12
 _RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
 # Y90-Y99 supplementary factors: only ever coded beside an injury, by hand.
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
+
+LOWERCASE_FILE = "lowercase_abbreviations.tsv"
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,23 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
                 yield Phrase(variant, code, "inclusion")
 
 
-def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
-    """Our own phrase -> code data file; codes absent from the code set are skipped."""
-    text = (
+def _data_text(name: str) -> str:
+    return (
         resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
     )
+
+
+@cache
+def lowercase_abbreviations() -> frozenset[str]:
+    """Short abbreviations matched in lower case too (``data/lowercase_abbreviations.tsv``)."""
+    lines = [ln for ln in _data_text(LOWERCASE_FILE).splitlines() if not ln.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t")
+    return frozenset(w for r in rows for w in content_words(r["abbreviation"]))
+
+
+def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
+    """Our own phrase -> code data file; codes absent from the code set are skipped."""
+    text = _data_text(name)
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = codeset.normalize(row["code"])
         if code is not None:
@@ -209,7 +224,12 @@ def _add_key(
     i = len(index.keys)
     index.keys.append(key)
     index.codes.append(codes)
-    if len(key) == 1 and len(key[0]) <= 3 and not key[0].isdigit():
+    if (
+        len(key) == 1
+        and len(key[0]) <= 3
+        and not key[0].isdigit()
+        and key[0] not in lowercase_abbreviations()
+    ):
         index.upper_only.add(i)
     anchor = min(key, key=lambda w: (freq[w], w))
     ids = index.anchors.get(anchor, [])
