@@ -276,3 +276,31 @@ def test_context_pending_test_leaves_an_established_finding(
 def test_context_hx_label_is_not_a_history_cue(engine: Engine) -> None:
     text = "Hx: 54M with chest pain since this morning."
     assert _mention(engine, text, "chest pain").assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("L hemiparesis since R MCA infarct in 2022.", "r mca infarct"),
+        ("MI in 2019, s/p PCI.", "mi"),
+    ],
+)
+def test_context_event_in_a_past_year_is_historical(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.HISTORICAL
+
+
+def test_context_past_year_reaches_only_its_own_event(engine: Engine) -> None:
+    # the residual hemiparesis is now; only the infarct of 2022 is past
+    text = "L hemiparesis since R MCA infarct in 2022."
+    assert _mention(engine, text, "l hemiparesis").assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Annual eye exam ordered.", "annual eye exam"),
+        ("Screening colonoscopy scheduled.", "screening colonoscopy"),
+    ],
+)
+def test_context_ordered_or_scheduled_is_hypothetical(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.HYPOTHETICAL
