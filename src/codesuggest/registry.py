@@ -261,9 +261,26 @@ def _adaptations(card: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(chosen, dict):
         return []
     return [
-        {"rule": rule, "setting": setting, "effect": f"uses the setting {setting}"}
+        {"rule": rule, "setting": setting, "effect": _declared_effect(rule, setting)}
         for rule, setting in sorted(chosen.items())
     ]
+
+
+def _declared_effect(rule_name: str, setting: Any) -> str:
+    """What ``setting`` of a packaged rule does, in the words the rule declares for it
+    (rules/adaptable.py); a setting no rule declares, as plain ``name = value`` words."""
+    from codesuggest.rules.adaptable import adaptations
+    from codesuggest.rules.engine import RuleSet
+
+    for rule in RuleSet.from_json().rules:
+        if rule.name == rule_name:
+            for adaptation in adaptations(rule):
+                if adaptation.setting == setting:
+                    return adaptation.effect
+    if not isinstance(setting, dict):
+        return f"uses the setting {json.dumps(setting)}"
+    words = ", ".join(f"{key} = {json.dumps(value)}" for key, value in sorted(setting.items()))
+    return f"uses the setting {words}"
 
 
 def _flatten(value: Any, indent: str, prefix: str = "") -> list[str]:
