@@ -27,7 +27,7 @@ POSITIVE = ("accepted", "added")
 
 
 def clean(fb: FeedbackInput) -> FeedbackInput:
-    """``fb`` checked and in stored form (code upper-case, system ``icd10cm``-style)."""
+    """``fb`` checked and in stored form (code upper-case, system named as in suggestions)."""
     return FeedbackInput(
         note_id=validate.note_id(fb.note_id),
         code=validate.code(fb.code),

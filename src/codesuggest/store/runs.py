@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store import validate
 from codesuggest.store.audit import add_event
 from codesuggest.store.records import ApiKey
@@ -63,7 +64,8 @@ def find_code(run: RunRow, system: str, code: str) -> dict[str, Any] | None:
     """The run's suggestion of ``code`` (dots ignored: E119 is E11.9), or None."""
     plain = code.replace(".", "")
     for item in run.suggestions:
-        if item.get("system") == system and str(item.get("code", "")).replace(".", "") == plain:
+        same_system = system_name(str(item.get("system", CM))) == system
+        if same_system and str(item.get("code", "")).replace(".", "") == plain:
             return item
     return None
 

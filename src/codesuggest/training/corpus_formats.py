@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codesuggest.codesets.systems import CM, PCS
 from codesuggest.errors import InputError
 from codesuggest.io.notes import BadRecord, _to_note, parse_json_line, read_text
-from codesuggest.training.corpus_codes import CM, PCS
 from codesuggest.types import Note
 
 if TYPE_CHECKING:

@@ -72,7 +72,7 @@
     searchAbort: null,
   };
 
-  // Suggestions name systems as "ICD-10-CM", feedback and code search as "icd10cm"; codes may
+  // The API names systems as suggestions do ("ICD-10-CM"); older stores said "icd10cm". Codes may
   // come with or without their dot. Decisions are matched on both in one plain form.
   const SYSTEM_LABELS = { icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", cpt: "CPT", hcpcs: "HCPCS" };
   const systemId = (system) => String(system).toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -666,7 +666,7 @@
       return;
     }
     const noteId = state.result.note_id;
-    const body = { note_id: noteId, code, system: systemId(system), decision };
+    const body = { note_id: noteId, code, system: systemLabel(system), decision };
     const idempotencyKey = newUuid();
     const send = () =>
       api("POST", "/v1/feedback", { body, headers: { "Idempotency-Key": idempotencyKey } });
