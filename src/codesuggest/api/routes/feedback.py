@@ -69,6 +69,14 @@ class FeedbackOut(BaseModel):
     rank: int | None = Field(description="The code's rank in the last suggestions for the note.")
     confidence: float | None
     created_at: dt.datetime
+    text_sha256: str | None = Field(
+        default=None,
+        description=(
+            "sha256 (hex, of the UTF-8 text) of the note text whose suggestions the decision "
+            "judged: the text of the note's latest suggestions when it was made; null when the "
+            "note had no suggestions then. The review page restores a decision only for that text."
+        ),
+    )
 
     @classmethod
     def of(cls, record: FeedbackRecord) -> FeedbackOut:
@@ -89,6 +97,7 @@ class FeedbackOut(BaseModel):
             rank=record.rank,
             confidence=record.confidence,
             created_at=record.created_at,
+            text_sha256=record.text_sha256,
         )
 
 
