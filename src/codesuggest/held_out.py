@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from codesuggest.codesets.systems import SHORT_NAMES
+
 # figure -> column label, in the order printed; counts are whole numbers
 FIGURES = {
     "notes": "notes",
@@ -23,7 +25,7 @@ FIGURES = {
 }
 COUNTS = frozenset({"notes"})
 # the systems' row labels, in the order printed
-SYSTEMS = {"icd10cm": "ICD-10-CM", "icd10pcs": "ICD-10-PCS", "cpt": "CPT", "all": "all systems"}
+SYSTEMS = {**SHORT_NAMES, "all": "all systems"}  # "icd10cm" -> "ICD-10-CM"
 LEGEND = (
     "notes: held-out notes with gold codes; precision, recall, F1: micro, of the recommended "
     "codes; ECE: expected calibration error"
