@@ -23,13 +23,20 @@ from codesuggest.types import Note
 from tests.api.browser import chromium, live_server, require_browser
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Route
 
 TIMEOUT_MS = 10_000
 ONE_CODE = "Essential hypertension."
 TWO_CODES = "Assessment: essential hypertension. Type 2 diabetes mellitus without complications."
 # what a browser without crypto.subtle (a page served over plain http) looks like
 NO_SUBTLE_CRYPTO = "Object.defineProperty(Crypto.prototype, 'subtle', {get: () => undefined});"
+# every text the status line shows, in order (each assignment adds a new text node)
+RECORD_STATUS = """() => {
+  window.statusLog = [];
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) window.statusLog.push(n.textContent);
+  }).observe(document.getElementById("status"), { childList: true });
+}"""
 
 
 @pytest.fixture
@@ -180,5 +187,47 @@ def test_review_page_restores_decisions_only_for_the_same_id_and_text(
         expect(status).to_contain_text("1 earlier decision restored.")
         stored = [(f.code, f.decision) for f in store.list_feedback("enc-2")]
         assert stored == [(one[0], "accepted"), (_codes(engine, TWO_CODES)[1], "rejected")]
+        assert errors == []
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_review_page_drops_an_answer_for_a_note_edited_while_it_was_on_its_way(
+    served: tuple[str, str, Store], engine: Engine
+) -> None:
+    require_browser()
+    from playwright.sync_api import expect
+
+    base_url, key, _ = served
+    with chromium() as browser:
+        errors: list[str] = []
+        page = _page(browser, base_url, key, errors)
+        rows = page.locator("#suggestions > li")
+        held: list[Route] = []
+
+        def hold(route: Route) -> None:
+            held.append(route)  # the answer waits until released below
+
+        page.route("**/v1/suggest*", hold)
+        page.fill("#note-id", "enc-old")
+        page.fill("#note-text", TWO_CODES)
+        page.evaluate(RECORD_STATUS)
+        with page.expect_request("**/v1/suggest*"):
+            page.click("#suggest")
+        expect(page.locator("#suggest")).to_have_text("Suggesting…")
+        page.locator("#note-id").press("End")
+        page.keyboard.type("-2")  # edited while the answer is on its way
+        expect(page.locator("#suggest")).to_have_text("Suggest")
+        expect(page.locator("#suggest")).to_be_enabled()
+        with page.expect_response("**/v1/suggest*") as answer:
+            held[0].continue_()
+        assert answer.value.ok
+        page.unroute("**/v1/suggest*", hold)
+        # the next answer is for the edited note; the held one was never shown
+        _suggest(page, "enc-new", ONE_CODE)
+        expect(rows).to_have_count(len(_codes(engine, ONE_CODE)))
+        log = page.evaluate("window.statusLog")
+        assert any(line.startswith("Suggesting") for line in log)
+        assert not [line for line in log if "for enc-old" in line], log
         assert errors == []
         page.context.close()
