@@ -213,8 +213,17 @@ def test_card_summary_of_a_card_from_before_plain_words_states_its_settings() ->
     }
     lines = CardSummary.from_card(card).lines()
     i = lines.index(ADAPTED_HEADING)
+    # the effect the packaged rule declares for that setting (rules/adaptable.py)
     assert lines[i + 1] == (
-        "  - uses the setting {'withdraw': False} (rule excludes1-conflict relaxed)"
+        "  - recommends both codes of an Excludes1 pair (rule excludes1-conflict relaxed)"
     )
+    card["rule_settings"] = [
+        {"settings": {"excludes1-conflict": {"withdraw": "sometimes"}}, "f1": 0.5, "chosen": True}
+    ]
+    lines = CardSummary.from_card(card).lines()
+    assert lines[lines.index(ADAPTED_HEADING) + 1] == (
+        '  - uses the setting withdraw = "sometimes" (rule excludes1-conflict relaxed)'
+    )
+    assert not any("{" in line for line in lines)  # never a Python dict
     card["rule_settings"] = [{"settings": {}, "f1": 0.47, "chosen": True}]
     assert ADAPTED_HEADING not in CardSummary.from_card(card).lines()

@@ -97,13 +97,28 @@ class CardSummary:
 
 @dataclass(frozen=True)
 class ModelEntry:
-    """One model directory of the registry."""
+    """One model directory of the registry. ``active``: it is the model that loads when none is
+    named (:func:`resolve_model_path`), so the one a server started now serves; ``promoted``:
+    ``models_dir/ACTIVE`` names it."""
 
     name: str
     path: Path
     summary: CardSummary | None  # None when the card cannot be read (see ``problem``)
     active: bool
     problem: str | None = None
+    promoted: bool = False
+
+    def is_at(self, path: Path) -> bool:
+        """Whether ``path`` is this model's directory (through symbolic links too)."""
+        return same_directory(self.path, path)
+
+
+def same_directory(a: Path, b: Path) -> bool:
+    """Whether two paths name one directory (symbolic links and ``..`` resolved)."""
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def list_models(settings: Settings | None = None) -> list[ModelEntry]:
@@ -112,7 +127,8 @@ def list_models(settings: Settings | None = None) -> list[ModelEntry]:
     root = settings.models_dir
     if not root.is_dir():
         return []
-    active = _active_name(settings)
+    promoted = _active_name(settings)
+    loads = resolve_model_path(settings)
     entries = []
     for path in sorted(root.iterdir()):
         if path.name.startswith(".") or not (path / CARD).is_file():
@@ -126,7 +142,8 @@ def list_models(settings: Settings | None = None) -> list[ModelEntry]:
             summary = CardSummary.from_card(card)
         except (OSError, ValueError) as exc:
             problem = f"unreadable model card ({exc})"
-        entries.append(ModelEntry(path.name, path, summary, path.name == active, problem))
+        active = same_directory(path, loads)
+        entries.append(ModelEntry(path.name, path, summary, active, problem, path.name == promoted))
     return entries
 
 
@@ -261,9 +278,26 @@ def _adaptations(card: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(chosen, dict):
         return []
     return [
-        {"rule": rule, "setting": setting, "effect": f"uses the setting {setting}"}
+        {"rule": rule, "setting": setting, "effect": _declared_effect(rule, setting)}
         for rule, setting in sorted(chosen.items())
     ]
+
+
+def _declared_effect(rule_name: str, setting: Any) -> str:
+    """What ``setting`` of a packaged rule does, in the words the rule declares for it
+    (rules/adaptable.py); a setting no rule declares, as plain ``name = value`` words."""
+    from codesuggest.rules.adaptable import adaptations
+    from codesuggest.rules.engine import RuleSet
+
+    for rule in RuleSet.from_json().rules:
+        if rule.name == rule_name:
+            for adaptation in adaptations(rule):
+                if adaptation.setting == setting:
+                    return adaptation.effect
+    if not isinstance(setting, dict):
+        return f"uses the setting {json.dumps(setting)}"
+    words = ", ".join(f"{key} = {json.dumps(value)}" for key, value in sorted(setting.items()))
+    return f"uses the setting {words}"
 
 
 def _flatten(value: Any, indent: str, prefix: str = "") -> list[str]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from codesuggest.errors import InputError
+
 
 class Assertion(str, Enum):
     """How a mention is asserted in the note (ConText categories)."""
@@ -21,11 +23,23 @@ class Assertion(str, Enum):
 
 
 SEXES = frozenset({"F", "M"})
+# every spelling of a sex that codesuggest reads (compared lower-case) -> its canonical value
+SEX_SPELLINGS = {"f": "F", "female": "F", "m": "M", "male": "M"}
+
+
+def parse_sex(value: object) -> str:
+    """The canonical sex, ``F`` or ``M``, of ``F``/``M``/``female``/``male`` in any case and
+    with surrounding spaces; anything else raises :class:`~codesuggest.errors.InputError`."""
+    sex = SEX_SPELLINGS.get(value.strip().lower()) if isinstance(value, str) else None
+    if sex is None:
+        raise InputError(f"bad sex {value!r}: expected F or M (female or male, any case)")
+    return sex
 
 
 @dataclass(frozen=True)
 class Note:
-    """One clinical note and the patient facts that coding edits need."""
+    """One clinical note and the patient facts that coding edits need (``sex`` is read as
+    :func:`parse_sex` reads it: ``"m"`` and ``"male"`` become ``"M"``)."""
 
     text: str
     note_id: str = "note"
@@ -33,6 +47,10 @@ class Note:
     sex: str | None = None
     setting: str | None = None
     date_of_service: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.sex is not None and self.sex not in SEXES:
+            object.__setattr__(self, "sex", parse_sex(self.sex))
 
 
 @dataclass(frozen=True)

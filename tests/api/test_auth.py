@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
+from codesuggest.api.auth import KEY_CACHE_SECONDS, KeyCache
 from codesuggest.api.main import create_app
+from codesuggest.cli.keys import REVOCATION_DELAY, revoke
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
@@ -61,6 +65,31 @@ def test_revoked_key_is_401(engine: Engine, store: Store) -> None:
     store.revoke_key("leaver")
     with TestClient(create_app(engine, store)) as client:
         assert client.get("/v1/me", headers=bearer(key)).status_code == 401
+
+
+def test_revoked_key_is_refused_once_the_key_cache_forgets_it(engine: Engine, store: Store) -> None:
+    """What `keys revoke` and the README promise: a process that checked the key keeps it for
+    up to KEY_CACHE_SECONDS, then refuses it (the cache's clock is moved, not waited for)."""
+    _, key = store.create_key("leaver", "coder")
+    now = [1000.0]
+    app = create_app(engine, store)
+    app.state.key_cache = KeyCache(clock=lambda: now[0])
+    with TestClient(app) as client:
+        assert client.get("/v1/me", headers=bearer(key)).status_code == 200
+        store.revoke_key("leaver")
+        now[0] += KEY_CACHE_SECONDS - 0.5
+        assert client.get("/v1/me", headers=bearer(key)).status_code == 200  # still remembered
+        now[0] += 1.0
+        assert client.get("/v1/me", headers=bearer(key)).status_code == 401
+
+
+def test_revocation_delay_is_the_key_cache_lifetime_everywhere_it_is_stated() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    seconds = f"{KEY_CACHE_SECONDS:.0f} s"
+    assert REVOCATION_DELAY == KEY_CACHE_SECONDS
+    assert revoke.__doc__ is not None
+    assert f"running ones within {seconds}" in " ".join(revoke.__doc__.split())  # its --help
+    assert f"running ones within {seconds}" in readme.split("keys revoke")[1].splitlines()[0]
 
 
 def test_me_names_key_and_role(client: TestClient, keys: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ def test_code_detail_has_title_billable_hierarchy_and_notes(client: TestClient) 
     assert response.status_code == 200
     detail = response.json()
     assert detail["code"] == "E11.9"
-    assert detail["system"] == "icd10cm"
+    assert detail["system"] == "ICD-10-CM"  # as suggestions name it
     assert "diabetes" in detail["title"].lower()
     assert detail["billable"] is True
     assert detail["parent"]["code"] == "E11"
@@ -50,3 +50,17 @@ def test_search_without_words_is_empty_and_bad_limit_422(client: TestClient) -> 
     assert client.get("/v1/codes", params={"q": "--"}).json()["items"] == []
     assert client.get("/v1/codes", params={"q": "x", "limit": 0}).status_code == 422
     assert client.get("/v1/codes").status_code == 422
+
+
+def test_code_search_names_the_system_as_suggestions_do_and_reads_the_short_name(
+    client: TestClient,
+) -> None:
+    long = client.get("/v1/codes", params={"q": "E11.9", "system": "ICD-10-CM"})
+    short = client.get("/v1/codes", params={"q": "E11.9", "system": "icd10cm"})
+    assert long.status_code == short.status_code == 200
+    assert long.json() == short.json()
+    assert {item["system"] for item in long.json()["items"]} == {"ICD-10-CM"}
+    assert client.get("/v1/codes/E11.9", params={"system": "icd10cm"}).json()["system"] == (
+        "ICD-10-CM"
+    )
+    assert client.get("/v1/codes", params={"q": "E11", "system": "cpt"}).status_code == 422

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from codesuggest.engine import Engine
+from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from tests.api.conftest import bearer
 
@@ -42,6 +44,29 @@ def test_accepting_a_suggestion_links_rank_confidence_and_model(
     assert [e.action for e in events][:2] == ["feedback", "suggest"]
     assert events[0].decision == "accepted"
     assert events[0].model_version == engine.info.version
+
+
+@pytest.mark.parametrize("store_notes", ["true", "false"])
+def test_each_decision_names_the_text_it_judged(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, store_notes: str
+) -> None:
+    """The hash of the text whose suggestions a decision judged, kept with or without the
+    text itself: the review page restores a decision only for the same text."""
+    monkeypatch.setenv("CODESUGGEST_STORE_NOTES", store_notes)
+    get_settings.cache_clear()
+    other = NOTE.replace("Denies chest pain.", "Chest pain since this morning.")
+    before = client.post("/v1/feedback", json=_decision(decision="added"))  # nothing served yet
+    client.post("/v1/suggest", json={"note_id": "enc-7", "text": NOTE})
+    first = client.post("/v1/feedback", json=_decision(), headers={"Idempotency-Key": "a"})
+    client.post("/v1/suggest", json={"note_id": "enc-7", "text": other})
+    second = client.post("/v1/feedback", json=_decision(decision="rejected"))
+    replayed = client.post("/v1/feedback", json=_decision(), headers={"Idempotency-Key": "a"})
+    hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in (NOTE, other)]
+    assert [r.json()["text_sha256"] for r in (before, first, second, replayed)] == [
+        None, hashes[0], hashes[1], hashes[0]
+    ]  # fmt: skip
+    listed = client.get("/v1/feedback", params={"note_id": "enc-7"}).json()["items"]
+    assert [i["text_sha256"] for i in listed] == [None, hashes[0], hashes[1]]
 
 
 def test_added_code_has_no_rank(client: TestClient) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from codesuggest.api.main import create_app
 from codesuggest.engine import Engine
-from codesuggest.registry import active_model_path
+from codesuggest.registry import active_model_path, promote
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from tests.api.conftest import bearer
@@ -20,9 +21,10 @@ def _register(model_dir: Path, name: str) -> None:
 
 
 def test_models_shows_serving_model_and_registry(
-    client: TestClient, engine: Engine, model_dir: Path
+    client: TestClient, engine: Engine, model_dir: Path, adapted_model_dir: Path
 ) -> None:
-    _register(model_dir, "candidate")
+    _register(model_dir, "default")  # the directory the engine serves, nothing promoted
+    _register(adapted_model_dir, "other")
     response = client.get("/v1/models")
     assert response.status_code == 200
     payload = response.json()
@@ -30,8 +32,32 @@ def test_models_shows_serving_model_and_registry(
     assert payload["active"]["version"] == engine.info.version
     assert "code_sets" in payload["active"]
     assert payload["active"]["rule_adaptations"] == []  # the packaged rules
-    assert [m["name"] for m in payload["models"]] == ["candidate"]
-    assert payload["models"][0]["active"] is False
+    flags = [(m["name"], m["active"], m["promoted"]) for m in payload["models"]]
+    assert flags == [("default", True, False), ("other", False, False)]
+
+
+def test_models_marks_active_the_model_served_not_the_one_promoted_since(
+    engine: Engine, store: Store, keys: dict[str, str], model_dir: Path, adapted_model_dir: Path
+) -> None:
+    """A model promoted on the command line is what the server serves after its next reload;
+    until then the entry marked active is the one it serves."""
+    _register(model_dir, "serving")
+    _register(adapted_model_dir, "next")
+    app = create_app(Engine.load(get_settings().models_dir / "serving"), store)
+    with TestClient(app, headers=bearer(keys["coder"])) as client:
+        promote("next")  # as `codesuggest models promote next` does, in another process
+        flags = [
+            (m["name"], m["active"], m["promoted"])
+            for m in client.get("/v1/models").json()["models"]
+        ]
+        assert flags == [("next", False, True), ("serving", True, False)]
+    reloaded = create_app(Engine.load(), store)  # a restart loads the promoted model
+    with TestClient(reloaded, headers=bearer(keys["coder"])) as client:
+        flags = [
+            (m["name"], m["active"], m["promoted"])
+            for m in client.get("/v1/models").json()["models"]
+        ]
+        assert flags == [("next", True, True), ("serving", False, False)]
 
 
 def test_models_states_the_rules_a_model_was_trained_to_relax(
@@ -54,7 +80,8 @@ def test_trainer_promotes_and_server_switches(
     _register(model_dir, "candidate")
     response = client.post("/v1/models/candidate:promote", headers=bearer(keys["trainer"]))
     assert response.status_code == 200
-    assert response.json()["models"][0]["active"] is True
+    [entry] = response.json()["models"]
+    assert (entry["active"], entry["promoted"]) == (True, True)
     assert active_model_path() == get_settings().models_dir / "candidate"
     event = store.audit_events()[0]
     assert (event.action, event.actor) == ("promote", "trainer")

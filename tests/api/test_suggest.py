@@ -127,7 +127,8 @@ def test_suggest_malformed_json_is_422(client: TestClient) -> None:
         (_body(note_id="x" * 201), "note_id"),
         (_body(age=131), "age"),
         (_body(age=-1), "age"),
-        (_body(sex="female"), "sex"),
+        (_body(sex="X"), "sex"),
+        (_body(sex="fem"), "sex"),
         (_body(date_of_service="31/12/2024"), "date_of_service"),
         (_body(text=42), "text"),
         (_body(notes="typo"), "notes"),
@@ -139,6 +140,17 @@ def test_suggest_invalid_field_is_422_naming_it(
     response = client.post("/v1/suggest", json=body)
     assert response.status_code == 422
     assert field in _error_fields(response)
+
+
+@pytest.mark.parametrize("spelling", ["f", "female", " Female ", "F"])
+def test_suggest_reads_sex_in_any_case_as_canonical(client: TestClient, spelling: str) -> None:
+    body = _body(text="Assessment: benign prostatic hyperplasia.", sex=spelling)
+    answer = client.post("/v1/suggest", json=body)
+    assert answer.status_code == 200
+    canonical = client.post("/v1/suggest", json={**body, "sex": "F"}).json()
+    assert answer.json() == canonical
+    flags = {f for s in canonical["suggestions"] if s["code"].startswith("N40") for f in s["flags"]}
+    assert "not expected for sex F" in flags  # the sex edit ran with the canonical value
 
 
 def test_suggest_validation_error_does_not_echo_note_text(client: TestClient) -> None:

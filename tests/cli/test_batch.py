@@ -65,9 +65,9 @@ def test_batch_jsonl_writes_good_notes_and_reports_bad_lines(
     records = _read_out(out)
     assert [r["note_id"] for r in records] == ["a", "e"]
     assert all(r["model"]["name"] == reuse_engine.info.name for r in records)
-    assert "skipped line 2: bad JSON" in result.stderr
-    assert "skipped line 3: missing field 'text'" in result.stderr
-    assert "skipped line 4: bad age -3" in result.stderr
+    assert f"skipped {source}:2:21: bad JSON: Unterminated string" in result.stderr
+    assert f"skipped {source}:3: missing field 'text'" in result.stderr
+    assert f"skipped {source}:4: bad age -3" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"wrote 2 notes to {out}; skipped 3"
     assert _leftovers(tmp_path) == []
 
@@ -84,7 +84,7 @@ def test_batch_folder_uses_sorted_file_stems_as_ids(
     result = _batch(runner, folder, out, model_dir)
     assert result.exit_code == 0, result.output
     assert [r["note_id"] for r in _read_out(out)] == ["a", "b", "c"]
-    assert "skipped d.txt: not valid UTF-8" in result.stderr
+    assert f"skipped {folder / 'd.txt'}: not valid UTF-8" in result.stderr
 
 
 def test_batch_csv_input(
@@ -99,19 +99,52 @@ def test_batch_csv_input(
     result = _batch(runner, source, out, model_dir)
     assert result.exit_code == 0, result.output
     assert [r["note_id"] for r in _read_out(out)] == ["n1", "n2"]
-    assert "skipped line 4: bad sex 'Q'" in result.stderr
+    assert f"skipped {source}:4: bad sex 'Q'" in result.stderr
 
 
-def test_batch_empty_note_gives_empty_suggestions(
+def test_batch_blank_notes_are_skipped_and_counted_in_every_format(
     runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path
 ) -> None:
-    source = _jsonl(tmp_path / "notes.jsonl", [_row("blank", "  "), _row("full", TEXTS[0])])
+    jsonl = _jsonl(tmp_path / "notes.jsonl", [_row("blank", "  "), _row("full", TEXTS[0])])
+    csv = tmp_path / "notes.csv"
+    csv.write_text(f'id,text\nblank,\nfull,"{TEXTS[0]}"\n', encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "blank.txt").write_text(" \n", encoding="utf-8")
+    (folder / "full.txt").write_text(TEXTS[0], encoding="utf-8")
+    for source, where in ((jsonl, f"{jsonl}:1"), (csv, f"{csv}:2"), (folder, folder / "blank.txt")):
+        out = tmp_path / f"out-{source.name}.jsonl"
+        result = _batch(runner, source, out, model_dir)
+        assert result.exit_code == 0, result.output
+        assert [r["note_id"] for r in _read_out(out)] == ["full"]
+        assert f"skipped {where}: the note's text is " in result.stderr
+        assert result.stderr.strip().splitlines()[-1] == f"wrote 1 note to {out}; skipped 1"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "holds"),
+    [
+        ("notes", None, "folder holds no .txt files"),
+        ("notes.jsonl", "\n\n", "file holds no records"),
+        ("notes.csv", "id,text\n", "file holds no records"),
+    ],
+)
+def test_batch_empty_input_is_one_line_error_and_no_out(
+    runner: CliRunner, tmp_path: Path, name: str, content: str | None, holds: str
+) -> None:
+    source = tmp_path / name
+    if content is None:
+        source.mkdir()
+        (source / "readme.md").write_text("not a note", encoding="utf-8")
+    else:
+        source.write_text(content, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = _batch(runner, source, out, model_dir)
-    assert result.exit_code == 0, result.output
-    blank, full = _read_out(out)
-    assert blank["suggestions"] == []
-    assert full["suggestions"]
+    # no --model: an empty input fails before any model is looked for
+    result = runner.invoke(app, ["batch", str(source), "--out", str(out)])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"error: no notes in {source}: the {holds}"
+    assert not out.exists()
+    assert _leftovers(tmp_path) == []
 
 
 def test_batch_oversize_note_is_skipped_and_reported(
@@ -123,7 +156,7 @@ def test_batch_oversize_note_is_skipped_and_reported(
     result = _batch(runner, source, out, model_dir)
     assert result.exit_code == 0, result.output
     assert [r["note_id"] for r in _read_out(out)] == ["ok"]
-    assert f"skipped line 1: note has {limit + 1:,} characters" in result.stderr
+    assert f"skipped {source}:1: note has {limit + 1:,} characters" in result.stderr
 
 
 def test_batch_missing_input_is_one_line_error_and_no_out(
@@ -201,7 +234,7 @@ def test_batch_all_records_bad_fails_without_out(
     out = tmp_path / "out.jsonl"
     result = _batch(runner, source, out, model_dir)
     assert result.exit_code == 1
-    assert "skipped line 1: missing field 'id'" in result.stderr
+    assert f"skipped {source}:1: missing field 'id'" in result.stderr
     assert "no usable notes" in one_error_line(result.stderr)
     assert not out.exists()
 
@@ -218,6 +251,6 @@ def test_batch_workers_match_serial_output_in_order(
     second = runner.invoke(app, [*base, "--out", str(parallel), "--workers", "2"])
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    assert "skipped line 34: bad JSON" in second.stderr
+    assert f"skipped {source}:34:2: bad JSON" in second.stderr
     assert [r["note_id"] for r in _read_out(parallel)] == [f"n{i:02d}" for i in range(70)]
     assert _read_out(parallel) == _read_out(serial)

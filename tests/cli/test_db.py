@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
-from codesuggest.store import Store
+from codesuggest.store import FeedbackInput, Store
 from tests.cli.conftest import one_error_line
 
 
@@ -21,11 +21,11 @@ def db(tmp_path: Path) -> str:
 def test_db_upgrade_prints_the_revision_and_is_idempotent(runner: CliRunner, db: str) -> None:
     first = runner.invoke(app, ["db", "upgrade", "--db", db])
     assert first.exit_code == 0, first.output
-    assert first.stdout == "0001\n"
-    assert "upgraded from empty to revision 0001" in first.stderr
+    assert first.stdout == "0002\n"
+    assert "upgraded from empty to revision 0002" in first.stderr
     again = runner.invoke(app, ["db", "upgrade", "--db", db])
-    assert (again.exit_code, again.stdout) == (0, "0001\n")
-    assert "already at revision 0001" in again.stderr
+    assert (again.exit_code, again.stdout) == (0, "0002\n")
+    assert "already at revision 0002" in again.stderr
 
 
 def test_db_audit_prints_json_lines_newest_first(runner: CliRunner, db: str) -> None:
@@ -54,6 +54,23 @@ def test_db_audit_prints_json_lines_newest_first(runner: CliRunner, db: str) -> 
     assert [json.loads(line)["note_id"] for line in by_note.stdout.splitlines()] == ["n1"]
     limited = runner.invoke(app, ["db", "audit", "--limit", "1", "--db", db])
     assert len(limited.stdout.splitlines()) == 1
+
+
+def test_db_audit_names_code_systems_as_suggestions_do(runner: CliRunner, db: str) -> None:
+    with Store.open(db) as store:
+        key, _ = store.create_key("alice", "coder")
+        for system, code in (("icd10cm", "I10"), ("ICD-10-PCS", "0DTJ4ZZ"), ("cpt", "99213")):
+            store.record_feedback(
+                FeedbackInput("n1", code, system, "added"),
+                actor=key,
+                model_name=None,
+                model_version=None,
+                idempotency_key=None,
+            )
+    result = runner.invoke(app, ["db", "audit", "--note-id", "n1", "--db", db])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["system"] for e in events] == ["CPT", "ICD-10-PCS", "ICD-10-CM"]
 
 
 def test_db_upgrade_unreachable_is_one_error_line(runner: CliRunner) -> None:

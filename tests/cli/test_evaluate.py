@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from codesuggest.cli.evaluate import default_report_dir
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
 from codesuggest.training.evaluation import CSV_FIELDS
@@ -67,7 +69,7 @@ def test_evaluate_prints_figures_and_writes_report_files(
     assert (report / "reliability.png").read_bytes().startswith(PNG_MAGIC)
 
 
-def test_evaluate_writes_report_into_current_dir_by_default(
+def test_evaluate_writes_report_under_the_home_by_default(
     runner: CliRunner,
     reuse_engine: Engine,
     model_dir: Path,
@@ -75,12 +77,28 @@ def test_evaluate_writes_report_into_current_dir_by_default(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    work = tmp_path / "work"
+    work, home = tmp_path / "work", tmp_path / "home"
     work.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.setenv("CODESUGGEST_HOME", str(home))
     result = runner.invoke(app, ["evaluate", "--model", str(model_dir), "--data", str(corpus)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in work.iterdir()) == ["errors.csv", "reliability.png"]
+    assert list(work.iterdir()) == []  # nothing dropped into the current folder
+    (report,) = (home / "reports").iterdir()
+    assert report.name.startswith(f"evaluate-{reuse_engine.info.name}-")
+    assert sorted(p.name for p in report.iterdir()) == ["errors.csv", "reliability.png"]
+    assert f"wrote {report / 'errors.csv'} and {report / 'reliability.png'}" in result.stderr
+
+
+def test_default_report_dir_is_new_for_each_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path))
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    first = default_report_dir("site/2026", moment)
+    assert first == tmp_path / "reports" / "evaluate-site_2026-20260102T030405Z"
+    first.mkdir(parents=True)
+    assert default_report_dir("site/2026", moment) == first.with_name(f"{first.name}-2")
 
 
 def test_evaluate_missing_corpus_is_one_line_error(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
@@ -58,6 +59,26 @@ def test_suggest_reads_stdin(runner: CliRunner, reuse_engine: Engine, model_dir:
     payload = json.loads(result.stdout)
     assert payload["note_id"] == "n-7"
     assert payload["suggestions"]
+
+
+@pytest.mark.parametrize("spelling", ["f", "female", "FEMALE"])
+def test_suggest_sex_flag_reads_any_case_as_canonical(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path, spelling: str
+) -> None:
+    path = _note(tmp_path, "Assessment: benign prostatic hyperplasia.")
+    base = ["suggest", str(path), "--json", "--model", str(model_dir)]
+    given = runner.invoke(app, [*base, "--sex", spelling])
+    canonical = runner.invoke(app, [*base, "--sex", "F"])
+    assert given.exit_code == canonical.exit_code == 0, given.output
+    assert json.loads(given.stdout) == json.loads(canonical.stdout)
+    flags = {f for s in json.loads(given.stdout)["suggestions"] for f in s["flags"]}
+    assert "not expected for sex F" in flags
+
+
+def test_suggest_unknown_sex_is_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["suggest", str(_note(tmp_path)), "--sex", "X"])
+    assert result.exit_code == 2
+    assert "bad sex 'X'" in result.stderr
 
 
 def test_suggest_empty_note_gives_no_suggestions(

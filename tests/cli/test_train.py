@@ -78,8 +78,13 @@ def test_train_default_out_is_home_models_name_and_prints_card(
     assert not config.adapt_rules  # the packaged rules unless asked
     assert read_card(out)["name"] == "site"
     assert "gold.jsonl: 1 notes, 1 ICD-10-CM" in result.stdout
-    assert "all_map" in result.stdout and "0.5000" in result.stdout
-    assert "icd10cm_micro_f1" in result.stdout and "0.2500" in result.stdout
+    table = result.stdout.splitlines()
+    header = next(line for line in table if line.split()[:2] == ["MAP", "F1"])
+    assert header.split() == ["MAP", "F1"]
+    rows = [line.split() for line in table if line.startswith(("  ICD-10-CM", "  all systems"))]
+    assert rows == [["ICD-10-CM", "-", "0.250"], ["all", "systems", "0.500", "-"]]
+    assert "recommendation threshold (confidence): 0.500" in result.stdout
+    assert "_" not in "".join(table[2:5])  # labels, not the card's keys
     assert f"wrote model site to {out}" in result.stderr
 
 
@@ -258,6 +263,19 @@ def test_train_end_to_end_on_tiny_corpus_writes_a_loadable_model(
     assert "coding rules: as packaged" in result.stdout
     assert f"{corpus}: 30 notes" in result.stdout
     assert "held-out figures" in result.stdout
+    (row,) = [line.split() for line in result.stdout.splitlines() if line.startswith("  ICD-10")]
+    assert row[1].isdigit()  # the count of held-out notes, a whole number
+    assert all(len(cell.split(".")[1]) == 3 for cell in row[2:])  # rates to three decimals
+    # the progress bar names each stage as it runs
+    for stage in (
+        "train: reading the notes, choosing learned phrases",
+        "train: candidates, fold 1 of 2",
+        "train: classifier scores, fold 2 of 2",
+        "train: ranker rows, synthetic notes",
+        "train: thresholds",
+        "train: final ranker and classifier",
+    ):
+        assert stage in result.stderr, stage
     engine = Engine.load(out)
     codes = [s.code for s in engine.suggest("Assessment: essential hypertension.").suggestions]
     assert "I10" in codes

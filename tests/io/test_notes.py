@@ -90,15 +90,64 @@ def test_read_notes_jsonl_non_utf8_line_is_bad_record(tmp_path: Path) -> None:
     assert "UTF-8" in bad[0].reason
 
 
-def test_read_notes_empty_text_is_a_note(tmp_path: Path) -> None:
-    path = _write_jsonl(tmp_path / "notes.jsonl", [_good("a", text="")])
-    assert list(read_notes(path)) == [Note(text="", note_id="a")]
+def test_read_notes_blank_text_is_bad_record_in_every_format(tmp_path: Path) -> None:
+    jsonl = _write_jsonl(
+        tmp_path / "notes.jsonl",
+        [_good("a", text=""), _good("b", text=" \n\t"), json.dumps({"id": "c"}), _good("d")],
+    )
+    csv = tmp_path / "notes.csv"
+    csv.write_text('id,text\na,\nb," \n\t"\nd,Patient has hypertension.\n', encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"")
+    (folder / "b.txt").write_text(" \n\t", encoding="utf-8")
+    (folder / "d.txt").write_text("Patient has hypertension.", encoding="utf-8")
+    empty, blank = "the note's text is empty", "the note's text is blank"
+    assert list(read_notes(jsonl)) == [
+        BadRecord(1, empty, str(jsonl)),
+        BadRecord(2, blank, str(jsonl)),
+        BadRecord(3, "missing field 'text'", str(jsonl)),
+        Note(text="Patient has hypertension.", note_id="d"),
+    ]
+    assert list(read_notes(csv)) == [
+        BadRecord(2, empty, str(csv)),
+        BadRecord(3, blank, str(csv)),
+        Note(text="Patient has hypertension.", note_id="d"),
+    ]
+    assert list(read_notes(folder)) == [
+        BadRecord(0, empty, str(folder / "a.txt")),
+        BadRecord(0, blank, str(folder / "b.txt")),
+        Note(text="Patient has hypertension.", note_id="d"),
+    ]
+    assert str(list(read_notes(csv))[1]) == f"{csv}:3: {blank}"
+    assert str(next(iter(read_notes(folder)))) == f"{folder / 'a.txt'}: {empty}"
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ('{"id": "a", "text": ', 21, "Expecting value"),  # cut short: just past its end
+        ('{"id": "a", "text": "x",}', 25, "Expecting property name"),
+        ('{"id": "a" "text": "x"}', 12, "Expecting ',' delimiter"),
+        ('{"id": "é", "text": "x"} extra', 26, "Extra data"),  # columns count characters
+        ('  {"id": 1,, "text": "x"}', 12, "Expecting property name"),
+    ],
+)
+def test_read_notes_bad_json_reports_file_line_and_column(
+    tmp_path: Path, line: str, column: int, message: str
+) -> None:
+    path = tmp_path / "notes.jsonl"
+    path.write_bytes(f"{_good('ok')}\r\n{line}\r\n".encode())
+    _, bad = read_notes(path)
+    assert isinstance(bad, BadRecord)
+    assert (bad.source, bad.line, bad.column) == (str(path), 2, column)
+    assert str(bad).startswith(f"{path}:2:{column}: bad JSON: {message}")
 
 
 def test_read_notes_oversize_note_is_bad_record(tmp_path: Path) -> None:
     path = _write_jsonl(tmp_path / "notes.jsonl", [_good("a", text="x" * 11), _good("b", "ok")])
     records = list(read_notes(path, max_chars=10))
-    assert records[0] == BadRecord(1, "note has 11 characters; the limit is 10")
+    assert records[0] == BadRecord(1, "note has 11 characters; the limit is 10", str(path))
     assert records[1] == Note(text="ok", note_id="b")
 
 
@@ -124,7 +173,7 @@ def test_read_notes_csv_rows_and_bad_rows(tmp_path: Path) -> None:
     assert isinstance(records[2], BadRecord)
     assert records[2].line == 5  # the quoted newline makes row "a" span lines 2-3
     assert "bad age" in records[2].reason
-    assert records[3] == BadRecord(6, "'id' is empty")
+    assert records[3] == BadRecord(6, "'id' is empty", str(path))
 
 
 def test_read_notes_csv_without_text_column_raises(tmp_path: Path) -> None:
@@ -139,7 +188,7 @@ def test_read_notes_csv_non_utf8_row_is_bad_record(tmp_path: Path) -> None:
     path.write_bytes(b"id,text\na,fine\nb,caf\xe9\nc,also fine\n")
     records = list(read_notes(path))
     assert [r.note_id for r in records if isinstance(r, Note)] == ["a", "c"]
-    assert records[1] == BadRecord(3, "not valid UTF-8")
+    assert records[1] == BadRecord(3, "not valid UTF-8", str(path))
 
 
 def test_read_notes_folder_sorted_by_name_with_stem_ids(tmp_path: Path) -> None:
@@ -152,7 +201,7 @@ def test_read_notes_folder_sorted_by_name_with_stem_ids(tmp_path: Path) -> None:
     records = list(read_notes(folder))
     assert records[:2] == [Note(text="first", note_id="a"), Note(text="second", note_id="b")]
     assert isinstance(records[2], BadRecord)
-    assert records[2].source == "c.txt"
+    assert records[2].source == str(folder / "c.txt")
     assert "not valid UTF-8" in records[2].reason
     assert len(records) == 3
 
@@ -177,6 +226,8 @@ def test_read_text_non_utf8_raises_one_line_error(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_bad_record_str_names_line_and_reason() -> None:
+def test_bad_record_str_names_file_line_column_and_reason() -> None:
     assert str(BadRecord(4, "bad JSON")) == "line 4: bad JSON"
-    assert str(BadRecord(2, "not valid UTF-8", "c.txt")) == "c.txt: not valid UTF-8"
+    assert str(BadRecord(4, "bad JSON", "n.jsonl", 7)) == "n.jsonl:4:7: bad JSON"
+    assert str(BadRecord(0, "not valid UTF-8", "c.txt")) == "c.txt: not valid UTF-8"
+    assert str(BadRecord(0, "'text' is blank", "note 'x'")) == "note 'x': 'text' is blank"

@@ -30,7 +30,7 @@ def _serve(store: Store, key: ApiKey, note_id: str, text: str | None, version: s
 def _decide(
     store: Store, key: ApiKey, note_id: str, code: str, decision: str, **kw: Any
 ) -> tuple[Any, bool]:
-    system = kw.pop("system", "icd10cm")
+    system = kw.pop("system", "ICD-10-CM")
     fb = FeedbackInput(note_id, code, system, decision, kw.pop("reason", None))  # type: ignore[arg-type]
     return store.record_feedback(fb, actor=key, model_name=None, model_version=None, **kw)
 
@@ -47,7 +47,7 @@ def test_record_feedback_links_the_latest_run_rank_and_confidence(
     run_id = _serve(store, coder, "enc-1", "new text", version="2")
     record, created = _decide(store, coder, "enc-1", " e11.9 ", "accepted", system="ICD-10-CM")
     assert created
-    assert (record.code, record.system, record.decision) == ("E11.9", "icd10cm", "accepted")
+    assert (record.code, record.system, record.decision) == ("E11.9", "ICD-10-CM", "accepted")
     assert (record.run_id, record.rank, record.confidence) == (run_id, 2, 0.4)
     assert (record.model_name, record.model_version, record.actor) == ("default", "2", "coder-1")
     [event] = store.audit_events(note_id="enc-1", limit=1)
@@ -167,14 +167,14 @@ def test_feedback_notes_latest_decision_wins_and_reports_missing_text(
     _decide(store, coder, "enc-1", "I10", "accepted")  # changed their mind
     _decide(store, coder, "enc-1", "E11.9", "accepted")
     _decide(store, coder, "enc-1", "E11.9", "rejected")
-    _decide(store, coder, "enc-1", "0DTJ4ZZ", "added", system="icd10pcs")
+    _decide(store, coder, "enc-1", "0DTJ4ZZ", "added", system="icd10pcs")  # read as ICD-10-PCS
     _serve(store, coder, "enc-2", None)
     _decide(store, coder, "enc-2", "I10", "accepted")
     _serve(store, coder, "no-feedback", "text")
     found = store.feedback_notes()
     [note] = list(found)
     assert (note.note_id, note.text) == ("enc-1", "latest text")
-    assert note.positives == (("icd10cm", "I10"), ("icd10pcs", "0DTJ4ZZ"))
-    assert note.negatives == (("icd10cm", "E11.9"),)
+    assert note.positives == (("ICD-10-CM", "I10"), ("ICD-10-PCS", "0DTJ4ZZ"))
+    assert note.negatives == (("ICD-10-CM", "E11.9"),)
     assert found.missing_text == ("enc-2",)
     assert len(found) == 1

@@ -44,8 +44,20 @@ def test_record_run_keeps_code_system_rank_confidence_mark(
     if isinstance(suggestions, str):  # SQLite hands back JSON text to a raw query
         suggestions = json.loads(suggestions)
     assert suggestions == [
-        {"code": "I10", "system": "icd10cm", "rank": 1, "confidence": 0.91234, "recommended": True},
-        {"code": "E11.9", "system": "icd10cm", "rank": 2, "confidence": 0.4, "recommended": False},
+        {
+            "code": "I10",
+            "system": "ICD-10-CM",
+            "rank": 1,
+            "confidence": 0.91234,
+            "recommended": True,
+        },
+        {
+            "code": "E11.9",
+            "system": "ICD-10-CM",
+            "rank": 2,
+            "confidence": 0.4,
+            "recommended": False,
+        },
     ]
 
 

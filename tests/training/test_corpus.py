@@ -265,7 +265,7 @@ def test_read_corpus_csv_skips_bad_rows_and_notes(tmp_path: Path, cs: Icd10Cm) -
     assert [(s.line, s.reason) for s in report.skipped] == [
         (3, "empty 'id'"),
         (4, "note 'b' has no text"),
-        (5, "bad sex 'X': expected F or M (1 codes)"),
+        (5, "bad sex 'X': expected F or M (female or male, any case) (1 codes)"),
         (6, "more fields than header columns"),
     ]
 

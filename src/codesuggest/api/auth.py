@@ -37,8 +37,11 @@ ANY_ROLE: tuple[Role, ...] = ("coder", "auditor", "trainer", "admin")
 class KeyCache:
     """Recently authenticated keys by the sha256 of the presented token (never the token)."""
 
-    def __init__(self, ttl: float = KEY_CACHE_SECONDS) -> None:
+    def __init__(
+        self, ttl: float = KEY_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
+        self._clock = clock
         self._entries: dict[str, tuple[float, ApiKey]] = {}
         self._lock = threading.Lock()
 
@@ -47,7 +50,7 @@ class KeyCache:
             hit = self._entries.get(digest)
             if hit is None:
                 return None
-            if hit[0] < time.monotonic():
+            if hit[0] < self._clock():
                 del self._entries[digest]
                 return None
             return hit[1]
@@ -56,7 +59,7 @@ class KeyCache:
         with self._lock:
             if len(self._entries) >= _CACHE_SIZE:
                 self._entries.clear()
-            self._entries[digest] = (time.monotonic() + self.ttl, key)
+            self._entries[digest] = (self._clock() + self.ttl, key)
 
 
 def _unauthorized(reason: str) -> HTTPException:

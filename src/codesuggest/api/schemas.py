@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from codesuggest.types import Note
+from codesuggest.types import SEX_SPELLINGS, Note
+
+
+def _canonical_sex(value: object) -> object:
+    """``f``, ``male``... as ``F``/``M``; anything else is left for the field to refuse."""
+    if isinstance(value, str):
+        return SEX_SPELLINGS.get(value.strip().lower(), value)
+    return value
+
+
+Sex = Annotated[
+    Literal["F", "M"] | None,
+    BeforeValidator(_canonical_sex),
+    Field(description="F or M; f, m, female and male (any case) are read as F and M."),
+]
 
 
 class SuggestRequest(BaseModel):
@@ -18,7 +32,7 @@ class SuggestRequest(BaseModel):
     note_id: str = Field(min_length=1, max_length=200, description="Caller's id for the note.")
     text: str = Field(description="The note text (UTF-8); empty text gives no suggestions.")
     age: int | None = Field(default=None, ge=0, le=130, description="Age in years.")
-    sex: Literal["F", "M"] | None = None
+    sex: Sex = None
     setting: str | None = Field(default=None, max_length=100, examples=["inpatient"])
     date_of_service: dt.date | None = None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from codesuggest.candidates.learned import LearnedScore
+from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
 from codesuggest.types import Mention
 
@@ -40,7 +41,7 @@ class Candidate:
     derived_from: str | None = None  # the condition a history code stands for
     # the Alphabetic Index path that found it ("Hypertension > with > heart failure"; "": none)
     index_path: str = ""
-    system: str = "ICD-10-CM"
+    system: str = CM
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
     context: NoteContext = field(default_factory=NoteContext)
 

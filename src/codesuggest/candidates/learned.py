@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unico
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from codesuggest.codesets.systems import CM
 from codesuggest.extract.cues import cue_words
 from codesuggest.types import Assertion
 
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from codesuggest.candidates.base import Candidate
 
 Label = str  # "ICD-10-CM|E11.9"
-CM = "ICD-10-CM"
 # a word whose tf-idf times weight adds this much to a label's score counts as evidence for it
 WORD_EVIDENCE = 0.01
 # the note's words that drove a label, most first, kept as its evidence (``LearnedScore.terms``)

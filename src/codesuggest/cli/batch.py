@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -64,6 +64,11 @@ def batch(
     with handled_errors():
         records = read_notes(input_path, max_chars=get_settings().max_note_chars)
         _check_paths(input_path, out)
+        first = next(records, None)  # an empty input fails before the model loads
+        if first is None:
+            holds = "folder holds no .txt files" if input_path.is_dir() else "file holds no records"
+            raise InputError(f"no notes in {input_path}: the {holds}")
+        records = chain([first], records)
         model_arg = str(model) if model is not None else None
         if workers == 1:
             engine = load_engine(model)
@@ -76,7 +81,7 @@ def batch(
         tally = Tally()
         with progress, atomic_writer(out) as handle:
             _write(outcomes, handle, progress, tally)
-            if tally.skipped and not tally.written:
+            if not tally.written:
                 raise InputError(f"no usable notes in {input_path}; {tally.skipped} skipped")
     noun = "note" if tally.written == 1 else "notes"
     typer.echo(f"wrote {tally.written} {noun} to {out}; skipped {tally.skipped}", err=True)

@@ -1,11 +1,13 @@
 """``codesuggest evaluate --model DIR --data SRC``: measure a model on coded notes.
 
 Prints the figures (overall and per code system) and writes ``errors.csv`` (one row per code)
-and ``reliability.png`` into ``--report-dir`` (default: the current folder).
+and ``reliability.png`` into ``--report-dir``, by default a new folder
+``<home>/reports/evaluate-<model>-<UTC time>``, and prints the folder's path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ import typer
 from codesuggest.cli.common import handled_errors, load_engine, settle_heap
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
+from codesuggest.settings import get_settings
 from codesuggest.training.trainer import read_training_data
 
 ERRORS_CSV = "errors.csv"
@@ -28,18 +31,24 @@ def evaluate(
     top: Annotated[int, typer.Option(min=1, max=200, help="Suggestions ranked per note.")] = 30,
     report_dir: Annotated[
         Path | None,
-        typer.Option(metavar="DIR", help="Where to write errors.csv and reliability.png."),
+        typer.Option(
+            metavar="DIR",
+            help=(
+                "Where to write errors.csv and reliability.png "
+                "(default: <home>/reports/evaluate-MODEL-TIME)."
+            ),
+        ),
     ] = None,
 ) -> None:
     """Evaluate a model on coded notes: ranking, decision and calibration figures."""
     from codesuggest.training.evaluation import evaluate_model
 
-    folder = report_dir if report_dir is not None else Path.cwd()
     with handled_errors():
-        if folder.exists() and not folder.is_dir():
-            raise InputError(f"--report-dir {folder} is not a folder")
+        if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
+            raise InputError(f"--report-dir {report_dir} is not a folder")
         check_corpora(data)
         engine = load_engine(model)
+        folder = report_dir if report_dir is not None else default_report_dir(engine.info.name)
         settle_heap()
         notes, summaries = read_training_data(list(data), engine.codeset)
         for summary in summaries:
@@ -51,3 +60,16 @@ def evaluate(
     for line in result.lines():
         typer.echo(line)
     typer.echo(f"wrote {csv_path} and {png_path}", err=True)
+
+
+def default_report_dir(model_name: str, now: dt.datetime | None = None) -> Path:
+    """A new folder for one evaluation's report: ``<home>/reports/evaluate-<model>-<time>``
+    (UTC, to the second; a run within the same second gets ``-2``, ``-3``...)."""
+    moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_name) or "model"
+    base = get_settings().home / "reports" / f"evaluate-{safe}-{moment}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder

@@ -14,6 +14,10 @@ import typer
 from codesuggest.cli.common import handled_errors
 from codesuggest.cli.db import DbOption
 
+# how long a server process may still accept a revoked key: the lifetime of its key cache
+# (api/auth.py KEY_CACHE_SECONDS; a test keeps the two equal without importing the API here)
+REVOCATION_DELAY = 30
+
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
 
@@ -81,13 +85,15 @@ def revoke(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The key to revoke.")],
     db: DbOption = None,
 ) -> None:
-    """Revoke a key: it stops authenticating at once (it stays listed, and in the audit trail)."""
+    """Revoke a key: new server processes refuse it at once, running ones within 30 s (each
+    remembers a key it checked for up to 30 s); it stays listed, and in the audit trail."""
     from codesuggest.store import Store
 
     with handled_errors(), Store.open(db) as store:
         key = store.revoke_key(name)
     when = _when(key.revoked_at) if key.revoked_at is not None else "?"
     typer.echo(f"key {key.name!r} (prefix {key.prefix}) revoked at {when}")
+    typer.echo(f"running servers refuse it within {REVOCATION_DELAY} s", err=True)
 
 
 def _when(moment: datetime) -> str:

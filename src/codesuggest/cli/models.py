@@ -53,7 +53,8 @@ def build_default(
 
 @app.command("list")
 def list_cmd() -> None:
-    """List the models in <home>/models; * marks the active (promoted) one."""
+    """List the models in <home>/models; * marks the one that loads by default (the promoted
+    one, else default, unless CODESUGGEST_MODEL names another)."""
     from codesuggest.registry import list_models, resolve_model_path
 
     settings = get_settings()

@@ -5,26 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.errors import InputError
 from codesuggest.io.notes import decode_utf8, read_text
-from codesuggest.types import Note, NoteResult, Suggestion
+from codesuggest.types import Note, NoteResult, Suggestion, parse_sex
 
 DESCRIPTION_WIDTH = 44
 EVIDENCE_WIDTH = 40
 INDEX_WIDTH = 70
 
 
-class Sex(str, Enum):
-    """Sex for age/sex coding edits."""
-
-    F = "F"
-    M = "M"
+def _sex(value: str | None) -> str | None:
+    """The canonical sex of ``--sex`` (f, M, female...); a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return parse_sex(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def suggest(
@@ -47,7 +50,14 @@ def suggest(
     ] = None,
     note_id: Annotated[str | None, typer.Option(help="Note id (default: the file name).")] = None,
     age: Annotated[int | None, typer.Option(min=0, max=130, help="Patient age in years.")] = None,
-    sex: Annotated[Sex | None, typer.Option(help="Patient sex.")] = None,
+    sex: Annotated[
+        str | None,
+        typer.Option(
+            metavar="F|M",
+            callback=_sex,
+            help="Patient sex: F or M (f, m, female, male accepted).",
+        ),
+    ] = None,
     date_of_service: Annotated[
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date of service.")
     ] = None,
@@ -59,7 +69,7 @@ def suggest(
             text=text,
             note_id=note_id or ("stdin" if file == "-" else Path(file).stem),
             age=age,
-            sex=sex.value if sex else None,
+            sex=sex,
             date_of_service=date_of_service.date() if date_of_service else None,
         )
         engine = load_engine(model)

@@ -14,6 +14,7 @@ import typer
 
 from codesuggest.cli.common import fail, handled_errors
 from codesuggest.errors import InputError
+from codesuggest.held_out import LEGEND, held_out_table
 from codesuggest.model_dir import read_card
 from codesuggest.registry import ADAPTED_HEADING, CardSummary, adaptation_sentence
 from codesuggest.settings import get_settings
@@ -112,22 +113,34 @@ def check_corpora(specs: list[str]) -> None:
             raise InputError(f"no such corpus file or folder: {path}")
 
 
+# other figures of a card's "metrics", in plain words
+METRIC_LABELS = {
+    "held_out_f1_after_rules": "held-out F1 of the recommended codes, after the coding rules",
+    "synthetic_heldout_f1": "F1 on held-out synthetic notes",
+    "synthetic_threshold": "threshold chosen on synthetic notes",
+}
+
+
 def card_report(card: dict[str, Any]) -> list[str]:
-    """The corpus summaries and held-out figures recorded in a freshly written card."""
+    """The corpus summaries, held-out figures and coding rules of a freshly written card."""
     training = card.get("training_data", {})
     lines: list[str] = ["training data:"]
     for summary in training.get("summaries", []):
         lines += [f"  {line}" for line in str(summary).splitlines()]
     metrics = card.get("metrics", {})
-    held = metrics.get("held_out", {}) if isinstance(metrics, dict) else {}
-    lines.append("held-out figures (ranker before rules, notes unseen in fitting):")
-    if isinstance(held, dict) and held:
-        width = max(len(k) for k in held)
-        lines += [f"  {k:<{width}}  {_fmt(v)}" for k, v in sorted(held.items())]
-    others = {k: v for k, v in metrics.items() if k != "held_out"} if held else metrics
-    lines += [f"  {k}: {_fmt(v)}" for k, v in sorted(others.items())]
-    if "threshold" in card:
-        lines.append(f"  threshold: {_fmt(card['threshold'])}")
+    metrics = metrics if isinstance(metrics, dict) else {}
+    held = metrics.get("held_out", {})
+    table = held_out_table(held) if isinstance(held, dict) else []
+    if table:
+        lines.append(
+            "held-out figures (the ranker before the coding rules, on notes unseen in fitting):"
+        )
+        lines += [*table, f"  ({LEGEND})"]
+    others = {k: v for k, v in metrics.items() if k != "held_out"}
+    for key, value in sorted(others.items()):
+        lines.append(f"{METRIC_LABELS.get(key, key.replace('_', ' '))}: {_fmt(value)}")
+    if isinstance(card.get("threshold"), int | float):
+        lines.append(f"recommendation threshold (confidence): {card['threshold']:.3f}")
     adapted = CardSummary.from_card(card).rule_adaptations
     if adapted:
         lines.append(ADAPTED_HEADING)
@@ -138,4 +151,6 @@ def card_report(card: dict[str, Any]) -> list[str]:
 
 
 def _fmt(value: object) -> str:
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from codesuggest.codesets.base import CodeInfo
+from codesuggest.codesets.systems import CM
 from codesuggest.errors import CodeSetError
 from codesuggest.extract.normalize import content_words
 
-SYSTEM = "ICD-10-CM"
+SYSTEM = CM
 _FORMAT = 2  # 2: entries stored as plain tuples (ten times quicker to load)
 
 # "(E08.-)", "(O24.4-)", "(C00-C96)", "(K85-K86.-)", "(I60-I69)", "(Z79.4)"

@@ -1,9 +1,11 @@
 """Read notes from a folder of ``.txt`` files, a single ``.txt``, a ``.jsonl`` or a ``.csv``.
 
 A record that cannot become a :class:`~codesuggest.types.Note` is yielded as a
-:class:`BadRecord` carrying its line number and the reason, so the caller reports and skips it
-rather than crashing or dropping it silently. A path that cannot be read at all raises
-:class:`~codesuggest.errors.InputError`.
+:class:`BadRecord` carrying its file, line (and column, for bad JSON) and the reason, so the
+caller reports and skips it rather than crashing or dropping it silently. The same rule holds in
+every format: a note needs an id and a text that is not blank (a missing or empty ``text``, a
+blank ``.txt`` file), since a record whose text was lost on export is not a note without codes.
+A path that cannot be read at all raises :class:`~codesuggest.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from codesuggest.errors import InputError
-from codesuggest.types import SEXES, Note
+from codesuggest.types import Note, parse_sex
 
 FIELDS = ("id", "text", "age", "sex", "setting", "date_of_service")
 MAX_AGE = 130
@@ -28,14 +30,27 @@ _Numbered = tuple[int, "Note | BadRecord", str]
 
 @dataclass(frozen=True)
 class BadRecord:
-    """A skipped record and why; ``line`` is 1-based, ``source`` names the file in a folder."""
+    """A skipped record and why: ``source`` names its file, ``line`` its 1-based line (the
+    row's first line in a CSV; 0 for a whole ``.txt`` file) and ``column`` the 1-based column
+    of a JSON syntax error (else 0). Printed as ``file:line:column: reason``, as compilers do."""
 
     line: int
     reason: str
     source: str = ""
+    column: int = 0
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` (the parts known)."""
+        where = self.source
+        if self.line:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        if self.line and self.column:
+            where += f":{self.column}"
+        return where
 
     def __str__(self) -> str:
-        return f"{self.source or f'line {self.line}'}: {self.reason}"
+        return f"{self.where}: {self.reason}" if self.where else self.reason
 
 
 def read_text(path: Path) -> str:
@@ -92,7 +107,7 @@ def read_notes(path: Path, *, max_chars: int | None = None) -> Iterator[Note | B
 
 def _checked(records: Iterator[_Numbered], max_chars: int | None) -> Iterator[Note | BadRecord]:
     """Turn oversize notes and repeated ids into bad records."""
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for line, record, source in records:
         if isinstance(record, BadRecord):
             yield record
@@ -103,7 +118,7 @@ def _checked(records: Iterator[_Numbered], max_chars: int | None) -> Iterator[No
             reason = f"duplicate id {record.note_id!r} (first seen at {seen[record.note_id]})"
             yield BadRecord(line, reason, source)
         else:
-            seen[record.note_id] = line
+            seen[record.note_id] = BadRecord(line, "", source).where
             yield record
 
 
@@ -113,19 +128,33 @@ def _read_folder(folder: Path) -> Iterator[_Numbered]:
 
 
 def _read_txt_files(files: list[Path]) -> Iterator[_Numbered]:
-    for index, file in enumerate(files, start=1):
+    """One note per file, its id the file's stem (line 0: the whole file is the record)."""
+    for file in files:
+        source = str(file)
         try:
             data = file.read_bytes()
             text = data.decode("utf-8-sig")
         except OSError as exc:
-            yield index, BadRecord(index, f"cannot read: {exc.strerror}", file.name), file.name
+            yield 0, BadRecord(0, f"cannot read: {exc.strerror}", source), source
         except UnicodeDecodeError as exc:
-            yield index, BadRecord(index, _not_utf8(data, exc), file.name), file.name
+            yield 0, BadRecord(0, _not_utf8(data, exc), source), source
         else:
-            yield index, Note(text=text, note_id=file.stem), file.name
+            yield 0, _to_note({"id": file.stem, "text": text}, 0, source), source
+
+
+def parse_json_line(line: str) -> Any:
+    """Parse one line of a JSONL file; a syntax error raises ``ValueError("bad JSON: ...")``
+    whose ``args[1]`` is the 1-based column in the line (the end of line is not part of it, so
+    a line cut short points just past its last character, not at column 1 of a next line)."""
+    text = line.rstrip("\r\n")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"bad JSON: {exc.msg}", exc.pos + 1) from None
 
 
 def _read_jsonl(path: Path) -> Iterator[_Numbered]:
+    source = str(path)
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -135,22 +164,22 @@ def _read_jsonl(path: Path) -> Iterator[_Numbered]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield number, BadRecord(number, _not_utf8(raw, exc)), ""
+                yield number, BadRecord(number, _not_utf8(raw, exc), source), source
                 continue
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                reason = f"bad JSON: {exc.msg} at column {exc.colno}"
-                yield number, BadRecord(number, reason), ""
+                obj = parse_json_line(line)
+            except ValueError as exc:
+                yield number, BadRecord(number, exc.args[0], source, exc.args[1]), source
                 continue
             if not isinstance(obj, dict):
                 reason = f"expected a JSON object, got {type(obj).__name__}"
-                yield number, BadRecord(number, reason), ""
+                yield number, BadRecord(number, reason, source), source
                 continue
-            yield number, _to_note(obj, number), ""
+            yield number, _to_note(obj, number, source), source
 
 
 def _read_csv(path: Path) -> Iterator[_Numbered]:
+    source = str(path)
     # surrogateescape keeps going past bad bytes; the row holding them is reported below.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -162,14 +191,14 @@ def _read_csv(path: Path) -> Iterator[_Numbered]:
             line, start = start, reader.line_num + 1
             if None in row:
                 reason = f"more fields than the {len(row) - 1} header columns"
-                yield line, BadRecord(line, reason), ""
+                yield line, BadRecord(line, reason, source), source
                 continue
             if any(_has_bad_bytes(value) for value in row.values() if value is not None):
-                yield line, BadRecord(line, "not valid UTF-8"), ""
+                yield line, BadRecord(line, "not valid UTF-8", source), source
                 continue
             # An empty CSV cell means "not given" for the optional fields.
             cleaned = {k: (v if v != "" or k in ("id", "text") else None) for k, v in row.items()}
-            yield line, _to_note(cleaned, line), ""
+            yield line, _to_note(cleaned, line, source), source
 
 
 def _has_bad_bytes(value: str) -> bool:
@@ -180,8 +209,11 @@ def _has_bad_bytes(value: str) -> bool:
     return False
 
 
-def _to_note(obj: Mapping[str, Any], line: int) -> Note | BadRecord:
-    """Validate one record's fields; the first problem found becomes the reason."""
+def _to_note(
+    obj: Mapping[str, Any], line: int, source: str = "", *, blank_text: bool = False
+) -> Note | BadRecord:
+    """Validate one record's fields; the first problem found becomes the reason. A missing or
+    blank text is a problem unless ``blank_text`` (training counts such notes itself)."""
     try:
         note_id = _parse_id(obj.get("id"))
         text = obj.get("text")
@@ -189,6 +221,8 @@ def _to_note(obj: Mapping[str, Any], line: int) -> Note | BadRecord:
             raise ValueError("missing field 'text'")
         if not isinstance(text, str):
             raise ValueError(f"'text' must be a string, got {type(text).__name__}")
+        if not blank_text and not text.strip():
+            raise ValueError("the note's text is empty" if not text else "the note's text is blank")
         note = Note(
             text=text,
             note_id=note_id,
@@ -198,7 +232,7 @@ def _to_note(obj: Mapping[str, Any], line: int) -> Note | BadRecord:
             date_of_service=_parse_date(obj.get("date_of_service")),
         )
     except ValueError as exc:
-        return BadRecord(line, str(exc))
+        return BadRecord(line, str(exc), source)
     return note
 
 
@@ -226,12 +260,7 @@ def _parse_age(value: Any) -> int | None:
 
 
 def _parse_sex(value: Any) -> str | None:
-    if value is None:
-        return None
-    sex = value.strip().upper() if isinstance(value, str) else value
-    if sex not in SEXES:
-        raise ValueError(f"bad sex {value!r}: expected F or M")
-    return str(sex)
+    return None if value is None else parse_sex(value)
 
 
 def _parse_setting(value: Any) -> str | None:

@@ -20,14 +20,14 @@ from codesuggest.errors import IdempotencyConflictError
 from codesuggest.store import validate
 from codesuggest.store.audit import add_event
 from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackNote, FeedbackRecord
-from codesuggest.store.runs import find_code, latest_run, latest_texts
-from codesuggest.store.schema import FeedbackRow, utcnow
+from codesuggest.store.runs import find_code, latest_run, latest_texts, text_hash
+from codesuggest.store.schema import FeedbackRow, RunRow, utcnow
 
 POSITIVE = ("accepted", "added")
 
 
 def clean(fb: FeedbackInput) -> FeedbackInput:
-    """``fb`` checked and in stored form (code upper-case, system ``icd10cm``-style)."""
+    """``fb`` checked and in stored form (code upper-case, system named as in suggestions)."""
     return FeedbackInput(
         note_id=validate.note_id(fb.note_id),
         code=validate.code(fb.code),
@@ -51,14 +51,14 @@ def find_idempotent(session: Session, actor_key_id: int, key: str) -> FeedbackRo
     )
 
 
-def replay(row: FeedbackRow, digest: str) -> FeedbackRecord:
+def replay(session: Session, row: FeedbackRow, digest: str) -> FeedbackRecord:
     """The stored answer to a repeated request, or a conflict if the request differs."""
     if row.request_hash != digest:
         raise IdempotencyConflictError(
             f"Idempotency-Key {row.idempotency_key!r} was already used for a different "
             f"feedback request (record {row.id})"
         )
-    return record(row)
+    return record(row, text_hash(session, row.run_id))
 
 
 def add_feedback(
@@ -106,17 +106,19 @@ def add_feedback(
         model_version=row.model_version,
         detail={"feedback_id": row.id, "run_id": row.run_id, "rank": row.rank},
     )
-    return record(row)
+    return record(row, run.text_sha256 if run is not None else None)
 
 
 def for_note(session: Session, note_id: str, limit: int) -> list[FeedbackRecord]:
+    """A note's decisions, oldest first, each with the text hash of the run it judged."""
     query = (
-        select(FeedbackRow)
+        select(FeedbackRow, RunRow.text_sha256)
+        .outerjoin(RunRow, FeedbackRow.run_id == RunRow.id)
         .where(FeedbackRow.note_id == note_id)
         .order_by(FeedbackRow.id)
         .limit(limit)
     )
-    return [record(row) for row in session.scalars(query)]
+    return [record(row, digest) for row, digest in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def notes_for_training(session: Session) -> FeedbackNotes:
     return FeedbackNotes(tuple(notes), tuple(missing))
 
 
-def record(row: FeedbackRow) -> FeedbackRecord:
+def record(row: FeedbackRow, text_sha256: str | None = None) -> FeedbackRecord:
     return FeedbackRecord(
         id=row.id,
         note_id=row.note_id,
@@ -181,4 +183,5 @@ def record(row: FeedbackRow) -> FeedbackRecord:
         rank=row.rank,
         confidence=row.confidence,
         created_at=row.created_at,
+        text_sha256=text_sha256,
     )

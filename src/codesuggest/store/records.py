@@ -58,6 +58,8 @@ class FeedbackRecord:
     rank: int | None
     confidence: float | None
     created_at: dt.datetime
+    # sha256 of the note text whose suggestions the decision judged (its run's), when known
+    text_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store import validate
 from codesuggest.store.audit import add_event
 from codesuggest.store.records import ApiKey
@@ -24,14 +25,16 @@ def add_run(
     model_version: str,
     actor: ApiKey,
     suggestions: list[dict[str, Any]],
+    text_sha256: str | None = None,
 ) -> int:
-    """Store a run and its audit event; returns the run id."""
+    """Store a run and its audit event; returns the run id. ``text_sha256`` is the hash of a
+    text that is not kept (``text`` None), so decisions can still tell which text they judged."""
     note_id = validate.note_id(note_id)
     compact = validate.compact_suggestions(suggestions)
     row = RunRow(
         note_id=note_id,
         text=text,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None,
+        text_sha256=sha256_text(text) if text is not None else text_sha256,
         model_name=model_name,
         model_version=model_version,
         actor=actor.name,
@@ -53,6 +56,18 @@ def add_run(
     return row.id
 
 
+def sha256_text(text: str) -> str:
+    """The hex sha256 of a note's UTF-8 text: which text a run served, without the text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def text_hash(session: Session, run_id: int | None) -> str | None:
+    """The text hash of run ``run_id`` (None: no run, or a run from before hashes were kept)."""
+    if run_id is None:
+        return None
+    return session.scalar(select(RunRow.text_sha256).where(RunRow.id == run_id))
+
+
 def latest_run(session: Session, note_id: str) -> RunRow | None:
     return session.scalar(
         select(RunRow).where(RunRow.note_id == note_id).order_by(RunRow.id.desc()).limit(1)
@@ -63,7 +78,8 @@ def find_code(run: RunRow, system: str, code: str) -> dict[str, Any] | None:
     """The run's suggestion of ``code`` (dots ignored: E119 is E11.9), or None."""
     plain = code.replace(".", "")
     for item in run.suggestions:
-        if item.get("system") == system and str(item.get("code", "")).replace(".", "") == plain:
+        same_system = system_name(str(item.get("system", CM))) == system
+        if same_system and str(item.get("code", "")).replace(".", "") == plain:
             return item
     return None
 

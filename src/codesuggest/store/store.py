@@ -138,8 +138,10 @@ class Store:
         model_version: str,
         actor: ApiKey,
         suggestions: list[dict[str, Any]],
+        text_sha256: str | None = None,
     ) -> int:
-        """Keep what was served for a note (``text`` None: not kept); returns the run id."""
+        """Keep what was served for a note (``text`` None: not kept, only ``text_sha256``, its
+        hash); returns the run id."""
         with self._transaction() as session:
             return runs.add_run(
                 session,
@@ -149,6 +151,7 @@ class Store:
                 model_version=model_version,
                 actor=actor,
                 suggestions=suggestions,
+                text_sha256=text_sha256,
             )
 
     def record_feedback(
@@ -174,7 +177,7 @@ class Store:
                     if idempotency_key is not None:
                         row = feedback.find_idempotent(session, actor.id, idempotency_key)
                         if row is not None:
-                            return feedback.replay(row, digest), False
+                            return feedback.replay(session, row, digest), False
                     stored = feedback.add_feedback(
                         session,
                         fb,
@@ -193,7 +196,7 @@ class Store:
                     row = feedback.find_idempotent(session, actor.id, idempotency_key)
                     if row is None:
                         raise
-                    return feedback.replay(row, digest), False
+                    return feedback.replay(session, row, digest), False
 
     def list_feedback(self, note_id: str, limit: int = 500) -> list[FeedbackRecord]:
         """A note's decisions, oldest first."""

@@ -1,7 +1,7 @@
 """Checks and normal forms of what callers hand the store; a bad value is an InputError.
 
-Code systems are stored as ``icd10cm``, ``icd10pcs``, ``cpt`` or ``hcpcs``; the engine's
-spelling (``ICD-10-CM``) is accepted and lower-cased without punctuation.
+Code systems are stored as suggestions name them (``ICD-10-CM``, ``ICD-10-PCS``, ``CPT``,
+``HCPCS``; codesets/systems.py); other spellings (``icd10cm``) are read as those.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from codesuggest.codesets.systems import CM, SYSTEMS, known_system, system_name
 from codesuggest.errors import InputError
 from codesuggest.store.records import DECISIONS, ROLES, Decision, Role
 
-SYSTEMS = ("icd10cm", "icd10pcs", "cpt", "hcpcs")
 _NAME = re.compile(r"[A-Za-z0-9._@-]{1,100}")
 _RATE = re.compile(r"[1-9][0-9]{0,8}/(second|minute|hour)")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def key_name(name: str) -> str:
@@ -48,14 +47,10 @@ def decision(value: str) -> Decision:
 
 def system(value: str) -> str:
     """The stored form of a code system name (``ICD-10-CM`` and ``icd10cm`` alike)."""
-    plain = canonical_system(value)
-    if plain not in SYSTEMS:
+    name = known_system(value)
+    if name is None:
         raise InputError(f"unknown code system {value!r}; use one of {', '.join(SYSTEMS)}")
-    return plain
-
-
-def canonical_system(value: str) -> str:
-    return _NOT_ALNUM.sub("", value.lower())
+    return name
 
 
 def code(value: str) -> str:
@@ -102,7 +97,7 @@ def compact_suggestions(suggestions: list[dict[str, Any]]) -> list[dict[str, Any
             out.append(
                 {
                     "code": str(item["code"]).strip().upper(),
-                    "system": canonical_system(str(item.get("system", "icd10cm"))),
+                    "system": system_name(str(item.get("system", CM))),
                     "rank": rank,
                     "confidence": round(float(item["confidence"]), 6),
                     "recommended": bool(item.get("recommended", False)),

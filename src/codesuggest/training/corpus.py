@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.systems import SYSTEMS, known_system
 from codesuggest.errors import InputError
-from codesuggest.training.corpus_codes import SYSTEMS, normalize_code
+from codesuggest.training.corpus_codes import normalize_code
 from codesuggest.training.corpus_formats import duplicate_id, read_codiesp, read_csv, read_jsonl
 from codesuggest.types import Note
 
@@ -146,10 +147,12 @@ class Collector:
 
     def label(self, note_id: str, system: object, raw: object, source: str, line: int) -> None:
         """Add one gold code to a note already added."""
-        if not isinstance(system, str) or system not in SYSTEMS:
-            known = ", ".join(sorted(SYSTEMS))
+        name = known_system(system) if isinstance(system, str) else None
+        if name is None:
+            known = ", ".join(SYSTEMS)
             self.skip(source, line, f"unknown code system {system!r} (known: {known})")
             return
+        system = name
         if not isinstance(raw, str) or not raw.strip():
             self.skip(source, line, f"bad code {raw!r} for note {note_id!r}")
             return

@@ -16,20 +16,11 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.systems import CM, CPT, HCPCS, PCS
 from codesuggest.training.codiesp import expanded_default
 
 if TYPE_CHECKING:
     from codesuggest.training.corpus import CorpusReport
-
-CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
-SYSTEMS = frozenset({CM, PCS, CPT, HCPCS})
-# the short names the store and the API also accept -> the names labels and suggestions use
-SYSTEM_NAMES = {"icd10cm": CM, "icd10pcs": PCS, "cpt": CPT, "hcpcs": HCPCS}
-
-
-def system_name(system: str) -> str:
-    """A code system as suggestions name it (``icd10cm`` -> ``ICD-10-CM``); others unchanged."""
-    return SYSTEM_NAMES.get(system.lower(), system)
 
 
 _PLAIN = re.compile(r"[^0-9A-Z]")

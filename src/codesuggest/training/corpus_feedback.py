@@ -15,10 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.systems import known_system
 from codesuggest.errors import InputError
 from codesuggest.store import Store
 from codesuggest.training.corpus import CodedNote, Collector, CorpusReport
-from codesuggest.training.corpus_codes import SYSTEM_NAMES, normalize_code
+from codesuggest.training.corpus_codes import normalize_code
 from codesuggest.types import Note
 
 
@@ -55,11 +56,11 @@ def read_feedback(url: str, codeset: Icd10Cm) -> tuple[list[CodedNote], CorpusRe
         if not collector.add(Note(text=fb.text, note_id=fb.note_id), source, 0):
             continue
         for system, code in fb.positives:
-            collector.label(fb.note_id, SYSTEM_NAMES.get(system, system), code, source, 0)
+            collector.label(fb.note_id, system, code, source, 0)
         rejected[fb.note_id] = frozenset(
-            (SYSTEM_NAMES[system], normalize_code(codeset, SYSTEM_NAMES[system], code, scratch))
+            (name, normalize_code(codeset, name, code, scratch))
             for system, code in fb.negatives
-            if system in SYSTEM_NAMES
+            if (name := known_system(system)) is not None
         )
         report.rejected += len(fb.negatives)
     notes, _ = collector.finish()

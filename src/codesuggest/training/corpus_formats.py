@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codesuggest.codesets.systems import CM, PCS
 from codesuggest.errors import InputError
-from codesuggest.io.notes import BadRecord, _to_note, read_text
-from codesuggest.training.corpus_codes import CM, PCS
+from codesuggest.io.notes import BadRecord, _to_note, parse_json_line, read_text
 from codesuggest.types import Note
 
 if TYPE_CHECKING:
@@ -68,16 +67,16 @@ def read_jsonl(path: Path, out: Collector) -> None:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.skip_note(source, n, f"bad JSON: {exc.msg} at column {exc.colno}")
+            obj = parse_json_line(line)
+        except ValueError as exc:
+            out.skip_note(source, n, f"{exc.args[0]} at column {exc.args[1]}")
             continue
         if not isinstance(obj, dict):
             out.skip_note(source, n, f"expected a JSON object, got {type(obj).__name__}")
             continue
         if obj.get("text") is None:  # counted as a note without text, not a malformed record
             obj = {**obj, "text": ""}
-        record = _to_note(obj, n)
+        record = _to_note(obj, n, source, blank_text=True)
         codes = obj.get("codes")
         if isinstance(record, BadRecord) or not isinstance(codes, list):
             reason = (
@@ -152,7 +151,7 @@ def read_csv(path: Path, out: Collector) -> None:
 def _add_csv_note(group: _CsvNote, source: str, out: Collector) -> None:
     fields: dict[str, Any] = {k: (v or None) for k, v in group.row.items()}
     fields.update(id=group.note_id, text=group.text)
-    record = _to_note(fields, group.line)
+    record = _to_note(fields, group.line, source, blank_text=True)
     if isinstance(record, BadRecord):
         reason = f"{record.reason} ({len(group.codes)} codes)"
         out.skip_note(source, group.line, reason, group.note_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,9 @@ def train_model(
 
     def fill(tmp: Path) -> dict[str, Any]:
         steps_total = 2 * cfg.folds + 4
-        with tqdm(total=steps_total, desc="train", disable=not progress, unit="step") as steps:
+        with tqdm(total=steps_total, disable=not progress, unit="step") as steps:
+            stage = partial(_stage, steps)
+            stage("reading the notes, choosing learned phrases")
             codeset = Icd10Cm.from_package()
             notes, summaries = read_training_data(specs, codeset)
             history = HistoryMap.load()
@@ -150,7 +153,8 @@ def train_model(
             # final model's are for new notes), and the text the learned scorer reads
             per_note: list[list[Candidate]] = [[] for _ in notes]
             read = list(texts)
-            for fit_idx, held_idx in folds:
+            for fold, (fit_idx, held_idx) in enumerate(folds, start=1):
+                stage(f"candidates, fold {fold} of {cfg.folds}")
                 fold_index = with_phrases(index, stats.select(rule, fit_idx), rule.pseudo_notes)
                 matcher.index = fold_index
                 generators = default_generators(fold_index, codeset, history)
@@ -162,7 +166,8 @@ def train_model(
                     read[i] = learned_text(texts[i], per_note[i])
                 steps.update()
             # learned scores out of fold
-            for fit_idx, held_idx in folds:
+            for fold, (fit_idx, held_idx) in enumerate(folds, start=1):
+                stage(f"classifier scores, fold {fold} of {cfg.folds}")
                 scorer = LearnedScorer(seed=cfg.seed).fit(
                     [read[i] for i in fit_idx], [gold[i] for i in fit_idx]
                 )
@@ -179,6 +184,7 @@ def train_model(
             ]
             groups: list[int] = [i for i, cands in enumerate(per_note) for _ in cands]
             n_real = len(X)
+            stage("ranker rows" + (", synthetic notes" if cfg.synthetic_notes else ""))
             matcher.index = index
             generators = default_generators(index, codeset, history)
             sx, sy, sgroups = (
@@ -202,6 +208,9 @@ def train_model(
             steps.update()
             # thresholds, rule settings and held-out metrics: a ranker fitted without a third
             # of the real notes
+            stage(
+                "thresholds" + (", rule settings" if cfg.adapt_rules else "") + " on held-out notes"
+            )
             fit_rows, held_rows = next(
                 GroupKFold(n_splits=3).split(X[:n_real], labels[:n_real], groups[:n_real])
             )
@@ -230,6 +239,7 @@ def train_model(
                 gold,
             )
             steps.update()
+            stage("final ranker and classifier")
             ranker = cfg.ranker().fit(X, labels)
             learned = LearnedScorer(seed=cfg.seed).fit(read, gold)
             phrases = stats.select(rule)
@@ -295,6 +305,11 @@ def train_model(
     # one OpenMP thread: the trees' parallel sums would otherwise vary from run to run
     with threadpool_limits(limits=1, user_api="openmp"):
         return write_model_dir(out, fill)
+
+
+def _stage(steps: tqdm[Any], text: str) -> None:
+    """Name the stage the progress bar is in (``train: candidates, fold 2 of 5``)."""
+    steps.set_description_str(f"train: {text}")
 
 
 def _systems(notes: list[CodedNote]) -> list[str]:

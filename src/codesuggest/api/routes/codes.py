@@ -12,11 +12,18 @@ from codesuggest.api.auth import AnyKey
 from codesuggest.api.deps import EngineDep
 from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.search import CodeSearch
+from codesuggest.codesets.systems import CM
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 _search_lock = threading.Lock()
+
+# the one code system with a code table; its short spelling is read as it too
+CodeSystem = Annotated[
+    Literal["ICD-10-CM", "icd10cm"],
+    Query(description="ICD-10-CM (icd10cm is read as it); the only system with a code table."),
+]
 
 ERRORS = error_responses({404: "No such code", 503: "Model (and its code set) not loaded"})
 
@@ -76,7 +83,7 @@ def search_codes(
     request: Request,
     engine: EngineDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Code prefix or words.")],
-    system: Literal["icd10cm"] = "icd10cm",
+    system: CodeSystem = "ICD-10-CM",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CodeSearchResult:
     """Codes whose code starts with ``q`` or whose title has words starting with its words."""
@@ -85,7 +92,7 @@ def search_codes(
         query=q,
         release=engine.codeset.release,
         items=[
-            CodeHitOut(code=h.code, system=system, title=h.title, billable=h.billable) for h in hits
+            CodeHitOut(code=h.code, system=CM, title=h.title, billable=h.billable) for h in hits
         ],
     )
 
@@ -95,7 +102,7 @@ def get_code(
     key: AnyKey,
     engine: EngineDep,
     code: Annotated[str, Path(min_length=1, max_length=12, description="With or without dot.")],
-    system: Literal["icd10cm"] = "icd10cm",
+    system: CodeSystem = "ICD-10-CM",
 ) -> CodeDetail:
     """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code."""
     codeset = engine.codeset
@@ -106,7 +113,7 @@ def get_code(
     ancestors = codeset.ancestors(found)
     return CodeDetail(
         code=found,
-        system=system,
+        system=CM,
         release=codeset.release,
         title=info.title,
         billable=info.billable,

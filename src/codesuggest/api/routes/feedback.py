@@ -19,13 +19,14 @@ from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import StoreDep
 from codesuggest.api.metrics import Metrics
 from codesuggest.api.schemas import ModelOut, error_responses
+from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackRecord
-from codesuggest.training.corpus_codes import CM, CODE_SHAPES, system_name
+from codesuggest.training.corpus_codes import CODE_SHAPES
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
-# Systems as suggestions name them, and the short spellings also accepted.
+# Systems as suggestions name them, and the short spellings read as them (codesets/systems.py).
 System = Literal[
     "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"
 ]  # fmt: skip
@@ -47,7 +48,8 @@ class FeedbackRequest(BaseModel):
     note_id: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=3, max_length=10, examples=["E11.9"])
     system: System = Field(
-        default="ICD-10-CM", description="As in suggestions; icd10cm etc. also accepted."
+        default="ICD-10-CM",
+        description="As suggestions name it; icd10cm, icd10pcs, cpt, hcpcs are read as those.",
     )
     decision: Literal["accepted", "rejected", "added"]
     reason: str | None = Field(default=None, max_length=1000)
@@ -67,6 +69,14 @@ class FeedbackOut(BaseModel):
     rank: int | None = Field(description="The code's rank in the last suggestions for the note.")
     confidence: float | None
     created_at: dt.datetime
+    text_sha256: str | None = Field(
+        default=None,
+        description=(
+            "sha256 (hex, of the UTF-8 text) of the note text whose suggestions the decision "
+            "judged: the text of the note's latest suggestions when it was made; null when the "
+            "note had no suggestions then. The review page restores a decision only for that text."
+        ),
+    )
 
     @classmethod
     def of(cls, record: FeedbackRecord) -> FeedbackOut:
@@ -79,7 +89,7 @@ class FeedbackOut(BaseModel):
             id=record.id,
             note_id=record.note_id,
             code=record.code,
-            system=system_name(record.system),
+            system=record.system,
             decision=record.decision,
             reason=record.reason,
             actor=record.actor,
@@ -87,6 +97,7 @@ class FeedbackOut(BaseModel):
             rank=record.rank,
             confidence=record.confidence,
             created_at=record.created_at,
+            text_sha256=record.text_sha256,
         )
 
 

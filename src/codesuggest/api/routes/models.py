@@ -86,7 +86,14 @@ class RegistryEntryOut(BaseModel):
     """A model directory of the registry."""
 
     name: str
-    active: bool = Field(description="Promoted: the model a restarted server would load.")
+    active: bool = Field(description="This server is serving this model now.")
+    promoted: bool = Field(
+        default=False,
+        description=(
+            "The registry's promoted model (`codesuggest models promote`, POST ...:promote): "
+            "what a server loads on start or reload unless CODESUGGEST_MODEL names another."
+        ),
+    )
     card: ModelCardOut | None
     problem: str | None
 
@@ -94,7 +101,10 @@ class RegistryEntryOut(BaseModel):
 class ModelsResponse(BaseModel):
     """The model serving now, and every model in the registry."""
 
-    active: ModelCardOut | None = Field(description="The model this server is using.")
+    active: ModelCardOut | None = Field(
+        description="The card of the model this server is serving (its registry entry, if it "
+        "has one, is marked active)."
+    )
     models: list[RegistryEntryOut]
 
 
@@ -106,7 +116,8 @@ def get_models(request: Request, key: AnyKey) -> ModelsResponse:
     entries = [
         RegistryEntryOut(
             name=e.name,
-            active=e.active,
+            active=engine is not None and e.is_at(engine.path),
+            promoted=e.promoted,
             card=ModelCardOut.of(e.summary) if e.summary is not None else None,
             problem=e.problem,
         )

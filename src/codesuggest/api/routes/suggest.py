@@ -24,6 +24,7 @@ from codesuggest.engine import Engine
 from codesuggest.errors import NoteTooLargeError, StoreError
 from codesuggest.settings import get_settings
 from codesuggest.store.records import ApiKey
+from codesuggest.store.runs import sha256_text
 from codesuggest.types import NoteResult
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def _served(
         store.record_run(
             note_id=body.note_id,
             text=body.text if get_settings().store_notes else None,
+            text_sha256=sha256_text(body.text),
             model_name=engine.info.name,
             model_version=engine.info.version,
             actor=key,

@@ -60,6 +60,7 @@
     model: null, // "name version" of the serving model, as last shown
     result: null, // the last POST /v1/suggest response
     text: "", // the text the result's evidence offsets point into
+    textHash: "", // its SHA-256: earlier decisions are restored only when they judged this text
     decisions: new Map(), // "system|code" -> latest stored feedback record
     titles: new Map(), // "system|code" -> title, for codes added from the search
     rows: [], // one <li> per suggestion, in rank order
@@ -72,7 +73,7 @@
     searchAbort: null,
   };
 
-  // Suggestions name systems as "ICD-10-CM", feedback and code search as "icd10cm"; codes may
+  // The API names systems as suggestions do ("ICD-10-CM"); older stores said "icd10cm". Codes may
   // come with or without their dot. Decisions are matched on both in one plain form.
   const SYSTEM_LABELS = { icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", cpt: "CPT", hcpcs: "HCPCS" };
   const systemId = (system) => String(system).toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -168,6 +169,63 @@
   }
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // SHA-256 (hex) of a text's UTF-8 bytes, as the server hashes the text a decision judged
+  // (text_sha256 in GET /v1/feedback). crypto.subtle needs a secure context; a plain-http
+  // intranet host gets the same digest from the small implementation below.
+  async function sha256Hex(text) {
+    const bytes = new TextEncoder().encode(text);
+    const digest = crypto.subtle
+      ? new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))
+      : sha256Bytes(bytes);
+    return Array.from(digest, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  const SHA256_K = new Uint32Array([
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  ]);
+  const ror = (x, n) => (x >>> n) | (x << (32 - n));
+
+  function sha256Bytes(data) {
+    const blocks = new Uint8Array(((data.length + 8) >> 6) * 64 + 64);
+    blocks.set(data);
+    blocks[data.length] = 0x80;
+    const view = new DataView(blocks.buffer);
+    view.setUint32(blocks.length - 8, Math.floor(data.length / 0x20000000));
+    view.setUint32(blocks.length - 4, (data.length * 8) >>> 0);
+    const h = new Uint32Array([
+      0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ]);
+    const w = new Uint32Array(64);
+    for (let at = 0; at < blocks.length; at += 64) {
+      for (let i = 0; i < 16; i++) w[i] = view.getUint32(at + i * 4);
+      for (let i = 16; i < 64; i++) {
+        const s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        const s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+      }
+      let [a, b, c, d, e, f, g, k] = h;
+      for (let i = 0; i < 64; i++) {
+        const t1 = (k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i]) | 0;
+        const t2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        [k, g, f, e, d, c, b, a] = [g, f, e, (d + t1) | 0, c, b, a, (t1 + t2) | 0];
+      }
+      [a, b, c, d, e, f, g, k].forEach((x, i) => {
+        h[i] += x;
+      });
+    }
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    h.forEach((x, i) => outView.setUint32(i * 4, x));
+    return out;
+  }
 
   // crypto.randomUUID needs a secure context; a plain-http intranet host still has getRandomValues.
   function newUuid() {
@@ -301,10 +359,12 @@
         reportError(res, "suggest codes");
         return;
       }
-      const earlier = await fetchDecisions(res.data.note_id);
+      const textHash = await sha256Hex(form.body.text);
+      const earlier = await fetchDecisions(res.data.note_id, textHash);
       if (run !== state.suggestRun) return;
       state.result = res.data;
       state.text = form.body.text;
+      state.textHash = textHash;
       state.decisions = earlier.decisions;
       state.pending.clear();
       if (res.data.model) {
@@ -322,8 +382,15 @@
       const summary =
         `${plural(n, "suggestion")} for ${state.result.note_id}, ${rec} recommended` +
         (restored ? `; ${plural(restored, "earlier decision")} restored.` : ".");
+      // decisions made on another text of this note id are not this review's
+      const other = earlier.otherText;
+      const otherNote = !other
+        ? ""
+        : restored
+          ? ` ${plural(other, "decision")} on another text of this note not shown.`
+          : ` New review: the text changed since the ${plural(other, "earlier decision")} on this note, which are not restored.`;
       if (earlier.error) setStatus(`${summary} ${earlier.error}`, "error");
-      else setStatus(summary, "ok");
+      else setStatus(summary + otherNote, other ? "warn" : "ok");
     } finally {
       if (run === state.suggestRun) {
         ui.suggest.disabled = false;
@@ -332,16 +399,50 @@
     }
   }
 
-  // Decisions stored earlier for the note; the latest per code wins (items come oldest first).
-  async function fetchDecisions(noteId) {
+  // Decisions stored earlier for the note and made on this very text (textHash), the latest per
+  // code (items come oldest first); otherText counts the codes decided on another text.
+  async function fetchDecisions(noteId, textHash) {
     const res = await api("GET", `/v1/feedback?note_id=${encodeURIComponent(noteId)}`);
     const decisions = new Map();
+    const other = new Map();
     if (!res.ok || !res.data) {
       if (res.status === 401) signedOut();
-      return { decisions, error: errorMessage(res, "load the earlier decisions on this note") };
+      const error = errorMessage(res, "load the earlier decisions on this note");
+      return { decisions, otherText: 0, error };
     }
-    for (const item of res.data.items || []) decisions.set(codeKey(item.system, item.code), item);
-    return { decisions, error: "" };
+    for (const item of res.data.items || []) {
+      const key = codeKey(item.system, item.code);
+      (item.text_sha256 === textHash ? decisions : other).set(key, item);
+    }
+    return { decisions, otherText: other.size, error: "" };
+  }
+
+  // Editing the note (its id, text, age or sex) makes the suggestions stale: they are cleared,
+  // and an answer still on its way is dropped, so that no decision is recorded against a text
+  // the coder no longer sees. Suggest starts the review of the new text.
+  function noteEdited() {
+    if (!state.result && !ui.suggest.disabled) return;
+    clearSuggestions();
+    ui.empty.textContent = "The note changed. Press Suggest for the codes of this text.";
+    setStatus("The note changed: its suggestions were cleared. Press Suggest (Ctrl+Enter).", "info");
+  }
+
+  function clearSuggestions() {
+    state.suggestRun += 1;
+    ui.suggest.disabled = false;
+    ui.suggest.textContent = "Suggest";
+    state.result = null;
+    state.text = "";
+    state.textHash = "";
+    state.decisions = new Map();
+    state.pending.clear();
+    state.rows = [];
+    state.marks = [];
+    state.selected = -1;
+    closeResults();
+    ui.noteView.replaceChildren();
+    renderSuggestions();
+    showEditor({ focus: false });
   }
 
   function showView() {
@@ -350,11 +451,11 @@
     ui.editNote.hidden = false;
   }
 
-  function showEditor() {
+  function showEditor({ focus = true } = {}) {
     ui.noteView.hidden = true;
     ui.editor.hidden = false;
     ui.editNote.hidden = true;
-    ui.noteText.focus();
+    if (focus) ui.noteText.focus();
   }
 
   // Python counts code points, JavaScript strings count UTF-16 units: map one to the other.
@@ -666,7 +767,7 @@
       return;
     }
     const noteId = state.result.note_id;
-    const body = { note_id: noteId, code, system: systemId(system), decision };
+    const body = { note_id: noteId, code, system: systemLabel(system), decision };
     const idempotencyKey = newUuid();
     const send = () =>
       api("POST", "/v1/feedback", { body, headers: { "Idempotency-Key": idempotencyKey } });
@@ -894,18 +995,8 @@
   ui.signout.addEventListener("click", () => {
     signedOut();
     for (const name of Object.values(SAVED)) sessionStorage.removeItem(name);
-    state.suggestRun += 1;
-    ui.suggest.disabled = false;
-    ui.suggest.textContent = "Suggest";
-    state.result = null;
-    state.text = "";
-    state.decisions = new Map();
-    state.rows = [];
-    state.marks = [];
-    state.selected = -1;
     ui.noteForm.reset();
-    ui.noteView.replaceChildren();
-    renderSuggestions();
+    clearSuggestions();
     showEditor();
     ui.empty.textContent = "Sign in, paste a note and press Suggest.";
     setStatus("Signed out; the note was cleared from this page.", "info");
@@ -917,9 +1008,12 @@
     runSuggest();
   });
 
-  ui.editNote.addEventListener("click", showEditor);
+  ui.editNote.addEventListener("click", () => showEditor());
   for (const field of [ui.noteId, ui.noteText, ui.age, ui.sex, ui.top]) {
     field.addEventListener("change", remember);
+  }
+  for (const field of [ui.noteId, ui.noteText, ui.age, ui.sex]) {
+    field.addEventListener("input", noteEdited);
   }
   ui.loadFile.addEventListener("click", () => ui.fileInput.click());
   ui.fileInput.addEventListener("change", () => {
@@ -934,6 +1028,7 @@
     reader.addEventListener("load", () => {
       ui.noteText.value = String(reader.result).replace(/^\uFEFF/, "");
       if (!ui.noteId.value.trim()) ui.noteId.value = file.name.replace(/\.[^.]*$/, "");
+      if (state.result) clearSuggestions(); // another note: the old suggestions are not its
       showEditor();
       setStatus(`Loaded ${file.name}. Press Suggest (Ctrl+Enter).`, "info");
     });

@@ -1,0 +1,31 @@
+"""The code systems, spelled one way everywhere: suggestions, feedback, the code search, the
+store and its audit trail name them ``ICD-10-CM``, ``ICD-10-PCS``, ``CPT`` and ``HCPCS``, as the
+public suggestion contract does. Other spellings a caller may send (``icd10cm``, ``icd-10-cm``,
+``Icd10Pcs``) are read as these; the store kept the short ones before migration 0002."""
+
+from __future__ import annotations
+
+import re
+
+CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
+SYSTEMS = (CM, PCS, CPT, HCPCS)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def plain(value: str) -> str:
+    """``value`` lower-cased without punctuation (``ICD-10-CM`` -> ``icd10cm``)."""
+    return _NOT_ALNUM.sub("", value.lower())
+
+
+# the plain form of each system -> its one name ("icd10cm" -> "ICD-10-CM")
+SHORT_NAMES = {plain(system): system for system in SYSTEMS}
+
+
+def system_name(value: str) -> str:
+    """The one name of a code system however it is spelled; an unknown value unchanged."""
+    return SHORT_NAMES.get(plain(value), value)
+
+
+def known_system(value: str) -> str | None:
+    """The one name of a code system however it is spelled; ``None`` when it is none of ours."""
+    return SHORT_NAMES.get(plain(value))
