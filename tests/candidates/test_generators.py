@@ -170,11 +170,38 @@ def test_hierarchy_bounds_the_children_of_a_category(cs: Icd10Cm) -> None:
     assert len([c for c in pool if c.startswith("S82.6") and c != "S82.6"]) <= 2
 
 
-def test_hierarchy_leaves_billable_codes_alone(cs: Icd10Cm) -> None:
+def test_hierarchy_leaves_billable_codes_the_sentence_says_no_more_of_alone(cs: Icd10Cm) -> None:
     m = mention(("I10",), text="hypertension")
     pool = _pool([m])
     HierarchyCandidates(cs).add([m], pool)
     assert set(pool) == {"I10"}
+
+
+@pytest.mark.parametrize(
+    ("code", "before", "phrase", "sibling"),
+    [
+        # an "unspecified" code: the sibling the sentence names (right lower leg)
+        ("S82.853A", "Displaced", "trimalleolar fracture of the right lower leg", "S82.851A"),
+        ("L03.119", "", "cellulitis of right lower limb", "L03.115"),
+        # another code: the sibling whose words include all of its own (acute and chronic)
+        ("K80.10", "acute on", "chronic cholecystitis with calculus of gallbladder", "K80.12"),
+    ],
+)
+def test_hierarchy_matched_code_proposes_the_sibling_that_says_more(
+    cs: Icd10Cm, code: str, before: str, phrase: str, sibling: str
+) -> None:
+    m = in_sentence((code,), before, phrase)
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert pool[sibling].sources == {"specific"}
+    assert pool[sibling].mentions == [m]
+
+
+def test_hierarchy_matched_code_proposes_no_sibling_that_says_less_or_other(cs: Icd10Cm) -> None:
+    m = in_sentence(("K80.12",), "", "acute and chronic cholecystitis with calculus of gallbladder")
+    pool = _pool([m])
+    HierarchyCandidates(cs).add([m], pool)
+    assert set(pool) == {"K80.12"}
 
 
 def test_history_family_only_breast_cancer_proposes_z80_3(cs: Icd10Cm, history: HistoryMap) -> None:

@@ -72,7 +72,7 @@ class HierarchyCandidates:
             if code not in self.codeset:
                 continue
             if self.codeset.is_billable(code):
-                children = self._beside_unspecified(code, cand, seen)
+                children = self._beside_matched(code, cand, seen)
             else:
                 children = self._children(code, cand, seen)
             for child, (source, indices) in children.items():
@@ -123,27 +123,43 @@ class HierarchyCandidates:
             return {}
         return {c: (self.name, agreeing) for c in self.default_children(code)}
 
-    def _beside_unspecified(
+    def _beside_matched(
         self, code: str, cand: Candidate, seen: dict[int, Qualifiers]
     ) -> dict[str, tuple[str, list[int]]]:
-        """For a matched "unspecified" code ("fracture of unspecified lower leg"), the siblings
-        its mentions' sentences support ("... right ankle" -> the right lower leg's code): the
-        supported descendants of its nearest ancestor whose title is not unspecified."""
-        if not cand.mentions or not _UNSPECIFIED.search(self.codeset.title(code)):
+        """The siblings of a matched billable code that its mentions' sentences support and
+        that say more than it: for an "unspecified" code ("fracture of unspecified lower leg"),
+        the supported descendants of its nearest specified ancestor ("... right ankle" -> the
+        right lower leg's code); for another, the supported siblings whose words include all of
+        its own ("acute on chronic calculous cholecystitis": K80.12 beside K80.00 and K80.10)."""
+        if not cand.mentions or "lexicon" not in cand.sources:
             return {}
+        unspecified = _UNSPECIFIED.search(self.codeset.title(code)) is not None
         above = self.codeset.parent(code)
-        for _ in range(_UNSPECIFIED_LEVELS):
-            if above is None or not _UNSPECIFIED.search(self.codeset.title(above)):
-                break
-            above = self.codeset.parent(above)
-        else:
-            return {}
+        if unspecified:
+            for _ in range(_UNSPECIFIED_LEVELS):
+                if above is None or not _UNSPECIFIED.search(self.codeset.title(above)):
+                    break
+                above = self.codeset.parent(above)
+            else:
+                return {}
         if above is None:
             return {}
+        found = {
+            c: v
+            for c, v in self._children(above, cand, seen).items()
+            if v[0] == self.supported_name and c != code
+        }
+        if unspecified or not found:
+            return found
+        family = self.family(above)
+        own = family.by_code.get(code)
+        if own is None:
+            return {}
+        words = set(own.required)
         return {
-            c: found
-            for c, found in self._children(above, cand, seen).items()
-            if found[0] == self.supported_name and c != code
+            c: v
+            for c, v in found.items()
+            if c in family.by_code and words < set(family.by_code[c].required)
         }
 
     def family(self, code: str) -> Family:

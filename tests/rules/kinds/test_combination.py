@@ -216,6 +216,9 @@ def test_without_affirmed_keeps_negated_and_other_sentences(packaged: RuleSet, c
         ("K51.011", "K51.90"),
         ("K80.12", "K81.0"),  # calculus with acute cholecystitis: one code
         ("K80.12", "K81.2"),
+        ("K80.12", "K80.10"),  # acute and chronic: not also chronic only
+        ("K80.12", "K80.00"),
+        ("K81.2", "K81.1"),
     ],
 )
 def test_supersedes_the_unspecified_code_beside_a_documented_one(
