@@ -6,8 +6,10 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import (
+    MAX_VARIANT_CODES,
     LexiconIndex,
     Phrase,
+    code_set_phrases,
     compile_lexicon,
     data_phrases,
     extend_lexicon,
@@ -179,3 +181,15 @@ def test_lowercase_abbreviations_are_no_english_words() -> None:
     found = lowercase_abbreviations()
     assert {"htn", "hld", "ckd", "uti"} <= found
     assert not found & {"pad", "all", "has", "aid", "ms", "pe", "ra", "mi", "cp"}
+
+
+def test_code_set_phrases_leave_out_variants_many_codes_share(cs: Icd10Cm) -> None:
+    variants: dict[str, set[str]] = {}
+    for p in code_set_phrases(cs):
+        if p.source == "variant":
+            variants.setdefault(p.text.lower(), set()).add(p.code)
+    # "Fistula, unspecified shoulder", "..., unspecified elbow": bare "fistula" names no joint
+    assert "fistula" not in variants
+    assert "alcohol use" not in variants  # nor "... unspecified with intoxication delirium"
+    assert "J18.9" in variants["pneumonia"]  # a variant few codes share stays
+    assert all(len(codes) <= MAX_VARIANT_CODES for codes in variants.values())

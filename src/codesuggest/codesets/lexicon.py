@@ -38,6 +38,7 @@ _NONESSENTIAL = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 12
+MAX_VARIANT_CODES = 3  # codes a title variant may name before it is too ambiguous to keep
 # Residual categories ("Other X", "Other specified X"): a note saying "X" means the default
 # code of X, and what makes a case "other" is never in the title, so they get no title keys.
 _RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
@@ -108,7 +109,26 @@ def inclusion_variants(term: str) -> set[str]:
 
 
 def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
-    """Titles, title variants and inclusion terms of every code a coder could report."""
+    """Titles, title variants and inclusion terms of every code a coder could report; a
+    variant that more than :data:`MAX_VARIANT_CODES` codes share is left out ("Fistula" from
+    "Fistula, unspecified shoulder", "... elbow", ...; "Alcohol use" from "Alcohol use,
+    unspecified with intoxication delirium"): it names none of them."""
+    phrases = list(_code_set_phrases(codeset))
+    shared: dict[tuple[str, ...], set[str]] = {}
+    for p in phrases:
+        if p.source == "variant":
+            shared.setdefault(_key_of(p.text), set()).add(p.code)
+    ambiguous = {k for k, codes in shared.items() if len(codes) > MAX_VARIANT_CODES}
+    for p in phrases:
+        if p.source != "variant" or _key_of(p.text) not in ambiguous:
+            yield p
+
+
+def _key_of(text: str) -> tuple[str, ...]:
+    return tuple(sorted(set(content_words(text))))
+
+
+def _code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
     for code in codeset.codes():
         if len(code.replace(".", "")) == 7 and not code.endswith("A"):
             continue  # 7th characters other than initial encounter: a coder chooses them
