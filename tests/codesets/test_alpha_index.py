@@ -64,3 +64,9 @@ def test_hand_written_exclusions_are_left_out(phrases: list[Phrase]) -> None:
     kept = {(p.path, p.code) for p in phrases}
     assert ("Falling, falls", "R29.6") not in kept
     assert ("Repeated falls", "R29.6") in kept
+
+
+def test_bare_stress_names_no_stress_disorder(phrases: list[Phrase]) -> None:
+    # "stress test", "stress echo": bare "stress" is no reaction to severe stress
+    kept = {(p.path, p.code) for p in phrases}
+    assert ("Stress", "F43.9") not in kept

@@ -41,6 +41,13 @@ def test_context_rules_no_literal_in_two_categories() -> None:
     assert {lit: cats for lit, cats in categories.items() if len(cats) > 1} == {}
 
 
+def test_context_rules_each_literal_once() -> None:
+    # a literal twice (FORWARD and BACKWARD) leaves medspaCy one of them: "DVT prophylaxis"
+    # read as present while "prophylaxis for DVT" was hypothetical; one BIDIRECTIONAL rule
+    literals = [rule["literal"].lower() for rule in _rules()]
+    assert len(literals) == len(set(literals))
+
+
 def test_context_rules_directions_and_categories_are_known() -> None:
     known = set(_CONTEXT_ATTRIBUTES) | {"TERMINATE", "PSEUDO"}
     for rule in _rules():
@@ -303,4 +310,18 @@ def test_context_past_year_reaches_only_its_own_event(engine: Engine) -> None:
     ],
 )
 def test_context_ordered_or_scheduled_is_hypothetical(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.HYPOTHETICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("DVT prophylaxis with heparin.", "dvt"),
+        ("DVT ppx enoxaparin x 4 wks.", "dvt"),
+        ("Prophylaxis for DVT with heparin.", "dvt"),
+    ],
+)
+def test_context_prophylaxis_either_side_is_hypothetical(
+    engine: Engine, text: str, term: str
+) -> None:
     assert _mention(engine, text, term).assertion is Assertion.HYPOTHETICAL

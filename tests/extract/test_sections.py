@@ -88,6 +88,8 @@ def test_sections_soap_words(engine: Engine) -> None:
         ("Course:", "hospital_course"),
         ("ED course:", "hospital_course"),
         ("PE:", "physical_exam"),
+        ("F/U:", "patient_instructions"),
+        ("Follow-up:", "patient_instructions"),
         ("Return precautions:", "patient_instructions"),
     ],
 )

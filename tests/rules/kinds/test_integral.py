@@ -115,6 +115,7 @@ def test_engine_wrist_pain_not_recommended_beside_wrist_fracture(engine: Engine)
     [
         ("R06.83", "G47.33"),
         ("R40.0", "G47.33"),
+        ("G47.10", "G47.33"),
         ("R06.00", "J91.0"),
         ("K92.0", "I85.11"),
         ("R41.0", "G93.41"),
