@@ -84,3 +84,14 @@ def test_lexicon_and_matcher_agree_on_words() -> None:
 )
 def test_content_words_read_written_sides(text: str, words: list[str]) -> None:
     assert content_words(text) == words
+
+
+def test_content_words_read_af_as_atrial_fibrillation() -> None:
+    # so every "... atrial fibrillation" title reads its AF form too
+    assert content_words("longstanding persistent AF") == [
+        "longstanding",
+        "persistent",
+        "atrial",
+        "fibrillation",
+    ]
+    assert content_words("afib") == ["atrial", "fibrillation"]
