@@ -3,7 +3,9 @@
     python benchmarks/speed.py [--model DIR] [--notes N] [--data CODIESP_DIR]
 
 * batch: ``codesuggest batch`` with one worker over CodiEsp's unlabelled background notes
-  (2,751 real cases), model load included, timed end to end as a subprocess; its peak RSS.
+  (2,751 real cases), model load included, timed end to end as a subprocess (wall time and
+  the subprocess's CPU time: compare either only with runs alternated back to back); its peak
+  RSS. The engine measured is the one ``codesuggest`` imports (``PYTHONPATH`` picks a tree).
 * latency: ``Engine.suggest`` on one note at a time, in-process, p50/p99 over N notes.
 * cold start: a fresh interpreter importing codesuggest and loading the model.
 Figures are printed; nothing here asserts on time.
@@ -33,16 +35,25 @@ def batch(model: str | None, folder: Path) -> None:
         cmd = [str(BIN / "codesuggest"), "batch", str(folder), "--out", str(out), "--workers", "1"]
         if model:
             cmd += ["--model", model]
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         written = sum(1 for _ in out.open())
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"batch, 1 worker:      {notes / elapsed:7.1f} notes/s "
         f"({written} notes in {elapsed:.1f} s, model load included)"
     )
+    # CPU time is less swayed than wall time by other processes on a shared machine
+    print(f"batch CPU (user+sys): {notes / cpu:7.1f} notes per CPU-second ({cpu:.1f} s)")
     print(f"batch peak RSS:       {peak:7.0f} MB")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cold_start(model: str | None) -> None:

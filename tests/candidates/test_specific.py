@@ -136,3 +136,12 @@ def test_hierarchy_default_is_the_unspecified_child(
     cs: Icd10Cm, category: str, default: str
 ) -> None:
     assert HierarchyCandidates(cs).default_children(category) == [default]
+
+
+def test_family_supported_checked_skips_only_the_contradiction_test(cs: Icd10Cm) -> None:
+    family = Family.of("S82.6", cs, title_defaults())
+    q, span = sentence("closed", "fracture of the right lateral malleolus")
+    assert not family.contradicted(q)
+    unchecked = family.supported(q, span, title_defaults())
+    assert unchecked  # the sentence supports some child
+    assert family.supported(q, span, title_defaults(), checked=True) == unchecked

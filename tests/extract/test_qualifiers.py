@@ -109,3 +109,28 @@ def test_title_readings_of_an_alternative_clause() -> None:
     assert len(readings) == 2
     assert {"displaced", "right", "fibula", "open"} <= set(readings[1].affirmed)
     assert "type" not in readings[1].affirmed
+
+
+def test_title_readings_cached_but_each_call_its_own_list() -> None:
+    title = "Migraine without aura, not intractable, without status migrainosus"
+    first = title_readings(title)
+    first.clear()  # a caller's list: the cached readings stay whole
+    again = title_readings(title)
+    assert len(again) == 1
+    assert set(again[0].affirmed) == {"migraine"}
+    assert title_qualifiers(title) == again[0]
+
+
+def test_doc_marks_new_tokens_beside_known_ones(engine: Engine) -> None:
+    doc_marks(engine.nlp("Migraine without aura."))
+    doc = engine.nlp("Migraine with zygomaticomaxillary dysostosis, not intractable.")
+    marks = doc_marks(doc)  # known tokens and ones never seen, in token order
+    assert [m for m in marks if m] == [
+        ("migraine",),
+        (BREAK,),
+        *[token_marks(doc[i].text) for i in (2, 3)],
+        (COMMA,),
+        (NEGATION,),
+        ("intractable",),
+        (BREAK,),
+    ]

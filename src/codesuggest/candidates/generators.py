@@ -104,7 +104,11 @@ class HierarchyCandidates:
             agreeing.append(i)
             if not m.context:
                 continue
-            found = [s for s in family.supported(sentence, span, title_defaults()) if s.said]
+            found = [
+                s
+                for s in family.supported(sentence, span, title_defaults(), checked=True)
+                if s.said
+            ]
             if not found:
                 continue
             top = min(s.key()[:3] for s in found)

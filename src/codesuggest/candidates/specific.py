@@ -131,10 +131,17 @@ class Family:
         )
 
     def supported(
-        self, sentence: Qualifiers, span: tuple[int, int], defaults: dict[str, frozenset[str]]
+        self,
+        sentence: Qualifiers,
+        span: tuple[int, int],
+        defaults: dict[str, frozenset[str]],
+        *,
+        checked: bool = False,
     ) -> list[Support]:
-        """The descendants ``sentence`` supports for a mention at token ``span`` within it."""
-        if self.contradicted(sentence):
+        """The descendants ``sentence`` supports for a mention at token ``span`` within it
+        (``checked``: the caller has already found that the sentence does not contradict the
+        category's title)."""
+        if not checked and self.contradicted(sentence):
             return []
         said = sentence.affirmed
         lo, hi = span

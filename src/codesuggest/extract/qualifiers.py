@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, cast, overload
 
 from spacy.strings import StringStore
 from spacy.tokens import Doc
@@ -37,6 +37,7 @@ MAX_DENIED = 3  # content words a denial reaches in a note: "no aura, intractabl
 _PUNCT = re.compile(r"[^\sA-Za-z0-9]")
 _TITLE_TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+|[^\sA-Za-z0-9]")
 _CACHE_LIMIT = 500_000
+_TITLES_CACHED = 100_000  # more than the code set's titles
 
 Marks = tuple[str, ...]
 
@@ -76,10 +77,15 @@ def orth_marks(orths: list[int], strings: StringStore) -> list[Marks]:
     """The marks of tokens by their ORTH ids (cached by id)."""
     if len(_by_orth) > _CACHE_LIMIT:  # a long-running service sees ever new tokens
         _by_orth.clear()
-    new = set(orths).difference(_by_orth)
-    for orth in new:
-        _by_orth[orth] = token_marks(strings[orth])
-    return list(map(_by_orth.__getitem__, orths))
+    out = list(map(_by_orth.get, orths))
+    if None in out:  # tokens not seen before
+        for i, marks in enumerate(out):
+            if marks is None:
+                marks = _by_orth.get(orths[i])
+                if marks is None:
+                    marks = _by_orth[orths[i]] = token_marks(strings[orths[i]])
+                out[i] = marks
+    return cast(list[Marks], out)
 
 
 def doc_marks(doc: Doc) -> list[Marks]:
@@ -224,16 +230,23 @@ _ALTERNATIVE = re.compile(r"/\s+")
 def title_readings(title: str) -> list[Qualifiers]:
     """The qualifiers of each reading of a code's title, less its nonessential modifiers
     ("Systolic (congestive) heart failure"); its denials run to the next comma or "with"."""
+    return list(_title_readings(title))
+
+
+# read once per title: a category's family reads every descendant's title, and a code's
+# title is read again for each category above it (read-only: none of it is changed)
+@lru_cache(maxsize=_TITLES_CACHED)
+def _title_readings(title: str) -> tuple[Qualifiers, ...]:
     text = _NONESSENTIAL.sub(" ", title) if "(" in title or "[" in title else title
     if not _MARKED.search(text):  # most titles: their words alone (positions unused)
-        return [Qualifiers(dict.fromkeys(content_words(text), ()), frozenset())]
+        return (Qualifiers(dict.fromkeys(content_words(text), ()), frozenset()),)
     first, *others = _ALTERNATIVE.split(text)
     readings = [first]
     head = first[: first.rfind(",") + 1]  # the clauses an alternative does not replace
     readings.extend(f"{head} {alternative}" for alternative in others)
-    return [read(text_marks(r), max_denied=None) for r in readings]
+    return tuple(read(text_marks(r), max_denied=None) for r in readings)
 
 
 def title_qualifiers(title: str) -> Qualifiers:
     """The qualifiers of a code's title (its first reading)."""
-    return title_readings(title)[0]
+    return _title_readings(title)[0]

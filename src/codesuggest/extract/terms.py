@@ -89,8 +89,10 @@ if not Doc.has_extension("codesuggest_sentences"):
     Doc.set_extension("codesuggest_sentences", default=None)
 
 
-# an anchor word's keys: ranks of its one-word keys; longer keys (rank, id, words) by another word
-_Anchored = tuple[list[int], dict[str, list[tuple[int, int, frozenset[str]]]]]
+# a key an anchor word files: (its rank in the anchor's list, its id, its words)
+_Filed = tuple[int, int, tuple[str, ...]]
+# an anchor word's keys: its one-word keys; longer keys filed by another of their words
+_Anchored = tuple[list[_Filed], dict[str, list[_Filed]]]
 _NOT_ANCHOR: _Anchored = ([], {})  # a word that anchors no key
 
 
@@ -111,7 +113,7 @@ class TermMatcher:
     @index.setter
     def index(self, index: LexiconIndex) -> None:
         self._index = index
-        self._keysets: dict[int, frozenset[str]] = {}  # key id -> its words, per anchor seen
+        self._keysets: dict[int, frozenset[str]] = {}  # key id -> its words, per key matched
         self._weak = frozenset(getattr(index, "weak", ()))  # indexes pickled before it: none
         self._cues = cue_forms()  # read once per index, not per match
         self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
@@ -147,27 +149,26 @@ class TermMatcher:
 
     def _anchored_by(self, word: str) -> _Anchored:
         """The keys ``word`` anchors, grouped for quick rejection: one-word keys always match,
-        longer ones are filed under another of their words that the sentence must also hold."""
-        singles: list[int] = []
-        by_other: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
+        longer ones are filed under another of their words that the sentence must also hold.
+        Built on a word's first sight, for each of the many keys it may anchor: kept lean."""
+        singles: list[_Filed] = []
+        by_other: dict[str, list[_Filed]] = {}
         keys = self._index.keys
-        keysets = self._keysets
         for rank, key_id in enumerate(self._index.anchors.get(word, ())):
             key = keys[key_id]
-            keyset = keysets[key_id] = frozenset(key)
             if len(key) == 1:
-                singles.append(rank)
+                singles.append((rank, key_id, key))
                 continue
-            # the longest word but ``word`` (the first of them): the longest word, unless
-            # that is ``word`` itself (a key's words are distinct)
-            other = max(key, key=len)
-            if other == word:
-                other = max((w for w in key if w != word), key=len)
+            # the longest word but ``word`` (the first of them; a key's words are distinct)
+            other = ""
+            for w in key:
+                if len(w) > len(other) and w != word:
+                    other = w
             filed = by_other.get(other)
             if filed is None:
-                by_other[other] = [(rank, key_id, keyset)]
+                by_other[other] = [(rank, key_id, key)]
             else:
-                filed.append((rank, key_id, keyset))
+                filed.append((rank, key_id, key))
         entry = self._anchored[word] = (singles, by_other)
         return entry
 
@@ -190,7 +191,6 @@ class TermMatcher:
             return []
         index = self._index
         anchors = index.anchors
-        keys = index.keys
         keysets = self._keysets
         specified = self._specified
         anchored = self._anchored
@@ -198,7 +198,7 @@ class TermMatcher:
         cues = self._cues
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
-        seen = positions.keys()
+        seen = set(positions)
         bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
@@ -208,26 +208,26 @@ class TermMatcher:
                     entry = self._anchored_by(word)
                 else:
                     entry = anchored[word] = _NOT_ANCHOR
-            singles, by_other = entry
             if entry is _NOT_ANCHOR:
                 continue
-            ids = anchors[word]
-            if by_other:
-                hits = list(singles)
-                # the words filing this anchor's longer keys that the sentence holds (the set
-                # operation walks the smaller side); ranks are sorted below, so order is moot
-                for other in by_other.keys() & seen:
-                    hits.extend(rank for rank, _, ks in by_other[other] if ks <= seen)
+            singles, by_other = entry
+            # the words filing this anchor's longer keys that the sentence holds (the set
+            # operation walks the smaller side); ranks are sorted below, so order is moot
+            held = by_other.keys() & seen if by_other else None
+            if held:
+                hits = [f for other in held for f in by_other[other] if seen.issuperset(f[2])]
                 if not hits:
-                    continue
-                hits.sort()
+                    if not singles:
+                        continue
+                    hits = singles
+                else:
+                    hits.extend(singles)
+                    hits.sort()
             elif singles:
                 hits = singles
             else:
                 continue
-            for rank in hits:
-                key_id = ids[rank]
-                key = keys[key_id]
+            for _, key_id, key in hits:
                 if key_id in upper_only and not any(
                     doc[token_of[a]].text.isupper() for a in occurrences
                 ):
@@ -260,10 +260,13 @@ class TermMatcher:
                 compactness = n / width
                 if width > n and (compactness < min_compactness or n > max_scattered):
                     continue
-                if width > n and _spans_cue(word_at, lo, hi, keysets[key_id], cues):
+                keyset = keysets.get(key_id)
+                if keyset is None:
+                    keyset = keysets[key_id] = frozenset(key)
+                if width > n and _spans_cue(word_at, lo, hi, keyset, cues):
                     continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
-                found.append((keysets[key_id], lo, hi, match))
+                found.append((keyset, lo, hi, match))
         if len(found) < 2 or not self.subsume:
             return [m for *_, m in found]
         if not self._weak:

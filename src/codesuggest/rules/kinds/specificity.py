@@ -132,14 +132,14 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         best: Scored | None = None
         for other in by_category.get(code[:3], []):
             o = other.suggestion.code
-            if (
+            if (  # the cheap tests first: most codes of a category are not documented
                 other.suggestion.recommended
                 or other.suggestion.rules
+                or not _documented(other, floor, said)
                 or _unspecified(cs.title(o)) >= vague
                 or _RESIDUAL.search(cs.title(o))
                 or other_side(cs.title(code), cs.title(o))
                 or not _same_condition(code, o, cs)
-                or not _documented(other, floor, said)
             ):
                 continue
             if best is None or other.suggestion.confidence > best.suggestion.confidence:
