@@ -14,7 +14,6 @@ import typer
 from codesuggest.cli.common import handled_errors, load_engine, settle_heap
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
-from codesuggest.training.trainer import read_training_data
 
 ERRORS_CSV = "errors.csv"
 RELIABILITY_PNG = "reliability.png"
@@ -33,6 +32,7 @@ def evaluate(
 ) -> None:
     """Evaluate a model on coded notes: ranking, decision and calibration figures."""
     from codesuggest.training.evaluation import evaluate_model
+    from codesuggest.training.trainer import read_training_data
 
     folder = report_dir if report_dir is not None else Path.cwd()
     with handled_errors():

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors
-from codesuggest.cli.db import DbOption
+from codesuggest.cli.common import fail, handled_errors
+from codesuggest.cli.db import NO_DATABASE, DbOption, open_existing, where
 
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
@@ -52,10 +52,13 @@ def create(
 @app.command("list")
 def list_keys(db: DbOption = None) -> None:
     """List keys: name, role, prefix, rate limit, created and revoked times."""
-    from codesuggest.store import Store
-
-    with handled_errors(), Store.open(db) as store:
-        keys = store.list_keys()
+    with handled_errors():
+        store = open_existing(db)
+        if store is None:
+            typer.echo(f"no API keys: {NO_DATABASE.format(where=where(db))}", err=True)
+            return
+        with store:
+            keys = store.list_keys()
     if not keys:
         typer.echo("no API keys", err=True)
         return
@@ -82,10 +85,12 @@ def revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a key: it stops authenticating at once (it stays listed, and in the audit trail)."""
-    from codesuggest.store import Store
-
-    with handled_errors(), Store.open(db) as store:
-        key = store.revoke_key(name)
+    with handled_errors():
+        store = open_existing(db)
+        if store is None:
+            raise fail(f"no API key named {name!r}: {NO_DATABASE.format(where=where(db))}")
+        with store:
+            key = store.revoke_key(name)
     when = _when(key.revoked_at) if key.revoked_at is not None else "?"
     typer.echo(f"key {key.name!r} (prefix {key.prefix}) revoked at {when}")
 
