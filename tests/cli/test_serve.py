@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ def test_serve_unknown_model_fails_before_binding(
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(a))
     result = runner.invoke(app, ["serve", "--model", str(tmp_path / "nope")])
     assert result.exit_code == 1
-    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nope'}"
+    assert one_error_line(result.stderr).startswith(
+        f"error: no model directory at {tmp_path / 'nope'}: `codesuggest models list` names "
+    )
     assert calls == []
 
 
@@ -74,3 +77,29 @@ def test_serve_unreachable_database_fails_before_binding(
     assert result.exit_code == 1
     assert one_error_line(result.stderr).startswith("error: ")
     assert calls == []
+
+
+def test_serve_on_a_busy_port_is_one_error_line(runner: CliRunner) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == (
+        f"error: port {port} on 127.0.0.1 is in use: Address already in use"
+    )
+
+
+def test_serve_port_and_host_come_from_settings(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setenv("CODESUGGEST_HOST", "127.0.0.1")
+        monkeypatch.setenv("CODESUGGEST_PORT", str(port))
+        result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith(f"error: port {port} on 127.0.0.1 is in use")

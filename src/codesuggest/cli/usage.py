@@ -14,6 +14,7 @@ from typing import Any
 import typer
 from typer._click import exceptions as errors  # typer vendors click: its classes, not click's
 from typer.core import TyperGroup, TyperOption
+from typer.models import Context
 
 USAGE_EXIT = 2
 
@@ -72,7 +73,8 @@ def one_line(text: str) -> str:
 
 def plain_flags(command: Any) -> None:
     """Give every boolean flag of the command tree an empty metavar (typer shows ``<bool>``)."""
-    for param in command.params:
+    help_option = command.get_help_option(Context(command, info_name=command.name))
+    for param in [*command.params, help_option]:
         if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
             param.metavar = ""
     for sub in getattr(command, "commands", {}).values():
