@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         default_factory=default_home,
-        description="Where models and data live; default: the checkout's var/, else ~/.codesuggest.",
+        description="Where models and data live: a source checkout's var/, else ~/.codesuggest.",
     )
     model: Path | None = Field(
         default=None, description="Model directory to load; default: the promoted or default model."

@@ -204,8 +204,10 @@ def test_review_page_coder_reviews_note_in_browser(
 
         def stored_decision(response: Response) -> bool:
             request = response.request
-            return request.method == "POST" and request.url.endswith("/v1/feedback") and (
-                response.status in (200, 201)
+            return (
+                request.method == "POST"
+                and request.url.endswith("/v1/feedback")
+                and response.status in (200, 201)
             )
 
         # Wait on the event itself (the retried request answered by the server), not on time:

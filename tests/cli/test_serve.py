@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -14,6 +15,8 @@ from typer.testing import CliRunner
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
 from tests.cli.conftest import one_error_line
+from tests.utils.server import codesuggest, running_server
+from tests.utils.trained import tiny_corpus
 
 
 def test_serve_runs_uvicorn_with_loaded_engine(
@@ -103,3 +106,52 @@ def test_serve_port_and_host_come_from_settings(
         result = runner.invoke(app, ["serve"])
     assert result.exit_code == 1
     assert one_error_line(result.stderr).startswith(f"error: port {port} on 127.0.0.1 is in use")
+
+
+@pytest.mark.slow
+def test_serve_serves_the_model_trained_and_promoted_on_the_cli(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    """The README's path, each step a separate process in one home: serve the default model;
+    train and promote a model on the command line; the running server serves it after its
+    reload (the promote endpoint), and a restarted server from the start."""
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / "default").symlink_to(model_dir, target_is_directory=True)
+    corpus = tiny_corpus(tmp_path / "coded.jsonl")
+    note = {"note_id": "enc-1", "text": "Assessment: essential hypertension."}
+
+    with running_server(home) as served:
+        assert served.admin_key is not None
+        admin = {"Authorization": f"Bearer {served.admin_key}"}
+        before = httpx.post(f"{served.url}/v1/suggest", json=note, headers=admin)
+        assert before.json()["model"]["name"] == "default"
+
+        trained = codesuggest(
+            "train", "--data", f"jsonl:{corpus}", "--name", "site", "--folds", "2",
+            "--synthetic-notes", "200", home=home,
+        )  # fmt: skip
+        assert trained.returncode == 0, trained.stderr
+        assert f"wrote model site to {home / 'models' / 'site'}" in trained.stderr
+        promoted = codesuggest("models", "promote", "site", home=home)
+        assert promoted.returncode == 0, promoted.stderr
+        listed = codesuggest("models", "list", home=home)
+        assert [line.split()[:2] for line in listed.stdout.splitlines()] == [
+            ["default", "0.1.0"],
+            ["*", "site"],
+        ]
+
+        reload = httpx.post(f"{served.url}/v1/models/site:promote", headers=admin, timeout=120)
+        assert reload.status_code == 200, reload.text
+        assert reload.json()["active"]["name"] == "site"
+        after = httpx.post(f"{served.url}/v1/suggest", json=note, headers=admin)
+        assert after.json()["model"]["name"] == "site"
+
+    with running_server(home) as restarted:
+        assert restarted.admin_key is None  # the same database: its keys are still there
+        models = httpx.get(f"{restarted.url}/v1/models", headers=admin).json()
+        assert models["active"]["name"] == "site"
+        assert [(m["name"], m["active"]) for m in models["models"]] == [
+            ("default", False),
+            ("site", True),
+        ]

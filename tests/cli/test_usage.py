@@ -27,7 +27,10 @@ from codesuggest.cli.main import app
             ["keys", "create", "--name", "x"],
             "error: missing option '--role' (see `codesuggest keys create --help`)",
         ),
-        (["models", "show"], "error: missing argument 'name' (see `codesuggest models show --help`)"),
+        (
+            ["models", "show"],
+            "error: missing argument 'name' (see `codesuggest models show --help`)",
+        ),
     ],
 )
 def test_usage_error_is_one_line_with_exit_code_2(
