@@ -1,6 +1,8 @@
 # codesuggest developer tasks. `make serve` and `make test` work from a fresh checkout.
-
-export CODESUGGEST_HOME ?= $(CURDIR)/var
+#
+# The home (models, the database) is CODESUGGEST_HOME when set, else this checkout's var/:
+# codesuggest finds it itself (codesuggest.settings), so the CLI in a plain shell, `make` and
+# the notebooks use the same one. `codesuggest info` says where it is.
 
 PYTHON ?= python3
 VENV := .venv
@@ -22,9 +24,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
-## serve: run the HTTP API on http://127.0.0.1:8000
+## serve: run the HTTP API on http://127.0.0.1:8000 (make serve PORT=8001 HOST=0.0.0.0;
+## without them CODESUGGEST_HOST / CODESUGGEST_PORT, else 127.0.0.1:8000)
 serve: install
-	$(BIN)/codesuggest serve --host 127.0.0.1 --port 8000
+	$(BIN)/codesuggest serve $(if $(HOST),--host "$(HOST)") $(if $(PORT),--port "$(PORT)")
 
 ## key: create an API key in the database `make serve` uses: make key ROLE=coder NAME=j.smith
 key: $(STAMP)

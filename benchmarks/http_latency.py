@@ -111,7 +111,7 @@ def main() -> None:
         if args.model:
             env["CODESUGGEST_MODEL"] = str(Path(args.model).resolve())
         elif "CODESUGGEST_MODEL" not in os.environ:
-            # the configured default (e.g. ./var under make) would be lost with a new HOME
+            # the configured default (e.g. the checkout's ./var) would be lost with a new HOME
             from codesuggest.engine import default_model_path
 
             env["CODESUGGEST_MODEL"] = str(default_model_path())

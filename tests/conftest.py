@@ -1,25 +1,45 @@
-"""Shared fixtures: a built model directory and a loaded Engine, made once per session.
+"""Shared fixtures: a hermetic environment, the suite's default model and a loaded Engine.
 
-``model_dir`` is the default model that ``make install`` builds under ``CODESUGGEST_HOME``
-(``./var`` from the Makefile). When it is missing or does not load, a smaller model is built
-from the same recipe into a temporary folder, so the suite also runs outside ``make``.
+The suite never reads the user's home, environment or promoted model: every ``CODESUGGEST_*``
+variable is cleared for the session and ``CODESUGGEST_HOME`` points at an empty temporary
+folder (tests that need a home of their own set it again). ``model_dir`` is the suite's own
+full default model (tests/utils/default_model.py), built once per recipe into
+``.test-cache/``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.engine import Engine, default_model_path
-from codesuggest.errors import ModelError
-from codesuggest.training.default_model import build_default_model
+from codesuggest.engine import Engine
+from codesuggest.settings import get_settings
+from tests.utils.default_model import suite_default_model
 from tests.utils.postgres import Postgres, reachable_postgres
 from tests.utils.trained import train_tiny
 
+# variables that steer the tests themselves, not codesuggest (`make screenshot`)
+TEST_VARIABLES = frozenset({"CODESUGGEST_SCREENSHOT"})
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty CODESUGGEST_HOME and no other CODESUGGEST_* variable, for the whole session."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("CODESUGGEST_") and name not in TEST_VARIABLES:
+                patch.delenv(name)
+        patch.setenv("CODESUGGEST_HOME", str(home))
+        get_settings.cache_clear()
+        yield home
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -29,14 +49,9 @@ def cs() -> Icd10Cm:
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = default_model_path()
-    try:
-        Engine.load(path)
-        return path
-    except ModelError:
-        out = tmp_path_factory.mktemp("model") / "default"
-        return build_default_model(out, n_notes=600, progress=False)
+def model_dir() -> Path:
+    """The full default model (read-only: copy it to change it)."""
+    return suite_default_model()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import pytest
 
 from codesuggest.engine import Engine
 from codesuggest.errors import ChecksumMismatchError, ModelNotFoundError, NoteTooLargeError
+from codesuggest.settings import get_settings
 from codesuggest.types import Note, NoteResult, Suggestion
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
@@ -218,3 +219,20 @@ def test_engine_load_rejects_changed_artefact(model_dir: Path, tmp_path: Path) -
     (copy / "rules.json").write_bytes(bytes(data))
     with pytest.raises(ChecksumMismatchError, match=r"rules\.json"):
         Engine.load(copy)
+
+
+def test_engine_load_without_a_model_names_the_place_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ModelNotFoundError) as raised:
+            Engine.load()
+    finally:
+        get_settings.cache_clear()
+    default = tmp_path / "home" / "models" / "default"
+    assert str(raised.value).startswith(f"no model at {default} ")
+    assert "run `make install` in the checkout or `codesuggest models build-default`" in str(
+        raised.value
+    )

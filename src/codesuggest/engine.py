@@ -23,13 +23,13 @@ from codesuggest.candidates.learned import LearnedScorer, learned_text
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.errors import InputError, ModelError, NoteTooLargeError
+from codesuggest.errors import InputError, ModelError, ModelNotFoundError, NoteTooLargeError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
 from codesuggest.rank.calibration import Calibration, calibration_from_dict, map_thresholds
 from codesuggest.rank.features import FEATURES
-from codesuggest.registry import resolve_model_path
+from codesuggest.registry import missing_model_hint, resolve_model_path
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish
 from codesuggest.settings import get_settings
@@ -94,7 +94,10 @@ class Engine:
         """Load a model directory (default: ``default_model_path()``) after checking checksums;
         ``calibrated=False`` leaves out its calibration (what fitting the calibration reads)."""
         target = Path(path) if path is not None else default_model_path()
-        card = read_card(target)
+        try:
+            card = read_card(target)
+        except ModelNotFoundError as exc:
+            raise ModelNotFoundError(f"{exc}: {missing_model_hint(target)}") from None
         log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
         return cls(target, card, calibrated=calibrated)
 

@@ -14,6 +14,7 @@ The API maps these to HTTP responses; the CLI prints their message on one line a
     ├── CodeSetError (LookupError)          unknown code system or code
     ├── RegistryError (KeyError)            unknown registered implementation name
     └── StoreError                          the feedback/audit/keys database failed
+        ├── StoreNotFoundError (FileNotFoundError) no database file yet (read-only commands)
         ├── StoreUnavailableError           cannot reach the database (retry later)
         └── IdempotencyConflictError        an Idempotency-Key reused for a different request
 """
@@ -74,6 +75,10 @@ class RegistryError(CodeSuggestError, KeyError):
 
 class StoreError(CodeSuggestError):
     """The store (feedback, audit trail, API keys) could not do what was asked."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No SQLite database file where one was expected; a read-only command does not create it."""
 
 
 class StoreUnavailableError(StoreError):

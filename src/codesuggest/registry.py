@@ -153,7 +153,10 @@ def model_path(name: str, settings: Settings | None = None) -> Path:
     path = settings.models_dir / _check_name(name)
     if not (path / CARD).is_file():
         known = ", ".join(e.name for e in list_models(settings)) or "none"
-        raise ModelNotFoundError(f"no model {name!r} in {settings.models_dir} (models: {known})")
+        raise ModelNotFoundError(
+            f"no model {name!r} in {settings.models_dir} (models: {known}); "
+            "`codesuggest train --name NAME` trains one there"
+        )
     return path
 
 
@@ -207,6 +210,34 @@ def resolve_model_path(settings: Settings | None = None) -> Path:
         return settings.model
     active = active_model_path(settings)
     return active if active is not None else settings.models_dir / DEFAULT
+
+
+def model_origin(settings: Settings | None = None) -> str:
+    """Why :func:`resolve_model_path` chose its model, in words."""
+    settings = settings or get_settings()
+    if settings.model is not None:
+        return "CODESUGGEST_MODEL"
+    if _active_name(settings) is not None:
+        return f"promoted: {settings.models_dir / ACTIVE}"
+    return "the default model"
+
+
+def missing_model_hint(path: Path, settings: Settings | None = None) -> str:
+    """What to do when no model is at ``path``: the command that makes one, or names them."""
+    settings = settings or get_settings()
+    if settings.model is not None and path == settings.model:
+        return "point CODESUGGEST_MODEL at a model directory, or unset it"
+    if path == active_model_path(settings):
+        return (
+            f"the promoted model is gone: `codesuggest models promote NAME` promotes another "
+            f"(`codesuggest models list` names them), or delete {settings.models_dir / ACTIVE}"
+        )
+    if path == settings.models_dir / DEFAULT:
+        return (
+            "run `make install` in the checkout or `codesuggest models build-default` "
+            f"(home: {settings.home}, from {settings.home_origin})"
+        )
+    return f"`codesuggest models list` names the models in {settings.models_dir}"
 
 
 def _active_name(settings: Settings) -> str | None:

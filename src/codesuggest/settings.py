@@ -2,19 +2,50 @@
 
 No other module reads the environment. ``get_settings()`` is cached; tests call
 ``get_settings.cache_clear()`` after changing the environment.
+
+The home (models, the SQLite store) is ``CODESUGGEST_HOME`` when set; else, when codesuggest
+runs from a source checkout (an editable install, or ``PYTHONPATH=src``), the checkout's
+``var/`` folder, so that ``make serve``, the CLI in a plain shell and the notebooks of a
+checkout share one home; else ``~/.codesuggest``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+USER_HOME = "~/.codesuggest"
+_PROJECT_NAME = re.compile(r'^\s*name\s*=\s*["\']codesuggest["\']\s*$', re.MULTILINE)
 
-def _default_home() -> Path:
-    return Path.home() / ".codesuggest"
+
+def checkout_root(package_dir: Path | None = None) -> Path | None:
+    """The source checkout the package runs from, or ``None`` for an installed package.
+
+    A checkout is the folder holding ``src/codesuggest`` (``package_dir``, default this
+    package), with a ``Makefile`` and a ``pyproject.toml`` naming the project codesuggest.
+    """
+    package = (package_dir or Path(__file__).parent).resolve()
+    if package.parent.name != "src":
+        return None
+    root = package.parent.parent
+    if not (root / "Makefile").is_file():
+        return None
+    try:
+        pyproject = (root / "pyproject.toml").read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return root if _PROJECT_NAME.search(pyproject) else None
+
+
+def default_home(package_dir: Path | None = None) -> Path:
+    """The home when ``CODESUGGEST_HOME`` is not set: the checkout's ``var/`` when running
+    from a source checkout, else ``~/.codesuggest``."""
+    root = checkout_root(package_dir)
+    return root / "var" if root is not None else Path(USER_HOME).expanduser()
 
 
 class Settings(BaseSettings):
@@ -22,7 +53,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CODESUGGEST_", extra="ignore")
 
-    home: Path = Field(default_factory=_default_home, description="Where models and data live.")
+    home: Path = Field(
+        default_factory=default_home,
+        description="Where models and data live: a source checkout's var/, else ~/.codesuggest.",
+    )
     model: Path | None = Field(
         default=None, description="Model directory to load; default: the promoted or default model."
     )
@@ -52,6 +86,20 @@ class Settings(BaseSettings):
     )
 
     @property
+    def home_origin(self) -> str:
+        """Why the home is where it is, in words."""
+        if "home" in self.model_fields_set:
+            return "CODESUGGEST_HOME"
+        if checkout_root() is not None:
+            return "the source checkout's var/"
+        return f"the default, {USER_HOME}"
+
+    @property
+    def store_path(self) -> Path | None:
+        """The SQLite file of the default store, or ``None`` when ``database_url`` is set."""
+        return None if self.database_url else self.home / "codesuggest.db"
+
+    @property
     def models_dir(self) -> Path:
         """Folder holding model directories (one per model name)."""
         return self.home / "models"
@@ -59,7 +107,7 @@ class Settings(BaseSettings):
     @property
     def store_url(self) -> str:
         """The store's SQLAlchemy URL: ``database_url`` or SQLite under ``home``."""
-        return self.database_url or f"sqlite:///{self.home / 'codesuggest.db'}"
+        return self.database_url or f"sqlite:///{self.store_path}"
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,6 @@ import importlib.util
 import os
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +51,26 @@ def require_browser() -> None:
     pytest.skip(reason)
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that signals an event once started (or once it stopped trying)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.settled = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.settled.set()
+
+    def serve_then_signal(self, sock: socket.socket) -> None:
+        try:
+            self.run(sockets=[sock])
+        finally:
+            self.settled.set()  # a failed lifespan never reaches startup's socket binding
+
+
 @contextmanager
 def live_server(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free 127.0.0.1 port in a thread; yields the base URL."""
@@ -60,17 +79,15 @@ def live_server(app: FastAPI) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, lifespan="on", ws="none", log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True
-    )
+    server = _Server(config)
+    thread = threading.Thread(target=server.serve_then_signal, args=(sock,), name="live-server")
+    thread.daemon = True
     thread.start()
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the live server did not start (see the log above)")
-            time.sleep(0.02)
+        # set once the app started (lifespan done, socket listening) or the server gave up
+        server.settled.wait(START_TIMEOUT_S)
+        if not server.started:
+            raise RuntimeError("the live server did not start (see the log above)")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

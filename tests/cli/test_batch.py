@@ -183,7 +183,9 @@ def test_batch_unknown_model_dir_fails_without_out(runner: CliRunner, tmp_path: 
     args = ["batch", str(source), "--out", str(out), "--model", str(tmp_path / "nope")]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
-    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nope'}"
+    assert one_error_line(result.stderr).startswith(
+        f"error: no model directory at {tmp_path / 'nope'}: `codesuggest models list` names "
+    )
     assert not out.exists()
     assert _leftovers(tmp_path) == []
 

@@ -119,7 +119,9 @@ def test_evaluate_missing_model_dir_is_one_line_error(
         app, ["evaluate", "--model", str(tmp_path / "nomodel"), "--data", str(corpus)]
     )
     assert result.exit_code == 1
-    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nomodel'}"
+    assert one_error_line(result.stderr).startswith(
+        f"error: no model directory at {tmp_path / 'nomodel'}: `codesuggest models list` names "
+    )
 
 
 def test_evaluate_report_dir_that_is_a_file_is_refused(

@@ -90,11 +90,28 @@ def test_keys_list_and_revoke(runner: CliRunner, db: str) -> None:
 
 
 def test_keys_list_empty_and_revoke_unknown(runner: CliRunner, db: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
     listing = runner.invoke(app, ["keys", "list", "--db", db])
     assert (listing.exit_code, listing.stdout, listing.stderr) == (0, "", "no API keys\n")
     result = runner.invoke(app, ["keys", "revoke", "ghost", "--db", db])
     assert result.exit_code == 1
     assert one_error_line(result.stderr) == "error: no API key named 'ghost'"
+
+
+def test_keys_read_only_commands_never_create_a_database(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "absent" / "store.db"
+    db = f"sqlite:///{path}"
+    hint = f"there is no database at {path} yet (`codesuggest serve`, `codesuggest db upgrade`"
+    listing = runner.invoke(app, ["keys", "list", "--db", db])
+    assert (listing.exit_code, listing.stdout) == (0, "")
+    assert listing.stderr.startswith(f"no API keys: {hint}")
+    revoked = runner.invoke(app, ["keys", "revoke", "ghost", "--db", db])
+    assert revoked.exit_code == 1
+    assert one_error_line(revoked.stderr).startswith(f"error: no API key named 'ghost': {hint}")
+    audit = runner.invoke(app, ["db", "audit", "--db", db])
+    assert (audit.exit_code, audit.stdout) == (0, "")
+    assert audit.stderr.startswith(f"no audit events: {hint}")
+    assert not path.exists() and not path.parent.exists()
 
 
 def test_keys_unreachable_database_is_one_masked_error_line(runner: CliRunner) -> None:

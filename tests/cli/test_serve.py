@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -13,6 +15,10 @@ from typer.testing import CliRunner
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
 from tests.cli.conftest import one_error_line
+from tests.utils.server import codesuggest, running_server
+from tests.utils.trained import tiny_corpus
+
+HTTP_TIMEOUT_S = 120  # bounds a failure only: a first request on a loaded 2-core machine is slow
 
 
 def test_serve_runs_uvicorn_with_loaded_engine(
@@ -38,7 +44,9 @@ def test_serve_unknown_model_fails_before_binding(
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(a))
     result = runner.invoke(app, ["serve", "--model", str(tmp_path / "nope")])
     assert result.exit_code == 1
-    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'nope'}"
+    assert one_error_line(result.stderr).startswith(
+        f"error: no model directory at {tmp_path / 'nope'}: `codesuggest models list` names "
+    )
     assert calls == []
 
 
@@ -74,3 +82,86 @@ def test_serve_unreachable_database_fails_before_binding(
     assert result.exit_code == 1
     assert one_error_line(result.stderr).startswith("error: ")
     assert calls == []
+
+
+def test_serve_on_a_busy_port_is_one_error_line(runner: CliRunner) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == (
+        f"error: port {port} on 127.0.0.1 is in use: Address already in use"
+    )
+
+
+def test_serve_port_and_host_come_from_settings(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setenv("CODESUGGEST_HOST", "127.0.0.1")
+        monkeypatch.setenv("CODESUGGEST_PORT", str(port))
+        result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith(f"error: port {port} on 127.0.0.1 is in use")
+
+
+@pytest.mark.slow
+def test_serve_serves_the_model_trained_and_promoted_on_the_cli(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    """The README's path, each step a separate process in one home: serve the default model;
+    train and promote a model on the command line; the running server serves it after its
+    reload (the promote endpoint), and a restarted server from the start."""
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / "default").symlink_to(model_dir, target_is_directory=True)
+    corpus = tiny_corpus(tmp_path / "coded.jsonl")
+    note = {"note_id": "enc-1", "text": "Assessment: essential hypertension."}
+
+    with running_server(home) as served:
+        assert served.admin_key is not None
+        admin = {"Authorization": f"Bearer {served.admin_key}"}
+        before = httpx.post(
+            f"{served.url}/v1/suggest", json=note, headers=admin, timeout=HTTP_TIMEOUT_S
+        )
+        assert before.json()["model"]["name"] == "default"
+
+        trained = codesuggest(
+            "train", "--data", f"jsonl:{corpus}", "--name", "site", "--folds", "2",
+            "--synthetic-notes", "200", home=home,
+        )  # fmt: skip
+        assert trained.returncode == 0, trained.stderr
+        assert f"wrote model site to {home / 'models' / 'site'}" in trained.stderr
+        promoted = codesuggest("models", "promote", "site", home=home)
+        assert promoted.returncode == 0, promoted.stderr
+        listed = codesuggest("models", "list", home=home)
+        assert [line.split()[:2] for line in listed.stdout.splitlines()] == [
+            ["default", "0.1.0"],
+            ["*", "site"],
+        ]
+
+        reload = httpx.post(
+            f"{served.url}/v1/models/site:promote", headers=admin, timeout=HTTP_TIMEOUT_S
+        )
+        assert reload.status_code == 200, reload.text
+        assert reload.json()["active"]["name"] == "site"
+        after = httpx.post(
+            f"{served.url}/v1/suggest", json=note, headers=admin, timeout=HTTP_TIMEOUT_S
+        )
+        assert after.json()["model"]["name"] == "site"
+
+    with running_server(home) as restarted:
+        assert restarted.admin_key is None  # the same database: its keys are still there
+        models = httpx.get(
+            f"{restarted.url}/v1/models", headers=admin, timeout=HTTP_TIMEOUT_S
+        ).json()
+        assert models["active"]["name"] == "site"
+        assert [(m["name"], m["active"]) for m in models["models"]] == [
+            ("default", False),
+            ("site", True),
+        ]

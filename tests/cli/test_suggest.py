@@ -120,7 +120,9 @@ def test_suggest_non_utf8_file_is_one_line_error(runner: CliRunner, tmp_path: Pa
 def test_suggest_unknown_model_dir_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["suggest", str(_note(tmp_path)), "--model", str(tmp_path / "no")])
     assert result.exit_code == 1
-    assert one_error_line(result.stderr) == f"error: no model directory at {tmp_path / 'no'}"
+    assert one_error_line(result.stderr).startswith(
+        f"error: no model directory at {tmp_path / 'no'}: `codesuggest models list` names "
+    )
 
 
 def test_suggest_folder_without_model_card_is_one_line_error(
@@ -137,4 +139,4 @@ def test_suggest_folder_without_model_card_is_one_line_error(
 def test_suggest_without_file_is_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["suggest"])
     assert result.exit_code == 2
-    assert "Missing argument" in result.stderr
+    assert result.stderr == "error: missing argument 'FILE|-' (see `codesuggest suggest --help`)\n"

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from tqdm import tqdm
 
 from codesuggest.cli.common import check_model_dir, handled_errors, load_engine, settle_heap
 from codesuggest.errors import CodeSuggestError, InputError, ModelError
 from codesuggest.io.notes import BadRecord, read_notes
-from codesuggest.settings import get_settings
 from codesuggest.types import Note
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from codesuggest.engine import Engine
 
 CHUNK_SIZE = 64  # notes per task; the engine ranks a chunk at once
@@ -61,6 +61,10 @@ def batch(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Suggest codes for every note in INPUT and write one JSON result per line to OUT."""
+    from tqdm import tqdm
+
+    from codesuggest.settings import get_settings
+
     with handled_errors():
         records = read_notes(input_path, max_chars=get_settings().max_note_chars)
         _check_paths(input_path, out)

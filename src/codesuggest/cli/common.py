@@ -50,7 +50,9 @@ def load_engine(model: Path | None) -> Engine:
 def check_model_dir(model: Path | None) -> None:
     """Fail on one line when an explicitly given model directory does not exist."""
     if model is not None and not model.exists():
-        raise fail(f"no model directory at {model}")
+        from codesuggest.registry import missing_model_hint
+
+        raise fail(f"no model directory at {model}: {missing_model_hint(model)}")
 
 
 def settle_heap() -> None:

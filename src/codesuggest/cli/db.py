@@ -15,7 +15,12 @@ import typer
 from codesuggest.cli.common import handled_errors
 
 if TYPE_CHECKING:
-    from codesuggest.store import AuditEvent
+    from codesuggest.store import AuditEvent, Store
+
+NO_DATABASE = (
+    "there is no database at {where} yet (`codesuggest serve`, `codesuggest db upgrade` or "
+    "`codesuggest keys create` creates it)"
+)
 
 DbOption = Annotated[
     str | None,
@@ -53,12 +58,36 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """Print audit events, newest first, one JSON object a line."""
-    from codesuggest.store import Store
-
-    with handled_errors(), Store.open(db) as store:
-        events = store.audit_events(note_id=note_id, limit=limit)
+    with handled_errors():
+        store = open_existing(db)
+        if store is None:
+            typer.echo(f"no audit events: {NO_DATABASE.format(where=where(db))}", err=True)
+            return
+        with store:
+            events = store.audit_events(note_id=note_id, limit=limit)
     for event in events:
         typer.echo(json.dumps(event_dict(event), ensure_ascii=False, sort_keys=False))
+
+
+def open_existing(db: str | None) -> Store | None:
+    """The store for a read-only command, or ``None`` when its SQLite file does not exist
+    (a read-only command never creates a database)."""
+    from codesuggest.errors import StoreNotFoundError
+    from codesuggest.store import Store  # imported late: SQLAlchemy is slow to import
+
+    try:
+        return Store.open(db, create=False)
+    except StoreNotFoundError:
+        return None
+
+
+def where(db: str | None) -> str:
+    """The database file a command uses, for messages."""
+    from codesuggest.settings import get_settings
+    from codesuggest.store.db import normalize_url, sqlite_file
+
+    url = normalize_url(db if db is not None else get_settings().store_url)
+    return str(sqlite_file(url) or url)
 
 
 def event_dict(event: AuditEvent) -> dict[str, object]:

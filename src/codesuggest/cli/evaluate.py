@@ -16,8 +16,6 @@ import typer
 from codesuggest.cli.common import handled_errors, load_engine, settle_heap
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
-from codesuggest.settings import get_settings
-from codesuggest.training.trainer import read_training_data
 
 ERRORS_CSV = "errors.csv"
 RELIABILITY_PNG = "reliability.png"
@@ -42,6 +40,7 @@ def evaluate(
 ) -> None:
     """Evaluate a model on coded notes: ranking, decision and calibration figures."""
     from codesuggest.training.evaluation import evaluate_model
+    from codesuggest.training.trainer import read_training_data
 
     with handled_errors():
         if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
@@ -65,6 +64,8 @@ def evaluate(
 def default_report_dir(model_name: str, now: dt.datetime | None = None) -> Path:
     """A new folder for one evaluation's report: ``<home>/reports/evaluate-<model>-<time>``
     (UTC, to the second; a run within the same second gets ``-2``, ``-3``...)."""
+    from codesuggest.settings import get_settings
+
     moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_name) or "model"
     base = get_settings().home / "reports" / f"evaluate-{safe}-{moment}"

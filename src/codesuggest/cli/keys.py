@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors
-from codesuggest.cli.db import DbOption
+from codesuggest.cli.common import fail, handled_errors
+from codesuggest.cli.db import NO_DATABASE, DbOption, open_existing, where
 
 # how long a server process may still accept a revoked key: the lifetime of its key cache
 # (api/auth.py KEY_CACHE_SECONDS; a test keeps the two equal without importing the API here)
@@ -56,10 +56,13 @@ def create(
 @app.command("list")
 def list_keys(db: DbOption = None) -> None:
     """List keys: name, role, prefix, rate limit, created and revoked times."""
-    from codesuggest.store import Store
-
-    with handled_errors(), Store.open(db) as store:
-        keys = store.list_keys()
+    with handled_errors():
+        store = open_existing(db)
+        if store is None:
+            typer.echo(f"no API keys: {NO_DATABASE.format(where=where(db))}", err=True)
+            return
+        with store:
+            keys = store.list_keys()
     if not keys:
         typer.echo("no API keys", err=True)
         return
@@ -87,10 +90,12 @@ def revoke(
 ) -> None:
     """Revoke a key: new server processes refuse it at once, running ones within 30 s (each
     remembers a key it checked for up to 30 s); it stays listed, and in the audit trail."""
-    from codesuggest.store import Store
-
-    with handled_errors(), Store.open(db) as store:
-        key = store.revoke_key(name)
+    with handled_errors():
+        store = open_existing(db)
+        if store is None:
+            raise fail(f"no API key named {name!r}: {NO_DATABASE.format(where=where(db))}")
+        with store:
+            key = store.revoke_key(name)
     when = _when(key.revoked_at) if key.revoked_at is not None else "?"
     typer.echo(f"key {key.name!r} (prefix {key.prefix}) revoked at {when}")
     typer.echo(f"running servers refuse it within {REVOCATION_DELAY} s", err=True)

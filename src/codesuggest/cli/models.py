@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from codesuggest.cli.common import describe, handled_errors
-from codesuggest.errors import ModelError, ModelNotFoundError
-from codesuggest.settings import get_settings
 
 app = typer.Typer(help="Build and manage models.", no_args_is_help=True)
 
@@ -27,6 +25,8 @@ def build_default(
 ) -> None:
     """Build the default model from the shipped synthetic notes (takes a few minutes)."""
     from codesuggest.engine import Engine
+    from codesuggest.errors import ModelError, ModelNotFoundError
+    from codesuggest.settings import get_settings
     from codesuggest.training.default_model import build_default_model, recipe_fingerprint
 
     target = out if out is not None else get_settings().models_dir / "default"
@@ -56,13 +56,18 @@ def list_cmd() -> None:
     """List the models in <home>/models; * marks the one that loads by default (the promoted
     one, else default, unless CODESUGGEST_MODEL names another)."""
     from codesuggest.registry import list_models, resolve_model_path
+    from codesuggest.settings import get_settings
 
     settings = get_settings()
     with handled_errors():
         entries = list_models(settings)
         default = resolve_model_path(settings)
     if not entries:
-        typer.echo(f"no models in {settings.models_dir}", err=True)
+        typer.echo(
+            f"no models in {settings.models_dir}: `codesuggest models build-default` builds "
+            "the default one, `codesuggest train` trains others",
+            err=True,
+        )
     width = max((len(e.name) for e in entries), default=0)
     for entry in entries:
         mark = "*" if entry.active else " "

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.cli.common import fail, handled_errors, load_engine
 from codesuggest.cli.db import DbOption
-from codesuggest.settings import get_settings
 
 if TYPE_CHECKING:
     from codesuggest.store import Store
@@ -36,9 +37,13 @@ def serve(
     import uvicorn
 
     from codesuggest.api.main import create_app
+    from codesuggest.settings import get_settings
     from codesuggest.store import Store
 
     settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    check_port_free(host, port)  # before the slow model load: a busy port is one line
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -51,12 +56,29 @@ def serve(
     try:
         uvicorn.run(
             create_app(engine, store),
-            host=host or settings.host,
-            port=port or settings.port,
+            host=host,
+            port=port,
             log_level=settings.log_level.lower(),
         )
     finally:
         store.close()
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail on one line when ``host:port`` cannot be listened on (in use, or no such host)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if exc.errno == errno.EADDRINUSE:
+                raise fail(f"port {port} on {host} is in use: {reason}") from None
+            raise fail(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def first_key(store: Store) -> None:

@@ -14,11 +14,6 @@ import typer
 
 from codesuggest.cli.common import fail, handled_errors
 from codesuggest.errors import InputError
-from codesuggest.held_out import LEGEND, held_out_table
-from codesuggest.model_dir import read_card
-from codesuggest.registry import ADAPTED_HEADING, CardSummary, adaptation_sentence
-from codesuggest.settings import get_settings
-from codesuggest.training.corpus import feedback_url, parse_spec
 
 DEFAULT_NAME = "trained"
 # the --data option of `train` and `evaluate`
@@ -71,6 +66,8 @@ def train(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
 ) -> None:
     """Train a model on coded notes and print its held-out figures."""
+    from codesuggest.model_dir import read_card
+    from codesuggest.settings import get_settings
     from codesuggest.training.trainer import TrainConfig, train_model  # slow imports
 
     with handled_errors():
@@ -105,6 +102,8 @@ def train(
 
 def check_corpora(specs: list[str]) -> None:
     """Fail fast (before loading anything) on a corpus that is not there."""
+    from codesuggest.training.corpus import feedback_url, parse_spec
+
     for spec in specs:
         if feedback_url(spec) is not None:
             continue  # a database, reached when read
@@ -123,6 +122,9 @@ METRIC_LABELS = {
 
 def card_report(card: dict[str, Any]) -> list[str]:
     """The corpus summaries, held-out figures and coding rules of a freshly written card."""
+    from codesuggest.held_out import LEGEND, held_out_table
+    from codesuggest.registry import ADAPTED_HEADING, CardSummary, adaptation_sentence
+
     training = card.get("training_data", {})
     lines: list[str] = ["training data:"]
     for summary in training.get("summaries", []):

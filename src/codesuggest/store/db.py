@@ -51,6 +51,16 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL; ``None`` for an in-memory or a server database."""
+    if not is_sqlite(url):
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
 def make_engine(url: URL) -> Engine:
     """An engine for ``url`` with the store's connection settings (nothing is connected yet)."""
     if is_sqlite(url):

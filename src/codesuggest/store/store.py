@@ -20,10 +20,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from codesuggest.errors import InputError
+from codesuggest.errors import InputError, StoreNotFoundError
 from codesuggest.settings import get_settings
 from codesuggest.store import audit, feedback, keys, migrate, runs, validate
-from codesuggest.store.db import make_engine, masked, normalize_url, translate_errors
+from codesuggest.store.db import make_engine, masked, normalize_url, sqlite_file, translate_errors
 from codesuggest.store.feedback import FeedbackNotes
 from codesuggest.store.records import ApiKey, AuditEvent, FeedbackInput, FeedbackRecord, Role
 
@@ -40,10 +40,17 @@ class Store:
         self.display_url = masked(url)
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
         """Connect to ``url`` (default: the configured store) and, with ``migrate``, bring its
-        tables to the newest revision; either way the connection is checked before returning."""
+        tables to the newest revision; either way the connection is checked before returning.
+
+        Without ``create`` (read-only commands) a SQLite file that does not exist yet raises
+        :class:`~codesuggest.errors.StoreNotFoundError` instead of being created.
+        """
         parsed = normalize_url(url if url is not None else get_settings().store_url)
+        path = sqlite_file(parsed)
+        if not create and path is not None and not path.exists():
+            raise StoreNotFoundError(f"no database at {path}")
         store = cls(make_engine(parsed), parsed)
         try:
             if migrate:

@@ -43,6 +43,8 @@ from codesuggest.training.default_calibration import load_default_calibration
 
 NAME = "default"
 VERSION = "0.1.0"
+N_NOTES = 8000  # synthetic notes of the default build (`codesuggest models build-default`)
+SEED = 0
 
 
 # Every data file of these packages shapes the default model (lexicon, assertion, status,
@@ -91,8 +93,8 @@ def ranker_recipe_fingerprint() -> str:
 def build_default_model(
     out: Path,
     *,
-    seed: int = 0,
-    n_notes: int = 8000,
+    seed: int = SEED,
+    n_notes: int = N_NOTES,
     progress: bool = True,
     threshold: float | None = None,
     calibrate: bool = True,
