@@ -11,7 +11,7 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.normalize import content_words
-from codesuggest.extract.qualifiers import Qualifiers
+from codesuggest.extract.qualifiers import NEGATION, Qualifiers
 from codesuggest.types import Assertion, Mention
 
 _UNSPECIFIED = re.compile(r"\bunspecified\b", re.IGNORECASE)
@@ -89,15 +89,24 @@ class HierarchyCandidates:
                 target.sources.add(source)
 
     def _children(
-        self, code: str, cand: Candidate, seen: dict[int, Qualifiers]
+        self,
+        code: str,
+        cand: Candidate,
+        seen: dict[int, Qualifiers],
+        *,
+        supported_only: bool = False,
     ) -> dict[str, tuple[str, list[int]]]:
         """The children ``code`` proposes, each with its source and the indices of the
         mentions of ``cand`` behind it: the children the mentions' sentences support, else
-        the defaults (behind every mention whose sentence does not contradict the category)."""
+        the defaults (behind every mention whose sentence does not contradict the category).
+        ``supported_only``: only the supported children (a sentence that holds none of the
+        family's words and denies nothing supports none, and is not read)."""
         family = self.family(code)
         supported: dict[str, list[int]] = {}
         agreeing = []  # the mentions whose sentence does not contradict the category's title
         for i, m in enumerate(cand.mentions):
+            if supported_only and not _may_support(m, family.vocabulary):
+                continue
             sentence, span = sentence_of(m, seen)
             if family.contradicted(sentence):
                 continue
@@ -123,7 +132,7 @@ class HierarchyCandidates:
             return {
                 c: (self.supported_name, sorted(set(ix))) for c, ix in ranked[: self.max_children]
             }
-        if not agreeing:
+        if not agreeing or supported_only:
             return {}
         return {c: (self.name, agreeing) for c in self.default_children(code)}
 
@@ -150,8 +159,8 @@ class HierarchyCandidates:
             return {}
         found = {
             c: v
-            for c, v in self._children(above, cand, seen).items()
-            if v[0] == self.supported_name and c != code
+            for c, v in self._children(above, cand, seen, supported_only=True).items()
+            if c != code
         }
         if unspecified or not found:
             return found
@@ -260,3 +269,13 @@ class HistoryCandidates:
             target.key_sizes.extend(cand.key_sizes)
             target.lexicon_sources.extend(cand.lexicon_sources)
             target.sources.add(self.name)
+
+
+def _may_support(m: Mention, vocabulary: frozenset[str]) -> bool:
+    """Whether ``m``'s sentence may support a child of a family of ``vocabulary``: it holds one
+    of the family's words, or denies something (a stated denial counts as said)."""
+    for marks in m.context:
+        for w in marks:
+            if w in vocabulary or w == NEGATION:
+                return True
+    return False
