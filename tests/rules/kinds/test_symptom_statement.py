@@ -73,6 +73,7 @@ def test_symptom_outside_statement_needs_a_confirmed_diagnosis_there(
         said("J18.9", cs, "observation_and_plan", recommended=False),
         said("Z87.01", cs, "observation_and_plan"),  # a history code explains no symptom
         said("R05.9", cs, "observation_and_plan"),  # nor does another symptom
+        said("M79.604", cs, "observation_and_plan"),  # even one outside chapter 18 (leg pain)
     ):
         out = apply(
             packaged, RULE, [said("R50.9", cs, "history_of_present_illness"), condition], cs

@@ -115,11 +115,11 @@ def _symptom_outside_statement(
     """A recommended symptom whose present mentions all lie outside the diagnostic statement,
     withdrawn when a confirmed diagnosis is named there."""
     table = _symptom_prefixes(rule.params["table"])
-    asked = []
-    for s in items:
-        entry = table.get(s.suggestion.code[:3])
-        if s.suggestion.recommended and entry and s.suggestion.code.startswith(entry[0]):
-            asked.append((s, entry[1]))
+    asked = [
+        (s, cite)
+        for s in items
+        if s.suggestion.recommended and (cite := _symptom_cite(table, s.suggestion.code))
+    ]
     if not asked:
         return items
     statement = frozenset(rule.params["statement_sections"])
@@ -128,6 +128,7 @@ def _symptom_outside_statement(
             s.suggestion
             for s in sorted(items, key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
             if s.suggestion.code[0] in _DIAGNOSIS_CHAPTERS
+            and not _symptom_cite(table, s.suggestion.code)  # leg pain explains no swelling
             and affirmed(s)
             and _named_in(s, statement)
         ),
@@ -145,6 +146,12 @@ def _symptom_outside_statement(
             )
             fire(s, rule, withdraw=True, flag=flag)
     return items
+
+
+def _symptom_cite(table: dict[str, tuple[tuple[str, ...], str]], code: str) -> str:
+    """The cite of ``code``'s row in a symptom table ("": not a sign or symptom)."""
+    entry = table.get(code[:3])
+    return entry[1] if entry and code.startswith(entry[0]) else ""
 
 
 def _named_in(s: Scored, sections: frozenset[str]) -> bool:
