@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from itertools import combinations
 from typing import NamedTuple
 
+from codesuggest.codesets.data_files import data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.extract.qualifiers import Qualifiers, read, title_qualifiers, title_readings
 from codesuggest.extract.terms import is_specifier
@@ -42,13 +42,7 @@ _MAX_SUBSETS = 8  # words present beyond which every descendant is tried instead
 @cache
 def title_defaults() -> dict[str, frozenset[str]]:
     """Default title words -> the sentence words that overrule each (``title_defaults.tsv``)."""
-    text = (
-        resources.files("codesuggest.codesets")
-        .joinpath("data")
-        .joinpath(DEFAULTS_FILE)
-        .read_text("utf-8")
-    )
-    rows = parse_table(text, DEFAULTS_FILE, DEFAULTS_COLUMNS)
+    rows = parse_table(data_text(DEFAULTS_FILE), DEFAULTS_FILE, DEFAULTS_COLUMNS)
     return {
         r["word"]: frozenset() if r["unless"] == "-" else frozenset(r["unless"].split())
         for r in rows

@@ -12,12 +12,11 @@ suggestion.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 
+from codesuggest.codesets.data_files import data_bytes, data_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.index_convert import IndexRow, read_table
 from codesuggest.codesets.lexicon import Phrase
@@ -32,14 +31,10 @@ _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
 _WORD = re.compile(r"\w\w+")
 
 
-def _data(name: str) -> bytes:
-    return resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_bytes()
-
-
 @lru_cache(maxsize=1)
 def index_rows() -> tuple[IndexRow, ...]:
     """Every row of the shipped index table."""
-    return tuple(read_table(_data(TABLE)))
+    return tuple(read_table(data_bytes(TABLE)))
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +43,7 @@ def noise_entries() -> frozenset[tuple[str, str]]:
     (``data/index_noise.tsv``) and the hand-written exclusions (``data/index_exclusions.tsv``)."""
     out: set[tuple[str, str]] = set()
     for name in (NOISE, EXCLUSIONS):
-        lines = [ln for ln in _data(name).decode("utf-8").splitlines() if not ln.startswith("#")]
-        out.update((r["path"], r["code"]) for r in csv.DictReader(lines, delimiter="\t"))
+        out.update((r["path"], r["code"]) for r in data_rows(name))
     return frozenset(out)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+
+from codesuggest.codesets.data_files import data_text
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,7 @@ class HistoryMap:
     @classmethod
     def load(cls, name: str = "history_codes.tsv") -> HistoryMap:
         """The packaged data file."""
-        return cls.parse(
-            resources.files("codesuggest.codesets")
-            .joinpath("data")
-            .joinpath(name)
-            .read_text("utf-8")
-        )
+        return cls.parse(data_text(name))
 
     @classmethod
     def load_path(cls, path: Path) -> HistoryMap:

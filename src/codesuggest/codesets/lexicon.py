@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from codesuggest.codesets.data_files import data_rows, data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.extract.normalize import content_words
 
@@ -144,23 +144,16 @@ def _code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
                 yield Phrase(variant, code, "inclusion")
 
 
-def _data_text(name: str) -> str:
-    return (
-        resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
-    )
-
-
 @cache
 def lowercase_abbreviations() -> frozenset[str]:
     """Short abbreviations matched in lower case too (``data/lowercase_abbreviations.tsv``)."""
-    lines = [ln for ln in _data_text(LOWERCASE_FILE).splitlines() if not ln.startswith("#")]
-    rows = csv.DictReader(lines, delimiter="\t")
+    rows = data_rows(LOWERCASE_FILE)
     return frozenset(w for r in rows for w in content_words(r["abbreviation"]))
 
 
 def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
     """Our own phrase -> code data file; codes absent from the code set are skipped."""
-    text = _data_text(name)
+    text = data_text(name)
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = codeset.normalize(row["code"])
         if code is not None:

@@ -11,8 +11,8 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from codesuggest.codesets.data_files import data_text
 from codesuggest.errors import ConfigError
 
 # absence: "s/p appendectomy" (needs a past cue); device: "pacemaker" (present or past);
@@ -41,12 +41,6 @@ _CUE_KEYS = frozenset(
 # kinds whose past mentions state a present fact ("s/p CABG": the graft is there now)
 PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "bmi"})
 MEASURES = frozenset({"value", "percentile"})
-
-
-def _read(name: str) -> str:
-    return (
-        resources.files("codesuggest.codesets").joinpath("data").joinpath(name).read_text("utf-8")
-    )
 
 
 def _phrases(words: list[str]) -> str:
@@ -99,14 +93,14 @@ class StatusCodes:
     def load(cls) -> StatusCodes:
         """The packaged data files."""
         kinds = {}
-        for row in csv.DictReader(_read("status_codes.tsv").splitlines(), delimiter="\t"):
+        for row in csv.DictReader(data_text("status_codes.tsv").splitlines(), delimiter="\t"):
             prefix = row["prefix"].strip().upper()
             if prefix in kinds:
                 raise ConfigError(f"status_codes: duplicate prefix {prefix}")
             kinds[prefix] = row["kind"].strip()
-        cues = json.loads(_read("status_cues.json"))
+        cues = json.loads(data_text("status_cues.json"))
         bmi = []
-        for row in csv.DictReader(_read("bmi_ranges.tsv").splitlines(), delimiter="\t"):
+        for row in csv.DictReader(data_text("bmi_ranges.tsv").splitlines(), delimiter="\t"):
             if row["measure"] not in MEASURES:
                 raise ConfigError(f"bmi_ranges: unknown measure {row['measure']!r}")
             bmi.append(BmiRange(row["code"], row["measure"], float(row["low"]), float(row["high"])))

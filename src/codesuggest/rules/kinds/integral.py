@@ -123,19 +123,18 @@ def _symptom_outside_statement(
     if not asked:
         return items
     statement = frozenset(rule.params["statement_sections"])
-    explained = next(
-        (
-            s.suggestion
-            for s in sorted(items, key=lambda s: (-s.suggestion.confidence, s.suggestion.code))
-            if s.suggestion.code[0] in _DIAGNOSIS_CHAPTERS
-            and not _symptom_cite(table, s.suggestion.code)  # leg pain explains no swelling
-            and affirmed(s)
-            and _named_in(s, statement)
-        ),
-        None,
-    )
-    if explained is None:
+    diagnoses = [
+        s.suggestion
+        for s in items
+        if s.suggestion.code[0] in _DIAGNOSIS_CHAPTERS
+        and not _symptom_cite(table, s.suggestion.code)  # leg pain explains no swelling
+        and affirmed(s)
+        and _named_in(s, statement)
+    ]
+    if not diagnoses:
         return items
+    # the most confident names the flag (no sort of the note's suggestions for one of them)
+    explained = min(diagnoses, key=lambda d: (-d.confidence, d.code))
     for s, cite in asked:
         mentions = [e for e in s.suggestion.evidence if e.kind == "mention"]
         present = [e for e in mentions if e.assertion == "present"]
