@@ -200,3 +200,13 @@ def test_mentions_carry_their_sentence_marks_and_span(engine: Engine) -> None:
     others = [o for o in mentions if o.sentence == m.sentence]
     assert len(others) > 1
     assert all(o.context is m.context for o in others)
+
+
+def test_mentions_allergy_section_splits_status_from_reaction(engine: Engine) -> None:
+    # one key names the allergy status and the sting's toxic effect: only the status is present
+    text = "ALLERGIES: Penicillin - rash. Bee stings - anaphylaxis."
+    found = [m for m in _mentions(engine, text) if m.text == "Bee stings"]
+    by_code = {c: m.assertion for m in found for c in m.codes}
+    assert by_code["Z91.030"] is Assertion.PRESENT
+    assert by_code["T63.441A"] is Assertion.HYPOTHETICAL
+    assert len(found) == 2

@@ -33,6 +33,7 @@ KEYS = {
     ("fibrillation", "ventricular"): ("I49.01",),
     ("5", "ckd", "stage"): ("N18.5",),
     ("knee", "left", "pain"): ("M25.562",),
+    ("aura", "migraine", "status", "without"): ("G43.009",),
     ("alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"): (
         "X00",
     ),  # too many words to match scattered
@@ -245,3 +246,17 @@ def test_terms_full_lexicon_side_binds_within_its_mention(engine: Engine) -> Non
 def test_terms_full_lexicon_upper_only_mi(engine: Engine) -> None:
     assert [(t, c) for t, c, _ in _mentions(engine, "History of MI.")] == [("MI", ("I21.9",))]
     assert _mentions(engine, "He said mi casa es su casa.") == []
+
+
+def test_terms_a_key_word_said_twice_is_no_gap(nlp: Language) -> None:
+    # "without" twice: every word of the span is the key's, so the phrase is contiguous
+    found = _found(nlp, "Migraine without aura, without status.")
+    [(text, match)] = [(t, m) for t, key, m in found if key[0] == "aura"]
+    assert text == "Migraine without aura, without status"
+    assert match.compactness == 1.0
+    [(text, match)] = [
+        (t, m)
+        for t, key, m in _found(nlp, "Migraine without aura, severe status.")
+        if key[0] == "aura"
+    ]
+    assert match.compactness == pytest.approx(4 / 5)  # "severe" is no word of the key

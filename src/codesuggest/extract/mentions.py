@@ -156,6 +156,21 @@ def _senses_held(
     return tuple((c, s) for c, s in named if not c.startswith(dropped))
 
 
+def _section_parts(
+    section: str, named: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """A match's (code, source) pairs, split where its section keeps some of its codes present
+    and not the others ("Bee stings - anaphylaxis" under allergies: the allergy status Z91.030
+    present, the sting's toxic effect T63.441A hypothetical): each part becomes a mention."""
+    rule = section_assertions().by_category.get(section)
+    if rule is None or rule.present_for is None or len(named) < 2:
+        return (named,)
+    held = tuple(p for p in named if rule.present_for.holds((p[0],)))
+    if not held or len(held) == len(named):
+        return (named,)
+    return held, tuple(p for p in named if p not in held)
+
+
 def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     """Every lexicon match of a processed Doc as a Mention, in text order."""
     out = []
@@ -175,44 +190,46 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
             named = _senses_held(ambiguous, key, named, doc, match, bounds)
             if not named:
                 continue
-        codes = tuple(c for c, _ in named)
-        start = span.start_char
-        end = span.end_char
-        if flags is None:
-            assertion, decided = _decide(_span_cue(span), section, codes)
-        else:
-            assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
-        cues: tuple[str, ...] = ()
-        if assertion is Assertion.POSSIBLE:
-            if possible is None:
-                possible = _possible_cues(doc)
-            cues = possible.get((span.start, span.end), ())
-        context: SentenceMarks | tuple[()] = ()
-        where = (0, 0)
-        if orths is not None and bounds is not None and match.sentence < len(bounds):
-            s_start, s_end = bounds[match.sentence]
-            context = contexts.get(match.sentence) or contexts.setdefault(
-                match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
+        for part in _section_parts(section, named):
+            named = part
+            codes = tuple(c for c, _ in named)
+            start = span.start_char
+            end = span.end_char
+            if flags is None:
+                assertion, decided = _decide(_span_cue(span), section, codes)
+            else:
+                assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
+            cues: tuple[str, ...] = ()
+            if assertion is Assertion.POSSIBLE:
+                if possible is None:
+                    possible = _possible_cues(doc)
+                cues = possible.get((span.start, span.end), ())
+            context: SentenceMarks | tuple[()] = ()
+            where = (0, 0)
+            if orths is not None and bounds is not None and match.sentence < len(bounds):
+                s_start, s_end = bounds[match.sentence]
+                context = contexts.get(match.sentence) or contexts.setdefault(
+                    match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
+                )
+                where = (match.start - s_start, match.end - s_start)
+            out.append(
+                Mention(
+                    start=start,
+                    end=end,
+                    text=span.text,
+                    section=section,
+                    assertion=assertion,
+                    codes=codes,
+                    kind="contiguous" if match.compactness >= 1.0 else "scattered",
+                    source=named[0][1],
+                    n_words=match.n_words,
+                    sentence=match.sentence,
+                    sources=tuple(s for _, s in named),
+                    key=match.key_id,
+                    basis=_basis(user_data, start, end, section, decided),
+                    cues=cues,
+                    context=context,
+                    span=where,
+                )
             )
-            where = (match.start - s_start, match.end - s_start)
-        out.append(
-            Mention(
-                start=start,
-                end=end,
-                text=span.text,
-                section=section,
-                assertion=assertion,
-                codes=codes,
-                kind="contiguous" if match.compactness >= 1.0 else "scattered",
-                source=named[0][1],
-                n_words=match.n_words,
-                sentence=match.sentence,
-                sources=tuple(s for _, s in named),
-                key=match.key_id,
-                basis=_basis(user_data, start, end, section, decided),
-                cues=cues,
-                context=context,
-                span=where,
-            )
-        )
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))

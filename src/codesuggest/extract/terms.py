@@ -257,12 +257,14 @@ class TermMatcher:
                                 continue
                             lo, hi, picks = min(bound, key=lambda w: w[1] - w[0])
                 width = hi - lo + 1
-                compactness = n / width
-                if width > n and (compactness < min_compactness or n > max_scattered):
-                    continue
                 keyset = keysets.get(key_id)
                 if keyset is None:
                     keyset = keysets[key_id] = frozenset(key)
+                if width > n:  # a word of the key said twice is no gap: "without ... without"
+                    width = n + sum(1 for w in word_at[lo : hi + 1] if w not in keyset)
+                compactness = n / width
+                if width > n and (compactness < min_compactness or n > max_scattered):
+                    continue
                 if width > n and _spans_cue(word_at, lo, hi, keyset, cues):
                     continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)

@@ -46,6 +46,37 @@ def test_combination_reports_linked_conditions_with_one_code(
 SUPERSEDES = "combination-supersedes-components"
 
 
+@pytest.mark.parametrize(
+    ("codes", "target"),
+    [
+        (("A41.9", "B96.20"), "A41.51"),
+        (("J18.9", "B95.62"), "J15.212"),
+        (("J18.9", "B95.3"), "J13"),
+    ],
+)
+def test_combination_sepsis_and_pneumonia_take_their_organism(
+    packaged: RuleSet, cs: Icd10Cm, codes: tuple[str, ...], target: str
+) -> None:
+    out = apply(packaged, "combination-codes", [item(c, cs) for c in codes], cs)
+    assert out[target].recommended
+    assert not out[codes[0]].recommended
+    assert out[codes[1]].recommended  # the organism code is left for another infection
+
+
+def test_combination_recommends_a_suggested_combination_code(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [item("A41.9", cs), item("B96.20", cs), item("A41.51", cs, 0.4, recommended=False)]
+    out = apply(packaged, "combination-codes", items, cs)
+    assert out["A41.51"].recommended
+    assert out["A41.51"].rules == ["combination-codes"]
+    assert out["A41.51"].confidence == 0.4  # its own
+    assert not out["A41.9"].recommended
+    marked = [item("A41.9", cs), item("B96.20", cs), item("A41.51", cs, 0.4, recommended=False)]
+    marked[2].suggestion.rules.append("unaffirmed-evidence")
+    assert not apply(packaged, "combination-codes", marked, cs)["A41.51"].recommended
+
+
 def test_supersedes_i13_withdraws_i10_i11_i12(packaged: RuleSet, cs: Icd10Cm) -> None:
     items = [item(c, cs) for c in ("I13.0", "I11.0", "I12.9", "I10", "I50.9", "N18.32")]
     out = apply(packaged, SUPERSEDES, items, cs)
@@ -122,6 +153,16 @@ def test_with_without_keeps_titles_the_sentence_agrees_with(packaged: RuleSet, c
     out = apply(packaged, WITH, [item("I13.0", cs, span=(0, 45))], cs, Note(I13_NOTE))
     assert out["I13.0"].recommended
     assert out["I13.0"].rules == []
+
+
+def test_with_without_a_lead_ends_the_phrase_before_it(packaged: RuleSet, cs: Icd10Cm) -> None:
+    # "with hypoglycemia without coma": the note does not say "with coma"
+    note = Note("Type 2 diabetes with hypoglycemia without coma, due to glipizide.")
+    out = apply(packaged, WITH, [item("E11.649", cs, span=(0, 33))], cs, note)
+    assert out["E11.649"].recommended
+    assert out["E11.649"].rules == []
+    out = apply(packaged, WITH, [item("E11.641", cs, span=(0, 33))], cs, note)
+    assert not out["E11.641"].recommended
 
 
 def test_with_without_ignores_mentions_not_present(packaged: RuleSet, cs: Icd10Cm) -> None:

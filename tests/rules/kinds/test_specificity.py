@@ -7,6 +7,7 @@ import pytest
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
 from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.rules.kinds.specificity import states_title
 from codesuggest.types import Assertion, Mention, Note
 from tests.utils.scored import apply, item
 
@@ -81,11 +82,12 @@ def _named(
     recommended: bool,
     kind: str = "contiguous",
     assertion: Assertion = Assertion.PRESENT,
+    text: str = "term",
 ) -> Scored:
     """A suggestion whose candidate has one mention of ``words`` matched words."""
     s = item(code, cs, confidence, recommended=recommended, assertion=assertion.value)
     s.candidate.mentions.append(
-        Mention(0, 4, "term", "none", assertion, (code,), kind, "title", words)
+        Mention(0, len(text), text, "none", assertion, (code,), kind, "title", words)
     )
     return s
 
@@ -107,11 +109,14 @@ def test_promote_specific_recommends_the_code_documented_in_more_words(
     assert not after["I50.9"].recommended
 
 
+_SPREAD = "acute pain and chronic cough, a systolic murmur, no heart disease, failure to thrive"
+
+
 @pytest.mark.parametrize(
     ("words", "kind", "confidence", "assertion"),
     [
         (1, "contiguous", 0.45, Assertion.PRESENT),  # no more words than the unspecified code
-        (5, "scattered", 0.45, Assertion.PRESENT),  # words spread over the sentence
+        (5, "scattered", 0.45, Assertion.PRESENT),  # words spread over the sentence (below)
         (5, "contiguous", 0.1, Assertion.PRESENT),  # below min_confidence
         (5, "contiguous", 0.45, Assertion.NEGATED),  # not affirmed
     ],
@@ -122,11 +127,55 @@ def test_promote_specific_needs_a_present_fuller_mention(
     items = [
         _named("I50.9", cs, 0.6, words=1, recommended=True),
         _named(
-            "I50.23", cs, confidence, words=words, recommended=False, kind=kind, assertion=assertion
+            "I50.23",
+            cs,
+            confidence,
+            words=words,
+            recommended=False,
+            kind=kind,
+            assertion=assertion,
+            text=_SPREAD if kind == "scattered" else "term",
         ),
     ]
     out = apply(packaged, PROMOTE, items, cs)
     assert not out["I50.23"].recommended
+
+
+def test_promote_specific_accepts_a_nearly_contiguous_mention(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # the Index's "Gout, idiopathic, ankle" words, two words of the note between them
+    items = [
+        _named("M10.9", cs, 0.55, words=2, recommended=True),
+        _named(
+            "M10.072",
+            cs,
+            0.42,
+            words=3,
+            recommended=False,
+            kind="scattered",
+            text="idiopathic gout flare, left ankle",
+        ),
+    ]
+    assert apply(packaged, PROMOTE, items, cs)["M10.072"].recommended
+    spread = "idiopathic arthritis of the hand years ago, now gout in the left ankle"
+    items[1] = _named(
+        "M10.072", cs, 0.42, words=3, recommended=False, kind="scattered", text=spread
+    )
+    assert not apply(packaged, PROMOTE, items, cs)["M10.072"].recommended
+
+
+def test_promote_specific_picks_the_sibling_whose_title_the_mention_words(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # one mention names every G43.0 code by its words; "not ... without" picks G43.009
+    said = "Migraine without aura, not intractable, without status migrainosus"
+    siblings = ["G43.001", "G43.011", "G43.019", "G43.009"]
+    items = [_named("G43.909", cs, 0.49, words=1, recommended=True)] + [
+        _named(code, cs, 0.44, words=6, recommended=False, text=said) for code in siblings
+    ]
+    out = apply(packaged, PROMOTE, items, cs)
+    assert [c for c in siblings if out[c].recommended] == ["G43.009"]
 
 
 def test_promote_specific_never_promotes_a_residual_other_code(
@@ -137,3 +186,67 @@ def test_promote_specific_never_promotes_a_residual_other_code(
         _named("J45.998", cs, 0.5, words=3, recommended=False),  # "Other asthma"
     ]
     assert not apply(packaged, PROMOTE, items, cs)["J45.998"].recommended
+
+
+# --- a code whose title the note states ----------------------------------------------------------
+
+STATED = "title-stated"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "stated"),
+    [
+        (
+            "Chronic migraine without aura, not intractable, without status migrainosus",
+            "chronic migraine without aura, not intractable, without status migrainosus",
+            True,
+        ),
+        ("Essential (primary) hypertension", "Essential hypertension", True),
+        ("Essential (primary) hypertension", "hypertension", False),
+        (
+            "Migraine without aura, intractable, without status migrainosus",
+            "Migraine without aura, not intractable, without status migrainosus",
+            False,
+        ),
+        ("Acute kidney failure, unspecified", "acute kidney failure", False),
+    ],
+)
+def test_states_title_reads_every_word_of_the_title(title: str, text: str, stated: bool) -> None:
+    assert states_title(title, text) is stated
+
+
+def test_title_stated_recommends_the_code_the_note_names(packaged: RuleSet, cs: Icd10Cm) -> None:
+    said = "Chronic migraine without aura, not intractable, without status migrainosus"
+    items = [
+        _named("G43.709", cs, 0.44, words=6, recommended=False, text=said),
+        _named("G43.719", cs, 0.44, words=6, recommended=False, text=said),
+        _named("G43.909", cs, 0.1, words=1, recommended=False, text="migraine"),
+    ]
+    out = apply(packaged, STATED, items, cs)
+    assert out["G43.709"].recommended
+    assert out["G43.709"].rules == [STATED]
+    assert not out["G43.719"].recommended  # "intractable" is not what the note says
+    assert not out["G43.909"].recommended
+
+
+def test_title_stated_needs_a_present_mention_and_leaves_other_rules_decisions(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    said = "Essential hypertension"
+    negated = _named(
+        "I10", cs, 0.44, words=2, recommended=False, text=said, assertion=Assertion.NEGATED
+    )
+    assert not apply(packaged, STATED, [negated], cs)["I10"].recommended
+    marked = _named("I10", cs, 0.44, words=2, recommended=False, text=said)
+    marked.suggestion.rules.append("unaffirmed-evidence")
+    assert not apply(packaged, STATED, [marked], cs)["I10"].recommended
+
+
+def test_engine_recommends_a_migraine_stated_by_its_title(engine: Engine) -> None:
+    text = (
+        "HPI: 40F with migraines, throbbing headache since yesterday.\n"
+        "A/P: Migraine without aura, not intractable, without status migrainosus."
+    )
+    out = {s.code: s for s in engine.suggest(Note(text), top=15).suggestions}
+    assert out["G43.009"].recommended
+    assert not any(s.recommended for c, s in out.items() if c.startswith("G43.9"))

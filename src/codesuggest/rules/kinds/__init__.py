@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codesuggest.rules.base import Kind
-from codesuggest.rules.kinds import combination, edits, integral, specificity, status
+from codesuggest.rules.kinds import combination, edits, integral, specificity, status, typed
 
 ALL: dict[str, Kind] = {
     **edits.KINDS,
@@ -11,4 +11,5 @@ ALL: dict[str, Kind] = {
     **specificity.KINDS,
     **integral.KINDS,
     **status.KINDS,
+    **typed.KINDS,
 }

@@ -47,9 +47,19 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
             found.append(match)
         else:
             target = combo["code"]
-            if target not in cs or any(s.suggestion.code == target for s in items):
+            if target not in cs:
                 continue
             replaced = [s for s in found if s.suggestion.code in combo["replaces"]]
+            existing = next((s for s in items if s.suggestion.code == target), None)
+            if existing is not None:
+                # a candidate already: recommended unless another rule has decided on it
+                if not existing.suggestion.recommended and not existing.suggestion.rules:
+                    existing.suggestion.recommended = True
+                    combines = " + ".join(s.suggestion.code for s in found)
+                    fire(existing, rule, flag=f"combines {combines}")
+                    for s in replaced:
+                        fire(s, rule, withdraw=True, flag=f"reported in combination code {target}")
+                continue
             merged = Suggestion(
                 code=target,
                 system=found[0].suggestion.system,
@@ -128,6 +138,7 @@ _PHRASE_END = re.compile(r",|\(|\band\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b|\
 _STOP = {"a", "an", "the", "of", "any", "acute"}
 _NEGATIVE = {"without", "no", "denies", "not"}
 _MAX_WORDS = 3
+_LEADS = frozenset({"with", "withou", "no", "not", "denies"})  # their stems (_stem)
 
 
 def _stem(word: str) -> str:
@@ -161,6 +172,10 @@ def _says(sentence: list[str], lead: set[str], words: tuple[str, ...]) -> bool:
     for i, w in enumerate(sentence):
         if w in lead:
             window = stems[i + 1 : i + 1 + len(words) + 2]
+            # another lead starts another phrase: "with hypoglycemia without coma"
+            cut = next((j for j, x in enumerate(window) if x in _LEADS), None)
+            if cut is not None:
+                window = window[:cut]
             if all(_stem(x) in window for x in words):
                 return True
     return False

@@ -99,11 +99,31 @@ def _words_said(s: Scored) -> int:
 
 
 def _documented(s: Scored, floor: float, beyond: int) -> bool:
-    """A present mention names the code with more than ``beyond`` words, side by side (not
-    scattered over a sentence), and the code is at least ``floor`` confident."""
+    """A present mention names the code with more than ``beyond`` words, side by side or
+    nearly (at least half the words of its span are the code's: "idiopathic gout flare, left
+    ankle", not words scattered over a sentence), and the code is at least ``floor``
+    confident."""
     return s.suggestion.confidence >= floor and any(
-        m.assertion is Assertion.PRESENT and m.kind != "scattered" and m.n_words > beyond
+        m.assertion is Assertion.PRESENT
+        and m.n_words > beyond
+        and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
         for m in s.candidate.mentions
+    )
+
+
+def _fit(title: str, s: Scored) -> int:
+    """How closely a present mention words the title: minus the words, "not", "with" and
+    "without" included, that one says and the other does not ("Migraine without aura, not
+    intractable, without status migrainosus" fits G43.009, not G43.019 "..., intractable, ..."
+    nor G43.001 "..., with status migrainosus")."""
+    own = frozenset(_WORD.findall(title.lower()))
+    return max(
+        (
+            -len(own ^ frozenset(_WORD.findall(m.text.lower())))
+            for m in s.candidate.mentions
+            if m.assertion is Assertion.PRESENT
+        ),
+        default=-len(own),
     )
 
 
@@ -114,7 +134,8 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     withdraws the unspecified one). Documented: a present mention names it with its words
     side by side and in more words than any mention of the unspecified code, and its confidence
     reaches ``min_confidence``; residual "other" codes, codes of the other body side and codes
-    another rule has marked are never promoted."""
+    another rule has marked are never promoted. Of several, the one whose title the mention
+    words most closely, then the most confident."""
     floor = float(rule.params.get("min_confidence", 0.3))
     exempt = tuple(rule.params.get("exempt", ()))
     by_category: dict[str, list[Scored]] = {}
@@ -129,7 +150,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         if not vague:
             continue
         said = _words_said(s)  # the specific code must be documented in more words than this
-        best: Scored | None = None
+        best: tuple[tuple[int, float], Scored] | None = None
         for other in by_category.get(code[:3], []):
             o = other.suggestion.code
             if (  # the cheap tests first: most codes of a category are not documented
@@ -142,15 +163,62 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 or not _same_condition(code, o, cs)
             ):
                 continue
-            if best is None or other.suggestion.confidence > best.suggestion.confidence:
-                best = other
+            fit = (_fit(cs.title(o), other), other.suggestion.confidence)
+            if best is None or fit > best[0]:
+                best = (fit, other)
         if best is not None:
-            best.suggestion.recommended = True
-            fire(best, rule, flag=f"documented in more detail than {code} - OCG I.B.18")
+            best[1].suggestion.recommended = True
+            fire(best[1], rule, flag=f"documented in more detail than {code} - OCG I.B.18")
+    return items
+
+
+# words a mention may add to or drop from a title it states: "of the right ear", "(primary)"
+_FILLER = frozenset({"of", "the", "a", "an", "to", "in", "on", "at", "by", "for", "is", "as"})
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+@cache
+def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A title's words that a statement of it must say (outside parentheses, fillers aside)
+    and all the words it may say."""
+    low = title.lower()
+    required = frozenset(_WORD.findall(_PARENTHESES.sub(" ", low))) - _FILLER
+    return required, frozenset(_WORD.findall(low)) | _FILLER
+
+
+def states_title(title: str, text: str) -> bool:
+    """Whether ``text`` words ``title`` in full and nothing else: its words outside
+    parentheses ("Essential hypertension" states "Essential (primary) hypertension"), "not",
+    "with" and "without" included, in any order, fillers ("of the") aside."""
+    required, allowed = _title_words(title)
+    said = frozenset(_WORD.findall(text.lower()))
+    return required <= said and said <= allowed
+
+
+def _title_stated(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A billable code whose title a present mention states word for word (G43.709 "Chronic
+    migraine without aura, not intractable, without status migrainosus") is recommended when
+    it reaches ``min_confidence``: the documentation names the code at the highest level of
+    detail (OCG I.B.2); codes another rule has marked are left as they are."""
+    floor = float(rule.params.get("min_confidence", 0.2))
+    for s in items:
+        sug = s.suggestion
+        if sug.recommended or sug.rules or sug.confidence < floor or sug.code not in cs:
+            continue
+        if not cs.is_billable(sug.code):
+            continue
+        title = cs.title(sug.code)
+        if any(
+            m.assertion is Assertion.PRESENT and states_title(title, m.text)
+            for m in s.candidate.mentions
+        ):
+            sug.recommended = True
+            fire(s, rule, flag="the note states this code's title - OCG I.B.2")
     return items
 
 
 KINDS = {
+    "title_stated": Kind(_title_stated, optional=frozenset({"min_confidence"})),
     "unspecified_sibling": Kind(_unspecified_sibling, optional=frozenset({"exempt"})),
     "promote_specific": Kind(_promote_specific, optional=frozenset({"exempt", "min_confidence"})),
 }
