@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.types import Note, Suggestion
+from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
     from codesuggest.rules.engine import Rule
@@ -50,6 +50,39 @@ def fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = No
         s.suggestion.flags.append(flag)
     if rule.name not in s.suggestion.rules:
         s.suggestion.rules.append(rule.name)
+
+
+def words_said(s: Scored) -> int:
+    """The most words a present mention of the code matched (0: none)."""
+    return max(
+        (m.n_words for m in s.candidate.mentions if m.assertion is Assertion.PRESENT), default=0
+    )
+
+
+def title_fit(title: str, s: Scored) -> int:
+    """How closely a present mention words the title: minus the words, "not", "with" and
+    "without" included, that one says and the other does not ("Migraine without aura, not
+    intractable, without status migrainosus" fits G43.009, not G43.019 "..., intractable, ..."
+    nor G43.001 "..., with status migrainosus")."""
+    own = frozenset(_WORD.findall(title.lower()))
+    return max(
+        (
+            -len(own ^ frozenset(_WORD.findall(m.text.lower())))
+            for m in s.candidate.mentions
+            if m.assertion is Assertion.PRESENT
+        ),
+        default=-len(own),
+    )
+
+
+_VAGUE = re.compile(r"\bunspecified\b|\bnot elsewhere classified\b|^other\b|, other\b", re.I)
+
+
+@cache
+def vagueness(title: str) -> int:
+    """How many ways a title leaves its condition open: "unspecified", "not elsewhere
+    classified", a residual "other"."""
+    return len(_VAGUE.findall(title))
 
 
 def affirmed(s: Scored) -> bool:

@@ -77,6 +77,24 @@ def test_combination_recommends_a_suggested_combination_code(
     assert not apply(packaged, "combination-codes", marked, cs)["A41.51"].recommended
 
 
+@pytest.mark.parametrize(
+    ("winner", "loser"),
+    [
+        ("A41.51", "A41.9"),  # sepsis due to E. coli: not also of unspecified organism
+        ("J13", "J18.9"),  # pneumococcal pneumonia: not also of unspecified organism
+        ("F10.21", "F10.20"),  # in remission: not also active dependence
+        ("F11.11", "F11.10"),
+        ("M54.42", "M54.50"),  # lumbago with sciatica includes the low back pain
+    ],
+)
+def test_supersedes_the_named_or_remitted_form(
+    packaged: RuleSet, cs: Icd10Cm, winner: str, loser: str
+) -> None:
+    out = apply(packaged, SUPERSEDES, [item(winner, cs, 0.5), item(loser, cs, 0.9)], cs)
+    assert out[winner].recommended
+    assert not out[loser].recommended
+
+
 def test_supersedes_i13_withdraws_i10_i11_i12(packaged: RuleSet, cs: Icd10Cm) -> None:
     items = [item(c, cs) for c in ("I13.0", "I11.0", "I12.9", "I10", "I50.9", "N18.32")]
     out = apply(packaged, SUPERSEDES, items, cs)

@@ -46,3 +46,11 @@ def test_excludes1_still_withdraws_the_conflicting_code(
     assert out[kept].recommended
     assert not out[withdrawn].recommended
     assert out[withdrawn].flags == [f"Excludes1 with {kept}"]
+
+
+def test_excludes1_the_less_vague_code_stays(packaged: RuleSet, cs: Icd10Cm) -> None:
+    # "Malignant pleural effusion": J91.0, though J90 "..., not elsewhere classified" is surer
+    out = apply(packaged, RULE, [item("J90", cs, 0.9), item("J91.0", cs, 0.5)], cs)
+    assert out["J91.0"].recommended
+    assert not out["J90"].recommended
+    assert out["J90"].flags == ["Excludes1 with J91.0"]

@@ -56,6 +56,37 @@ def test_unspecified_sibling_keeps_codes_for_different_conditions(
     assert out[b].recommended
 
 
+@pytest.mark.parametrize(
+    ("less", "more"),
+    [
+        ("J01.90", "J01.00"),  # acute sinusitis beside acute maxillary sinusitis
+        ("I85.01", "I85.11"),  # esophageal varices with bleeding beside secondary ones
+        ("I25.10", "I25.110"),
+    ],
+)
+def test_a_code_saying_less_is_withdrawn_beside_one_saying_more(
+    packaged: RuleSet, cs: Icd10Cm, less: str, more: str
+) -> None:
+    out = apply(packaged, RULE, [item(less, cs, 0.9), item(more, cs, 0.5)], cs)
+    assert not out[less].recommended
+    assert out[less].flags == [f"says less than {more} ({cs.title(more)}) - OCG I.B.18"]
+    assert out[more].recommended
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Z79.4", "Z79.85"),  # insulin beside injectable non-insulin drugs: two drugs
+        ("M25.561", "M25.562"),  # right and left knee pain
+    ],
+)
+def test_a_code_saying_less_keeps_negated_or_other_side_supersets(
+    packaged: RuleSet, cs: Icd10Cm, a: str, b: str
+) -> None:
+    out = apply(packaged, RULE, [item(a, cs), item(b, cs)], cs)
+    assert out[a].recommended and out[b].recommended
+
+
 def test_unspecified_sibling_ignores_unrecommended_specific(packaged: RuleSet, cs: Icd10Cm) -> None:
     out = apply(packaged, RULE, [item("I50.9", cs), item("I50.23", cs, recommended=False)], cs)
     assert out["I50.9"].recommended

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.rules.base import Kind, Scored, fire, vagueness, words_said
 from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
@@ -73,10 +73,20 @@ def _non_billable(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
 
 
 def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Of two recommended codes that exclude each other, the one whose title is the less vague
+    ("unspecified", "not elsewhere classified", "other"), then documented in more words, then
+    the more confident stays: "Malignant pleural effusion" is J91.0, not J90 "Pleural
+    effusion, not elsewhere classified"."""
     kept: list[Scored] = []
-    for s in sorted(items, key=lambda x: -x.suggestion.confidence):
-        if not s.suggestion.recommended:
-            continue
+    live = [s for s in items if s.suggestion.recommended]
+    live.sort(
+        key=lambda s: (
+            vagueness(s.suggestion.description),
+            -words_said(s),
+            -s.suggestion.confidence,
+        )
+    )
+    for s in live:
         code = s.suggestion.code
         for other in kept:
             o = other.suggestion.code

@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.base import Kind, Scored, fire, other_side
+from codesuggest.rules.base import Kind, Scored, fire, other_side, title_fit, words_said
 from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
 
 def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """An unspecified code beside a recommended code of its category that says more is
-    withdrawn, naming that code (different body sides are both kept)."""
+    withdrawn, naming that code (different body sides are both kept); so is a code whose title
+    names less than a recommended code of its category (no more "unspecified" in it)."""
     exempt = tuple(rule.params.get("exempt", ()))
     live = [
         s
@@ -67,35 +68,45 @@ def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
     ]
     for s in live:
         code = s.suggestion.code
-        vague = _unspecified(cs.title(code))
-        if not vague or code.startswith(exempt):
+        if code.startswith(exempt):
             continue
+        title = cs.title(code)
+        vague = _unspecified(title)
         for other in live:
             o = other.suggestion.code
-            if (
-                o == code
-                or o[:3] != code[:3]
-                or not other.suggestion.recommended
-                or _unspecified(cs.title(o)) >= vague
-                or other_side(cs.title(code), cs.title(o))
-                or not _same_condition(code, o, cs)
-            ):
+            if o == code or o[:3] != code[:3] or not other.suggestion.recommended:
                 continue
-            flag = f"unspecified beside {o} ({cs.title(o)}) - OCG I.B.18"
+            said = _unspecified(cs.title(o))
+            if said < vague and not other_side(title, cs.title(o)) and _same_condition(code, o, cs):
+                flag = f"unspecified beside {o} ({cs.title(o)}) - OCG I.B.18"
+            elif said <= vague and _says_less(title, cs.title(o)):
+                flag = f"says less than {o} ({cs.title(o)}) - OCG I.B.18"
+            else:
+                continue
             fire(s, rule, withdraw=True, flag=flag)
             break
     return items
 
 
+def _says_less(title: str, other: str) -> bool:
+    """Whether ``other`` names all that ``title`` names and more, on the same side: "Acute
+    sinusitis, unspecified" beside "Acute maxillary sinusitis, unspecified", "Esophageal
+    varices with bleeding" beside "Secondary esophageal varices with bleeding"."""
+    if _negators(other) - _negators(title):  # "injectable non-insulin" is not more insulin
+        return False
+    return _stems(title) < _stems(other) and not other_side(title, other)
+
+
+_NEGATORS = frozenset({"non", "not", "no", "without", "except", "excluding", "other"})
+
+
+@cache
+def _negators(title: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(title.lower())) & _NEGATORS
+
+
 # "Other asthma", "Other specified ..." say no more than the note: never promoted over "unspecified"
 _RESIDUAL = re.compile(r"^other\b|\bother specified\b|, other\b", re.IGNORECASE)
-
-
-def _words_said(s: Scored) -> int:
-    """The most words a present mention of the code matched (0: none)."""
-    return max(
-        (m.n_words for m in s.candidate.mentions if m.assertion is Assertion.PRESENT), default=0
-    )
 
 
 def _documented(s: Scored, floor: float, beyond: int) -> bool:
@@ -108,22 +119,6 @@ def _documented(s: Scored, floor: float, beyond: int) -> bool:
         and m.n_words > beyond
         and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
         for m in s.candidate.mentions
-    )
-
-
-def _fit(title: str, s: Scored) -> int:
-    """How closely a present mention words the title: minus the words, "not", "with" and
-    "without" included, that one says and the other does not ("Migraine without aura, not
-    intractable, without status migrainosus" fits G43.009, not G43.019 "..., intractable, ..."
-    nor G43.001 "..., with status migrainosus")."""
-    own = frozenset(_WORD.findall(title.lower()))
-    return max(
-        (
-            -len(own ^ frozenset(_WORD.findall(m.text.lower())))
-            for m in s.candidate.mentions
-            if m.assertion is Assertion.PRESENT
-        ),
-        default=-len(own),
     )
 
 
@@ -149,7 +144,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         vague = _unspecified(cs.title(code))
         if not vague:
             continue
-        said = _words_said(s)  # the specific code must be documented in more words than this
+        said = words_said(s)  # the specific code must be documented in more words than this
         best: tuple[tuple[int, float], Scored] | None = None
         for other in by_category.get(code[:3], []):
             o = other.suggestion.code
@@ -163,7 +158,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 or not _same_condition(code, o, cs)
             ):
                 continue
-            fit = (_fit(cs.title(o), other), other.suggestion.confidence)
+            fit = (title_fit(cs.title(o), other), other.suggestion.confidence)
             if best is None or fit > best[0]:
                 best = (fit, other)
         if best is not None:
