@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from codesuggest.codesets.data_files import data_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import (
     MAX_VARIANT_CODES,
+    NONFINDING_FILE,
     LexiconIndex,
     Phrase,
     code_set_phrases,
@@ -15,8 +17,10 @@ from codesuggest.codesets.lexicon import (
     extend_lexicon,
     inclusion_variants,
     lowercase_abbreviations,
+    nonfinding_phrases,
     title_variants,
 )
+from codesuggest.extract.normalize import content_words
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +197,25 @@ def test_code_set_phrases_leave_out_variants_many_codes_share(cs: Icd10Cm) -> No
     assert "alcohol use" not in variants  # nor "... unspecified with intoxication delirium"
     assert "J18.9" in variants["pneumonia"]  # a variant few codes share stays
     assert all(len(codes) <= MAX_VARIANT_CODES for codes in variants.values())
+
+
+def test_nonfinding_phrases_are_keys_naming_no_code(cs: Icd10Cm) -> None:
+    found = nonfinding_phrases()
+    assert {p.text for p in found} >= {"stress test", "fall precautions"}
+    assert all(p.code == "" and p.source == "nonfinding" for p in found)
+    index = compile_lexicon([Phrase("stress", "Z73.3", "variant"), *found], cs)
+    assert index.codes[_key_id(index, "stress", "test")] == ()
+    assert index.codes[_key_id(index, "stress")] == (("Z73.3", "variant"),)
+    # a phrase that names a code as well keeps it
+    both = compile_lexicon([Phrase("stress test", "R94.39", "synonym"), *found], cs)
+    assert both.codes[_key_id(both, "stress", "test")] == (("R94.39", "synonym"),)
+
+
+def test_nonfinding_phrase_file_rows_are_complete() -> None:
+    rows = data_rows(NONFINDING_FILE)
+    assert rows
+    for row in rows:
+        assert row["reason"].strip(), row
+        # it hides a smaller finding only if it holds more than one word
+        assert len(set(content_words(row["phrase"]))) >= 2, row
+    assert len({r["phrase"] for r in rows}) == len(rows)

@@ -210,3 +210,17 @@ def test_mentions_allergy_section_splits_status_from_reaction(engine: Engine) ->
     assert by_code["Z91.030"] is Assertion.PRESENT
     assert by_code["T63.441A"] is Assertion.HYPOTHETICAL
     assert len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("Plan: outpatient stress test with PCP.", "Z73.3"),
+        ("Blood and urine cultures pending.", "R31.9"),
+        ("Fall precautions, PT/OT.", "W19.XXXA"),
+    ],
+)
+def test_mentions_nonfinding_phrase_hides_the_finding_inside(
+    engine: Engine, text: str, hidden: str
+) -> None:
+    assert not [m for m in _mentions(engine, text) if hidden in m.codes]

@@ -79,7 +79,7 @@ def test_finish_shows_a_recommended_code_ranked_beyond_three_times_top(
     assert len(out) == 5
 
 
-def test_finish_ranks_codes_withdrawn_by_a_rule_after_every_recommended_code(
+def test_finish_ranks_codes_withdrawn_by_a_rule_after_every_code_no_rule_struck(
     codeset: Icd10Cm,
 ) -> None:
     denied = _cand("R07.9", [_mention(7, 17, Assertion.NEGATED)])
@@ -87,11 +87,11 @@ def test_finish_ranks_codes_withdrawn_by_a_rule_after_every_recommended_code(
     out = _finish(cands, [0.95, 0.7, 0.2], codeset, top=15, rules=RuleSet.from_json())
     assert [(s.code, s.recommended) for s in out] == [
         ("I10", True),
-        ("R07.9", False),  # keeps its confidence, not its place
-        ("M25.461", False),
+        ("M25.461", False),  # below its threshold: the coder may still want it
+        ("R07.9", False),  # withdrawn: keeps its confidence, not its place
     ]
-    assert out[1].confidence == pytest.approx(0.95)
-    assert "unaffirmed-evidence" in out[1].rules
+    assert out[2].confidence == pytest.approx(0.95)
+    assert "unaffirmed-evidence" in out[2].rules
 
 
 def test_evidence_is_the_mentions_naming_the_code(codeset: Icd10Cm) -> None:

@@ -46,6 +46,7 @@ _RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
 
 LOWERCASE_FILE = "lowercase_abbreviations.tsv"
+NONFINDING_FILE = "nonfinding_phrases.tsv"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,13 @@ def lowercase_abbreviations() -> frozenset[str]:
     return frozenset(w for r in rows for w in content_words(r["abbreviation"]))
 
 
+def nonfinding_phrases() -> list[Phrase]:
+    """Phrases holding a finding's words that name a test, an order or a normal finding
+    ("stress test", "fall precautions"): keys naming no code, which hide the finding inside
+    them (``data/nonfinding_phrases.tsv``)."""
+    return [Phrase(r["phrase"], "", "nonfinding") for r in data_rows(NONFINDING_FILE)]
+
+
 def data_phrases(codeset: Icd10Cm, name: str = "synonyms.tsv") -> Iterator[Phrase]:
     """Our own phrase -> code data file; codes absent from the code set are skipped."""
     text = data_text(name)
@@ -169,6 +177,8 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
         if not words or len(words) > MAX_WORDS or (len(words) == 1 and len(words[0]) < 2):
             continue
         codes = by_key.setdefault(words, {})
+        if not p.code:  # a non-finding phrase: a key naming no code (NONFINDING_FILE)
+            continue
         # keep the strongest source per code: our data files beat titles beat variants
         if p.code not in codes or _rank(p.source) < _rank(codes[p.code]):
             codes[p.code] = p.source

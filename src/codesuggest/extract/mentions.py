@@ -185,6 +185,8 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
     ambiguous = ambiguous_abbreviations()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
+        if not named:  # a non-finding phrase ("stress test"): it only hides what it holds
+            continue
         key = index.keys[match.key_id]
         if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
             named = _senses_held(ambiguous, key, named, doc, match, bounds)

@@ -23,6 +23,9 @@ class Scored:
 
     suggestion: Suggestion
     candidate: Candidate
+    # a rule withdrew it (or would have, were it recommended): it ranks after the codes that
+    # are merely below their threshold
+    withdrawn: bool = False
 
 
 Apply = Callable[["Rule", list[Scored], Note, Icd10Cm], list[Scored]]
@@ -46,6 +49,7 @@ def fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = No
     # coders report such codes (training/rule_choice.py)
     if withdraw and rule.params.get("withdraw", True):
         s.suggestion.recommended = False
+        s.withdrawn = True
     if flag and flag not in s.suggestion.flags:
         s.suggestion.flags.append(flag)
     if rule.name not in s.suggestion.rules:

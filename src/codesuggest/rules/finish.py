@@ -2,8 +2,8 @@
 then the rules.
 
 What a note's result holds: every recommended code, most confident first, then the most
-confident of the others (codes below their threshold or withdrawn by a rule, which keep their
-confidence but rank after every recommended code) until the result holds ``top`` codes. So a
+confident of the codes below their threshold, then those a rule withdrew (they keep their
+confidence but rank after every code no rule struck) until the result holds ``top`` codes. So a
 result has ``max(top, recommended)`` codes (fewer when the note has fewer candidates), and
 ``top`` only bounds the codes that are not recommended.
 
@@ -71,8 +71,15 @@ def finish(
     _require_evidence(items)
     items = rules.apply(items, note, codeset)
     _require_evidence(items)
+    items.sort(
+        key=lambda s: (
+            not s.suggestion.recommended,
+            s.withdrawn and not s.suggestion.recommended,
+            -s.suggestion.confidence,
+            s.suggestion.code,
+        )
+    )
     out = [s.suggestion for s in items]
-    out.sort(key=lambda s: (not s.recommended, -s.confidence, s.code))
     return out[: max(top, sum(s.recommended for s in out))]
 
 
