@@ -196,6 +196,27 @@ def test_promote_specific_accepts_a_nearly_contiguous_mention(
     assert not apply(packaged, PROMOTE, items, cs)["M10.072"].recommended
 
 
+def test_promote_specific_reads_the_side_of_a_shared_mention(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    said = "low back pain with left-sided sciatica"
+    items = [
+        _named("M54.40", cs, 0.47, words=4, recommended=True, kind="scattered", text=said),
+        _named("M54.42", cs, 0.42, words=4, recommended=False, kind="scattered", text=said),
+        _named("M54.41", cs, 0.42, words=4, recommended=False, kind="scattered", text=said),
+    ]
+    out = apply(packaged, PROMOTE, items, cs)
+    assert out["M54.42"].recommended
+    assert not out["M54.41"].recommended  # "right" is not said
+    # a code whose extra words the shared mention does not say is not promoted
+    ckd = "hypertensive heart and chronic kidney disease with heart failure"
+    items = [
+        _named("I13.0", cs, 0.5, words=6, recommended=True, text=ckd),
+        _named("I13.2", cs, 0.45, words=6, recommended=False, text=ckd),
+    ]
+    assert not apply(packaged, PROMOTE, items, cs)["I13.2"].recommended
+
+
 def test_promote_specific_picks_the_sibling_whose_title_the_mention_words(
     packaged: RuleSet, cs: Icd10Cm
 ) -> None:

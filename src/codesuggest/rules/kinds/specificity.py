@@ -122,13 +122,38 @@ def _documented(s: Scored, floor: float, beyond: int) -> bool:
     )
 
 
+def _present_spans(s: Scored) -> frozenset[tuple[int, int]]:
+    return frozenset(
+        (m.start, m.end) for m in s.candidate.mentions if m.assertion is Assertion.PRESENT
+    )
+
+
+def _worded_closer(s: Scored, floor: float, vague: Scored, title: str, vague_title: str) -> bool:
+    """A present mention the unspecified code shares says every word by which this code's
+    title differs from the unspecified one's ("low back pain with left-sided sciatica": M54.42
+    "..., left side", not M54.40 "..., unspecified side"), and the code is at least ``floor``
+    confident."""
+    if s.suggestion.confidence < floor:
+        return False
+    extra = frozenset(_WORD.findall(title.lower())) - frozenset(_WORD.findall(vague_title.lower()))
+    extra -= _FILLER
+    if not extra:
+        return False
+    spans = _present_spans(vague)
+    return any(
+        (m.start, m.end) in spans and extra <= frozenset(_WORD.findall(m.text.lower()))
+        for m in s.candidate.mentions
+        if m.assertion is Assertion.PRESENT
+    )
+
+
 def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """An unspecified code is recommended while the note documents a more specific code of its
     category for the same condition ("acute on chronic systolic HF ... HF clinic": I50.23, not
     I50.9): the specific code is recommended too (the ``unspecified_sibling`` kind then
     withdraws the unspecified one). Documented: a present mention names it with its words
-    side by side and in more words than any mention of the unspecified code, and its confidence
-    reaches ``min_confidence``; residual "other" codes, codes of the other body side and codes
+    side by side and in more words than any mention of the unspecified code, or a mention they
+    share words its title more closely, and its confidence reaches ``min_confidence``; residual "other" codes, codes of the other body side and codes
     another rule has marked are never promoted. Of several, the one whose title the mention
     words most closely, then the most confident."""
     floor = float(rule.params.get("min_confidence", 0.3))
@@ -151,7 +176,10 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
             if (  # the cheap tests first: most codes of a category are not documented
                 other.suggestion.recommended
                 or other.suggestion.rules
-                or not _documented(other, floor, said)
+                or not (
+                    _documented(other, floor, said)
+                    or _worded_closer(other, floor, s, cs.title(o), cs.title(code))
+                )
                 or _unspecified(cs.title(o)) >= vague
                 or _RESIDUAL.search(cs.title(o))
                 or other_side(cs.title(code), cs.title(o))
