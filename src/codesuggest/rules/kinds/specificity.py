@@ -153,8 +153,9 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     I50.9): the specific code is recommended too (the ``unspecified_sibling`` kind then
     withdraws the unspecified one). Documented: a present mention names it with its words
     side by side and in more words than any mention of the unspecified code, or a mention they
-    share words its title more closely, and its confidence reaches ``min_confidence``; residual "other" codes, codes of the other body side and codes
-    another rule has marked are never promoted. Of several, the one whose title the mention
+    share says every word its title adds, and its confidence reaches ``min_confidence``;
+    residual "other" codes, codes of the other body side and codes another rule has marked are
+    never promoted. Of several, the one whose title the mention
     words most closely, then the most confident."""
     floor = float(rule.params.get("min_confidence", 0.3))
     exempt = tuple(rule.params.get("exempt", ()))
