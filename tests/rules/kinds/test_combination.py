@@ -7,8 +7,8 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
-from codesuggest.rules.engine import RuleSet
-from codesuggest.types import Note
+from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.types import Assertion, Mention, Note
 from tests.utils.scored import apply, item
 
 # --- combination ------------------------------------------------------------------------------
@@ -93,6 +93,50 @@ def test_supersedes_the_named_or_remitted_form(
     out = apply(packaged, SUPERSEDES, [item(winner, cs, 0.5), item(loser, cs, 0.9)], cs)
     assert out[winner].recommended
     assert not out[loser].recommended
+
+
+def _mentioned(code: str, cs: Icd10Cm, text: str, start: int, conf: float, rec: bool) -> Scored:
+    s = item(code, cs, conf, recommended=rec)
+    s.candidate.mentions.append(
+        Mention(
+            start, start + len(text), text, "none", Assertion.PRESENT, (code,), "contiguous", "x", 2
+        )
+    )
+    return s
+
+
+def test_supersedes_promotes_a_winner_documented_for_the_same_condition(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "Community-acquired pneumonia, probably pneumococcal"
+    items = [
+        _mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
+        _mentioned("J13", cs, "pneumonia, probably pneumococcal", 20, 0.45, False),
+    ]
+    out = apply(packaged, SUPERSEDES, items, cs)
+    assert out["J13"].recommended
+    assert out["J13"].flags[0] == "documented beside J18.9, which it supersedes"
+    assert not out["J18.9"].recommended
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "confidence"),
+    [
+        ("pneumococcal vaccine", 60, 0.45),  # elsewhere in the note: another matter
+        ("Community-acquired pneumonia", 0, 0.45),  # the same words: says nothing more
+        ("pneumonia, probably pneumococcal", 20, 0.2),  # below promote_min_confidence
+    ],
+)
+def test_supersedes_promotes_only_a_winner_that_says_more_of_the_same_condition(
+    packaged: RuleSet, cs: Icd10Cm, text: str, start: int, confidence: float
+) -> None:
+    items = [
+        _mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
+        _mentioned("J13", cs, text, start, confidence, False),
+    ]
+    out = apply(packaged, SUPERSEDES, items, cs)
+    assert not out["J13"].recommended
+    assert out["J18.9"].recommended
 
 
 def test_supersedes_i13_withdraws_i10_i11_i12(packaged: RuleSet, cs: Icd10Cm) -> None:

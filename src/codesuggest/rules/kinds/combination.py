@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.base import Kind, Scored, affirmed, fire
-from codesuggest.rules.tables import prefixes, read_table
-from codesuggest.types import Note, Suggestion
+from codesuggest.rules.tables import Row, prefixes, read_table
+from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
     from codesuggest.rules.engine import Rule
@@ -94,8 +94,12 @@ def _winners(table: str) -> tuple[str, ...]:
 
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """A recommended, billable code of a row's prefixes withdraws the recommended codes it
-    supersedes (a category beside its own code is the parent-child rule's)."""
+    supersedes (a category beside its own code is the parent-child rule's). With
+    ``promote_min_confidence``, a superseding candidate the note documents beside a
+    recommended code it supersedes is recommended first (``_promote_winners``)."""
     rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
+    if "promote_min_confidence" in rule.params:
+        _promote_winners(rule, items, rows, cs, float(rule.params["promote_min_confidence"]))
     # the codes that may supersede: recommended, affirmed, billable, of some row's prefixes
     able = [
         s
@@ -128,6 +132,63 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
                 flag = f"superseded by {code} ({title}): {row['comment']} - {row['cite']}"
                 fire(s, rule, withdraw=True, flag=flag)
     return items
+
+
+def _promote_winners(
+    rule: Rule, items: list[Scored], rows: tuple[Row, ...], cs: Icd10Cm, floor: float
+) -> None:
+    """For each row with a recommended code it supersedes, the best candidate of its winners
+    that the note documents for the same condition is recommended: a present mention that
+    overlaps a present mention of the superseded code and says a word it does not
+    ("Community-acquired pneumonia, probably pneumococcal": J13 over J18.9). Candidates another
+    rule has marked, or below ``floor``, are left; of several, the most confident."""
+    live = [s for s in items if s.suggestion.recommended]
+    if not live:
+        return
+    for row in rows:
+        winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
+        beaten = [s for s in live if s.suggestion.code.startswith(losers)]
+        if not beaten or any(
+            s.suggestion.code.startswith(winners) and not s.suggestion.code.startswith(losers)
+            for s in live
+        ):
+            continue
+        best: Scored | None = None
+        for s in items:
+            code = s.suggestion.code
+            if (
+                s.suggestion.recommended
+                or s.suggestion.rules
+                or s.suggestion.confidence < floor
+                or not code.startswith(winners)
+                or code.startswith(losers)
+                or code not in cs
+                or not cs.is_billable(code)
+                or not any(_says_more(s, b) for b in beaten)
+            ):
+                continue
+            if best is None or s.suggestion.confidence > best.suggestion.confidence:
+                best = s
+        if best is not None:
+            best.suggestion.recommended = True
+            live.append(best)
+            named = ", ".join(b.suggestion.code for b in beaten)
+            fire(best, rule, flag=f"documented beside {named}, which it supersedes")
+
+
+def _says_more(s: Scored, other: Scored) -> bool:
+    """Whether a present mention of ``s`` overlaps a present mention of ``other`` and holds a
+    word none of those does."""
+    theirs = [m for m in other.candidate.mentions if m.assertion is Assertion.PRESENT]
+    if not theirs:
+        return False
+    words = {w for m in theirs for w in _TOKEN.findall(m.text.lower())}
+    return any(
+        m.assertion is Assertion.PRESENT
+        and any(m.start < t.end and t.start < m.end for t in theirs)
+        and bool(set(_TOKEN.findall(m.text.lower())) - words)
+        for m in s.candidate.mentions
+    )
 
 
 # "with"/"without" phrases of titles and sentences
@@ -337,7 +398,10 @@ KINDS = {
         _combination, required=frozenset({"combinations"}), check=_check_combinations
     ),
     "supersedes": Kind(
-        _supersedes, required=frozenset({"table"}), check=_check_table(SUPERSEDES_COLUMNS)
+        _supersedes,
+        required=frozenset({"table"}),
+        optional=frozenset({"promote_min_confidence"}),
+        check=_check_table(SUPERSEDES_COLUMNS),
     ),
     "with_without": Kind(_with_without),
     "without_affirmed": Kind(
