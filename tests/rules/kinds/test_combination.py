@@ -28,6 +28,11 @@ from tests.utils.scored import apply, item
         (("I25.10", "I20.89"), "I25.118", {"I25.10", "I20.89"}),
         (("I25.10", "I20.0"), "I25.110", {"I25.10", "I20.0"}),
         (("I12.9", "N18.6"), "I12.0", {"I12.9"}),
+        (("J10.1", "J13"), "J10.08", {"J10.1"}),  # the pneumonia's organism code stays
+        (("J11.1", "J18.9"), "J11.00", {"J11.1", "J18.9"}),
+        (("Z86.73", "G81.94"), "I69.354", {"Z86.73", "G81.94"}),  # a residual deficit
+        (("Z86.73", "R47.01"), "I69.320", {"Z86.73", "R47.01"}),
+        (("M54.50", "M54.32"), "M54.42", {"M54.50", "M54.32"}),
     ],
 )
 def test_combination_reports_linked_conditions_with_one_code(
@@ -85,6 +90,7 @@ def test_combination_recommends_a_suggested_combination_code(
         ("F10.21", "F10.20"),  # in remission: not also active dependence
         ("F11.11", "F11.10"),
         ("M54.42", "M54.50"),  # lumbago with sciatica includes the low back pain
+        ("J10.1", "J11.1"),  # an identified influenza virus: not also an unidentified one
     ],
 )
 def test_supersedes_the_named_or_remitted_form(
