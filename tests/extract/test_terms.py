@@ -260,3 +260,16 @@ def test_terms_a_key_word_said_twice_is_no_gap(nlp: Language) -> None:
         if key[0] == "aura"
     ]
     assert match.compactness == pytest.approx(4 / 5)  # "severe" is no word of the key
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dx: (1) Anemia. (5) CKD, stage pending.", "A/P:\n5. CKD, stage pending", "5) CKD stage"],
+)
+def test_terms_list_numbers_are_no_specifiers(nlp: Language, text: str) -> None:
+    assert not [key for _, key, _ in _found(nlp, text) if key == ("5", "ckd", "stage")]
+
+
+def test_terms_a_number_after_its_phrase_still_binds(nlp: Language) -> None:
+    found = _found(nlp, "A/P:\n1. CKD stage 5.")
+    assert [text for text, key, _ in found if key == ("5", "ckd", "stage")] == ["CKD stage 5"]

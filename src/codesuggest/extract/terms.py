@@ -136,6 +136,7 @@ class TermMatcher:
                         w = words_of[orth] = token_words(strings[orth])
                     looked_up[i] = w
         words = cast(list[tuple[str, ...]], looked_up)
+        _drop_enumerators(doc, orths, words)
         matches: list[TermMatch] = []
         bounds: list[tuple[int, int]] = []
         for s_i, sent in enumerate(doc.sents):
@@ -281,6 +282,22 @@ class TermMatcher:
                 if not _subsumed(f[0], f[1], f[2], found if f[3].key_id in self._weak else strong)
             ]
         return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
+
+
+def _drop_enumerators(doc: Doc, orths: list[int], words: list[tuple[str, ...]]) -> None:
+    """List numbers are no words of a term: "(2) Pressure ulcer of sacrum, stage 3" must not
+    read stage 2. A number in parentheses, or followed by ")" or "." at the start of a line."""
+    strings = doc.vocab.strings
+    last = len(words) - 1
+    for i, w in enumerate(words):
+        if len(w) != 1 or not w[0].isdigit() or len(w[0]) > 2 or i == last:
+            continue
+        after = strings[orths[i + 1]]
+        if after not in (")", "."):
+            continue
+        before = strings[orths[i - 1]] if i else "\n"
+        if (before == "(" and after == ")") or "\n" in before or doc[i].is_sent_start:
+            words[i] = ()
 
 
 def _spans_cue(
