@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ import pytest
 
 from codesuggest.engine import Engine
 from codesuggest.errors import ChecksumMismatchError, ModelNotFoundError, NoteTooLargeError
+from codesuggest.model_dir import CARD
+from codesuggest.rank import compiled
 from codesuggest.settings import get_settings
 from codesuggest.types import Note, NoteResult, Suggestion
 
@@ -219,6 +223,37 @@ def test_engine_load_rejects_changed_artefact(model_dir: Path, tmp_path: Path) -
     (copy / "rules.json").write_bytes(bytes(data))
     with pytest.raises(ChecksumMismatchError, match=r"rules\.json"):
         Engine.load(copy)
+
+
+def test_engine_loads_a_model_built_before_its_ranker_was_compiled(
+    engine: Engine, model_dir: Path, tmp_path: Path
+) -> None:
+    """A model without ``ranker.npz`` scores with its scikit-learn pipeline: the same output."""
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    (copy / compiled.FILE).unlink()
+    card = json.loads((copy / CARD).read_text("utf-8"))
+    del card["artefacts"][compiled.FILE]
+    (copy / CARD).write_text(json.dumps(card), "utf-8")
+    older = Engine.load(copy)
+    assert not isinstance(older.ranker, compiled.CompiledRanker)
+    for text in (DIABETES_HTN, NEGATIONS, *(p.read_text("utf-8") for p in NOTES.glob("*.txt"))):
+        assert older.suggest(text, top=30).to_dict() == engine.suggest(text, top=30).to_dict()
+
+
+def test_engine_cold_suggest_imports_no_scikit_learn_scipy_or_nltk(model_dir: Path) -> None:
+    """What a cold ``codesuggest suggest`` spends a second on when it does (the default model:
+    no learned scorer)."""
+    code = (
+        "import sys\n"
+        "from codesuggest.engine import Engine\n"
+        f"Engine.load({str(model_dir)!r}).suggest({DIABETES_HTN!r})\n"
+        "loaded = [m for m in ('sklearn', 'scipy', 'joblib') if m in sys.modules]\n"
+        "nltk = sys.modules.get('nltk')\n"
+        "print(loaded, type(nltk).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] _Deferred"
 
 
 def test_engine_load_without_a_model_names_the_place_and_the_fix(

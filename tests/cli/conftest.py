@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,14 @@ def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def thawed_heap() -> Iterator[None]:
+    """Commands freeze their heap for a process that ends with them (``settle_heap``,
+    ``one_shot_heap``); in the test process, hand it back to the collector after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

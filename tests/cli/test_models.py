@@ -93,3 +93,19 @@ def test_models_build_default_if_missing_rebuilds_model_of_older_data(
     assert result.exit_code == 0, result.output
     assert builds == [target]
     assert "built from other lexicon or rule data" in result.stderr
+
+
+def test_models_build_default_if_missing_rebuilds_model_without_compiled_ranker(
+    runner: CliRunner, builds: list[Path], model_dir: Path, tmp_path: Path
+) -> None:
+    """A default model built before ``ranker.npz`` loads, but starts a second slower: rebuilt."""
+    target = tmp_path / "default"
+    shutil.copytree(model_dir, target)
+    (target / "ranker.npz").unlink()
+    card = json.loads((target / "model_card.json").read_text("utf-8"))
+    del card["artefacts"]["ranker.npz"]
+    (target / "model_card.json").write_text(json.dumps(card), "utf-8")
+    result = runner.invoke(app, ["models", "build-default", "--out", str(target), "--if-missing"])
+    assert result.exit_code == 0, result.output
+    assert builds == [target]
+    assert "built before its ranker was compiled" in result.stderr

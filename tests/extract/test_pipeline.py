@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import spacy
 
 from codesuggest.extract.pipeline import _drop_whitespace_special_cases
@@ -145,3 +148,19 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
     matcher = quick._ConText__matcher
     assert quick._token_start(doc, matcher, matcher._MedspacyMatcher__matcher) > 0
     assert any(m.category == "PSEUDO" for m in doc._.context_graph.modifiers)
+
+
+def test_nltk_is_imported_when_first_used_not_with_medspacy() -> None:
+    """QuickUMLS (imported by medspaCy) imports NLTK; it stands deferred until read."""
+    code = (
+        "import sys\n"
+        "from codesuggest.codesets.lexicon import LexiconIndex\n"
+        "from codesuggest.extract.pipeline import build_pipeline\n"
+        "build_pipeline(LexiconIndex())\n"
+        "import quickumls.core\n"
+        "print(type(sys.modules['nltk']).__name__, 'sklearn' in sys.modules)\n"
+        "stopwords = quickumls.core.nltk.corpus.stopwords\n"  # QuickUMLS's own use of it
+        "print(type(sys.modules['nltk']).__name__, hasattr(sys.modules['nltk'], 'corpus'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["_Deferred False", "module True"]

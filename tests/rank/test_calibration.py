@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from codesuggest.errors import ConfigError
+from codesuggest.rank import calibration
 from codesuggest.rank.calibration import (
     PiecewiseLinearMap,
     PlattMap,
@@ -76,3 +78,45 @@ def test_calibration_from_dict_rejects_unknown_or_missing_keys(data: dict[str, A
 def test_calibration_from_dict_rejects_maps_not_strictly_increasing(data: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
         calibration_from_dict(data)
+
+
+def _probabilities() -> npt.NDArray[np.float64]:
+    rng = np.random.default_rng(0)
+    edges = [0.0, 1.0, 0.5, 0.3, 0.65, 5e-324, 1e-300, 1 - 1e-16]
+    near = [np.nextafter(v, d) for v in (0.3, 0.65) for d in (0.0, 1.0)]
+    return np.concatenate(
+        [
+            rng.random(100_000),
+            rng.random(5_000) ** 30,  # near 0
+            1 - rng.random(5_000) ** 30,  # near 1
+            np.linspace(0.29, 0.31, 5_001),  # where scipy changes formula
+            np.linspace(0.64, 0.66, 5_001),
+            edges,
+            near,
+        ]
+    )
+
+
+def test_logit_and_expit_are_scipys_bit_for_bit() -> None:
+    from scipy import special
+
+    p = _probabilities()
+    assert calibration.logit(p).tobytes() == special.logit(p).tobytes()
+    z = np.concatenate(
+        [np.random.default_rng(1).normal(0, 8, 100_000), [0.0, -0.0, 36.0, -36.0, 709.0]]
+    )
+    z = np.concatenate([z, [-709.8, -800.0, 800.0, np.inf, -np.inf, np.nan]])
+    assert np.array_equal(calibration.expit(z), special.expit(z), equal_nan=True)
+    assert calibration.expit(z).tobytes() == special.expit(z).tobytes()
+    assert calibration.logit(np.asarray([np.nan, -0.5, 1.5])).tobytes() == (
+        special.logit(np.asarray([np.nan, -0.5, 1.5])).tobytes()
+    )
+
+
+def test_platt_map_is_scipys_formula_bit_for_bit() -> None:
+    from scipy import special
+
+    p = _probabilities()
+    for slope, intercept in ((0.07860362953592952, -0.06750900983781505), (0.17, -0.03)):
+        expected = special.expit(slope * special.logit(np.clip(p, 0.0, 1.0)) + intercept)
+        assert PlattMap(slope, intercept)(p).tobytes() == expected.tobytes()

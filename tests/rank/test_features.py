@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.rank.features import FEATURES, CandidateFeatures, candidate_features
+from codesuggest.rank.features import FEATURES, candidate_features
+from codesuggest.rank.ranker import CandidateFeatures
 from codesuggest.types import Assertion, Mention
 
 

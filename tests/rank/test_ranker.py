@@ -6,8 +6,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.rank.features import CandidateFeatures
-from codesuggest.rank.ranker import best_threshold, make_ranker
+from codesuggest.rank.ranker import CandidateFeatures, best_threshold, make_ranker
 from codesuggest.types import Assertion, Mention
 
 

@@ -13,6 +13,9 @@ smoother score.
 The text it reads is the note plus one word per code the lexicon found affirmed in it
 (:func:`lexicon_words`), so that it learns which terms a site's coders code with another code
 than the lexicon's.
+
+scikit-learn and SciPy are imported where fitting and scoring need them, not with this module:
+every engine imports it, and a model without a learned scorer (the default) never needs them.
 """
 
 from __future__ import annotations
@@ -25,16 +28,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
-from sklearn.linear_model import Ridge
-from sklearn.preprocessing import MultiLabelBinarizer
 
 from codesuggest.codesets.systems import CM
 from codesuggest.extract.cues import cue_words
 from codesuggest.types import Assertion
 
 if TYPE_CHECKING:
+    from scipy import sparse
+
     from codesuggest.candidates.base import Candidate
 
 Label = str  # "ICD-10-CM|E11.9"
@@ -207,6 +208,10 @@ class LearnedScorer:
 
     def fit(self, texts: Sequence[str], labels: Sequence[set[Label]]) -> LearnedScorer:
         """Learn the vocabulary, the label space, the ridge weights and the note memory."""
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import Ridge
+
         self.vectorizer_ = TfidfVectorizer(
             min_df=2,
             sublinear_tf=True,
@@ -309,6 +314,8 @@ class LearnedScorer:
 
     def _neighbour_votes(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each output's share of the similarity of the ``neighbours`` most similar notes."""
+        from scipy import sparse
+
         k = min(self.neighbours, sims.shape[1])
         rows = np.repeat(np.arange(sims.shape[0]), k)
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -325,7 +332,7 @@ def note_words(text: str) -> Iterator[tuple[int, int, str]]:
     with its offsets: where in the note a word of ``LearnedScore.terms`` stands."""
     for match in _WORD.finditer(text):
         word = match.group().lower()
-        yield match.start(), match.end(), word if word.isascii() else strip_accents_unicode(word)
+        yield match.start(), match.end(), word if word.isascii() else _strip_accents(word)
 
 
 def first_words(text: str, words: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -338,10 +345,18 @@ def first_words(text: str, words: Iterable[str]) -> dict[str, tuple[int, int]]:
     for match in _WORD.finditer(text):
         word = match.group().lower()
         if not word.isascii():
-            word = strip_accents_unicode(word)
+            word = _strip_accents(word)
         if word in wanted and word not in first:
             first[word] = match.span()
     return first
+
+
+def _strip_accents(word: str) -> str:
+    """What the vectoriser's ``strip_accents="unicode"`` makes of a word (imported when a
+    note has a word that is not ASCII)."""
+    from sklearn.feature_extraction.text import strip_accents_unicode
+
+    return str(strip_accents_unicode(word))
 
 
 def learned_text(text: str, cands: Iterable[Candidate]) -> str:
@@ -359,6 +374,8 @@ def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
 
 
 def _binarize(sets: Sequence[set[Label]]) -> tuple[sparse.csr_matrix, list[Label]]:
+    from sklearn.preprocessing import MultiLabelBinarizer
+
     binarizer = MultiLabelBinarizer(sparse_output=True)
     y = binarizer.fit_transform(sets).tocsr()
     return y, list(binarizer.classes_)

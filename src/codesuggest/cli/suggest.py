@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors, load_engine
+from codesuggest.cli.common import handled_errors, load_engine, one_shot_heap
 from codesuggest.errors import InputError
 from codesuggest.io.notes import decode_utf8, read_text
 from codesuggest.types import Note, NoteResult, Suggestion, parse_sex
@@ -63,7 +63,7 @@ def suggest(
     ] = None,
 ) -> None:
     """Suggest codes for one note, with confidence and supporting evidence."""
-    with handled_errors():
+    with handled_errors(), one_shot_heap():
         text = _read_input(file)
         note = Note(
             text=text,

@@ -7,7 +7,11 @@ It runs as ``codesuggest_sentencizer``: the same rule and sentences, found with 
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
+import sys
+import types
 import warnings
 from importlib import resources
 from typing import Any
@@ -36,6 +40,7 @@ _CONTEXT_ATTRIBUTES = {
 def build_pipeline(index: LexiconIndex) -> Language:
     """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
     _quiet_third_party_loggers()
+    _defer_nltk()
     import medspacy  # noqa: F401 - registers the medspacy_* factories
     from medspacy.context import ConText
     from medspacy.section_detection import Sectionizer
@@ -104,6 +109,24 @@ def _drop_whitespace_special_cases(nlp: Language) -> None:
     kept = {k: v for k, v in rules.items() if not redundant(k, v)}
     if len(kept) < len(rules):
         tokenizer.rules = kept
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its attributes is read, then
+    imports it (and steps aside): ``import x`` costs nothing until ``x`` is used."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _defer_nltk() -> None:
+    """medspaCy imports QuickUMLS (for a pipe we do not use), which imports NLTK, which
+    imports SciPy's statistics and scikit-learn: a second of every cold start. QuickUMLS
+    reads NLTK only when it builds a matcher, so NLTK is imported then instead."""
+    if "nltk" not in sys.modules and importlib.util.find_spec("nltk") is not None:
+        sys.modules["nltk"] = _Deferred("nltk")
 
 
 def _quiet_third_party_loggers() -> None:

@@ -1,4 +1,5 @@
-"""Features of a (note, candidate) pair, as a scikit-learn transformer.
+"""Features of a (note, candidate) pair (``rank.ranker.CandidateFeatures`` is the scikit-learn
+transformer over them).
 
 Each row describes how the note supports one code: how often and how it is asserted, how
 well the words match, how specific and how ambiguous the lexicon key is, and where it sits.
@@ -7,13 +8,8 @@ well the words match, how specific and how ambiguous the lexicon key is, and whe
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.types import Assertion
@@ -244,17 +240,11 @@ def _learned(c: Candidate) -> list[float]:
     ]
 
 
-class CandidateFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
-    """Turns a sequence of ``Candidate`` into the feature matrix the classifier reads."""
+def __getattr__(name: str) -> Any:
+    """``CandidateFeatures`` moved to ``rank.ranker`` so that computing features imports no
+    scikit-learn; rankers pickled before name it here."""
+    if name == "CandidateFeatures":
+        from codesuggest.rank.ranker import CandidateFeatures
 
-    def fit(self, X: Sequence[Candidate], y: Any = None) -> CandidateFeatures:
-        self.n_features_in_ = len(FEATURES)
-        return self
-
-    def transform(self, X: Sequence[Candidate]) -> npt.NDArray[np.float64]:
-        if not len(X):
-            return np.zeros((0, len(FEATURES)))
-        return np.asarray([candidate_features(c) for c in X], dtype=np.float64)
-
-    def get_feature_names_out(self, input_features: Any = None) -> npt.NDArray[np.object_]:
-        return np.asarray(FEATURES, dtype=object)
+        return CandidateFeatures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,6 +22,8 @@ from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
+from codesuggest.rank import compiled
+from codesuggest.rank.ranker import compile_ranker
 from codesuggest.rules.engine import RuleSet
 from codesuggest.training import synthetic
 
@@ -91,11 +93,13 @@ def write_artefacts(
     rules: RuleSet | None = None,
 ) -> None:
     """Write every artefact of a model directory except its card (``rules``: the packaged
-    rule file unless given)."""
+    rule file unless given). The ranker is written twice: the scikit-learn pipeline, and its
+    arrays that the engine scores with (``ranker.npz``: no scikit-learn to import)."""
     codeset.save(tmp / "icd10cm.pkl")
     with (tmp / "lexicon.pkl").open("wb") as f:
         pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
     joblib.dump(ranker, tmp / "ranker.joblib")
+    compile_ranker(ranker).save(tmp / compiled.FILE)
     if learned is not None:
         joblib.dump(learned, tmp / "learned.joblib")
     packaged = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
