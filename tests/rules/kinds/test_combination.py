@@ -33,6 +33,8 @@ from tests.utils.scored import apply, item
         (("Z86.73", "G81.94"), "I69.354", {"Z86.73", "G81.94"}),  # a residual deficit
         (("Z86.73", "R47.01"), "I69.320", {"Z86.73", "R47.01"}),
         (("M54.50", "M54.32"), "M54.42", {"M54.50", "M54.32"}),
+        (("K50.011", "K50.111"), "K50.811", {"K50.011", "K50.111"}),  # both intestines
+        (("I11.9", "I50.23"), "I11.0", {"I11.9"}),
     ],
 )
 def test_combination_reports_linked_conditions_with_one_code(
@@ -91,6 +93,9 @@ def test_combination_recommends_a_suggested_combination_code(
         ("F11.11", "F11.10"),
         ("M54.42", "M54.50"),  # lumbago with sciatica includes the low back pain
         ("J10.1", "J11.1"),  # an identified influenza virus: not also an unidentified one
+        ("S93.402A", "S99.912A"),  # an ankle sprain: not also an unspecified ankle injury
+        ("S02.0XXA", "S09.90XA"),
+        ("K50.811", "K62.5"),  # Crohn's with rectal bleeding includes the bleeding
     ],
 )
 def test_supersedes_the_named_or_remitted_form(
