@@ -22,6 +22,7 @@ def _codes(engine: Engine, text: str) -> set[str]:
         ("SpO2 94% on RA.", "M06.9"),
         ("Sats 97% RA at rest, RR 16.", "M06.9"),
         ("Echo: RA dilated, RVSP 45 mmHg.", "M06.9"),
+        ("Controlled on GLP-1 RA, semaglutide weekly.", "M06.9"),
         ("Follow up with PCP in 1 week.", "B59"),
         ("Discussed with her PCP, Dr. Lee.", "B59"),
         ("Follow up with PCP in 1 week.", "F16"),

@@ -96,6 +96,8 @@ def test_combination_recommends_a_suggested_combination_code(
         ("S93.402A", "S99.912A"),  # an ankle sprain: not also an unspecified ankle injury
         ("S02.0XXA", "S09.90XA"),
         ("K50.811", "K62.5"),  # Crohn's with rectal bleeding includes the bleeding
+        ("M05.79", "M06.9"),  # seropositive RA: not also unspecified or other RA
+        ("M05.79", "M06.89"),
     ],
 )
 def test_supersedes_the_named_or_remitted_form(

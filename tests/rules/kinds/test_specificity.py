@@ -87,6 +87,30 @@ def test_a_code_saying_less_keeps_negated_or_other_side_supersets(
     assert out[a].recommended and out[b].recommended
 
 
+def test_a_vaguer_code_resting_on_a_siblings_evidence_is_withdrawn(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "Type 2 DM with foot ulcer": both E11.621 and E11.622 ("other skin ulcer") rest on it
+    said = "Type 2 DM with foot ulcer"
+    items = [
+        _named("E11.622", cs, 0.61, words=5, recommended=True, text=said),
+        _named("E11.621", cs, 0.61, words=5, recommended=True, text=said),
+    ]
+    out = apply(packaged, RULE, items, cs)
+    assert not out["E11.622"].recommended
+    assert out["E11.622"].flags == [
+        f"its evidence names E11.621 ({cs.title('E11.621')}) - OCG I.B.18"
+    ]
+    assert out["E11.621"].recommended
+    # with a mention of its own it stays
+    own = _named("E11.622", cs, 0.61, words=5, recommended=True, text=said)
+    own.candidate.mentions.append(
+        Mention(40, 60, "shin ulcer", "none", Assertion.PRESENT, ("E11.622",), "contiguous", "x", 2)
+    )
+    items = [own, _named("E11.621", cs, 0.61, words=5, recommended=True, text=said)]
+    assert apply(packaged, RULE, items, cs)["E11.622"].recommended
+
+
 def test_unspecified_sibling_ignores_unrecommended_specific(packaged: RuleSet, cs: Icd10Cm) -> None:
     out = apply(packaged, RULE, [item("I50.9", cs), item("I50.23", cs, recommended=False)], cs)
     assert out["I50.9"].recommended

@@ -81,11 +81,34 @@ def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
                 flag = f"unspecified beside {o} ({cs.title(o)}) - OCG I.B.18"
             elif said <= vague and _says_less(title, cs.title(o)):
                 flag = f"says less than {o} ({cs.title(o)}) - OCG I.B.18"
+            elif _no_evidence_of_its_own(s, other, title, cs.title(o)):
+                flag = f"its evidence names {o} ({cs.title(o)}) - OCG I.B.18"
             else:
                 continue
             fire(s, rule, withdraw=True, flag=flag)
             break
     return items
+
+
+def _no_evidence_of_its_own(s: Scored, other: Scored, title: str, other_title: str) -> bool:
+    """Whether a vaguer title ("Type 2 diabetes mellitus with other skin ulcer") rests only on
+    mentions that also support a less vague code of its category ("... with foot ulcer")."""
+    if _openness(title) <= _openness(other_title) or other_side(title, other_title):
+        return False
+    own = {(m.start, m.end) for m in s.candidate.mentions if m.assertion is Assertion.PRESENT}
+    theirs = {
+        (m.start, m.end) for m in other.candidate.mentions if m.assertion is Assertion.PRESENT
+    }
+    return bool(own) and own <= theirs
+
+
+_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
+
+
+@cache
+def _openness(title: str) -> int:
+    """``vagueness`` counting every "other" ("... with other skin ulcer")."""
+    return _unspecified(title) + len(_OTHER.findall(title))
 
 
 def _says_less(title: str, other: str) -> bool:
