@@ -77,7 +77,7 @@ def test_combination_recommends_a_suggested_combination_code(
     out = apply(packaged, "combination-codes", items, cs)
     assert out["A41.51"].recommended
     assert out["A41.51"].rules == ["combination-codes"]
-    assert out["A41.51"].confidence == 0.4  # its own
+    assert out["A41.51"].confidence == 0.9  # it takes its components' place
     assert not out["A41.9"].recommended
     marked = [item("A41.9", cs), item("B96.20", cs), item("A41.51", cs, 0.4, recommended=False)]
     marked[2].suggestion.rules.append("unaffirmed-evidence")
@@ -98,6 +98,9 @@ def test_combination_recommends_a_suggested_combination_code(
         ("K50.811", "K62.5"),  # Crohn's with rectal bleeding includes the bleeding
         ("M05.79", "M06.9"),  # seropositive RA: not also unspecified or other RA
         ("M05.79", "M06.89"),
+        ("N18.4", "N28.9"),  # a documented kidney disease: not also an unspecified disorder
+        ("A08.11", "A08.4"),  # norovirus: not also an unspecified viral infection
+        ("E86.0", "E86.9"),
     ],
 )
 def test_supersedes_the_named_or_remitted_form(
@@ -128,6 +131,7 @@ def test_supersedes_promotes_a_winner_documented_for_the_same_condition(
     ]
     out = apply(packaged, SUPERSEDES, items, cs)
     assert out["J13"].recommended
+    assert out["J13"].confidence == 0.55  # it takes J18.9's place
     assert out["J13"].flags[0] == "documented beside J18.9, which it supersedes"
     assert not out["J18.9"].recommended
 

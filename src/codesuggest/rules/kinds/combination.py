@@ -55,6 +55,9 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
                 # a candidate already: recommended unless another rule has decided on it
                 if not existing.suggestion.recommended and not existing.suggestion.rules:
                     existing.suggestion.recommended = True
+                    # it takes the place of its components: at least as confident as they
+                    floor = min(s.suggestion.confidence for s in found)
+                    existing.suggestion.confidence = max(existing.suggestion.confidence, floor)
                     combines = " + ".join(s.suggestion.code for s in found)
                     fire(existing, rule, flag=f"combines {combines}")
                     for s in replaced:
@@ -171,6 +174,9 @@ def _promote_winners(
                 best = s
         if best is not None:
             best.suggestion.recommended = True
+            # it takes the place of the codes it supersedes: at least as confident as they
+            beaten_confidence = max(b.suggestion.confidence for b in beaten)
+            best.suggestion.confidence = max(best.suggestion.confidence, beaten_confidence)
             live.append(best)
             named = ", ".join(b.suggestion.code for b in beaten)
             fire(best, rule, flag=f"documented beside {named}, which it supersedes")

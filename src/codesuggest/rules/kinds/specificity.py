@@ -215,6 +215,9 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 best = (fit, other)
         if best is not None:
             best[1].suggestion.recommended = True
+            # it takes the unspecified code's place: at least as confident as it
+            confidence = max(best[1].suggestion.confidence, s.suggestion.confidence)
+            best[1].suggestion.confidence = confidence
             fire(best[1], rule, flag=f"documented in more detail than {code} - OCG I.B.18")
     return items
 

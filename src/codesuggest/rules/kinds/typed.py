@@ -83,6 +83,8 @@ def _typed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Sco
                 if existing.suggestion.recommended or existing.suggestion.rules:
                     continue  # already there, or another rule's decision stands
                 existing.suggestion.recommended = True
+                confidence = max(existing.suggestion.confidence, s.suggestion.confidence)
+                existing.suggestion.confidence = confidence
                 fire(existing, rule, flag=f"documented type: replaces {code}")
                 continue
             typed_suggestion = Suggestion(
