@@ -9,7 +9,7 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import LearnedScore
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import NO_EVIDENCE, evidence, finish
+from codesuggest.rules.finish import NO_EVIDENCE, evidence, finish, secondary_prefixes
 from codesuggest.types import Assertion, Mention, Note, Suggestion
 
 NOTE = "Denies chest pain. Essential hypertension. Knee swelling for two weeks."
@@ -133,3 +133,20 @@ def test_finish_code_without_evidence_is_not_recommended(codeset: Icd10Cm) -> No
     [s] = _finish([bare], [0.9], codeset, top=15, rules=RuleSet.from_json())
     assert not s.recommended and s.evidence == []
     assert NO_EVIDENCE in s.flags
+
+
+def test_finish_lists_status_history_and_external_cause_codes_after_the_diagnoses(
+    codeset: Icd10Cm,
+) -> None:
+    codes = ["Z79.82", "W19.XXXA", "I10", "Z95.1", "J18.9"]
+    cands = [_cand(code) for code in codes]
+    out = _finish(cands, [0.9, 0.85, 0.6, 0.95, 0.55], codeset, top=5, rules=RuleSet([]))
+    assert [s.code for s in out] == ["I10", "J18.9", "Z95.1", "Z79.82", "W19.XXXA"]
+    assert all(s.recommended for s in out)
+
+
+def test_secondary_codes_table_names_whole_chapters_or_categories(codeset: Icd10Cm) -> None:
+    found = secondary_prefixes()
+    assert {"V", "W", "X", "Y", "Z79", "Z86"} <= set(found)
+    for p in found:
+        assert len(p) == 1 or p in codeset, p

@@ -1,7 +1,8 @@
 """From a note's scored candidates to its suggestions: the operating thresholds, the evidence,
 then the rules.
 
-What a note's result holds: every recommended code, most confident first, then the most
+What a note's result holds: every recommended code, most confident first (codes never listed
+first, external causes and status or history Z codes, after the others), then the most
 confident of the codes below their threshold, then those a rule withdrew (they keep their
 confidence but rank after every code no rule struck) until the result holds ``top`` codes. So a
 result has ``max(top, recommended)`` codes (fewer when the note has fewer candidates), and
@@ -18,6 +19,7 @@ the recommendations it is choosing thresholds and rule settings for.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +28,7 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
+from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
 
 MAX_EVIDENCE = 5
@@ -71,16 +74,29 @@ def finish(
     _require_evidence(items)
     items = rules.apply(items, note, codeset)
     _require_evidence(items)
+    secondary = secondary_prefixes()
     items.sort(
         key=lambda s: (
             not s.suggestion.recommended,
             s.withdrawn and not s.suggestion.recommended,
+            s.suggestion.recommended and s.suggestion.code.startswith(secondary),
             -s.suggestion.confidence,
             s.suggestion.code,
         )
     )
     out = [s.suggestion for s in items]
     return out[: max(top, sum(s.recommended for s in out))]
+
+
+SECONDARY_COLUMNS = ("prefixes", "cite", "comment")
+
+
+@cache
+def secondary_prefixes() -> tuple[str, ...]:
+    """The codes never listed first (``rules/data/secondary_codes.tsv``: external causes,
+    status and history codes): among a note's recommended codes they rank last."""
+    rows = read_table("secondary_codes.tsv", SECONDARY_COLUMNS)
+    return tuple(p for row in rows for p in prefixes(row["prefixes"]))
 
 
 def evidence(c: Candidate) -> list[Evidence]:
