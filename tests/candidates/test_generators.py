@@ -11,6 +11,7 @@ from codesuggest.candidates.generators import (
     HierarchyCandidates,
     HistoryCandidates,
     LexiconCandidates,
+    _Sentences,
 )
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -268,3 +269,35 @@ def test_history_code_named_in_note_is_not_marked_derived(cs: Icd10Cm, history: 
     HistoryCandidates(history, cs).add([named, relative], pool)
     assert pool["Z80.3"].derived_from is None
     assert pool["Z80.3"].mentions == [named]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # an unspecified code: its nearest ancestor whose title is specified
+        ("S82.853A", ("S82.85", True)),
+        ("S72.009A", ("S72.0", True)),
+        ("K80.10", ("K80.1", False)),  # another code: its parent
+        ("J18.9", (None, True)),  # J18 "Pneumonia, unspecified organism" too: no siblings
+        ("I10", (None, False)),  # a category of its own
+    ],
+)
+def test_hierarchy_sibling_parent(
+    cs: Icd10Cm, code: str, expected: tuple[str | None, bool]
+) -> None:
+    gen = HierarchyCandidates(cs)
+    assert gen._sibling_parent(code) == expected
+    assert gen._sibling_parent(code) == expected  # the second time from its cache
+
+
+def test_hierarchy_sentences_may_support_a_family_by_its_words_or_a_denial() -> None:
+    sentences = _Sentences()
+    vocabulary = frozenset({"right", "ankle"})
+    said = in_sentence(("S82.853A",), "", "fracture of the right lower leg")
+    other = in_sentence(("S82.853A",), "", "fracture of the lower leg")
+    denied = in_sentence(("K80.10",), "", "cholecystitis", "without obstruction")
+    assert sentences.may_support(said, vocabulary)
+    assert not sentences.may_support(other, vocabulary)
+    assert sentences.may_support(denied, vocabulary)
+    assert not sentences.may_support(mention(("I10",)), vocabulary)  # no sentence: none
+    assert len(sentences.marks) == 4  # each sentence's words read once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import chain
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
@@ -65,9 +66,10 @@ class HierarchyCandidates:
         self.max_children = max_children
         self._defaults: dict[str, list[str]] = {}
         self._families: dict[str, Family] = {}
+        self._above: dict[str, tuple[str | None, bool]] = {}  # see ``_sibling_parent``
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
-        seen: dict[int, Qualifiers] = {}  # the note's sentences, read once
+        seen = _Sentences()  # the note's sentences, read once
         for code, cand in list(pool.items()):
             if code not in self.codeset:
                 continue
@@ -92,7 +94,7 @@ class HierarchyCandidates:
         self,
         code: str,
         cand: Candidate,
-        seen: dict[int, Qualifiers],
+        seen: _Sentences,
         *,
         supported_only: bool = False,
     ) -> dict[str, tuple[str, list[int]]]:
@@ -105,9 +107,9 @@ class HierarchyCandidates:
         supported: dict[str, list[int]] = {}
         agreeing = []  # the mentions whose sentence does not contradict the category's title
         for i, m in enumerate(cand.mentions):
-            if supported_only and not _may_support(m, family.vocabulary):
+            if supported_only and not seen.may_support(m, family.vocabulary):
                 continue
-            sentence, span = sentence_of(m, seen)
+            sentence, span = sentence_of(m, seen.read)
             if family.contradicted(sentence):
                 continue
             agreeing.append(i)
@@ -137,7 +139,7 @@ class HierarchyCandidates:
         return {c: (self.name, agreeing) for c in self.default_children(code)}
 
     def _beside_matched(
-        self, code: str, cand: Candidate, seen: dict[int, Qualifiers]
+        self, code: str, cand: Candidate, seen: _Sentences
     ) -> dict[str, tuple[str, list[int]]]:
         """The siblings of a matched billable code that its mentions' sentences support and
         that say more than it: for an "unspecified" code ("fracture of unspecified lower leg"),
@@ -146,15 +148,7 @@ class HierarchyCandidates:
         its own ("acute on chronic calculous cholecystitis": K80.12 beside K80.00 and K80.10)."""
         if not cand.mentions or "lexicon" not in cand.sources:
             return {}
-        unspecified = _UNSPECIFIED.search(self.codeset.title(code)) is not None
-        above = self.codeset.parent(code)
-        if unspecified:
-            for _ in range(_UNSPECIFIED_LEVELS):
-                if above is None or not _UNSPECIFIED.search(self.codeset.title(above)):
-                    break
-                above = self.codeset.parent(above)
-            else:
-                return {}
+        above, unspecified = self._sibling_parent(code)
         if above is None:
             return {}
         found = {
@@ -174,6 +168,27 @@ class HierarchyCandidates:
             for c, v in found.items()
             if c in family.by_code and words < set(family.by_code[c].required)
         }
+
+    def _sibling_parent(self, code: str) -> tuple[str | None, bool]:
+        """The code whose descendants are ``code``'s siblings (None: none) and whether
+        ``code`` is "unspecified": its parent, or for an unspecified code its nearest
+        ancestor whose title is not, within :data:`_UNSPECIFIED_LEVELS` (found once per code)."""
+        found = self._above.get(code)
+        if found is None:
+            found = self._above[code] = self._find_sibling_parent(code)
+        return found
+
+    def _find_sibling_parent(self, code: str) -> tuple[str | None, bool]:
+        unspecified = _UNSPECIFIED.search(self.codeset.title(code)) is not None
+        above = self.codeset.parent(code)
+        if unspecified:
+            for _ in range(_UNSPECIFIED_LEVELS):
+                if above is None or not _UNSPECIFIED.search(self.codeset.title(above)):
+                    break
+                above = self.codeset.parent(above)
+            else:
+                return None, unspecified
+        return above, unspecified
 
     def family(self, code: str) -> Family:
         """``code``'s billable descendants read against its title (built once per code)."""
@@ -271,11 +286,22 @@ class HistoryCandidates:
             target.sources.add(self.name)
 
 
-def _may_support(m: Mention, vocabulary: frozenset[str]) -> bool:
-    """Whether ``m``'s sentence may support a child of a family of ``vocabulary``: it holds one
-    of the family's words, or denies something (a stated denial counts as said)."""
-    for marks in m.context:
-        for w in marks:
-            if w in vocabulary or w == NEGATION:
-                return True
-    return False
+class _Sentences:
+    """The sentences of one note as the hierarchy reads them, each once: their qualifiers
+    (``candidates.specific.sentence_of``) and their words and marks as a set."""
+
+    __slots__ = ("marks", "read")
+
+    def __init__(self) -> None:
+        self.read: dict[int, Qualifiers] = {}  # by ``id`` of a mention's shared context
+        self.marks: dict[int, frozenset[str]] = {}
+
+    def may_support(self, m: Mention, vocabulary: frozenset[str]) -> bool:
+        """Whether ``m``'s sentence may support a child of a family of ``vocabulary``: it
+        holds one of the family's words, or denies something (a stated denial counts as
+        said)."""
+        context = m.context
+        marks = self.marks.get(id(context))
+        if marks is None:
+            marks = self.marks[id(context)] = frozenset(chain.from_iterable(context))
+        return NEGATION in marks or not vocabulary.isdisjoint(marks)

@@ -16,10 +16,11 @@ modifies the others in its scope ("heart failure").
 
 Three more of medspaCy's steps are done here with the same results:
 
-* its token-pattern Matcher (two rules, "no relevant history") tests every token of every
-  note through Python predicates; it is run only when the note holds, for some pattern, a
-  token for each of the pattern's required words, and only from the first token that can
-  start a match (a spaCy Matcher never looks behind a match);
+* its token-pattern Matcher (three rules: "no relevant history", "in <year>") tests every
+  token of every note through Python predicates; it is run only when the note holds, for
+  some pattern, a token for each of the pattern's required words, and only from the first
+  token at which a pattern's leading tokens (those before its first optional one) match (a
+  spaCy Matcher never looks behind a match);
 * each modifier's scope comes from the note's sentence-start array rather than from
   ``doc[start].sent`` (two Span objects per modifier);
 * ``update_scopes`` tries ``limit_scope`` on every ordered pair of a note's modifiers (a
@@ -30,8 +31,9 @@ Three more of medspaCy's steps are done here with the same results:
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
+import re
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from medspacy.common import medspacy_matcher
@@ -138,35 +140,76 @@ def _may_limit(rule: ConTextRule, other: ConTextRule) -> bool:
 
 
 class _TokenPatterns:
-    """What a token-pattern Matcher's patterns need from a note (its LOWER forms) to match.
+    """What a token-pattern Matcher's patterns need from a note to match.
 
     For each pattern: the LOWER values one of which each of its required tokens (no ``OP``)
-    must have, and those its first token must have (``None``: not known, any token may
-    start it). Tokens constrained otherwise require nothing here: the test only ever says
-    "may match" too often, never too seldom.
+    must have, and its *lead*, the tokens before its first ``OP`` as tests of one token each
+    (the LOWER values it must have, a regular expression its text or LOWER form must hold).
+    Tokens constrained otherwise require nothing here: the test only ever says "may match"
+    too often, never too seldom.
     """
 
     def __init__(self, patterns: list[list[dict[str, Any]]]) -> None:
         self.required: list[list[frozenset[int]]] = []
-        self.first: list[frozenset[int] | None] = []
+        self.leads: list[list[_TokenTest]] = []
+        self.firsts: list[np.ndarray[Any, Any] | None] = []  # the LOWER ids its lead starts with
         for pattern in patterns:
             needs = [_lower_values(tok) if "OP" not in tok else None for tok in pattern]
             self.required.append([n for n in needs if n is not None])
-            self.first.append(needs[0] if needs else None)
+            lead = []
+            for tok in pattern:
+                if "OP" in tok:
+                    break
+                lead.append(_TokenTest.of(tok))
+            self.leads.append(lead)
+            first = lead[0].lowers if lead else None
+            self.firsts.append(None if first is None else np.array(sorted(first), dtype=np.uint64))
 
     def start(self, doc: Doc) -> int | None:
         """The first token at which a match may start; None when no pattern can match."""
-        lowers: list[int] = doc.to_array("LOWER").tolist()
+        array = doc.to_array("LOWER")
+        lowers: list[int] = array.tolist()
         present = set(lowers)
-        firsts: set[int] = set()
-        for required, first in zip(self.required, self.first, strict=True):
-            if all(not values.isdisjoint(present) for values in required):
-                if first is None:
-                    return 0
-                firsts |= first
-        if not firsts:
-            return None
-        return next(i for i, v in enumerate(lowers) if v in firsts)
+        found: int | None = None
+        for required, lead, first in zip(self.required, self.leads, self.firsts, strict=True):
+            if not all(not values.isdisjoint(present) for values in required):
+                continue
+            if first is None:
+                return 0  # any token may start it
+            stop = len(lowers) - len(lead) + 1
+            if found is not None:
+                stop = min(stop, found)
+            for i in np.flatnonzero(np.isin(array[:stop], first)).tolist():
+                if all(test.holds(doc, lowers, i + k) for k, test in enumerate(lead[1:], start=1)):
+                    found = i
+                    break
+        return found
+
+
+class _TokenTest(NamedTuple):
+    """What one pattern token asks of a token, as far as told here: one of ``lowers`` (None:
+    any) and a match of each regular expression on its text or its LOWER form."""
+
+    lowers: frozenset[int] | None
+    text: tuple[re.Pattern[str], ...] = ()
+    lower: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def of(cls, token: dict[str, Any]) -> "_TokenTest":
+        def regex(attr: str) -> tuple[re.Pattern[str], ...]:
+            value = token.get(attr)
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                return (re.compile(value["REGEX"]),)  # as spaCy's Matcher compiles it
+            return ()
+
+        return cls(_lower_values(token), regex("TEXT") + regex("ORTH"), regex("LOWER"))
+
+    def holds(self, doc: Doc, lowers: list[int], i: int) -> bool:
+        if self.lowers is not None and lowers[i] not in self.lowers:
+            return False
+        if self.text and not all(r.search(doc[i].text) for r in self.text):
+            return False
+        return not self.lower or all(r.search(doc[i].lower_) for r in self.lower)
 
 
 def _lower_values(token: dict[str, Any]) -> frozenset[int] | None:

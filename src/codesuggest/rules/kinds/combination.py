@@ -358,12 +358,7 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     table's terms for the code) in the sentence of one of the code's own present mentions, or
     in a present mention of a candidate of its category or whose title says X (the hemorrhoids'
     bleeding does not contradict "diverticulosis without bleeding")."""
-    mentions = [
-        (o, _TOKEN.findall(note.text[e.start : e.end].lower()))
-        for o in items
-        for e in o.suggestion.evidence
-        if e.assertion == "present"
-    ]
+    mentions: list[tuple[Scored, list[str]]] | None = None  # read once a title asks
     seen: dict[int, list[str]] = {}
     for s in items:
         code = s.suggestion.code
@@ -372,6 +367,13 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         title = cs.title(code)
         if not any(f"{lead} " in title.lower() for lead in _WITHOUT_LEADS):
             continue
+        if mentions is None:
+            mentions = [
+                (o, _TOKEN.findall(note.text[e.start : e.end].lower()))
+                for o in items
+                for e in o.suggestion.evidence
+                if e.assertion == "present"
+            ]
         own = _sentences(s, note.text, seen)
         hit = next(
             (

@@ -63,9 +63,10 @@ def _integral_symptom(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
             (
                 (c.suggestion, row)
                 for c in conditions
-                if c is not s and not other_side(s.suggestion.description, c.suggestion.description)
                 for row in matching
                 if c.suggestion.code.startswith(prefixes(row["conditions"]))
+                and c is not s
+                and not other_side(s.suggestion.description, c.suggestion.description)
             ),
             None,
         )
