@@ -147,12 +147,21 @@ class Family:
                 present.add(w)
         out: dict[str, Support] = {}
         for d in self._candidates(present):
-            if any(said.keys() & defaults[w] or sentence.denies(w) for w in d.defaults):
+            # (each test only where the descendant has what it reads: most have none of it)
+            if d.defaults and any(
+                said.keys() & defaults[w] or sentence.denies(w) for w in d.defaults
+            ):
                 continue  # "open fracture": not the closed default
-            if any(all(w in said for w in p) for p in d.denied):
-                continue  # "with status migrainosus": not "without status migrainosus"
-            stated = sum(1 for p in d.denied if any(s.intersection(p) for s in sentence.denied))
-            stated += sum(1 for w in d.optional if w in present)
+            stated = 0
+            if d.denied:
+                if any(all(w in said for w in p) for p in d.denied):
+                    continue  # "with status migrainosus": not "without status migrainosus"
+                if sentence.denied:
+                    stated = sum(
+                        1 for p in d.denied if any(s.intersection(p) for s in sentence.denied)
+                    )
+            if d.optional:
+                stated += sum(1 for w in d.optional if w in present)
             size = len(d.required) + len(d.defaults) + sum(map(len, d.denied))
             said_ = len(d.required) + stated
             support = Support(d.code, said_, len(d.defaults), size, d.residual)

@@ -33,6 +33,8 @@ Three more of medspaCy's steps are done here with the same results:
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -152,7 +154,6 @@ class _TokenPatterns:
     def __init__(self, patterns: list[list[dict[str, Any]]]) -> None:
         self.required: list[list[frozenset[int]]] = []
         self.leads: list[list[_TokenTest]] = []
-        self.firsts: list[np.ndarray[Any, Any] | None] = []  # the LOWER ids its lead starts with
         for pattern in patterns:
             needs = [_lower_values(tok) if "OP" not in tok else None for tok in pattern]
             self.required.append([n for n in needs if n is not None])
@@ -162,28 +163,38 @@ class _TokenPatterns:
                     break
                 lead.append(_TokenTest.of(tok))
             self.leads.append(lead)
-            first = lead[0].lowers if lead else None
-            self.firsts.append(None if first is None else np.array(sorted(first), dtype=np.uint64))
 
     def start(self, doc: Doc) -> int | None:
         """The first token at which a match may start; None when no pattern can match."""
-        array = doc.to_array("LOWER")
-        lowers: list[int] = array.tolist()
+        lowers: list[int] = doc.to_array("LOWER").tolist()
         present = set(lowers)
         found: int | None = None
-        for required, lead, first in zip(self.required, self.leads, self.firsts, strict=True):
+        for required, lead in zip(self.required, self.leads, strict=True):
             if not all(not values.isdisjoint(present) for values in required):
                 continue
-            if first is None:
+            if not lead or lead[0].lowers is None:
                 return 0  # any token may start it
             stop = len(lowers) - len(lead) + 1
             if found is not None:
                 stop = min(stop, found)
-            for i in np.flatnonzero(np.isin(array[:stop], first)).tolist():
+            for i in _positions(lowers, lead[0].lowers & present, stop):
                 if all(test.holds(doc, lowers, i + k) for k, test in enumerate(lead[1:], start=1)):
                     found = i
                     break
         return found
+
+
+def _positions(values: list[int], wanted: Iterable[int], stop: int) -> list[int]:
+    """Where ``values`` holds one of ``wanted`` before ``stop``, in order."""
+    out = []
+    for v in wanted:
+        i = -1
+        with suppress(ValueError):  # none left
+            while True:
+                i = values.index(v, i + 1, stop)
+                out.append(i)
+    out.sort()
+    return out
 
 
 class _TokenTest(NamedTuple):
