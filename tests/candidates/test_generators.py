@@ -301,3 +301,32 @@ def test_hierarchy_sentences_may_support_a_family_by_its_words_or_a_denial() -> 
     assert sentences.may_support(denied, vocabulary)
     assert not sentences.may_support(mention(("I10",)), vocabulary)  # no sentence: none
     assert len(sentences.marks) == 4  # each sentence's words read once
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("K80.10", True),  # K80.12 adds "acute" to its "chronic"
+        ("E11.9", True),  # it requires no word: any sibling that requires one says more
+        ("E11.65", False),  # "with hyperglycemia": no code under E11.6 says more of it
+    ],
+)
+def test_hierarchy_has_fuller_sibling(cs: Icd10Cm, code: str, expected: bool) -> None:
+    gen = HierarchyCandidates(cs)
+    above, unspecified = gen._sibling_parent(code)
+    assert above is not None and not unspecified
+    assert gen._has_fuller_sibling(code, above) is expected
+
+
+def test_hierarchy_matched_code_without_fuller_sibling_reads_no_sentence(cs: Icd10Cm) -> None:
+    # no code under E11.6 requires more than E11.65: its sentence is not read for siblings
+    m = in_sentence(("E11.65",), "", "type 2 diabetes with hyperglycemia and neuropathy")
+    pool = _pool([m])
+    seen = _Sentences()
+    assert HierarchyCandidates(cs)._beside_matched("E11.65", pool["E11.65"], seen) == {}
+    assert not seen.read and not seen.marks
+    # K80.10 has a fuller sibling (K80.12): its sentence is read
+    k = in_sentence(("K80.10",), "acute on", "chronic cholecystitis with calculus of gallbladder")
+    found = HierarchyCandidates(cs)._beside_matched("K80.10", _pool([k])["K80.10"], seen)
+    assert "K80.12" in found
+    assert seen.read and seen.marks

@@ -67,6 +67,7 @@ class HierarchyCandidates:
         self._defaults: dict[str, list[str]] = {}
         self._families: dict[str, Family] = {}
         self._above: dict[str, tuple[str | None, bool]] = {}  # see ``_sibling_parent``
+        self._fuller: dict[str, bool] = {}  # see ``_has_fuller_sibling``
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         seen = _Sentences()  # the note's sentences, read once
@@ -149,8 +150,8 @@ class HierarchyCandidates:
         if not cand.mentions or "lexicon" not in cand.sources:
             return {}
         above, unspecified = self._sibling_parent(code)
-        if above is None:
-            return {}
+        if above is None or not (unspecified or self._has_fuller_sibling(code, above)):
+            return {}  # (two codes in three that are not unspecified have none)
         found = {
             c: v
             for c, v in self._children(above, cand, seen, supported_only=True).items()
@@ -189,6 +190,19 @@ class HierarchyCandidates:
             else:
                 return None, unspecified
         return above, unspecified
+
+    def _has_fuller_sibling(self, code: str, above: str) -> bool:
+        """Whether a descendant of ``above`` requires all of the words ``code`` requires and
+        more: a code that is not unspecified proposes no other sibling (found once per code)."""
+        found = self._fuller.get(code)
+        if found is None:
+            family = self.family(above)
+            own = family.by_code.get(code)
+            words = set(own.required) if own is not None else set()
+            found = self._fuller[code] = own is not None and any(
+                words < set(d.required) for d in family.by_code.values()
+            )
+        return found
 
     def family(self, code: str) -> Family:
         """``code``'s billable descendants read against its title (built once per code)."""
