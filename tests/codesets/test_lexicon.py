@@ -219,3 +219,28 @@ def test_nonfinding_phrase_file_rows_are_complete() -> None:
         # it hides a smaller finding only if it holds more than one word
         assert len(set(content_words(row["phrase"]))) >= 2, row
     assert len({r["phrase"] for r in rows}) == len(rows)
+
+
+def test_compile_lexicon_stores_equal_codes_and_paths_once(cs: Icd10Cm) -> None:
+    path = "Hypertension > essential"  # and below an equal string that is another object
+    index = compile_lexicon(
+        [
+            Phrase("essential hypertension", "I10", "index", path),
+            Phrase(
+                "primary hypertension", "I10", "index", " > ".join(["Hypertension", "essential"])
+            ),
+            Phrase("high blood pressure", "I10", "synonym"),
+            Phrase("hypertension", "I10", "synonym"),
+        ],
+        cs,
+    )
+    i, j = (
+        index.keys.index(("essential", "hypertension")),
+        index.keys.index(("hypertension", "primary")),
+    )
+    assert index.codes[i] == index.codes[j] == (("I10", "index"),)
+    assert index.codes[i] is index.codes[j]  # one tuple for the two keys
+    k, m = index.keys.index(("blood", "high", "pressure")), index.keys.index(("hypertension",))
+    assert index.codes[k][0] is index.codes[m][0]  # one ("I10", "synonym") pair
+    assert index.paths[i, "I10"] == path
+    assert index.paths[i, "I10"] is index.paths[j, "I10"]

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from codesuggest.codesets.data_files import data_rows, data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -188,13 +189,18 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
                 paths[words, p.code] = p.path
     freq: Counter[str] = Counter(w for key in by_key for w in key)
     index = LexiconIndex()
+    # equal values stored once (a pickle keeps one copy of an object met twice): a (code,
+    # source) pair, a key's codes and an index path recur across keys (a sixth of the
+    # index's memory)
+    shared: dict[Any, Any] = {}
     for key, codes in by_key.items():
         i = len(index.keys)
-        _add_key(index, key, tuple(sorted(codes.items())), freq)
+        named = tuple(shared.setdefault(pair, pair) for pair in sorted(codes.items()))
+        _add_key(index, key, shared.setdefault(named, named), freq)
         for code in codes:
             path = paths.get((key, code))
             if path:
-                index.paths[i, code] = path
+                index.paths[i, code] = shared.setdefault(path, path)
     index.title_words = {c: len(set(content_words(codeset.title(c)))) for c in codeset.codes()}
     return index
 
