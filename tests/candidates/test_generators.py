@@ -223,14 +223,36 @@ def test_history_historical_mi_proposes_old_mi(cs: Icd10Cm, history: HistoryMap)
     assert pool["I25.2"].derived_from == "I21.9"
 
 
-def test_history_mixed_assertions_propose_nothing(cs: Icd10Cm, history: HistoryMap) -> None:
+def test_history_relatives_condition_is_a_family_history_beside_the_patients_own(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
+    family = mention(("C50.919",), Assertion.FAMILY)
+    mentions = [family, mention(("C50.919",), Assertion.PRESENT, start=30)]
+    pool = _pool(mentions)
+    HistoryCandidates(history, cs).add(mentions, pool)
+    assert set(pool) == {"C50.919", "Z80.3"}
+    assert pool["Z80.3"].mentions == [family]  # the relative's mention only
+
+
+def test_history_past_and_present_mentions_propose_no_personal_history(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
     mentions = [
-        mention(("C50.919",), Assertion.FAMILY),
+        mention(("C50.919",), Assertion.HISTORICAL),
         mention(("C50.919",), Assertion.PRESENT, start=30),
     ]
     pool = _pool(mentions)
     HistoryCandidates(history, cs).add(mentions, pool)
-    assert set(pool) == {"C50.919"}
+    assert set(pool) == {"C50.919"}  # a current cancer: no Z85.3
+
+
+def test_history_resolved_atrial_flutter_is_a_personal_history(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
+    m = mention(("I48.92",), Assertion.HISTORICAL, text="atrial flutter")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    assert pool["Z86.79"].derived_from == "I48.92"
 
 
 def test_history_negated_proposes_nothing(cs: Icd10Cm, history: HistoryMap) -> None:

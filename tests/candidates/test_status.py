@@ -256,3 +256,45 @@ def test_status_long_term_drug_stopped_is_not_current(engine, text):
 
 def test_status_long_term_drug_taken_is_current(engine):
     assert _affirmed(_candidates(engine, "On apixaban 5 mg BID for atrial fibrillation.")["Z79.01"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Uses tiotropium daily and fluticasone-salmeterol BID.", "Z79.51"),
+        ("On budesonide-formoterol 160/4.5 2 puffs BID for 4 yrs.", "Z79.51"),
+    ],
+)
+def test_status_long_term_cue_after_the_drug(engine, text, code):
+    cands = _candidates(engine, text)
+    assert code in cands
+    assert _affirmed(cands[code])
+
+
+def test_status_long_term_cue_of_the_next_list_item_is_not_the_drugs(engine):
+    cands = _candidates(engine, "Gave fluticasone-salmeterol once in clinic, metformin BID.")
+    assert not any(_affirmed(c) for code, c in cands.items() if code.startswith("Z79.51"))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Sprained his left ankle playing basketball.", "Y93.67"),
+        ("Acute lumbar strain after lifting at work this morning.", "Y99.0"),
+    ],
+)
+def test_status_activity_and_status_beside_an_injury(engine, text, code):
+    cands = _candidates(engine, text)
+    assert code in cands
+    assert _affirmed(cands[code])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Plays basketball twice a week, feels well.", "Y93.67"),
+        ("Back at work, walking daily, no complaints.", "Y99.0"),
+    ],
+)
+def test_status_activity_and_status_need_an_injury(engine, text, code):
+    assert code not in _candidates(engine, text)

@@ -6,6 +6,8 @@ import pytest
 
 from codesuggest.codesets.alpha_index import (
     SOURCE,
+    alias_rows,
+    drug_aliases,
     index_phrases,
     index_rows,
     noise_entries,
@@ -70,3 +72,23 @@ def test_bare_stress_names_no_stress_disorder(phrases: list[Phrase]) -> None:
     # "stress test", "stress echo": bare "stress" is no reaction to severe stress
     kept = {(p.path, p.code) for p in phrases}
     assert ("Stress", "F43.9") not in kept
+
+
+def test_drug_aliases_are_absent_from_the_table_and_name_an_entry_of_it() -> None:
+    entries = {r.path.rpartition(" > ")[0].lower() for r in index_rows() if r.table == "drug"}
+    aliases = drug_aliases()
+    assert aliases
+    for drug, entry in aliases:
+        assert drug.lower() not in entries, drug  # the table codes it itself
+        assert entry.lower() in entries, entry
+
+
+def test_drug_alias_takes_every_column_of_its_entry(phrases: list[Phrase]) -> None:
+    rows = [r for r in alias_rows(index_rows()) if r.words.startswith("amlodipine ")]
+    assert {r.code for r in rows} == {"T46.1X1", "T46.1X2", "T46.1X5", "T46.1X6"}
+    found = {(p.text, p.code) for p in phrases if p.text.startswith("amlodipine ")}
+    assert ("amlodipine adverse effect", "T46.1X5A") in found
+    assert ("amlodipine induced", "T46.1X5A") in found
+    assert ("amlodipine overdose", "T46.1X1A") in found
+    path = next(p.path for p in phrases if p.text == "amlodipine adverse effect")
+    assert path == "Blockers, calcium channel (amlodipine) > AdverseEffect"

@@ -82,6 +82,13 @@ def test_title_variants_drop_initial_encounter_segment() -> None:
     assert "Fracture of unspecified part of neck of right femur" in title_variants(title)
 
 
+def test_title_variants_drop_both() -> None:
+    title = "Crohn's disease of both small and large intestine with rectal bleeding"
+    assert "Crohn's disease of small and large intestine with rectal bleeding" in (
+        title_variants(title)
+    )
+
+
 def test_inclusion_variants_apply_each_modifier_alone() -> None:
     assert inclusion_variants("Hypertension (arterial) (benign) (essential)") == {
         "Hypertension",

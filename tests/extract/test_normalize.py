@@ -95,3 +95,35 @@ def test_content_words_read_af_as_atrial_fibrillation() -> None:
         "fibrillation",
     ]
     assert content_words("afib") == ["atrial", "fibrillation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("ER+/PR+/HER2-", ["erpositive", "prpositive", "her2negative"]),
+        ("(IDC, ER-/PR-)", ["idc", "ernegative", "prnegative"]),
+        ("HER-2+ tumor", ["her2positive", "neoplasm"]),
+        ("er+", ["erpositive"]),  # the lexicon's spelling
+        ("ER-positive", ["er", "positive"]),  # a sign joined to a word is a hyphen
+        ("PR-interval", ["pr", "interval"]),
+        ("seen in the ER", ["seen", "er"]),
+    ],
+)
+def test_content_words_read_receptor_signs_as_one_word(text: str, words: list[str]) -> None:
+    # "ER+/PR+/HER2-" states ER positive (Z17.0) and must not lend HER2's "negative" to ER
+    assert content_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("physical exam", ["physical", "examination"]),
+        ("chronic systolic HF", ["chronic", "systolic", "heart", "failure"]),
+        ("pressure ulcer of sacrum", ["pressure", "ulcer", "sacral"]),
+        ("type 1 DM", ["type", "1", "diabetes", "mellitus"]),
+    ],
+)
+def test_content_words_read_us_abbreviations_as_titles_spell_them(
+    text: str, words: list[str]
+) -> None:
+    assert content_words(text) == words

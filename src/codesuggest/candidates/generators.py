@@ -283,9 +283,16 @@ class HistoryCandidates:
                 if code.startswith(prefixes):
                     _affirm(cand, assertion, "states a history")
             assertions = {m.assertion for m in cand.mentions}
-            if len(assertions) != 1:
+            if len(assertions) == 1:
+                picked = list(range(len(cand.mentions)))
+                column = _HISTORY_COLUMNS.get(next(iter(assertions)))
+            elif Assertion.FAMILY in assertions:
+                # a relative's condition is a family history whatever the patient's own
+                # mentions say ("brother died of lung cancer ... r/o lung cancer": Z80.1)
+                picked = [i for i, m in enumerate(cand.mentions) if m.assertion is Assertion.FAMILY]
+                column = _HISTORY_COLUMNS[Assertion.FAMILY]
+            else:
                 continue
-            column = _HISTORY_COLUMNS.get(next(iter(assertions)))
             target_code = self.history.lookup(code, column) if column else None
             if target_code is None or target_code not in self.codeset:
                 continue
@@ -294,9 +301,13 @@ class HistoryCandidates:
                 target = pool[target_code] = Candidate(target_code, derived_from=code)
             if target.derived_from is None:
                 continue  # the note names the history code itself
-            target.mentions.extend(m for m in cand.mentions if m not in target.mentions)
-            target.key_sizes.extend(cand.key_sizes)
-            target.lexicon_sources.extend(cand.lexicon_sources)
+            target.mentions.extend(
+                cand.mentions[i] for i in picked if cand.mentions[i] not in target.mentions
+            )
+            target.key_sizes.extend(cand.key_sizes[i] for i in picked if i < len(cand.key_sizes))
+            target.lexicon_sources.extend(
+                cand.lexicon_sources[i] for i in picked if i < len(cand.lexicon_sources)
+            )
             target.sources.add(self.name)
 
 

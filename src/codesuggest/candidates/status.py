@@ -18,6 +18,10 @@ run after the others, decides which of those mentions state a status, by the cod
 - allergy: in an allergy section or with "allergic"/"allergy" in the phrase.
 - BMI: the value right after its own "BMI" token picks the Z68 code; nothing else binds.
 - external causes: the mechanism of an injury happened before the visit: past is present.
+- supplementary (Y93 activity, Y99 status): as external causes, and only in a note that
+  affirms an injury (S00-T88) or its mechanism: "playing basketball" alone is no code.
+- long-term drugs of cued kinds read their cue in the phrase or in the few words after it, up
+  to the end of its list item: "fluticasone-salmeterol BID", "budesonide 2 puffs BID".
 
 Evidence starts at the thing, not at its cue: "S/p CABG" shows "CABG".
 """
@@ -29,7 +33,7 @@ from dataclasses import replace
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
-from codesuggest.extract.qualifiers import BREAK
+from codesuggest.extract.qualifiers import BREAK, COMMA
 from codesuggest.types import Assertion, Mention
 
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
@@ -40,6 +44,10 @@ _AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
 _NAMING = frozenset({"lexicon", "hierarchy", "specific"})
 # mentions a kind keeps only under a condition; the others stay for the assertion rules
 _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
+# injuries, poisonings and their mechanisms: what a Y93 activity or Y99 status goes with
+_INJURY = ("S", "T")
+_AFFIRMING = (Assertion.PRESENT, Assertion.HISTORICAL)
+_CUE_WINDOW = 6  # tokens after a drug read for its long-term cue ("2 puffs BID")
 
 
 @register("codesuggest.status_candidates.v1")
@@ -53,18 +61,30 @@ class StatusCandidates:
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         status = self.status
+        injured = self._injured(pool)
         for code, cand in list(pool.items()):
             kind = status.kind(code)
             if kind is None or cand.derived_from is not None:
                 continue
             if kind == "bmi":
                 self._bind_bmi(code, cand, pool)
+            elif kind == "supplementary" and not injured:
+                cand.mentions = []
             else:
                 cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
             if kind in _AFFIRMED_WHEN_PAST:
                 cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
             if not cand.mentions and cand.sources <= _NAMING | {self.name}:
                 del pool[code]
+
+    def _injured(self, pool: dict[str, Candidate]) -> bool:
+        """Whether the note affirms an injury or the mechanism of one (a present or past
+        mention of an S00-T88 code or of an external cause)."""
+        return any(
+            (code[:1] in _INJURY or self.status.kind(code) == "external")
+            and any(m.assertion in _AFFIRMING for m in cand.mentions)
+            for code, cand in pool.items()
+        )
 
     def _states(self, kind: str, m: Mention) -> bool:
         """Whether mention ``m`` of a code of ``kind`` states that status."""
@@ -86,6 +106,7 @@ class StatusCandidates:
                 kind == "long_term"
                 or m.section in cues["medication_sections"]
                 or self.status.long_term.search(text) is not None
+                or self._cued_after(m)
             )
         if kind == "device":
             # "Procedure: right total knee arthroplasty", "pacemaker implantation": the device
@@ -107,6 +128,12 @@ class StatusCandidates:
         if not m.context:
             return self.status.placement.search(m.text.lower()) is not None
         return any(self.status.placement.search(t.lower()) for t in _words_from(m))
+
+    def _cued_after(self, m: Mention) -> bool:
+        """Whether the few words after ``m``, up to the end of its list item, say the drug is
+        taken long-term ("fluticasone-salmeterol BID", "budesonide 160/4.5 2 puffs BID")."""
+        after = " ".join(_words_after(m, _CUE_WINDOW, stop=(BREAK, COMMA)))
+        return bool(after) and self.status.long_term.search(after) is not None
 
     def _affirmed(self, kind: str, m: Mention) -> Mention:
         """``m`` asserted present when its status holds now: a past mention, or an entry of
@@ -165,8 +192,14 @@ _PLACEMENT_WINDOW = 4  # tokens after a device mention read for "implantation", 
 def _words_from(m: Mention) -> list[str]:
     """The words of ``m`` and of the few tokens after it in its sentence, up to a break."""
     out = [w for marks in m.context[m.span[0] : m.span[1]] for w in marks]
-    for marks in m.context[m.span[1] : m.span[1] + _PLACEMENT_WINDOW]:
-        if BREAK in marks:
+    return out + _words_after(m, _PLACEMENT_WINDOW, stop=(BREAK,))
+
+
+def _words_after(m: Mention, window: int, stop: tuple[str, ...]) -> list[str]:
+    """The words of the ``window`` tokens after ``m`` in its sentence, up to a ``stop`` mark."""
+    out: list[str] = []
+    for marks in m.context[m.span[1] : m.span[1] + window]:
+        if any(s in marks for s in stop):
             break
         out.extend(marks)
     return out

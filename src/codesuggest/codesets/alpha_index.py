@@ -7,7 +7,8 @@ are rarely what the coder coded) and in ``data/index_exclusions.tsv`` (entries w
 words no longer mean once the converter drops the nonessential modifier: "Falling, falls
 (repeated)"). Each remaining row becomes a lexicon phrase of source ``index`` that remembers its
 index path ("Hypertension > with > heart failure"), shown to the coder as the reason for the
-suggestion.
+suggestion. Drugs the Table of Drugs and Chemicals does not list take the rows of the entry
+that codes them (``data/drug_aliases.tsv``: amlodipine -> "Blockers, calcium channel").
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from functools import lru_cache
 
 from codesuggest.codesets.data_files import data_bytes, data_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.index_convert import IndexRow, read_table
+from codesuggest.codesets.index_convert import DRUG_EFFECTS, IndexRow, read_table
 from codesuggest.codesets.lexicon import Phrase
 from codesuggest.extract.cues import cue_words
 
 TABLE = "icd10cm_index.tsv.gz"
 NOISE = "index_noise.tsv"
 EXCLUSIONS = "index_exclusions.tsv"
+ALIASES = "drug_aliases.tsv"
 SOURCE = "index"
 # Y90-Y99 supplementary factors (place, activity, status) are coded by hand beside an injury
 _SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
@@ -35,6 +37,30 @@ _WORD = re.compile(r"\w\w+")
 def index_rows() -> tuple[IndexRow, ...]:
     """Every row of the shipped index table."""
     return tuple(read_table(data_bytes(TABLE)))
+
+
+@lru_cache(maxsize=1)
+def drug_aliases() -> tuple[tuple[str, str], ...]:
+    """(drug, table entry) pairs of ``data/drug_aliases.tsv``."""
+    return tuple((r["drug"].strip(), r["entry"].strip()) for r in data_rows(ALIASES))
+
+
+def alias_rows(rows: tuple[IndexRow, ...]) -> Iterator[IndexRow]:
+    """Drug-table rows for each alias: its entry's rows ("Blockers, calcium channel >
+    AdverseEffect", T46.1X5) said with the alias's name ("amlodipine adverse effect"); the
+    path says which entry codes it."""
+    by_entry: dict[str, list[IndexRow]] = {}
+    for row in rows:
+        if row.table == "drug":
+            entry, _, column = row.path.rpartition(" > ")
+            by_entry.setdefault(entry, []).append(row)
+    for drug, entry in drug_aliases():
+        for row in by_entry.get(entry, ()):
+            column = row.path.rpartition(" > ")[2]
+            for effect in DRUG_EFFECTS.get(column, ()):
+                if row.words.endswith(f" {effect}"):
+                    path = f"{entry} ({drug}) > {column}"
+                    yield IndexRow(row.table, path, f"{drug} {effect}", row.code)
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +102,8 @@ def index_phrases(codeset: Icd10Cm, *, noise: bool = True) -> Iterator[Phrase]:
     entries made only of assertion-cue words."""
     dropped = noise_entries() if noise else frozenset()
     resolved: dict[str, str | None] = {}
-    for row in index_rows():
+    rows = index_rows()
+    for row in (*rows, *alias_rows(rows)):
         if row.code.startswith(_SUPPLEMENTARY) or only_cues(row.words):
             continue
         if row.code not in resolved:

@@ -38,6 +38,7 @@ _NONESSENTIAL = re.compile(
     r"without mention|not specified|nos|site not specified)\b",
     re.IGNORECASE,
 )
+_BOTH = re.compile(r"\bboth\s+", re.IGNORECASE)
 MAX_WORDS = 12
 MAX_VARIANT_CODES = 3  # codes a title variant may name before it is too ambiguous to keep
 # Residual categories ("Other X", "Other specified X"): a note saying "X" means the default
@@ -96,6 +97,8 @@ def title_variants(title: str) -> set[str]:
     essential = [segments[0]] + [s for s in segments[1:] if not _NONESSENTIAL.search(s)]
     out.add(", ".join(essential))
     out.add(_NONESSENTIAL.sub(" ", ", ".join(essential)))
+    # "Crohn's disease of both small and large intestine": notes leave out the "both"
+    out.update([_BOTH.sub("", v) for v in out if _BOTH.search(v)])
     return {v for v in out if v.strip()}
 
 

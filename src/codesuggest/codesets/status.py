@@ -18,9 +18,19 @@ from codesuggest.errors import ConfigError
 # absence: "s/p appendectomy" (needs a past cue); device: "pacemaker" (present or past);
 # long_term: "on apixaban" (a maintenance drug); long_term_cued: aspirin, steroids, opioids
 # (only from a medication list or "daily"/"chronic"); allergy: "allergic to sulfa"; bmi: Z68
-# by value; external: the mechanism of an injury (V00-Y09)
+# by value; external: the mechanism of an injury (V00-Y09); supplementary: the activity and
+# status of an injury (Y93, Y99: "playing basketball", "injured at work"), only beside one
 KINDS = frozenset(
-    {"absence", "device", "long_term", "long_term_cued", "allergy", "bmi", "external"}
+    {
+        "absence",
+        "device",
+        "long_term",
+        "long_term_cued",
+        "allergy",
+        "bmi",
+        "external",
+        "supplementary",
+    }
 )
 _CUE_KEYS = frozenset(
     {
@@ -39,7 +49,7 @@ _CUE_KEYS = frozenset(
     }
 )
 # kinds whose past mentions state a present fact ("s/p CABG": the graft is there now)
-PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "bmi"})
+PRESENT_WHEN_PAST = frozenset({"absence", "device", "external", "supplementary", "bmi"})
 MEASURES = frozenset({"value", "percentile"})
 
 

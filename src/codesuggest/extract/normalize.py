@@ -136,11 +136,16 @@ def _load_equivalents() -> dict[str, tuple[str, ...]]:
 
 
 EQUIVALENTS = _load_equivalents()
-_VERSION = 3  # bump when the normalising code changes
+_VERSION = 4  # bump when the normalising code changes
 # body sides written as capitals or "b/l" ("Cellulitis R lower leg", "L femur", "b/l LE edema");
 # lower-case "l" and "r" stay as they are (litres, "r/o")
 _SIDES = re.compile(r"(?<![\w/])(?:(L|LT|Lt)|(R|RT|Rt)|([Bb]/[Ll]))(?![\w/])")
 _SIDE_WORDS = ("left", "right", "bilateral")
+# receptor status written with a sign, as pathology reports do ("ER+/PR+/HER2-"): one word
+# each ("erpositive"), the lexicon's "er+" (Z17.0), so that "ER+/PR+/HER2-" lends no
+# "negative" to the estrogen receptor
+_RECEPTORS = re.compile(r"(?<![A-Za-z0-9])(ER|PR|HR|HER-?2)([+-])(?![A-Za-z0-9+])", re.IGNORECASE)
+_SIGNS = {"+": "positive", "-": "negative"}
 
 
 def fingerprint() -> str:
@@ -153,6 +158,7 @@ def fingerprint() -> str:
         repr(_KEEP_S),
         repr(sorted(EQUIVALENTS.items())),
         _SIDES.pattern,
+        _RECEPTORS.pattern,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -161,8 +167,14 @@ def _side(match: re.Match[str]) -> str:
     return next(w for w, g in zip(_SIDE_WORDS, match.groups(), strict=True) if g)
 
 
+def _receptor(match: re.Match[str]) -> str:
+    return f" {match.group(1).replace('-', '')}{_SIGNS[match.group(2)]} "
+
+
 def _words(text: str) -> list[str]:
     out: list[str] = []
+    if "+" in text or "-" in text:
+        text = _RECEPTORS.sub(_receptor, text)
     if "L" in text or "R" in text or "/" in text:
         text = _SIDES.sub(_side, text)
     for w in _WORD.findall(fold(text)):
