@@ -35,6 +35,8 @@ from tests.utils.scored import apply, item
         (("M54.50", "M54.32"), "M54.42", {"M54.50", "M54.32"}),
         (("K50.011", "K50.111"), "K50.811", {"K50.011", "K50.111"}),  # both intestines
         (("I11.9", "I50.23"), "I11.0", {"I11.9"}),
+        (("J44.9", "J18.9"), "J44.0", {"J44.9"}),  # the pneumonia is coded beside it
+        (("I11.0", "N18.6"), "I13.2", {"I11.0"}),
     ],
 )
 def test_combination_reports_linked_conditions_with_one_code(
