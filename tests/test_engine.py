@@ -15,6 +15,7 @@ from codesuggest.engine import Engine
 from codesuggest.errors import ChecksumMismatchError, ModelNotFoundError, NoteTooLargeError
 from codesuggest.model_dir import CARD
 from codesuggest.rank import compiled
+from codesuggest.rules.finish import secondary_prefixes
 from codesuggest.settings import get_settings
 from codesuggest.types import Note, NoteResult, Suggestion
 
@@ -190,10 +191,19 @@ def test_engine_output_matches_documented_shape(engine: Engine) -> None:
             }
 
 
-def test_engine_suggestions_sorted_by_confidence(engine: Engine) -> None:
+def test_engine_suggestions_ordered_as_a_coder_sequences_them(engine: Engine) -> None:
+    secondary = secondary_prefixes()
     for text in (DIABETES_HTN, NEGATIONS):
-        confidences = [s.confidence for s in engine.suggest(text, top=20).suggestions]
-        assert confidences == sorted(confidences, reverse=True)
+        out = engine.suggest(text, top=20).suggestions
+        marks = [s.recommended for s in out]
+        assert marks == sorted(marks, reverse=True)  # every recommended code first
+        recommended = [s for s in out if s.recommended]
+        first = [s for s in recommended if not s.code.startswith(secondary)]
+        then = [s for s in recommended if s.code.startswith(secondary)]
+        assert recommended == first + then  # status, history, external causes after
+        for group in (first, then):
+            confidences = [s.confidence for s in group]
+            assert confidences == sorted(confidences, reverse=True)
 
 
 def test_engine_calibration_keeps_codes_order_and_recommended(
