@@ -138,6 +138,21 @@ def test_supersedes_promotes_a_winner_documented_for_the_same_condition(
     assert not out["J18.9"].recommended
 
 
+def test_supersedes_promotes_a_winner_saying_all_the_loser_says_and_more(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # the history's "Alcohol use disorder (moderate" and the assessment's fuller statement
+    items = [
+        _mentioned("F10.20", cs, "Alcohol use disorder (moderate", 10, 0.55, True),
+        _mentioned(
+            "F10.21", cs, "Alcohol use disorder, moderate, in sustained remission", 90, 0.49, False
+        ),
+    ]
+    out = apply(packaged, SUPERSEDES, items, cs)
+    assert out["F10.21"].recommended
+    assert not out["F10.20"].recommended
+
+
 @pytest.mark.parametrize(
     ("text", "start", "confidence"),
     [

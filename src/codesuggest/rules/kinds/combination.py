@@ -183,18 +183,24 @@ def _promote_winners(
 
 
 def _says_more(s: Scored, other: Scored) -> bool:
-    """Whether a present mention of ``s`` overlaps a present mention of ``other`` and holds a
-    word none of those does."""
+    """Whether a present mention of ``s`` says more of what a present mention of ``other``
+    says: it overlaps one and holds a word none of them does, or it holds every word of one
+    and more ("Alcohol use disorder, moderate, in sustained remission" in the assessment beside
+    "Alcohol use disorder (moderate" in the history)."""
     theirs = [m for m in other.candidate.mentions if m.assertion is Assertion.PRESENT]
     if not theirs:
         return False
     words = {w for m in theirs for w in _TOKEN.findall(m.text.lower())}
-    return any(
-        m.assertion is Assertion.PRESENT
-        and any(m.start < t.end and t.start < m.end for t in theirs)
-        and bool(set(_TOKEN.findall(m.text.lower())) - words)
-        for m in s.candidate.mentions
-    )
+    each = [set(_TOKEN.findall(t.text.lower())) for t in theirs]
+    for m in s.candidate.mentions:
+        if m.assertion is not Assertion.PRESENT:
+            continue
+        mine = set(_TOKEN.findall(m.text.lower()))
+        if any(m.start < t.end and t.start < m.end for t in theirs) and mine - words:
+            return True
+        if any(w < mine for w in each):
+            return True
+    return False
 
 
 # "with"/"without" phrases of titles and sentences
