@@ -63,22 +63,6 @@ def words_said(s: Scored) -> int:
     )
 
 
-def title_fit(title: str, s: Scored) -> int:
-    """How closely a present mention words the title: minus the words, "not", "with" and
-    "without" included, that one says and the other does not ("Migraine without aura, not
-    intractable, without status migrainosus" fits G43.009, not G43.019 "..., intractable, ..."
-    nor G43.001 "..., with status migrainosus")."""
-    own = frozenset(_WORD.findall(title.lower()))
-    return max(
-        (
-            -len(own ^ frozenset(_WORD.findall(m.text.lower())))
-            for m in s.candidate.mentions
-            if m.assertion is Assertion.PRESENT
-        ),
-        default=-len(own),
-    )
-
-
 _VAGUE = re.compile(r"\bunspecified\b|\bnot elsewhere classified\b|^other\b|, other\b", re.I)
 
 

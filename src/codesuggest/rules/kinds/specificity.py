@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.base import Kind, Scored, fire, other_side, title_fit, words_said
+from codesuggest.rules.base import Kind, Scored, fire, other_side, words_said
 from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
@@ -95,11 +95,8 @@ def _no_evidence_of_its_own(s: Scored, other: Scored, title: str, other_title: s
     mentions that also support a less vague code of its category ("... with foot ulcer")."""
     if _openness(title) <= _openness(other_title) or other_side(title, other_title):
         return False
-    own = {(m.start, m.end) for m in s.candidate.mentions if m.assertion is Assertion.PRESENT}
-    theirs = {
-        (m.start, m.end) for m in other.candidate.mentions if m.assertion is Assertion.PRESENT
-    }
-    return bool(own) and own <= theirs
+    own = _present_spans(s)
+    return bool(own) and own <= _present_spans(other)
 
 
 _OTHER = re.compile(r"\bother\b", re.IGNORECASE)
@@ -142,6 +139,22 @@ def _documented(s: Scored, floor: float, beyond: int) -> bool:
         and m.n_words > beyond
         and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
         for m in s.candidate.mentions
+    )
+
+
+def _title_fit(title: str, s: Scored) -> int:
+    """How closely a present mention words the title: minus the words, "not", "with" and
+    "without" included, that one says and the other does not ("Migraine without aura, not
+    intractable, without status migrainosus" fits G43.009, not G43.019 "..., intractable, ..."
+    nor G43.001 "..., with status migrainosus")."""
+    own = frozenset(_WORD.findall(title.lower()))
+    return max(
+        (
+            -len(own ^ frozenset(_WORD.findall(m.text.lower())))
+            for m in s.candidate.mentions
+            if m.assertion is Assertion.PRESENT
+        ),
+        default=-len(own),
     )
 
 
@@ -210,7 +223,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 or not _same_condition(code, o, cs)
             ):
                 continue
-            fit = (title_fit(cs.title(o), other), other.suggestion.confidence)
+            fit = (_title_fit(cs.title(o), other), other.suggestion.confidence)
             if best is None or fit > best[0]:
                 best = (fit, other)
         if best is not None:
