@@ -49,13 +49,14 @@ def test_context_rules_each_literal_once() -> None:
 
 
 def test_context_rules_directions_and_categories_are_known() -> None:
-    known = set(_CONTEXT_ATTRIBUTES) | {"TERMINATE", "PSEUDO"}
+    # SCOPE_NEUTRAL: inert words that only keep a shorter cue inside them from matching
+    # ("on" of "on exam" ends no negation)
+    inert = {"TERMINATE", "PSEUDO", "SCOPE_NEUTRAL"}
+    known = set(_CONTEXT_ATTRIBUTES) | inert
     for rule in _rules():
         assert rule["direction"] in _DIRECTIONS, rule
         assert rule["category"] in known, rule
-        assert (rule["direction"] in {"TERMINATE", "PSEUDO"}) == (
-            rule["category"] in {"TERMINATE", "PSEUDO"}
-        ), rule
+        assert (rule["direction"] in {"TERMINATE", "PSEUDO"}) == (rule["category"] in inert), rule
         assert rule.get("max_scope") is None or rule["max_scope"] > 0
 
 
@@ -174,6 +175,51 @@ def test_context_clause_boundary_ends_negation(
 ) -> None:
     assert _mention(engine, text, negated).assertion is Assertion.NEGATED
     assert _mention(engine, text, present).assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "present"),
+    [
+        # "on <drug>" is the patient's treatment, outside the negated qualifier
+        ("Hypertension without edema on warfarin.", "edema", "warfarin"),
+        ("No fever on admission, on warfarin.", "fever", "warfarin"),
+        # a status-post procedure, a precipitant, the end of a parenthesis
+        ("CAD without angina, s/p CABG.", "angina", "p cabg"),
+        ("DKA without coma, precipitated by gastroparesis.", "coma", "gastroparesis"),
+        ("Parkinson disease (no tremor), hypothyroidism.", "tremor", "hypothyroidism"),
+    ],
+)
+def test_context_negation_ends_at_treatment_procedure_or_cause(
+    engine: Engine, text: str, negated: str, present: str
+) -> None:
+    assert _mention(engine, text, negated).assertion is Assertion.NEGATED
+    assert _mention(engine, text, present).assertion is not Assertion.NEGATED
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Not on insulin.", "insulin"),
+        ("Never on warfarin.", "warfarin"),
+        ("Patient is not currently on metformin.", "metformin"),
+    ],
+)
+def test_context_not_on_a_drug_stays_negated(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.NEGATED
+
+
+@pytest.mark.parametrize(
+    "text", ["No rash on exam, fever or cough.", "No murmur on auscultation, fever or cough."]
+)
+def test_context_on_exam_keeps_the_negation_list(engine: Engine, text: str) -> None:
+    for term in ("fever", "cough"):
+        assert _mention(engine, text, term).assertion is Assertion.NEGATED, term
+
+
+def test_context_rules_terminated_by_names_known_categories() -> None:
+    known = set(_CONTEXT_ATTRIBUTES) | {"PSEUDO"}
+    for rule in _rules():
+        assert set(rule.get("terminated_by", ())) <= known, rule
 
 
 def test_context_negation_list_keeps_its_scope(engine: Engine) -> None:

@@ -31,6 +31,7 @@ Three more of medspaCy's steps are done here with the same results:
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
 
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -45,7 +46,33 @@ from spacy.matcher import Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from codesuggest.errors import ConfigError
+
 _INERT = ("TERMINATE", "PSEUDO")  # directions that never modify a target
+
+
+# keys a rule of data/context_rules.json may have: medspaCy's, and ``terminated_by`` (the
+# categories of the cues that end its scope besides TERMINATE ones: "without" ends at the
+# PSEUDO cue "on" in "diabetes without complications on metformin"), which medspaCy's JSON
+# reader refuses though its rules take it
+_RULE_KEYS = frozenset(ConTextRule._ALLOWED_KEYS) | {"terminated_by"}
+
+
+def load_context_rules(path: str) -> list[ConTextRule]:
+    """The ConText rules of a rule file (``{"context_rules": [...]}``); an unknown key fails."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    rules = []
+    for raw in data["context_rules"]:
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            literal = raw.get("literal")
+            raise ConfigError(f"ConText rule {literal!r}: unknown keys {sorted(unknown)}")
+        args = dict(raw)
+        if "terminated_by" in args:
+            args["terminated_by"] = {c.upper() for c in args["terminated_by"]}
+        rules.append(ConTextRule(**args))
+    return rules
 
 
 class QuickGraph(ConTextGraph):  # type: ignore[misc]

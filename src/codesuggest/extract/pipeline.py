@@ -71,17 +71,19 @@ def build_pipeline(index: LexiconIndex) -> Language:
     ConText.register_default_attributes()
     if not Span.has_extension(RESOLVED_ATTR):
         Span.set_extension(RESOLVED_ATTR, default=False)
-    nlp.add_pipe(
+    con_text = nlp.add_pipe(
         "codesuggest_context",  # medspaCy's ConText, quicker
         name="medspacy_context",
         config={
             "input_span_type": "group",
             "span_group_name": SPAN_KEY,
-            "rules": str(context_rules),
+            "rules": None,
             "prune_on_target_overlap": True,
             "span_attrs": _CONTEXT_ATTRIBUTES,
         },
     )
+    assert isinstance(con_text, ConText)
+    con_text.add(context.load_context_rules(str(context_rules)))
     nlp.add_pipe("codesuggest_treatments")  # chronic conditions made current by their drugs
     return nlp
 
