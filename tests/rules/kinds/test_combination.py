@@ -103,6 +103,9 @@ def test_combination_recommends_a_suggested_combination_code(
         ("N18.4", "N28.9"),  # a documented kidney disease: not also an unspecified disorder
         ("A08.11", "A08.4"),  # norovirus: not also an unspecified viral infection
         ("E86.0", "E86.9"),
+        ("E11.42", "G62.9"),  # diabetic polyneuropathy: not also polyneuropathy, unspecified
+        ("E10.40", "G63"),
+        ("N10", "N12"),  # acute pyelonephritis: not also "not specified as acute or chronic"
     ],
 )
 def test_supersedes_the_named_or_remitted_form(

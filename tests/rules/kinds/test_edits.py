@@ -54,3 +54,24 @@ def test_excludes1_the_less_vague_code_stays(packaged: RuleSet, cs: Icd10Cm) -> 
     assert out["J91.0"].recommended
     assert not out["J90"].recommended
     assert out["J90"].flags == ["Excludes1 with J91.0"]
+
+
+def test_excludes1_a_diagnosis_stays_over_the_symptom_it_excludes(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # R55 Excludes1 orthostatic hypotension: the syncope is part of it (OCG I.B.4, I.B.5), even
+    # when the syncope is the surer code
+    out = apply(packaged, RULE, [item("R55", cs, 0.9), item("I95.1", cs, 0.6)], cs)
+    assert out["I95.1"].recommended
+    assert not out["R55"].recommended
+    assert out["R55"].flags == ["Excludes1 with I95.1"]
+
+
+def test_excludes1_symptom_table_must_exist() -> None:
+    from codesuggest.errors import ConfigError
+    from codesuggest.rules.engine import Rule
+
+    with pytest.raises((ConfigError, FileNotFoundError)):
+        Rule.from_dict(
+            {"name": "r", "kind": "excludes1", "description": "d", "params": {"symptoms": "x.tsv"}}
+        )

@@ -67,3 +67,21 @@ def test_status_requirements_rejects_a_group_without_condition(codeset):
     bad = Rule("r", "status_requirements", "d", {"groups": [{"codes": ["Z68"]}]})
     with pytest.raises(ConfigError):
         status_requirements(bad, _items("Z68.34"), Note("x"), codeset)
+
+
+@pytest.mark.parametrize(
+    ("codes", "kept"),
+    [
+        # OCG I.C.4.a.3: the drug status codes go with the diabetes codes whose Tabular asks
+        (("E11.9", "Z79.4", "Z79.84"), {"E11.9", "Z79.4", "Z79.84"}),
+        (("O24.414", "Z79.4"), {"O24.414", "Z79.4"}),
+        (("E10.10", "Z79.4"), {"E10.10"}),  # type 1: no Z79.4
+        (("I50.22", "Z79.84"), {"I50.22"}),  # empagliflozin for heart failure
+    ],
+)
+def test_packaged_diabetes_drug_status_needs_its_diabetes(codeset, codes, kept):
+    from codesuggest.rules.engine import RuleSet
+
+    [rule] = [r for r in RuleSet.from_json().rules if r.name == "status-code-requirements"]
+    items = status_requirements(rule, _items(*codes), Note("x", age=50, sex="F"), codeset)
+    assert _recommended(items) == kept

@@ -3,10 +3,11 @@ codes, ancestors, billability, Excludes1, 7th characters, instructional notes, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire, vagueness, words_said
+from codesuggest.rules.kinds.integral import check_symptom_table, is_symptom_code
 from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
@@ -73,14 +74,18 @@ def _non_billable(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
 
 
 def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    """Of two recommended codes that exclude each other, the one whose title is the less vague
-    ("unspecified", "not elsewhere classified", "other"), then documented in more words, then
-    the more confident stays: "Malignant pleural effusion" is J91.0, not J90 "Pleural
-    effusion, not elsewhere classified"."""
+    """Of two recommended codes that exclude each other, a diagnosis stays over a sign or
+    symptom (param ``symptoms``: a symptom table such as ``symptom_codes.tsv``; OCG I.B.4,
+    I.B.5: "syncope" beside "orthostatic hypotension"), then the one whose title is the less
+    vague ("unspecified", "not elsewhere classified", "other"), then documented in more words,
+    then the more confident: "Malignant pleural effusion" is J91.0, not J90 "Pleural effusion,
+    not elsewhere classified"."""
+    table = rule.params.get("symptoms")
     kept: list[Scored] = []
     live = [s for s in items if s.suggestion.recommended]
     live.sort(
         key=lambda s: (
+            bool(table) and is_symptom_code(table, s.suggestion.code),
             vagueness(s.suggestion.description),
             -words_said(s),
             -s.suggestion.confidence,
@@ -96,6 +101,11 @@ def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list
         else:
             kept.append(s)
     return items
+
+
+def _check_excludes1(params: dict[str, Any]) -> None:
+    if "symptoms" in params:
+        check_symptom_table(params["symptoms"])
 
 
 def _seventh_character(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
@@ -148,7 +158,7 @@ KINDS = {
     "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
     "drop_ancestors": Kind(_drop_ancestors),
     "non_billable": Kind(_non_billable, optional=frozenset({"max_children"})),
-    "excludes1": Kind(_excludes1),
+    "excludes1": Kind(_excludes1, optional=frozenset({"symptoms"}), check=_check_excludes1),
     "seventh_character": Kind(_seventh_character),
     "instructional_notes": Kind(_instructional_notes, optional=frozenset({"max_notes"})),
     "sex_edit": Kind(_sex_edit, required=frozenset({"female_only", "male_only"})),

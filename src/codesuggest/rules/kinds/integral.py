@@ -110,6 +110,17 @@ def _symptom_prefixes(table: str) -> dict[str, tuple[tuple[str, ...], str]]:
     return {c: (tuple(ps), cite) for c, (ps, cite) in out.items()}
 
 
+def is_symptom_code(table: str, code: str) -> bool:
+    """Whether ``code`` is a sign, symptom or abnormal finding of symptom table ``table``."""
+    found = _symptom_prefixes(table).get(code[:3])
+    return found is not None and code.startswith(found[0])
+
+
+def check_symptom_table(table: str) -> None:
+    """A symptom table reads (right columns, known file)."""
+    read_table(table, SYMPTOM_COLUMNS)
+
+
 def _symptom_outside_statement(
     rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm
 ) -> list[Scored]:
