@@ -74,10 +74,14 @@ def vagueness(title: str) -> int:
 
 
 def affirmed(s: Scored) -> bool:
-    """Recommended, and supported by a present mention (or learned from the whole note)."""
+    """Recommended, and supported by a present mention (or learned from the whole note), or a
+    history code (``Candidate.derived_from``): the past or family mentions of its condition are
+    what it reports."""
     evidence = s.suggestion.evidence
     return s.suggestion.recommended and (
-        not evidence or any(e.assertion == "present" for e in evidence)
+        not evidence
+        or s.candidate.derived_from is not None
+        or any(e.assertion == "present" for e in evidence)
     )
 
 

@@ -106,6 +106,7 @@ def test_combination_recommends_a_suggested_combination_code(
         ("E11.42", "G62.9"),  # diabetic polyneuropathy: not also polyneuropathy, unspecified
         ("E10.40", "G63"),
         ("N10", "N12"),  # acute pyelonephritis: not also "not specified as acute or chronic"
+        ("Z87.310", "Z87.81"),  # a healed osteoporotic fracture is not also traumatic
     ],
 )
 def test_supersedes_the_named_or_remitted_form(
@@ -377,3 +378,15 @@ def test_without_affirmed_ignores_mentions_of_unrelated_codes(
     items = [item("K57.30", cs, span=(0, 22)), item("K64.8", cs, span=(24, 65))]
     out = apply(packaged, WITHOUT, items, cs, note)
     assert out["K57.30"].recommended
+
+
+def test_supersedes_a_history_code_stands_on_its_past_mentions(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # Z87.310 from "Personal hx of healed osteoporotic fracture": its mention is historical,
+    # which is what a history code reports (OCG I.C.13.d.1, I.C.21.c.4)
+    winner = item("Z87.310", cs, 0.6, assertion="historical")
+    winner.candidate.derived_from = "M80.00XA"
+    out = apply(packaged, SUPERSEDES, [winner, item("Z87.81", cs, 0.5)], cs)
+    assert out["Z87.310"].recommended
+    assert not out["Z87.81"].recommended
