@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codesuggest.rules.base import Kind
-from codesuggest.rules.kinds import combination, edits, integral, specificity, status, typed
+from codesuggest.rules.kinds import cause, combination, edits, integral, specificity, status, typed
 
 ALL: dict[str, Kind] = {
     **edits.KINDS,
@@ -12,4 +12,5 @@ ALL: dict[str, Kind] = {
     **integral.KINDS,
     **status.KINDS,
     **typed.KINDS,
+    **cause.KINDS,
 }

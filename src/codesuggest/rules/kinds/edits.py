@@ -80,7 +80,7 @@ def _excludes1(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list
     vague ("unspecified", "not elsewhere classified", "other"), then documented in more words,
     then the more confident: "Malignant pleural effusion" is J91.0, not J90 "Pleural effusion,
     not elsewhere classified"."""
-    table = rule.params.get("symptoms")
+    table: str = rule.params.get("symptoms", "")
     kept: list[Scored] = []
     live = [s for s in items if s.suggestion.recommended]
     live.sort(
