@@ -50,8 +50,9 @@ def test_context_rules_each_literal_once() -> None:
 
 def test_context_rules_directions_and_categories_are_known() -> None:
     # SCOPE_NEUTRAL: inert words that only keep a shorter cue inside them from matching
-    # ("on" of "on exam" ends no negation)
-    inert = {"TERMINATE", "PSEUDO", "SCOPE_NEUTRAL"}
+    # ("on" of "on exam" ends no negation); LIST_BREAK: the comma, which ends only the cues
+    # that name it in terminated_by ("without")
+    inert = {"TERMINATE", "PSEUDO", "SCOPE_NEUTRAL", "LIST_BREAK"}
     known = set(_CONTEXT_ATTRIBUTES) | inert
     for rule in _rules():
         assert rule["direction"] in _DIRECTIONS, rule
@@ -187,6 +188,8 @@ def test_context_clause_boundary_ends_negation(
         ("CAD without angina, s/p CABG.", "angina", "p cabg"),
         ("DKA without coma, precipitated by gastroparesis.", "coma", "gastroparesis"),
         ("Parkinson disease (no tremor), hypothyroidism.", "tremor", "hypothyroidism"),
+        # "without" qualifies what precedes a comma: "X without Y, Z"
+        ("Hyperemesis without dehydration, hypothyroidism.", "dehydration", "hypothyroidism"),
     ],
 )
 def test_context_negation_ends_at_treatment_procedure_or_cause(
@@ -208,6 +211,12 @@ def test_context_not_on_a_drug_stays_negated(engine: Engine, text: str, term: st
     assert _mention(engine, text, term).assertion is Assertion.NEGATED
 
 
+def test_context_no_list_runs_over_commas(engine: Engine) -> None:
+    text = "No fever, chills, rash or cough."
+    for term in ("fever, chills", "rash", "cough"):
+        assert _mention(engine, text, term).assertion is Assertion.NEGATED, term
+
+
 @pytest.mark.parametrize(
     "text", ["No rash on exam, fever or cough.", "No murmur on auscultation, fever or cough."]
 )
@@ -217,7 +226,7 @@ def test_context_on_exam_keeps_the_negation_list(engine: Engine, text: str) -> N
 
 
 def test_context_rules_terminated_by_names_known_categories() -> None:
-    known = set(_CONTEXT_ATTRIBUTES) | {"PSEUDO"}
+    known = set(_CONTEXT_ATTRIBUTES) | {"PSEUDO", "LIST_BREAK"}
     for rule in _rules():
         assert set(rule.get("terminated_by", ())) <= known, rule
 
