@@ -84,6 +84,19 @@ def test_family_side_binds_only_near_the_mention(cs: Icd10Cm) -> None:
     assert found == ["S82.66XA"]  # unspecified side: "right" is about the knee
 
 
+def test_family_number_of_another_condition_across_with_is_not_a_stage(cs: Icd10Cm) -> None:
+    # "Type 2 DM with diabetic chronic kidney disease, CKD stage 4": the 2 is the diabetes's
+    before = "Type 2 DM with diabetic"
+    assert best(cs, "N18", before, "chronic kidney disease", ", CKD stage 4") == ["N18.4"]
+    assert best(cs, "N18", "", "chronic kidney disease stage 3a", "with anemia") == ["N18.31"]
+
+
+def test_read_records_the_positions_of_with() -> None:
+    q = read(text_marks("Type 2 DM with CKD, stage 4"))
+    assert q.links == (3,)
+    assert "with" not in q.affirmed
+
+
 def test_family_contradicted_category_supports_nothing(cs: Icd10Cm) -> None:
     family = Family.of("G43.00", cs, title_defaults())  # "... without aura, not intractable"
     q, span = sentence("", "intractable migraine without aura")

@@ -10,6 +10,7 @@ from codesuggest.extract.qualifiers import (
     COMMA,
     NEGATION,
     OR,
+    WITH,
     doc_marks,
     read,
     text_marks,
@@ -25,7 +26,7 @@ def test_token_marks_negators_breaks_and_words() -> None:
     assert token_marks("Without") == (NEGATION,)
     assert token_marks("not") == (NEGATION,)
     assert token_marks("no") == (NEGATION,)
-    assert token_marks("with") == (BREAK,)
+    assert token_marks("with") == (WITH,)  # a break that links two conditions
     assert token_marks(",") == (COMMA,)  # a break that also separates list items
     assert token_marks("or") == (OR,)
     assert token_marks("(") == (BREAK,)
@@ -127,7 +128,7 @@ def test_doc_marks_new_tokens_beside_known_ones(engine: Engine) -> None:
     marks = doc_marks(doc)  # known tokens and ones never seen, in token order
     assert [m for m in marks if m] == [
         ("migraine",),
-        (BREAK,),
+        (WITH,),
         *[token_marks(doc[i].text) for i in (2, 3)],
         (COMMA,),
         (NEGATION,),

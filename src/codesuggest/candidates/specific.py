@@ -11,7 +11,9 @@ is a default (``codesets/data/title_defaults.tsv``: "initial encounter", "closed
 the sentence affirms. Of an "or" list ("type I or II") a title needs no word; "/" starts
 another reading of its last clause ("... open fracture NOS"). Sides, numbers and stages
 (``terms.is_specifier``) must stand within :data:`SPECIFIER_WINDOW` tokens of the mention
-("left ankle fracture ... right knee pain" lends no side to the ankle). The best supported
+("left ankle fracture ... right knee pain" lends no side to the ankle), with no "with" between
+them: "Type 2 DM with diabetic CKD, stage 4" lends no stage 2 to the kidney disease (numbers
+bind within their condition's words). The best supported
 descendants say most of what the sentence says (words it names, denials it states), are not
 residual ("Other ...": OCG I.A.9.a), then assume the fewest defaults.
 """
@@ -142,7 +144,9 @@ class Family:
         present = set()
         for w in self.vocabulary & said.keys():
             if not is_specifier(w) or any(
-                lo - SPECIFIER_WINDOW <= p < hi + SPECIFIER_WINDOW for p in said[w]
+                lo - SPECIFIER_WINDOW <= p < hi + SPECIFIER_WINDOW
+                and not any(p < k < lo or hi <= k < p for k in sentence.links)
+                for p in said[w]
             ):
                 present.add(w)
         out: dict[str, Support] = {}

@@ -33,7 +33,7 @@ from dataclasses import replace
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
-from codesuggest.extract.qualifiers import BREAK, COMMA
+from codesuggest.extract.qualifiers import BREAK, COMMA, WITH
 from codesuggest.types import Assertion, Mention
 
 # kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
@@ -132,7 +132,7 @@ class StatusCandidates:
     def _cued_after(self, m: Mention) -> bool:
         """Whether the few words after ``m``, up to the end of its list item, say the drug is
         taken long-term ("fluticasone-salmeterol BID", "budesonide 160/4.5 2 puffs BID")."""
-        after = " ".join(_words_after(m, _CUE_WINDOW, stop=(BREAK, COMMA)))
+        after = " ".join(_words_after(m, _CUE_WINDOW, stop=(BREAK, COMMA, WITH)))
         return bool(after) and self.status.long_term.search(after) is not None
 
     def _affirmed(self, kind: str, m: Mention) -> Mention:
@@ -192,7 +192,7 @@ _PLACEMENT_WINDOW = 4  # tokens after a device mention read for "implantation", 
 def _words_from(m: Mention) -> list[str]:
     """The words of ``m`` and of the few tokens after it in its sentence, up to a break."""
     out = [w for marks in m.context[m.span[0] : m.span[1]] for w in marks]
-    return out + _words_after(m, _PLACEMENT_WINDOW, stop=(BREAK,))
+    return out + _words_after(m, _PLACEMENT_WINDOW, stop=(BREAK, WITH))
 
 
 def _words_after(m: Mention, window: int, stop: tuple[str, ...]) -> list[str]:

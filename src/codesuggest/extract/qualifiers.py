@@ -29,10 +29,11 @@ BREAK = "|"
 COMMA = ","
 NEGATION = "~"
 OR = "/"
+WITH = "+"  # "with": a break that also links two conditions ("type 2 DM with CKD, stage 4")
 _NEGATORS = frozenset({"without", "not", "no"})
 _BREAKERS = frozenset({"with"})
 _PREFIXES = frozenset({"non"})  # "non-displaced", "non intractable": one word with the next
-_SPECIAL = _PREFIXES | {BREAK, COMMA, NEGATION, OR}
+_SPECIAL = _PREFIXES | {BREAK, COMMA, NEGATION, OR, WITH}
 MAX_DENIED = 3  # content words a denial reaches in a note: "no aura, intractable"
 _PUNCT = re.compile(r"[^\sA-Za-z0-9]")
 _TITLE_TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+|[^\sA-Za-z0-9]")
@@ -50,7 +51,7 @@ def token_marks(text: str) -> Marks:
     if low in _NEGATORS:
         return (NEGATION,)
     if low in _BREAKERS:
-        return (BREAK,)
+        return (WITH,)
     if low in _PREFIXES:
         return (low,)
     if low == "or":
@@ -135,6 +136,7 @@ class Qualifiers(NamedTuple):
     affirmed: Mapping[str, Sequence[int]]
     denied: frozenset[frozenset[str]]
     optional: frozenset[str] = frozenset()
+    links: tuple[int, ...] = ()  # the positions of "with", which ends one condition's words
 
     @property
     def words(self) -> frozenset[str]:
@@ -156,9 +158,12 @@ def read(tokens: Sequence[Marks], max_denied: int | None = MAX_DENIED) -> Qualif
     items: list[str] = []  # the affirmed words each followed by a comma, in a row
     last = ""  # the last affirmed word, if the last mark
     either = False  # the next affirmed word ends an "or" list
+    links: list[int] = []
     for pos, marks in enumerate(tokens):
         for mark in marks:
             if mark in _SPECIAL:
+                if mark == WITH:
+                    links.append(pos)
                 if mark in _PREFIXES:
                     prefix = mark
                     continue
@@ -214,7 +219,7 @@ def read(tokens: Sequence[Marks], max_denied: int | None = MAX_DENIED) -> Qualif
         for w in listed:
             counts[w] -= 1
         optional = frozenset(w for w, n in counts.items() if n <= 0)
-    return Qualifiers(affirmed, frozenset(denied), optional)
+    return Qualifiers(affirmed, frozenset(denied), optional, tuple(links))
 
 
 # parentheses and brackets enclose a title's nonessential modifiers and synonyms (OCG I.A.5)
