@@ -75,3 +75,13 @@ def test_excludes1_symptom_table_must_exist() -> None:
         Rule.from_dict(
             {"name": "r", "kind": "excludes1", "description": "d", "params": {"symptoms": "x.tsv"}}
         )
+
+
+@pytest.mark.parametrize(("code", "kept"), [("Z08", True), ("Z87.891", True), ("C61", False)])
+def test_unaffirmed_a_code_reporting_the_past_stands_on_a_historical_mention(
+    packaged: RuleSet, cs: Icd10Cm, code: str, kept: bool
+) -> None:
+    # "Follow-up after completed treatment of prostate cancer": the mention is historical, which
+    # is what Z08 reports (OCG I.C.21.c.8); the cancer itself is not current (C61 withdrawn)
+    out = apply(packaged, "unaffirmed-evidence", [item(code, cs, assertion="historical")], cs)
+    assert out[code].recommended is kept

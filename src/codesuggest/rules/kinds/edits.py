@@ -15,14 +15,22 @@ if TYPE_CHECKING:
 
 
 def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Withdraw the codes no mention affirms. A code that reports the past (param
+    ``past_codes``: follow-up after completed treatment, personal history; OCG I.C.21.c.4,
+    I.C.21.c.8) is affirmed by a historical mention too: "follow-up after completed treatment
+    of prostate cancer" is what Z08 codes."""
     affirmed = set(rule.params.get("affirmed", ["present"]))
+    past = tuple(rule.params.get("past_codes", ()))
     for s in items:
         evidence = s.suggestion.evidence
+        accepted = (
+            affirmed | {"historical"} if past and s.suggestion.code.startswith(past) else affirmed
+        )
         # a code learned from the note as a whole has no mentions: nothing here to contradict
         if (
             evidence
             and s.candidate.derived_from is None
-            and not any(e.assertion in affirmed for e in evidence)
+            and not any(e.assertion in accepted for e in evidence)
         ):
             kinds = sorted({e.assertion for e in s.suggestion.evidence})
             fire(s, rule, withdraw=True, flag=f"no affirmed evidence ({', '.join(kinds)})")
@@ -153,7 +161,7 @@ def _age_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[
 
 
 KINDS = {
-    "require_affirmed": Kind(_require_affirmed, optional=frozenset({"affirmed"})),
+    "require_affirmed": Kind(_require_affirmed, optional=frozenset({"affirmed", "past_codes"})),
     "basis_flag": Kind(_basis_flag, required=frozenset({"basis", "flag"})),
     "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
     "drop_ancestors": Kind(_drop_ancestors),
