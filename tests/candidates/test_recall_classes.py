@@ -34,7 +34,7 @@ def _candidates(engine: Engine, text: str) -> dict[str, Candidate]:
         ("Type 2 DM with mild NPDR OU.", "E11.3293"),
         ("Type 2 diabetes with mild nonproliferative diabetic retinopathy, both eyes.", "E11.3293"),
         # a combination stated with abbreviations
-        ("Hypertensive heart and CKD with HF; ESRD on dialysis.", "I13.2"),
+        ("Hypertensive heart and CKD with HF and ESRD, on dialysis.", "I13.2"),
         # a cue whose clause ends at a comma does not part a level from its term
         ("Type 2 DM with hypoglycemia without coma, level 2.", "E16.A2"),
         # a lung lobe abbreviation names the lung and its side
@@ -44,7 +44,7 @@ def _candidates(engine: Engine, text: str) -> dict[str, Candidate]:
         # a muscle of the calf named
         ("Left calf strain after sprinting.", "S86.112A"),
         # "Fracture, traumatic > humerus > lower end > supracondylar": said without "lower end"
-        ("Supracondylar fracture of the right humerus, nondisplaced.", "S42.411A"),
+        ("Supracondylar fracture of the right humerus, nondisplaced.", "S42.414A"),
         # "Tear, torn": either form
         ("Torn medial meniscus, bucket-handle, right knee.", "S83.211A"),
         # a breast neoplasm with no sex stated is of the female breast
