@@ -4,8 +4,9 @@ engine ships.
     python training/convert_index.py --index ../shared/data/icd10cm-index
 
 Writes src/codesuggest/codesets/data/icd10cm_index.tsv.gz (see
-``codesuggest.codesets.index_convert`` for what a row is). Rebuild the default model and refit
-its calibration afterwards: the table is part of its recipe.
+``codesuggest.codesets.index_convert`` for what a row is) and drug_effects.tsv beside it
+(each drug's adverse-effect code, ``codesuggest.candidates.drug_class``). Rebuild the default
+model and refit its calibration afterwards: the table is part of its recipe.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from codesuggest.candidates.drug_class import EFFECTS_FILE, build_drug_effects, write_drug_effects
+from codesuggest.codesets.alpha_index import drug_aliases
 from codesuggest.codesets.index_convert import convert, write_table
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "codesuggest" / "codesets" / "data"
@@ -28,6 +31,10 @@ def main() -> int:
     n = write_table(rows, args.out)
     tables = Counter(r.table for r in rows)
     print(f"wrote {n} rows to {args.out} ({', '.join(f'{k} {v}' for k, v in tables.items())})")
+    effects = build_drug_effects(rows, drug_aliases())
+    target = args.out.parent / EFFECTS_FILE
+    target.write_text(write_drug_effects(effects), encoding="utf-8")
+    print(f"wrote {len(effects)} drugs to {target}")
     return 0
 
 

@@ -190,3 +190,48 @@ def test_shipped_table_is_what_the_converter_makes_of_the_release(tmp_path: Path
     out = tmp_path / TABLE
     write_table(convert(SHARED_INDEX), out)
     assert out.read_bytes() == SHIPPED.read_bytes(), "rerun training/convert_index.py"
+
+
+def test_main_terms_printed_with_a_second_form_are_said_either_way() -> None:
+    assert spellings("Tear, torn") == ["Tear", "torn"]
+    # a fracture not stated pathological is traumatic: "Fracture" alone says it
+    assert spellings("Fracture, traumatic") == ["Fracture"]
+    assert spellings("Fracture, pathological") == ["Fracture pathological"]
+
+
+def test_passable_subterms_are_optional_above_a_deeper_subterm(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "index.csv",
+        _INDEX,
+        [
+            ["F", "0", "Fracture, traumatic", "", "", "", "T14.8"],
+            ["F", "1", "humerus", "", "", "", "S42.30"],
+            ["F", "2", "lower end", "", "", "", "S42.40"],
+            ["F", "3", "supracondylar", "", "", "", "S42.41-"],
+            ["T", "0", "Tear, torn", "", "", "", ""],
+            ["T", "1", "meniscus", "", "", "", "S83.20-"],
+        ],
+    )
+    _write(
+        tmp_path / "neoplasms.csv",
+        _NEO,
+        [
+            ["0", "Neoplasm, neoplastic", "", "", "C80.1", "", "", "", "", ""],
+            ["1", "cheek", "", "", "C76.0", "", "", "", "", ""],
+            ["2", "external", "", "", "C44.309", "", "", "", "", ""],
+            ["3", "basal cell carcinoma", "", "", "C44.319", "", "", "", "", ""],
+            ["3", "squamous cell carcinoma", "", "", "C44.329", "", "", "", "", ""],
+        ],
+    )
+    _write(tmp_path / "drugs.csv", _DRUG, [])
+    _write(tmp_path / "external_causes.csv", _INDEX, [])
+    by_words = {(r.words.lower(), r.code) for r in convert(tmp_path)}
+    assert ("fracture humerus supracondylar", "S42.41") in by_words
+    assert ("fracture humerus lower end supracondylar", "S42.41") in by_words
+    assert ("fracture humerus lower end", "S42.40") in by_words  # the last term stays
+    assert ("fracture humerus", "S42.40") not in by_words
+    assert ("torn meniscus", "S83.20") in by_words and ("tear meniscus", "S83.20") in by_words
+    # a basal cell carcinoma is of the skin: "external" is optional above it only
+    assert ("cheek basal cell carcinoma cancer", "C44.319") in by_words
+    assert ("cheek squamous cell carcinoma cancer", "C44.329") not in by_words
+    assert ("cheek external squamous cell carcinoma cancer", "C44.329") in by_words

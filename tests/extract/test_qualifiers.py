@@ -135,3 +135,29 @@ def test_doc_marks_new_tokens_beside_known_ones(engine: Engine) -> None:
         ("intractable",),
         (BREAK,),
     ]
+
+
+def test_title_denial_of_a_list_denies_each_item() -> None:
+    q = title_qualifiers(
+        "Dementia in other diseases classified elsewhere, moderate, without behavioral "
+        "disturbance, psychotic disturbance, mood disturbance, and anxiety"
+    )
+    assert q.denied == {
+        frozenset({"behavioral", "disturbance"}),
+        frozenset({"psychotic", "disturbance"}),
+        frozenset({"mood", "disturbance"}),
+        frozenset({"anxiety"}),
+    }
+    assert set(q.affirmed) == {"dementia", "disease", "moderate"}
+
+
+def test_title_side_ends_a_denial_and_is_the_codes_own() -> None:
+    q = title_qualifiers(
+        "Displaced simple supracondylar fracture without intercondylar fracture of right "
+        "humerus, initial encounter for closed fracture"
+    )
+    assert frozenset({"intercondylar", "fracture"}) in q.denied
+    assert "right" in q.affirmed and "humerus" in q.affirmed
+    # in a note a side stays within the few words a denial reaches
+    note = read(text_marks("no fracture of right ankle"))
+    assert note.denies("right")

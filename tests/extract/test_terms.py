@@ -34,6 +34,9 @@ KEYS = {
     ("5", "ckd", "stage"): ("N18.5",),
     ("knee", "left", "pain"): ("M25.562",),
     ("aura", "migraine", "status", "without"): ("G43.009",),
+    ("anemia", "deficiency", "iron"): ("D50.9",),
+    ("anemia", "complicating", "pregnancy", "third", "trimester"): ("O99.013",),
+    ("3", "hypoglycemia", "level"): ("E16.A3",),
     ("alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"): (
         "X00",
     ),  # too many words to match scattered
@@ -110,6 +113,25 @@ def test_terms_scattered_match_is_less_compact(nlp: Language) -> None:
 def test_terms_a_phrase_does_not_start_on_the_last_word_of_another(nlp: Language) -> None:
     found = _found(nlp, "ECG shows atrial fibrillation with a ventricular rate of 98.")
     assert [key for _, key, _ in found] == [("atrial", "fibrillation")]
+
+
+def test_terms_a_longer_phrase_reads_on_from_the_last_word_of_another(nlp: Language) -> None:
+    # "anemia" ends "iron deficiency anemia" and starts a phrase of more words: both said
+    found = _found(nlp, "Iron deficiency anemia complicating pregnancy, third trimester.")
+    keys = {key for _, key, _ in found}
+    assert ("anemia", "deficiency", "iron") in keys
+    assert ("anemia", "complicating", "pregnancy", "third", "trimester") in keys
+
+
+def test_terms_a_cue_whose_clause_ends_before_the_next_word_is_not_crossed(
+    nlp: Language,
+) -> None:
+    # "without coma," ends at its comma: "level 3" still qualifies the hypoglycemia
+    found = _found(nlp, "Hypoglycemia without coma, level 3.")
+    assert ("3", "hypoglycemia", "level") in {key for _, key, _ in found}
+    # a cue reaching the match's next word still parts it
+    found = _found(nlp, "Hypoglycemia without level 3.")
+    assert ("3", "hypoglycemia", "level") not in {key for _, key, _ in found}
 
 
 def test_terms_reversed_phrase_alone_still_matches(nlp: Language) -> None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from spacy.tokens import Doc
 
 from codesuggest.candidates.base import Candidate, CandidateGenerator, NoteContext
+from codesuggest.candidates.drug_class import DrugClassCandidates
 from codesuggest.candidates.generators import (
     HierarchyCandidates,
     HistoryCandidates,
@@ -34,6 +35,7 @@ def default_generators(
         LexiconCandidates(index),
         HierarchyCandidates(codeset),
         HistoryCandidates(history, codeset),
+        DrugClassCandidates(),
         StatusCandidates(),
     ]
 

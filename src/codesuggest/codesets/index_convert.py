@@ -78,6 +78,34 @@ GENERIC = frozenset(
 )
 # at most this many spellings of one path (the product of its terms' spellings)
 MAX_SPELLINGS = 6
+# main terms printed as a word and a second form that the spelling rule below does not see
+# (their first four letters differ): each form is a spelling, or the main term is said by its
+# first word alone ("Fracture, traumatic": a fracture not stated pathological is traumatic,
+# and "Fracture, pathological" keeps its word)
+MAIN_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "tear, torn": ("Tear", "torn"),
+    "wear, worn": ("Wear", "worn"),
+    "fracture, traumatic": ("Fracture",),
+    "vision, visual": ("Vision", "visual"),
+    "virus, viral": ("Virus", "viral"),
+    "dry, dryness": ("Dry", "dryness"),
+    "lax, laxity": ("Lax", "laxity"),
+    "discitis, diskitis": ("Discitis", "diskitis"),
+    "keloid, cheloid": ("Keloid", "cheloid"),
+    "fetus, fetal": ("Fetus", "fetal"),
+}
+# subterms that only say where along a bone a deeper subterm lies ("Fracture > humerus > lower
+# end > supracondylar"): a note names the deeper subterm ("supracondylar humerus fracture"),
+# so below them they are optional; mapped to the deeper subterms they are optional above (None:
+# any). "external" for the skin of a site matters only for morphologies that arise elsewhere:
+# a basal cell carcinoma is always of the skin ("BCC of the cheek", C44.319).
+PASSABLE: dict[str, frozenset[str] | None] = {
+    "lower end": None,
+    "upper end": None,
+    "proximal end": None,
+    "distal end": None,
+    "external": frozenset({"basal cell carcinoma"}),
+}
 
 # What a note says next to a site for each neoplasm-table column.
 NEOPLASM_BEHAVIOURS: dict[str, tuple[str, ...]] = {
@@ -92,7 +120,7 @@ NEOPLASM_BEHAVIOURS: dict[str, tuple[str, ...]] = {
 DRUG_EFFECTS: dict[str, tuple[str, ...]] = {
     "PoisoningAccidental": ("overdose", "poisoning"),
     "PoisoningIntentionalSelfHarm": ("intentional overdose", "suicide attempt"),
-    "AdverseEffect": ("adverse effect", "adverse reaction", "side effect", "induced"),
+    "AdverseEffect": ("adverse effect", "adverse reaction", "side effect", "induced", "related"),
     "Underdosing": ("underdosing",),
 }
 
@@ -135,6 +163,8 @@ def spellings(term: str) -> list[str]:
     """The ways a term may be written: "Hypertension, hypertensive" is two spellings of one
     word; "Hypertriglyceridemia, essential" is one phrase (its words differ)."""
     term = clean_term(term)
+    if term.lower() in MAIN_SPELLINGS:
+        return list(MAIN_SPELLINGS[term.lower()])
     parts = [p.strip() for p in term.split(",") if p.strip()]
     if all(w in CONNECTORS for p in parts for w in p.lower().split()):
         return []
@@ -193,8 +223,16 @@ def _walk(nodes: Iterable[_Node]) -> Iterator[_Node]:
 
 
 def _path_words(nodes: list[_Node], extra: str = "") -> list[str]:
-    """The spellings of a path (one per combination of its terms' spellings)."""
+    """The spellings of a path (one per combination of its terms' spellings; a
+    :data:`PASSABLE` subterm may be left out when a deeper subterm it passes follows)."""
     options = [spellings(n.term) or [""] for n in nodes]
+    for i, node in enumerate(nodes[1:-1], start=1):
+        term = clean_term(node.term).lower()
+        if term not in PASSABLE or "" in options[i]:
+            continue
+        passes = PASSABLE[term]
+        if passes is None or clean_term(nodes[i + 1].term).lower() in passes:
+            options[i] = [*options[i], ""]
     out = []
     for combo in product(*options):
         words = " ".join(w for w in (*combo, extra) if w)

@@ -31,6 +31,9 @@ NEGATION = "~"
 OR = "/"
 WITH = "+"  # "with": a break that also links two conditions ("type 2 DM with CKD, stage 4")
 _NEGATORS = frozenset({"without", "not", "no"})
+# in a title a side ends a denial and is the code's own: "Displaced simple supracondylar
+# fracture without intercondylar fracture of right humerus" is of the right humerus
+_SIDES = frozenset({"right", "left", "bilateral"})
 _BREAKERS = frozenset({"with"})
 _PREFIXES = frozenset({"non"})  # "non-displaced", "non intractable": one word with the next
 _SPECIAL = _PREFIXES | {BREAK, COMMA, NEGATION, OR, WITH}
@@ -194,6 +197,10 @@ def read(tokens: Sequence[Marks], max_denied: int | None = MAX_DENIED) -> Qualif
             if prefix:
                 mark = prefix + mark
                 prefix = ""
+            if phrase is not None and max_denied is None and mark in _SIDES:
+                if phrase:
+                    denied.append(frozenset(phrase))
+                phrase = None
             if phrase is not None:
                 phrase.append(mark)
                 if len(phrase) >= limit:
@@ -230,6 +237,11 @@ _MARKED = re.compile(r"(?i)\b(?:without|not|no|or|non)\b|/")
 # "…, initial encounter for open fracture type I or II/ initial encounter for open fracture
 # NOS": another reading of the title's last clause
 _ALTERNATIVE = re.compile(r"/\s+")
+# a title's closing denial of a list, "without A, B, C, and D" (F02.B0: "without behavioral
+# disturbance, psychotic disturbance, mood disturbance, and anxiety"): each item denied, as
+# "without A or B or C or D" reads
+_DENIED_LIST = re.compile(r"(?i)\bwithout ((?:[^,()]+, )+and [^,()]+)$")
+_LIST_SEP = re.compile(r"(?i),\s+(?:and\s+)?")
 
 
 def title_readings(title: str) -> list[Qualifiers]:
@@ -243,6 +255,10 @@ def title_readings(title: str) -> list[Qualifiers]:
 @lru_cache(maxsize=_TITLES_CACHED)
 def _title_readings(title: str) -> tuple[Qualifiers, ...]:
     text = _NONESSENTIAL.sub(" ", title) if "(" in title or "[" in title else title
+    listed = _DENIED_LIST.search(text)
+    if listed:
+        items = _LIST_SEP.sub(" or ", listed.group(1))
+        text = f"{text[: listed.start()]}without {items}"
     if not _MARKED.search(text):  # most titles: their words alone (positions unused)
         return (Qualifiers(dict.fromkeys(content_words(text), ()), frozenset()),)
     first, *others = _ALTERNATIVE.split(text)

@@ -266,7 +266,7 @@ class TermMatcher:
                 compactness = n / width
                 if width > n and (compactness < min_compactness or n > max_scattered):
                     continue
-                if width > n and _spans_cue(word_at, lo, hi, keyset, cues):
+                if width > n and _spans_cue(word_at, lo, hi, keyset, cues, doc, token_of):
                     continue
                 match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
                 found.append((keyset, lo, hi, match))
@@ -301,12 +301,34 @@ def _drop_enumerators(doc: Doc, orths: list[int], words: list[tuple[str, ...]]) 
 
 
 def _spans_cue(
-    word_at: list[str], lo: int, hi: int, key: frozenset[str], cues: frozenset[str]
+    word_at: list[str],
+    lo: int,
+    hi: int,
+    key: frozenset[str],
+    cues: frozenset[str],
+    doc: Doc,
+    token_of: list[int],
 ) -> bool:
     """Whether a scattered match's window holds a word of ``cues`` (negation, family and
-    clause-ending cues: "without", "no", "mother", "but") that is not one of its own: "Chest
-    X-ray without infiltrates" is no finding."""
-    return any(w in cues and w not in key for w in word_at[lo : hi + 1])
+    clause-ending cues: "without", "no", "mother", "but") that is not one of its own and
+    reaches the match's next word: "Chest X-ray without infiltrates" is no finding, while in
+    "hypoglycemia without coma, level 3" the comma ends the cue before "level 3"."""
+    for at in range(lo, hi + 1):
+        w = word_at[at]
+        if w not in cues or w in key:
+            continue
+        nxt = next((p for p in range(at + 1, hi + 1) if word_at[p] in key), None)
+        if nxt is None or not _clause_break(doc, token_of[at], token_of[nxt]):
+            return True
+    return False
+
+
+_CLAUSE_ENDS = frozenset({",", ";"})
+
+
+def _clause_break(doc: Doc, start: int, end: int) -> bool:
+    """Whether a comma or semicolon stands between tokens ``start`` and ``end``."""
+    return any(doc[i].text in _CLAUSE_ENDS for i in range(start + 1, end))
 
 
 @lru_cache(maxsize=1)
@@ -344,11 +366,16 @@ def _chained(
 ) -> bool:
     """A contiguous phrase that starts on the last word of an earlier contiguous phrase reads
     that word backwards: in "atrial fibrillation with a ventricular rate", "fibrillation" ends
-    "atrial fibrillation" and must not also make "ventricular fibrillation"."""
+    "atrial fibrillation" and must not also make "ventricular fibrillation". A phrase of more
+    words than the earlier one reads on from it: "iron deficiency anemia complicating
+    pregnancy, third trimester" says both its phrases."""
     if match.compactness < 1.0 or match.n_words < 2:
         return False
     return any(
-        o_lo < lo == o_hi < hi and m.compactness >= 1.0 and m.n_words >= 2
+        o_lo < lo == o_hi < hi
+        and m.compactness >= 1.0
+        and m.n_words >= 2
+        and match.n_words <= m.n_words
         for _, o_lo, o_hi, m in found
     )
 
