@@ -4,9 +4,12 @@ recommends that were never billed.
 
 ``confidence`` is the engine's support for the row's code in the note (``Engine.assess_many``):
 its calibrated confidence that a coder would report the code. A billed code is **supported**
-when the engine recommends it, or when the note affirms it (a present mention naming it, or the
-words a trained model learned it from) with a confidence of at least ``min_support``; else it
-is **unsupported** (its evidence, if any, shows what the note said instead: a negated or
+when the engine recommends it; when a present mention names it; when the note names it only
+otherwise (negated, possible, historical, family, hypothetical) but the engine's confidence
+still reaches its recommendation threshold (a trained model learned its site codes such
+mentions); or when no mention names it but the engine proposed it or a trained model found the
+note's words behind it, with a confidence of at least ``min_support``. Otherwise it is
+**unsupported** (its evidence, if any, shows what the note said instead: a negated or
 family-history mention). Each billed code gets one row, the first that applies of:
 
 1. ``more_specific_available``: the note documents (the engine recommends) a code that says
@@ -58,7 +61,8 @@ COLUMNS = (
     "impact",
     "worth",
 )
-DEFAULT_MIN_SUPPORT = 0.0
+# chosen on CodiEsp dev with a model trained on CodiEsp train (benchmarks/audit_codiesp.py)
+DEFAULT_MIN_SUPPORT = 0.03
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,15 @@ def conflict_kinds() -> frozenset[str]:
 
 def supported(s: Support, min_support: float) -> bool:
     """Whether the note supports a code (see the module)."""
-    affirmed = any(e.assertion == "present" for e in s.evidence)
-    return s.recommended or (affirmed and s.confidence >= min_support)
+    if s.recommended:
+        return True
+    mentions = {e.assertion for e in s.evidence if e.kind == "mention"}
+    if "present" in mentions:
+        return True
+    if mentions:  # named only negated, possible, historical, family or hypothetical
+        return s.confidence >= s.threshold
+    # learned from the note's words, or proposed by the engine without a mention
+    return (s.proposed or bool(s.evidence)) and s.confidence >= min_support
 
 
 def note_findings(

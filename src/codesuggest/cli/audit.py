@@ -65,5 +65,7 @@ def audit(
         )
     totals = ", ".join(f"{v:,} {k}" for k, v in result.summary["by_finding"].items())
     bad = len(result.problems)
-    typer.echo(f"audited {result.summary['notes']:,} notes into {out}: {totals}; "
-               f"{bad:,} bad input rows", err=True)
+    typer.echo(
+        f"audited {result.summary['notes']:,} notes into {out}: {totals}; {bad:,} bad input rows",
+        err=True,
+    )
