@@ -115,7 +115,7 @@ def _data(package: str, *parts: str) -> str:
         node = resources.files(package)
         for part in parts:
             node = node.joinpath(part)
-        return node.read_text(encoding="utf-8", errors="replace")
+        return node.read_bytes().decode("utf-8", errors="replace")
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ConfigError(
             f"the {package} package's table {'/'.join(parts)} is missing ({exc}): "

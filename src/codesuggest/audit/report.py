@@ -248,7 +248,7 @@ def _notes(findings: Sequence[Finding], texts: dict[str, str]) -> str:
 
 
 def _note(note_id: str, findings: list[Finding], text: str) -> str:
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for f in findings:
         counts[f.finding] += 1
     tags = " ".join(
@@ -292,7 +292,7 @@ def highlight(text: str, findings: Sequence[Finding]) -> str:
                 owner[i] = finding
     out: list[str] = []
     i = 0
-    titles = {}
+    titles: dict[int, str] = {}
     for (start, end), cs in codes.items():
         for j in range(start, end):
             titles.setdefault(j, ", ".join(cs))
@@ -301,11 +301,11 @@ def highlight(text: str, findings: Sequence[Finding]) -> str:
         while j < len(text) and owner[j] == owner[i] and titles.get(j) == titles.get(i):
             j += 1
         piece = escape(text[i:j])
-        finding = owner[i]
-        if finding is None:
+        marked = owner[i]
+        if marked is None:
             out.append(piece)
         else:
-            colour = COLOURS[finding]
+            colour = COLOURS[marked]
             out.append(
                 f'<mark style="background:{colour}33;border-bottom:2px solid {colour}" '
                 f'title="{escape(titles.get(i, ""))}">{piece}</mark>'

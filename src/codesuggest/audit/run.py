@@ -92,7 +92,11 @@ def run_audit(
     if engine == "spark":
         from codesuggest.audit.spark import run_spark
 
-        findings = run_spark(jobs, model=model_dir, min_support=min_support, workers=workers)
+        work = out_dir / ".partial" / "spark"
+        findings = run_spark(
+            jobs, model=model_dir, min_support=min_support, workers=workers, work=work
+        )
+        shutil.rmtree(out_dir / ".partial", ignore_errors=True)
         resumed = 0
     else:
         checkpoint = Checkpoint(out_dir, fingerprint([notes_path, billed_path], settings))
