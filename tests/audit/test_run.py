@@ -139,3 +139,20 @@ def test_empty_inputs_are_reported_not_crashed_on(
     assert sorted(p.kind for p in result.problems) == ["empty_file", "empty_file"]
     assert len(said) == 2
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_a_notes_table_with_the_wrong_columns_is_reported_not_crashed_on(
+    reuse_engine: Engine, model_dir: Path, inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+
+    _, billed = inputs
+    notes = tmp_path / "notes.parquet"
+    pq.write_table(pa.table({"note": ["n1"], "body": ["Cough."]}), notes)
+    said: list[str] = []
+    result = run_audit(notes, billed, tmp_path / "out", model=model_dir, echo=said.append)
+    kinds = [p.kind for p in result.problems]
+    assert "bad_columns" in kinds
+    assert kinds.count("absent_note") == 7  # every usable billed row, its note absent
+    assert result.findings == []
+    assert len(said) == len(result.problems)

@@ -10,7 +10,8 @@ from typing import Any
 KINDS = (
     "bad_note",  # a note record that cannot be read (io.notes.BadRecord)
     "empty_file",  # a billed file without rows
-    "bad_columns",  # a billed file without the note_id or code column
+    "bad_columns",  # a notes or billed file without the columns it needs
+    "unreadable_file",  # a notes file that cannot be read at all
     "bad_row",  # a billed row without a note id or a code
     "unknown_system",  # a billed row naming a code system codesuggest does not know
     "unknown_code",  # a billed code not in the code set

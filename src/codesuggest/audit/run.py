@@ -160,11 +160,15 @@ def _jobs(path: Path, billed: Billed) -> tuple[list[Job], list[Problem]]:
 
     problems: list[Problem] = []
     jobs: list[Job] = []
-    for record in read_notes(path, max_chars=get_settings().max_note_chars):
-        if isinstance(record, BadRecord):
-            problems.append(Problem("bad_note", record.where or str(path), record.reason))
-        else:
-            jobs.append((record, billed.codes(record.note_id)))
+    try:
+        for record in read_notes(path, max_chars=get_settings().max_note_chars):
+            if isinstance(record, BadRecord):
+                problems.append(Problem("bad_note", record.where or str(path), record.reason))
+            else:
+                jobs.append((record, billed.codes(record.note_id)))
+    except InputError as exc:  # a file of notes that cannot be read from some row on
+        kind = "bad_columns" if "column" in str(exc) else "unreadable_file"
+        problems.append(Problem(kind, str(path), str(exc)))
     if not jobs and not problems:
         problems.append(Problem("empty_file", str(path), "no notes"))
     seen = {note.note_id for note, _ in jobs}
