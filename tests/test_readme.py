@@ -116,6 +116,9 @@ def _workdir(root: Path, model_dir: Path) -> Path:
         "id,text,age,sex\nenc-5,Type 2 diabetes mellitus.,67,M\nenc-6,Acute bronchitis.,,\n",
         "utf-8",
     )
+    (work / "billed.csv").write_text(
+        "note_id,code\nenc-3,N39.0\nenc-4,J44.9\nenc-4,S72.001A\nenc-9,I10\n", "utf-8"
+    )
     tiny_corpus(work / "coded.jsonl")
     tiny_corpus(work / "dev.jsonl")
     (work / "more.csv").write_text(

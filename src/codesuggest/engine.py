@@ -10,7 +10,7 @@ import gc
 import json
 import logging
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -21,12 +21,23 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import add_learned, collect_candidates, default_generators
-from codesuggest.candidates.learned import LearnedScorer, learned_text
+from codesuggest.candidates.collect import (
+    add_learned,
+    collect_candidates,
+    default_generators,
+    set_context,
+)
+from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
-from codesuggest.errors import InputError, ModelError, ModelNotFoundError, NoteTooLargeError
+from codesuggest.errors import (
+    CodeSetError,
+    InputError,
+    ModelError,
+    ModelNotFoundError,
+    NoteTooLargeError,
+)
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import read_card
@@ -35,9 +46,9 @@ from codesuggest.rank.calibration import Calibration, calibration_from_dict, map
 from codesuggest.rank.features import FEATURES
 from codesuggest.registry import missing_model_hint, resolve_model_path
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish
+from codesuggest.rules.finish import finish, support_evidence
 from codesuggest.settings import get_settings
-from codesuggest.types import ModelInfo, Note, NoteResult
+from codesuggest.types import ModelInfo, Note, NoteAssessment, NoteResult, Suggestion, Support
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +165,24 @@ class Engine:
         while chunk := [self._check(n) for n in islice(it, batch_size)]:
             yield from self._suggest_chunk(chunk, top or get_settings().default_top)
 
+    def assess_many(
+        self,
+        items: Iterable[tuple[str | Note, Sequence[tuple[str, str]]]],
+        top: int | None = None,
+        batch_size: int = 64,
+    ) -> Iterator[NoteAssessment]:
+        """For each ``(note, codes)``, the note's suggestions (as ``suggest_many`` gives them)
+        and how well the note supports each asked ``(system, code)``, whether or not the engine
+        ranks it among its suggestions: a code it did not propose is scored as a candidate of
+        the note would be, with no effect on the note's suggestions. An ICD-10-CM code must be
+        one of the code set (``self.codeset.normalize``): others raise
+        :class:`~codesuggest.errors.CodeSetError`."""
+        it = iter(items)
+        while chunk := list(islice(it, batch_size)):
+            notes = [self._check(note) for note, _ in chunk]
+            asked = [list(codes) for _, codes in chunk]
+            yield from self._assess_chunk(notes, top or get_settings().default_top, asked)
+
     # --- stages ---------------------------------------------------------------------------------
     def _check(self, note: str | Note) -> Note:
         if isinstance(note, str):
@@ -165,21 +194,34 @@ class Engine:
         return note
 
     def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
+        for assessment in self._assess_chunk(notes, top, None):
+            yield assessment.result
+
+    def _assess_chunk(
+        self, notes: list[Note], top: int, asked: list[list[tuple[str, str]]] | None
+    ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
             collect_candidates(doc, self.index, self.codeset, self.generators, note.setting)
             for note, doc in zip(notes, self.nlp.pipe(texts), strict=True)
         ]
+        learned: list[NoteScores | None] = [None] * len(notes)
         if self.learned is not None:
             read = [learned_text(t, c) for t, c in zip(texts, per_note, strict=True)]
-            for cands, learned in zip(per_note, self.learned.score(read), strict=True):
-                add_learned(cands, learned, self.codeset)
+            learned = list(self.learned.score(read))
+            for cands, scores_of in zip(per_note, learned, strict=True):
+                assert scores_of is not None
+                add_learned(cands, scores_of, self.codeset)
         flat = [c for cands in per_note for c in cands]
-        probs = self.ranker.predict_proba(flat)[:, 1] if flat else np.zeros(0)
-        if self.calibration is not None:
-            probs = self.calibration(probs)
-        offset = 0
-        for note, cands in zip(notes, per_note, strict=True):
+        probs = self._probabilities(flat)
+        codes_of = asked if asked is not None else [[] for _ in notes]
+        extras = [
+            self._asked_candidates(cands, codes, scores_of)
+            for cands, codes, scores_of in zip(per_note, codes_of, learned, strict=True)
+        ]
+        extra_probs = self._probabilities([c for found in extras for c in found.values()])
+        offset = extra_offset = 0
+        for i, (note, cands) in enumerate(zip(notes, per_note, strict=True)):
             scores = probs[offset : offset + len(cands)]
             offset += len(cands)
             suggestions = finish(
@@ -192,4 +234,99 @@ class Engine:
                 codeset=self.codeset,
                 top=top,
             )
-            yield NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
+            result = NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
+            if asked is None:
+                yield NoteAssessment(result)
+                continue
+            n_extra = len(extras[i])
+            extra_scores = dict(
+                zip(extras[i], extra_probs[extra_offset : extra_offset + n_extra], strict=True)
+            )
+            extra_offset += n_extra
+            support = self._support(note, cands, scores, suggestions, asked[i], extras[i])
+            for key, p in extra_scores.items():
+                support[key].confidence = float(p)
+            yield NoteAssessment(result, support)
+
+    def _probabilities(self, cands: list[Candidate]) -> npt.NDArray[np.float64]:
+        probs = self.ranker.predict_proba(cands)[:, 1] if cands else np.zeros(0)
+        if self.calibration is not None:
+            probs = self.calibration(probs)
+        return probs
+
+    def _asked_candidates(
+        self,
+        cands: list[Candidate],
+        codes: Sequence[tuple[str, str]],
+        scores_of: NoteScores | None,
+    ) -> dict[tuple[str, str], Candidate]:
+        """A candidate for each asked code the note's candidates lack, described as if it were
+        one of them (the learned scores, its place among the note's candidates), leaving the
+        note's own candidates as they were."""
+        have = {(c.system, c.code) for c in cands}
+        out: dict[tuple[str, str], Candidate] = {}
+        n_mentions = cands[0].note_mentions if cands else 0
+        for system, code in codes:
+            if (system, code) in have or (system, code) in out:
+                continue
+            if system == SYSTEM:
+                if code not in self.codeset:
+                    raise CodeSetError(f"{code!r} is not an {SYSTEM} code ({self.codeset.release})")
+                cand = Candidate(
+                    code,
+                    title=self.codeset.title(code),
+                    billable=self.codeset.is_billable(code),
+                    title_words=self.index.title_words.get(code, 1),
+                )
+            else:
+                cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
+            cand.note_mentions = n_mentions
+            out[(system, code)] = cand
+        if out and scores_of is not None:
+            added = list(out.values())
+            keys = [label(c.system, c.code) for c in added]
+            for cand, score in zip(added, scores_of.get_many(keys), strict=True):
+                cand.learned = score
+            kept = [c.context for c in cands]
+            set_context([*cands, *added])  # where each stands among the note's candidates
+            for c, context in zip(cands, kept, strict=True):
+                c.context = context
+        return out
+
+    def _support(
+        self,
+        note: Note,
+        cands: list[Candidate],
+        scores: npt.NDArray[np.float64],
+        suggestions: list[Suggestion],
+        asked: Sequence[tuple[str, str]],
+        extras: dict[tuple[str, str], Candidate],
+    ) -> dict[tuple[str, str], Support]:
+        shown = {(s.system, s.code): s for s in suggestions}
+        scored = {(c.system, c.code): (c, float(p)) for c, p in zip(cands, scores, strict=True)}
+        out: dict[tuple[str, str], Support] = {}
+        for key in asked:
+            system, code = key
+            threshold = self.thresholds.get(system, self.threshold)
+            s = shown.get(key)
+            if s is not None:
+                out[key] = Support(
+                    code,
+                    system,
+                    s.confidence,
+                    threshold,
+                    s.recommended,
+                    list(s.evidence),
+                    list(s.rules),
+                    list(s.flags),
+                    proposed=True,
+                )
+            elif key in scored:
+                cand, p = scored[key]
+                found = support_evidence(note.text, cand, cands)
+                out[key] = Support(code, system, p, threshold, evidence=found, proposed=True)
+            else:
+                cand = extras[key]
+                found = support_evidence(note.text, cand, cands)
+                out[key] = Support(code, system, 0.0, threshold, evidence=found)
+        return out

@@ -164,3 +164,31 @@ class NoteResult:
             "code_sets": dict(self.code_set_releases),
             "suggestions": [s.to_dict() for s in self.suggestions],
         }
+
+
+@dataclass
+class Support:
+    """How well a note supports one code it was asked about (``Engine.assess_many``), whether
+    or not the engine would suggest it: the ranker's confidence, the spans that support it,
+    whether it would be recommended and the rules that acted on it. ``proposed`` says whether
+    the engine proposed the code itself (a candidate of the note) or scored it only because
+    it was asked."""
+
+    code: str
+    system: str
+    confidence: float
+    threshold: float
+    recommended: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    proposed: bool = False
+
+
+@dataclass
+class NoteAssessment:
+    """The engine's suggestions for a note and its support for each code asked about, keyed
+    by ``(system, code)`` as asked."""
+
+    result: NoteResult
+    support: dict[tuple[str, str], Support] = field(default_factory=dict)

@@ -231,3 +231,19 @@ def test_bad_record_str_names_file_line_column_and_reason() -> None:
     assert str(BadRecord(4, "bad JSON", "n.jsonl", 7)) == "n.jsonl:4:7: bad JSON"
     assert str(BadRecord(0, "not valid UTF-8", "c.txt")) == "c.txt: not valid UTF-8"
     assert str(BadRecord(0, "'text' is blank", "note 'x'")) == "note 'x': 'text' is blank"
+
+
+def test_reads_parquet_notes_and_reports_bad_rows(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "notes.parquet"
+    table = pa.table({"id": ["a", "b", "a"], "text": ["Cough.", "", "Fever."], "age": [30, 40, 50]})
+    pq.write_table(table, path)
+    records = list(read_notes(path))
+    assert isinstance(records[0], Note) and records[0].age == 30
+    assert isinstance(records[1], BadRecord) and records[1].line == 2
+    assert isinstance(records[2], BadRecord) and "duplicate id" in records[2].reason
+    pq.write_table(pa.table({"note": ["x"]}), path)
+    with pytest.raises(InputError, match="no id or text column"):
+        list(read_notes(path))

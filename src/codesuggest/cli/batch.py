@@ -9,11 +9,8 @@ handles chunks of notes; results come back in input order.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -23,6 +20,7 @@ import typer
 
 from codesuggest.cli.common import check_model_dir, handled_errors, load_engine, settle_heap
 from codesuggest.errors import CodeSuggestError, InputError, ModelError
+from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
 from codesuggest.types import Note
 
@@ -176,23 +174,3 @@ def _estimate_total(path: Path) -> int | None:
         with path.open("rb") as handle:
             return sum(1 for line in handle if line.strip())
     return None
-
-
-@contextmanager
-def atomic_writer(out: Path) -> Iterator[TextIO]:
-    """A text file that appears at ``out`` only if the block finishes without error."""
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give OUT the usual permissions
-        tmp.replace(out)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
-        raise

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from codesuggest.cli import db, keys, models
+from codesuggest.cli.audit import audit
 from codesuggest.cli.batch import batch
 from codesuggest.cli.evaluate import evaluate
 from codesuggest.cli.info import info, version_option
@@ -47,6 +48,7 @@ def main(
 
 app.command("suggest")(suggest)
 app.command("batch")(batch)
+app.command("audit")(audit)
 app.command("serve")(serve)
 app.command("train")(train)
 app.command("evaluate")(evaluate)

@@ -1,4 +1,5 @@
-"""Read notes from a folder of ``.txt`` files, a single ``.txt``, a ``.jsonl`` or a ``.csv``.
+"""Read notes from a folder of ``.txt`` files, a single ``.txt``, a ``.jsonl``, a ``.csv`` or a
+``.parquet`` (columns as a CSV's; its rows numbered from 1 as lines).
 
 A record that cannot become a :class:`~codesuggest.types.Note` is yielded as a
 :class:`BadRecord` carrying its file, line (and column, for bad JSON) and the reason, so the
@@ -98,9 +99,12 @@ def read_notes(path: Path, *, max_chars: int | None = None) -> Iterator[Note | B
             records = _read_csv(path)
         elif suffix == ".txt":
             records = _read_txt_files([path])
+        elif suffix == ".parquet":
+            records = _read_parquet(path)
         else:
             raise InputError(
-                f"{path}: unsupported input; give a folder of .txt notes, a .txt, .jsonl or .csv"
+                f"{path}: unsupported input; give a folder of .txt notes, a .txt, .jsonl, .csv "
+                "or .parquet"
             )
     return _checked(records, max_chars)
 
@@ -199,6 +203,22 @@ def _read_csv(path: Path) -> Iterator[_Numbered]:
             # An empty CSV cell means "not given" for the optional fields.
             cleaned = {k: (v if v != "" or k in ("id", "text") else None) for k, v in row.items()}
             yield line, _to_note(cleaned, line, source), source
+
+
+def _read_parquet(path: Path) -> Iterator[_Numbered]:
+    from codesuggest.io.parquet import read_table
+
+    source = str(path)
+    table = read_table(path)
+    missing = [f for f in ("id", "text") if f not in table.column_names]
+    if missing:
+        raise InputError(f"{path}: the table has no {' or '.join(missing)} column")
+    columns = {f: table.column(f).to_pylist() for f in FIELDS if f in table.column_names}
+    for i in range(table.num_rows):
+        row = {f: values[i] for f, values in columns.items()}
+        if isinstance(row.get("date_of_service"), dt.date):
+            row["date_of_service"] = row["date_of_service"].isoformat()
+        yield i + 1, _to_note(row, i + 1, source), source
 
 
 def _has_bad_bytes(value: str) -> bool:

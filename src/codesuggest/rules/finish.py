@@ -125,6 +125,13 @@ def evidence(c: Candidate) -> list[Evidence]:
     return out
 
 
+def support_evidence(text: str, c: Candidate, cands: Sequence[Candidate]) -> list[Evidence]:
+    """What a recommendation of ``c`` would show as its support in the note ``text`` among
+    its candidates ``cands``: its mentions (:func:`evidence`), else the note's words that drove
+    a learned code. An audit reads it for codes the engine did not recommend."""
+    return evidence(c) or _LearnedWords(text, [*cands, c]).evidence(c)
+
+
 def _require_evidence(items: list[Scored]) -> None:
     for s in items:
         if s.suggestion.recommended and not s.suggestion.evidence:

@@ -36,7 +36,7 @@ def _stems(title: str) -> frozenset[str]:
     )
 
 
-def _same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
+def same_condition(vague: str, b: str, cs: Icd10Cm) -> bool:
     """Whether an unspecified code and a code of its category name the same condition: a
     subcategory holds both, or the unspecified title says nothing beyond its category's
     ("Heart failure, unspecified") and shares a word with the other, or the titles share a
@@ -77,7 +77,7 @@ def _unspecified_sibling(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
             if o == code or o[:3] != code[:3] or not other.suggestion.recommended:
                 continue
             said = _unspecified(cs.title(o))
-            if said < vague and not other_side(title, cs.title(o)) and _same_condition(code, o, cs):
+            if said < vague and not other_side(title, cs.title(o)) and same_condition(code, o, cs):
                 flag = f"unspecified beside {o} ({cs.title(o)}) - OCG I.B.18"
             elif said <= vague and _says_less(title, cs.title(o)):
                 flag = f"says less than {o} ({cs.title(o)}) - OCG I.B.18"
@@ -220,7 +220,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
                 or _unspecified(cs.title(o)) >= vague
                 or _RESIDUAL.search(cs.title(o))
                 or other_side(cs.title(code), cs.title(o))
-                or not _same_condition(code, o, cs)
+                or not same_condition(code, o, cs)
             ):
                 continue
             fit = (_title_fit(cs.title(o), other), other.suggestion.confidence)
