@@ -25,6 +25,8 @@ of one length and first letter only; ``Work`` counts it all.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,6 +49,7 @@ MAX_BROWSE_ROWS = 3_000  # index rows read when listing a term's subterms
 MAX_CHILDREN = 60  # billable codes read under an Index entry's incomplete code
 BROWSE_DEPTH = 2  # levels under the term listed ("with > heart failure" is two)
 _EXACT, _EQUIVALENT, _PREFIX, _SLIP = 1.0, 0.95, 0.85, 0.75
+_PREFIX_OF_WORD = 0.5  # a longer word started by a query word that is a word itself
 _ONE_SHORT = 0.35  # an entry naming all query words but one scores this much less
 _COMPLETE = 0.999
 
@@ -187,10 +190,13 @@ class CodeSearch:
         work.words += len(canonical) + 1
         if len(stem_) >= 3 or (last and len(stem_) >= 2):
             taken = 0
+            # a word typed whole ("afib") is what was meant; longer words it starts
+            # ("afibrinogenemia") only when nothing else names it
+            prefix = _PREFIX_OF_WORD if found else _PREFIX
             for word in index.prefix_words(stem_):
                 work.words += 1
                 if word not in found:
-                    found[word] = _PREFIX
+                    found[word] = prefix
                     taken += 1
                     if taken == MAX_PREFIX_WORDS:
                         break
@@ -254,9 +260,7 @@ class CodeSearch:
         complete = (coverage >= _COMPLETE) & (match >= _COMPLETE) & (short == 0.0)
         return _Scored(candidates, scores.astype(np.float32), complete)
 
-    def _hits(
-        self, scored: _Scored, limit: int, said: frozenset[str], work: Work
-    ) -> list[CodeHit]:
+    def _hits(self, scored: _Scored, limit: int, said: frozenset[str], work: Work) -> list[CodeHit]:
         index = self.index
         top = min(len(scored.entries), limit * 30)
         order = np.argsort(-scored.scores, kind="stable")[:top]
@@ -359,9 +363,22 @@ class CodeSearch:
         ]
 
 
+_built: weakref.WeakKeyDictionary[Icd10Cm, tuple[object, CodeSearch]] = weakref.WeakKeyDictionary()
+_build_lock = threading.Lock()
+
+
 def code_search(codeset: Icd10Cm, learned: TrainedPriors | None = None) -> CodeSearch:
-    """The search of a model: its code set, its learned code frequencies when it has them."""
-    return CodeSearch(codeset, learned_frequencies(learned))
+    """The search of a model: its code set, its learned code frequencies when it has them.
+
+    Built on first use and kept while the code set lives (one build per loaded model, however
+    many apps or threads ask), so loading a model costs nothing for it."""
+    with _build_lock:
+        found = _built.get(codeset)
+        if found is not None and found[0] is learned:
+            return found[1]
+        search = CodeSearch(codeset, learned_frequencies(learned))
+        _built[codeset] = (learned, search)
+        return search
 
 
 def _merge(a: _Scored, b: _Scored) -> _Scored:

@@ -42,8 +42,6 @@ KINDS = ("title", "inclusion", "index", "synonym", "abbreviation", "plain", "inv
 FILLERS_FILE = "search_fillers.tsv"
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-# Y90-Y99 supplementary factors are coded by hand beside an injury: not search entries either
-_SUPPLEMENTARY = tuple(f"Y9{i}" for i in range(10))
 # external causes (V00-Y99) are never first-listed: a coder finds them when the query says so
 _EXTERNAL_CAUSES = ("V", "W", "X", "Y")
 # how a kind of entry leans a tie between entries covering a query equally well: the engine's
@@ -130,17 +128,15 @@ class SearchIndex:
 
 
 def _entries(codeset: Icd10Cm) -> Iterator[Entry]:
+    # Y90-Y99 supplementary factors stay: the engine never proposes them, so a coder adds
+    # them by hand, through this search
     for code in codeset.codes():
-        if code.startswith(_SUPPLEMENTARY):
-            continue
         info_title = codeset.title(code)
         yield Entry(code, "title", info_title)
         for term in codeset.inclusion_terms(code):
             yield Entry(code, "inclusion", term)
     resolved: dict[str, str | None] = {}
     for row in index_rows():
-        if row.code.startswith(_SUPPLEMENTARY):
-            continue
         if row.code not in resolved:
             resolved[row.code] = resolve_code(row.code, codeset)
         found = resolved[row.code]
@@ -223,7 +219,7 @@ def build_index(codeset: Icd10Cm, learned: Mapping[str, float] | None = None) ->
             )
             static = (
                 0.15 * priors.get(entry.code, 0.0)
-                + (0.05 if billable else -0.3)
+                + (0.05 if billable else -0.5)
                 - _encounter_penalty(codeset.title(entry.code))
                 - (0.1 if entry.code.startswith(_EXTERNAL_CAUSES) else 0.0)
             )

@@ -30,7 +30,6 @@ from codesuggest.codesets.lexicon import data_phrases
 from codesuggest.codesets.systems import CM
 
 
-
 class TrainedPriors(Protocol):
     """What a trained model's learned scorer (``candidates.learned.LearnedScorer``) holds."""
 
