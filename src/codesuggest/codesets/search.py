@@ -103,8 +103,9 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
 
 
 class CodeSearch:
-    """An in-memory search over one code set, built on first use (a few seconds) so that
-    loading a model costs nothing for it."""
+    """An in-memory search over one code set (built in some seconds: ``code_search`` builds it
+    once per loaded model, lazily or in the background with ``warm_code_search``, so that
+    loading a model costs nothing for it)."""
 
     def __init__(self, codeset: Icd10Cm, learned: Mapping[str, float] | None = None) -> None:
         self.codeset = codeset
@@ -379,6 +380,17 @@ def code_search(codeset: Icd10Cm, learned: TrainedPriors | None = None) -> CodeS
         search = CodeSearch(codeset, learned_frequencies(learned))
         _built[codeset] = (learned, search)
         return search
+
+
+def warm_code_search(codeset: Icd10Cm, learned: TrainedPriors | None = None) -> threading.Thread:
+    """Build a model's code search in the background (seconds of one core), so that neither
+    loading the model nor a coder's first search waits for it; a search that comes before it
+    is done waits for this build rather than starting another."""
+    thread = threading.Thread(
+        target=code_search, args=(codeset, learned), name="code-search-build", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def _merge(a: _Scored, b: _Scored) -> _Scored:
