@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from codesuggest.api.main import create_app
 from codesuggest.cli.main import app as cli
+from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
 from codesuggest.model_dir import read_card
 from codesuggest.settings import get_settings
@@ -53,6 +54,7 @@ def _serve(engine: Engine) -> Iterator[tuple[str, str, Store]]:
     The key is made as an administrator would: ``codesuggest keys create``, last line of stdout.
     """
     get_settings.cache_clear()
+    warm_code_search(engine.codeset, engine.learned)  # as ``codesuggest serve`` does
     created = CliRunner().invoke(cli, ["keys", "create", "--role", "coder", "--name", CODER])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]
@@ -241,8 +243,8 @@ def test_review_page_coder_reviews_note_in_browser(
         page.keyboard.press("/")
         page.keyboard.type("long term anticoag")
         results = page.locator("#code-results button.result")
-        # the code search is built in the background when the app starts: on a busy machine
-        # the first search may still wait for it
+        # the code search is built in the background as the server starts: on a busy
+        # machine the first search may still wait for it
         expect(results.first).to_be_visible(timeout=EVENT_TIMEOUT_MS)
         found = results.locator(".code").all_text_contents()
         to_add = next(code for code in found if code not in codes)

@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
-from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
 from codesuggest.errors import ModelError, StoreUnavailableError
 from codesuggest.store import Store
@@ -33,8 +32,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         except ModelError as exc:
             app.state.engine_error = str(exc)
             log.error("model not loaded: %s", exc)
-    if app.state.engine is not None:
-        warm_code_search(app.state.engine.codeset, app.state.engine.learned)
     if app.state.store is None:
         try:
             app.state.store = await run_in_threadpool(Store.open, app.state.store_url)

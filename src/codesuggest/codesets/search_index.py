@@ -21,6 +21,7 @@ encounter); per word, the entries holding it (a sorted numpy array).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ def query_words(text: str) -> list[QueryWord]:
     return out
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One way of naming a code."""
 
@@ -136,12 +137,14 @@ def _entries(codeset: Icd10Cm) -> Iterator[Entry]:
         for term in codeset.inclusion_terms(code):
             yield Entry(code, "inclusion", term)
     resolved: dict[str, str | None] = {}
+    paths: dict[str, str] = {}
     for row in index_rows():
         if row.code not in resolved:
             resolved[row.code] = resolve_code(row.code, codeset)
         found = resolved[row.code]
         if found is not None:
-            yield Entry(found, INDEX_SOURCE, row.words, row.path)
+            # a path repeats for each of its wordings: one string each
+            yield Entry(found, INDEX_SOURCE, row.words, paths.setdefault(row.path, row.path))
     for phrase in data_phrases(codeset):
         kind = phrase.source if phrase.source in KINDS else "synonym"
         yield Entry(phrase.code, kind, phrase.text)
@@ -181,7 +184,8 @@ def build_index(codeset: Icd10Cm, learned: Mapping[str, float] | None = None) ->
     entry_len: list[float] = []
     entry_static: list[float] = []
     entry_depth: list[int] = []
-    posting_lists: dict[str, list[int]] = {}
+    # 4 bytes an entry while building (a list of ints would hold 36: a peak of 100 MB)
+    posting_lists: dict[str, array[int]] = {}
     static_of: dict[str, float] = {}
     # per surface word: the words it is posted under, and its content words (none for a
     # stopword); three million words are read, one dictionary look-up each
@@ -227,8 +231,15 @@ def build_index(codeset: Icd10Cm, learned: Mapping[str, float] | None = None) ->
         entry_static.append(static + _KIND_BONUS.get(entry.kind, 0.0))
         entry_depth.append(entry.path.count(" > ") if entry.path else -1)
         for s in stems:
-            posting_lists.setdefault(s, []).append(n)
-    postings = {w: np.asarray(ids, dtype=np.int32) for w, ids in posting_lists.items()}
+            ids = posting_lists.get(s)
+            if ids is None:
+                ids = posting_lists[s] = array("i")
+            ids.append(n)
+    postings = {w: np.frombuffer(ids, dtype=np.int32) for w, ids in posting_lists.items()}
+    del posting_lists
+    # a server reads the Index table only here: its 176k rows need not stay cached (tens of
+    # MB); the entries keep the strings they use
+    index_rows.cache_clear()
     vocab = sorted(postings)
     by_shape: dict[tuple[int, str], list[str]] = {}
     for w in vocab:
