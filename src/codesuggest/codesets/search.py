@@ -112,6 +112,7 @@ class CodeSearch:
         self.index: SearchIndex = build_index(codeset, learned)
         self._plain = {c.replace(".", ""): c for c in codeset.codes()}
         self._sorted_plain = sorted(self._plain)
+        self._title_words: dict[str, frozenset[str]] = {}
 
     def search(self, query: str, limit: int = 20, work: Work | None = None) -> list[CodeHit]:
         """The best ``limit`` codes for ``query`` (empty for a query without words)."""
@@ -232,17 +233,28 @@ class CodeSearch:
             if not matches:
                 continue
             n += 1
-            best = np.zeros(n_entries, dtype=np.float32)
+            # sparse: only the entries this word names are touched, each once at its best
+            parts: list[npt.NDArray[np.int32]] = []
+            grades: list[npt.NDArray[np.float32]] = []
             read = 0
             for word, q in matches:
                 ids = index.postings[word]
                 if read + len(ids) > MAX_POSTINGS:
                     continue
                 read += len(ids)
-                best[ids] = np.maximum(best[ids], q)
+                parts.append(ids)
+                grades.append(np.full(len(ids), q, dtype=np.float32))
             work.postings += read
-            quality += best
-            named += best > 0
+            if not parts:
+                continue
+            ids_all = np.concatenate(parts)
+            q_all = np.concatenate(grades)
+            order = np.lexsort((-q_all, ids_all))
+            ids_all, q_all = ids_all[order], q_all[order]
+            first = np.ones(len(ids_all), dtype=bool)
+            first[1:] = ids_all[1:] != ids_all[:-1]
+            quality[ids_all[first]] += q_all[first]
+            named[ids_all[first]] += 1
         if n == 0:
             return None
         total = len(tokens)
@@ -338,7 +350,11 @@ class CodeSearch:
             plain = child.replace(".", "")
             if len(plain) == 7 and plain[-1] != "A":
                 continue
-            words = {w for q in query_words(self.codeset.title(child)) for w in q.canonical}
+            words = self._title_words.get(child)
+            if words is None:  # at most one entry per code of the code set
+                title = self.codeset.title(child)
+                words = frozenset(w for q in query_words(title) for w in q.canonical)
+                self._title_words[child] = words
             key = (-len(words & said), -self.codeset.title(child).lower().count("unspecified"))
             if best is None or (*key, child) < best:
                 best = (*key, child)
