@@ -64,3 +64,34 @@ def test_code_search_names_the_system_as_suggestions_do_and_reads_the_short_name
         "ICD-10-CM"
     )
     assert client.get("/v1/codes", params={"q": "E11", "system": "cpt"}).status_code == 422
+
+
+def test_search_results_say_how_they_were_found(client: TestClient) -> None:
+    items = client.get("/v1/codes", params={"q": "hypertension", "limit": 10}).json()["items"]
+    assert items[0]["code"] == "I10"
+    paths = [i["path"] for i in items if i["path"]]
+    assert "Hypertension, hypertensive > with > heart failure" in paths
+    assert {i["kind"] for i in items} <= {
+        "code",
+        "title",
+        "inclusion",
+        "index",
+        "synonym",
+        "abbreviation",
+        "plain",
+        "inverted",
+    }
+    htn = client.get("/v1/codes", params={"q": "htn", "limit": 3}).json()["items"][0]
+    assert (htn["code"], htn["kind"], htn["matched"], htn["path"]) == (
+        "I10",
+        "abbreviation",
+        "htn",
+        None,
+    )
+
+
+def test_a_hostile_query_is_answered_and_empty(client: TestClient) -> None:
+    """Issue 15: 100 one-letter words cost seconds of CPU; now no work at all."""
+    response = client.get("/v1/codes", params={"q": " ".join("abcdefghij" * 10)})
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from codesuggest.api.main import create_app
 from codesuggest.cli.main import app as cli
+from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
 from codesuggest.model_dir import read_card
 from codesuggest.settings import get_settings
@@ -53,6 +54,7 @@ def _serve(engine: Engine) -> Iterator[tuple[str, str, Store]]:
     The key is made as an administrator would: ``codesuggest keys create``, last line of stdout.
     """
     get_settings.cache_clear()
+    warm_code_search(engine.codeset, engine.learned)  # as ``codesuggest serve`` does
     created = CliRunner().invoke(cli, ["keys", "create", "--role", "coder", "--name", CODER])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]
@@ -241,7 +243,9 @@ def test_review_page_coder_reviews_note_in_browser(
         page.keyboard.press("/")
         page.keyboard.type("long term anticoag")
         results = page.locator("#code-results button.result")
-        expect(results.first).to_be_visible()
+        # the code search is built in the background as the server starts: on a busy
+        # machine the first search may still wait for it
+        expect(results.first).to_be_visible(timeout=EVENT_TIMEOUT_MS)
         found = results.locator(".code").all_text_contents()
         to_add = next(code for code in found if code not in codes)
         results.nth(found.index(to_add)).click()
@@ -251,6 +255,17 @@ def test_review_page_coder_reviews_note_in_browser(
         expect(added.first.locator(".state")).to_have_text("Added")
         decisions = [(f.code, f.decision) for f in store.list_feedback(NOTE_ID)]
         assert decisions == [(first.code, "accepted"), (codes[1], "rejected"), (to_add, "added")]
+        # The search box is ready again; a main term lists its subterms with their Index paths.
+        expect(page.locator("#code-search")).to_be_focused()
+        page.keyboard.type("htn")
+        expect(results.first.locator(".code")).to_have_text("I10")
+        expect(results.first.locator(".via")).to_have_text("abbreviation: htn")
+        page.locator("#code-search").fill("hypertension")
+        expect(results.nth(1).locator(".path")).to_contain_text(
+            "Index: Hypertension, hypertensive > "
+        )
+        page.keyboard.press("Escape")
+        expect(results).to_have_count(0)
 
         # The keyboard help opens with `?` and closes with Escape.
         page.locator("#suggestions > li").first.click()

@@ -66,7 +66,6 @@ def create_app(engine: Engine | None = None, store: Store | None = None) -> Fast
     app.state.key_cache = KeyCache()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
     app.state.metrics = Metrics()
-    app.state.code_search = None
     for module in (health, suggest, feedback, codes, models, me, metrics, page):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())

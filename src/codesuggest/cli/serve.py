@@ -37,6 +37,7 @@ def serve(
     import uvicorn
 
     from codesuggest.api.main import create_app
+    from codesuggest.codesets.search import warm_code_search
     from codesuggest.settings import get_settings
     from codesuggest.store import Store
 
@@ -49,6 +50,8 @@ def serve(
     )
     with handled_errors():
         engine = load_engine(model)
+        # the code search's index is built beside the server's start, not in a first search
+        warm_code_search(engine.codeset, engine.learned)
         store = Store.open(db)
         first_key(store)
     typer.echo(f"model {engine.info.name} {engine.info.version} loaded", err=True)

@@ -192,6 +192,9 @@ class Icd10Cm:
     def is_billable(self, code: str) -> bool:
         return self._get(code).billable
 
+    def inclusion_terms(self, code: str) -> tuple[str, ...]:
+        return self._get(code).inclusion_terms
+
     def parent(self, code: str) -> str | None:
         parent = self._get(code).parent
         return parent if parent is not None and parent in self else None

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from codesuggest.api.auth import AnyKey
 from codesuggest.api.deps import EngineDep
 from codesuggest.api.schemas import error_responses
-from codesuggest.codesets.search import CodeSearch
+from codesuggest.codesets.search import code_search
 from codesuggest.codesets.systems import CM
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
-_search_lock = threading.Lock()
 
 # the one code system with a code table; its short spelling is read as it too
 CodeSystem = Annotated[
@@ -35,13 +33,30 @@ class CodeRef(BaseModel):
     title: str
 
 
+HitKind = Literal[
+    "code", "title", "inclusion", "index", "synonym", "abbreviation", "plain", "inverted"
+]
+
+
 class CodeHitOut(BaseModel):
-    """A search result."""
+    """A search result, and the entry that found it."""
 
     code: str
     system: str
     title: str
     billable: bool
+    path: str | None = Field(
+        default=None,
+        description=(
+            'The Alphabetic Index path that found the code ("Hypertension, hypertensive > with'
+            ' > heart failure"); null when a title, inclusion term or synonym found it.'
+        ),
+    )
+    matched: str = Field(
+        default="",
+        description='The words of the entry that matched ("htn", an inclusion term, a title).',
+    )
+    kind: HitKind = Field(default="code", description="Where the entry comes from.")
 
 
 class CodeSearchResult(BaseModel):
@@ -80,19 +95,30 @@ class CodeDetail(BaseModel):
 @router.get("", responses=ERRORS)
 def search_codes(
     key: AnyKey,
-    request: Request,
     engine: EngineDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Code prefix or words.")],
     system: CodeSystem = "ICD-10-CM",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CodeSearchResult:
-    """Codes whose code starts with ``q`` or whose title has words starting with its words."""
-    hits = _search(request, engine).search(q, limit=limit)
+    """Codes as a coder looks them up: by code prefix, or by the words of the Alphabetic
+    Index, titles, inclusion terms and the engine's abbreviations and synonyms ("htn", "ckd
+    3b"), common billable codes first; a query naming an Index term lists its subterms next,
+    in the Index's order. Each result says the entry that found it and its Index path."""
+    hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
     return CodeSearchResult(
         query=q,
         release=engine.codeset.release,
         items=[
-            CodeHitOut(code=h.code, system=CM, title=h.title, billable=h.billable) for h in hits
+            CodeHitOut(
+                code=h.code,
+                system=CM,
+                title=h.title,
+                billable=h.billable,
+                path=h.path or None,
+                matched=h.matched,
+                kind=cast(HitKind, h.kind),
+            )
+            for h in hits
         ],
     )
 
@@ -133,15 +159,3 @@ def get_code(
 
 def _ref(engine: Engine, code: str) -> CodeRef:
     return CodeRef(code=code, title=engine.codeset.title(code))
-
-
-def _search(request: Request, engine: Engine) -> CodeSearch:
-    """The search index of the loaded engine's code set, built on first use."""
-    index: CodeSearch | None = request.app.state.code_search
-    if index is None or index.codeset is not engine.codeset:
-        with _search_lock:
-            index = request.app.state.code_search
-            if index is None or index.codeset is not engine.codeset:
-                index = CodeSearch(engine.codeset)
-                request.app.state.code_search = index
-    return index

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from codesuggest.api.auth import AnyKey, require
 from codesuggest.api.deps import StoreDep
 from codesuggest.api.schemas import error_responses
+from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
 from codesuggest.registry import CardSummary, list_models, promote
 from codesuggest.store.records import ApiKey
@@ -141,6 +142,7 @@ async def promote_model(
     engine = await run_in_threadpool(Engine.load, path)
     previous: Engine | None = request.app.state.engine
     request.app.state.engine = engine
+    warm_code_search(engine.codeset, engine.learned)
     await run_in_threadpool(
         store.record_event,
         actor=key,

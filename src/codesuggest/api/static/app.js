@@ -867,6 +867,13 @@
     const title = document.createElement("span");
     title.className = "title";
     title.textContent = c.title;
+    const found = foundBy(c);
+    if (found) {
+      const via = document.createElement("span");
+      via.className = c.path ? "path" : "via";
+      via.textContent = found;
+      title.append(via);
+    }
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = systemLabel(c.system) + (c.billable === false ? " · not billable" : "");
@@ -875,6 +882,14 @@
     button.addEventListener("click", () => addCode(c));
     item.append(button);
     return item;
+  }
+
+  // How a search result was found: its Alphabetic Index path, or the abbreviation, synonym or
+  // inclusion term that named it; nothing when its own code or title did.
+  function foundBy(c) {
+    if (c.path) return `Index: ${c.path}`;
+    const via = { abbreviation: "abbreviation", synonym: "synonym", plain: "synonym", inverted: "synonym", inclusion: "inclusion term" }[c.kind];
+    return via && c.matched ? `${via}: ${c.matched}` : "";
   }
 
   function showResults(items) {
