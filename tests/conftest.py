@@ -9,6 +9,7 @@ full default model (tests/utils/default_model.py), built once per recipe into
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,28 @@ def model_dir() -> Path:
 @pytest.fixture(scope="session")
 def engine(model_dir: Path) -> Engine:
     return Engine.load(model_dir)
+
+
+@pytest.fixture
+def reuse_engine(engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """Make ``Engine.load`` of the session model return the loaded session engine (fast)."""
+    real_load = Engine.load
+
+    def load(path: str | Path | None = None) -> Engine:
+        if path is not None and Path(path).resolve() == model_dir.resolve():
+            return engine
+        return real_load(path)
+
+    monkeypatch.setattr(Engine, "load", staticmethod(load))
+    return engine
+
+
+@pytest.fixture(autouse=True)
+def thawed_heap() -> Iterator[None]:
+    """Commands freeze their heap for a process that ends with them (``settle_heap``,
+    ``one_shot_heap``); in the test process, hand it back to the collector after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

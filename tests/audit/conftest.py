@@ -3,14 +3,12 @@ by ``Engine.load`` (the audit loads its engine by path)."""
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
 
 NOTES = [
@@ -46,27 +44,6 @@ def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def thawed_heap() -> Iterator[None]:
-    """The audit freezes its heap as a one-shot process does; hand it back after each test."""
-    yield
-    gc.unfreeze()
-
-
-@pytest.fixture
-def reuse_engine(engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """``Engine.load`` of the session model returns the loaded session engine."""
-    real_load = Engine.load
-
-    def load(path: str | Path | None = None) -> Engine:
-        if path is not None and Path(path).resolve() == model_dir.resolve():
-            return engine
-        return real_load(path)
-
-    monkeypatch.setattr(Engine, "load", staticmethod(load))
-    return engine
 
 
 @pytest.fixture

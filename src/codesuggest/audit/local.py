@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from codesuggest.audit.checkpoint import Checkpoint
 from codesuggest.audit.findings import Context, Finding, note_findings
 from codesuggest.audit.impact import ImpactTables
-from codesuggest.errors import CodeSuggestError, ModelError
 from codesuggest.types import Note
+from codesuggest.workers import in_worker
 
 if TYPE_CHECKING:
     from codesuggest.engine import Engine
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 # a note and its billed (system, code) pairs
 Job = tuple[Note, list[tuple[str, str]]]
 Chunk = tuple[int, list[Job]]
-
-_WORKER_ENGINES: dict[str | None, Engine] = {}
 
 
 def audit_chunk(engine: Engine, jobs: list[Job], min_support: float) -> list[Finding]:
@@ -78,17 +76,5 @@ def _outcomes(
 
 
 def _in_worker(jobs: list[Job], model: str, min_support: float) -> list[Finding]:
-    """Run in a worker process: load the engine once per process, then audit one chunk."""
-    from codesuggest.cli.common import settle_heap
-    from codesuggest.engine import Engine
-
-    try:
-        engine = _WORKER_ENGINES.get(model)
-        if engine is None:
-            engine = _WORKER_ENGINES[model] = Engine.load(model)
-            settle_heap()
-        return audit_chunk(engine, jobs, min_support)
-    except CodeSuggestError as exc:
-        # a plain class pickles back to the parent whatever its __init__
-        portable = ModelError if isinstance(exc, ModelError) else CodeSuggestError
-        raise portable(str(exc)) from None
+    """Run in a worker process: audit one chunk on the process's engine."""
+    return in_worker(model, lambda engine: audit_chunk(engine, jobs, min_support))

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from codesuggest.cli.common import check_model_dir, handled_errors, load_engine, settle_heap
-from codesuggest.errors import CodeSuggestError, InputError, ModelError
+from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
 from codesuggest.types import Note
+from codesuggest.workers import in_worker
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 64  # notes per task; the engine ranks a chunk at once
 Item = Note | BadRecord
 Outcome = dict[str, Any] | BadRecord
-
-_WORKER_ENGINES: dict[str | None, Engine] = {}
 
 
 @dataclass
@@ -133,19 +132,8 @@ def _parallel(
 
 
 def _process_in_worker(chunk: list[Item], model: str | None, top: int | None) -> list[Outcome]:
-    """Run in a worker process: load the engine once per process, then process one chunk."""
-    from codesuggest.engine import Engine
-
-    try:
-        engine = _WORKER_ENGINES.get(model)
-        if engine is None:
-            engine = _WORKER_ENGINES[model] = Engine.load(model)
-            settle_heap()
-        return _process(engine, chunk, top)
-    except CodeSuggestError as exc:
-        # Re-raise as a plain class so it pickles back to the parent whatever its __init__.
-        portable = ModelError if isinstance(exc, ModelError) else CodeSuggestError
-        raise portable(str(exc)) from None
+    """Run in a worker process: process one chunk on the process's engine."""
+    return in_worker(model, lambda engine: _process(engine, chunk, top))
 
 
 def _process(engine: Engine, chunk: list[Item], top: int | None) -> list[Outcome]:
