@@ -265,6 +265,21 @@ def test_terms_full_lexicon_side_binds_within_its_mention(engine: Engine) -> Non
     assert not codes & {"M25.531", "M25.562"}
 
 
+def test_terms_full_lexicon_a_side_across_a_comma_is_not_borrowed(engine: Engine) -> None:
+    """The next list item's side stays with it when the phrase's own clause has its side."""
+    listed = {
+        c
+        for _, cs, _ in _mentions(engine, "Carotid duplex: L ICA 70% stenosis, R ICA <20%.")
+        for c in cs
+    }
+    assert "I65.22" in listed
+    assert "I65.21" not in listed
+    for text in ("Knee pain, left.", "Knee pain, left; right hip pain."):
+        trailing = {c for _, cs, _ in _mentions(engine, text) for c in cs}
+        assert "M25.562" in trailing
+        assert "M25.561" not in trailing
+
+
 def test_terms_full_lexicon_upper_only_mi(engine: Engine) -> None:
     assert [(t, c) for t, c, _ in _mentions(engine, "History of MI.")] == [("MI", ("I21.9",))]
     assert _mentions(engine, "He said mi casa es su casa.") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import KINDS, RuleSet, Scored
-from codesuggest.types import Evidence, Note, Suggestion
+from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
 
 
 def item(
@@ -30,6 +30,26 @@ def item(
         ),
         Candidate(code),
     )
+
+
+def mentioned(
+    code: str,
+    cs: Icd10Cm,
+    text: str,
+    start: int,
+    confidence: float = 0.9,
+    recommended: bool = True,
+    *,
+    n_words: int = 2,
+    assertion: Assertion = Assertion.PRESENT,
+) -> Scored:
+    """``item`` with a lexicon mention of ``text`` at ``start`` naming ``code``."""
+    s = item(code, cs, confidence, recommended=recommended)
+    end = start + len(text)
+    s.candidate.mentions.append(
+        Mention(start, end, text, "none", assertion, (code,), "contiguous", "x", n_words)
+    )
+    return s
 
 
 def apply(

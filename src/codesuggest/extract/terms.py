@@ -200,6 +200,7 @@ class TermMatcher:
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
         seen = set(positions)
+        two_sides = len(_SIDES & seen) > 1  # a side may be borrowed from the next list item
         bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
@@ -261,6 +262,11 @@ class TermMatcher:
                 keyset = keysets.get(key_id)
                 if keyset is None:
                     keyset = keysets[key_id] = frozenset(key)
+                if two_sides and keyset & _SIDES:
+                    if not picks:
+                        picks = {w: next(p for p in positions[w] if lo <= p <= hi) for w in key}
+                    if _borrowed_side(picks, positions, doc, token_of):
+                        continue
                 if width > n:  # a word of the key said twice is no gap: "without ... without"
                     width = n + sum(1 for w in word_at[lo : hi + 1] if w not in keyset)
                 compactness = n / width
@@ -324,6 +330,31 @@ def _spans_cue(
 
 
 _CLAUSE_ENDS = frozenset({",", ";"})
+_SIDES = frozenset({"left", "right", "bilateral"})
+
+
+def _borrowed_side(
+    picks: dict[str, int], positions: dict[str, list[int]], doc: Doc, token_of: list[int]
+) -> bool:
+    """Whether a scattered match takes its side from across a comma or semicolon while the
+    clause of its other words states another side: in "L ICA 70% stenosis, R ICA <20%" the R
+    belongs to the second artery, not to the stenosis ("gout flare, left ankle" keeps its side)."""
+    for word, at in picks.items():
+        if word not in _SIDES:
+            continue
+        others = [q for side in _SIDES if side != word for q in positions.get(side, ())]
+        if not others:
+            continue
+        for core, c in picks.items():
+            if is_specifier(core) or not _clause_break(
+                doc, token_of[min(at, c)], token_of[max(at, c)]
+            ):
+                continue
+            if any(
+                not _clause_break(doc, token_of[min(q, c)], token_of[max(q, c)]) for q in others
+            ):
+                return True
+    return False
 
 
 def _clause_break(doc: Doc, start: int, end: int) -> bool:

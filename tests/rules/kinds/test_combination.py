@@ -7,9 +7,9 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
-from codesuggest.rules.engine import RuleSet, Scored
-from codesuggest.types import Assertion, Mention, Note
-from tests.utils.scored import apply, item
+from codesuggest.rules.engine import RuleSet
+from codesuggest.types import Assertion, Note
+from tests.utils.scored import apply, item, mentioned
 
 # --- combination ------------------------------------------------------------------------------
 
@@ -117,23 +117,13 @@ def test_supersedes_the_named_or_remitted_form(
     assert not out[loser].recommended
 
 
-def _mentioned(code: str, cs: Icd10Cm, text: str, start: int, conf: float, rec: bool) -> Scored:
-    s = item(code, cs, conf, recommended=rec)
-    s.candidate.mentions.append(
-        Mention(
-            start, start + len(text), text, "none", Assertion.PRESENT, (code,), "contiguous", "x", 2
-        )
-    )
-    return s
-
-
 def test_supersedes_promotes_a_winner_documented_for_the_same_condition(
     packaged: RuleSet, cs: Icd10Cm
 ) -> None:
     # "Community-acquired pneumonia, probably pneumococcal"
     items = [
-        _mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
-        _mentioned("J13", cs, "pneumonia, probably pneumococcal", 20, 0.45, False),
+        mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
+        mentioned("J13", cs, "pneumonia, probably pneumococcal", 20, 0.45, False),
     ]
     out = apply(packaged, SUPERSEDES, items, cs)
     assert out["J13"].recommended
@@ -147,8 +137,8 @@ def test_supersedes_promotes_a_winner_saying_all_the_loser_says_and_more(
 ) -> None:
     # the history's "Alcohol use disorder (moderate" and the assessment's fuller statement
     items = [
-        _mentioned("F10.20", cs, "Alcohol use disorder (moderate", 10, 0.55, True),
-        _mentioned(
+        mentioned("F10.20", cs, "Alcohol use disorder (moderate", 10, 0.55, True),
+        mentioned(
             "F10.21", cs, "Alcohol use disorder, moderate, in sustained remission", 90, 0.49, False
         ),
     ]
@@ -169,8 +159,8 @@ def test_supersedes_promotes_only_a_winner_that_says_more_of_the_same_condition(
     packaged: RuleSet, cs: Icd10Cm, text: str, start: int, confidence: float
 ) -> None:
     items = [
-        _mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
-        _mentioned("J13", cs, text, start, confidence, False),
+        mentioned("J18.9", cs, "Community-acquired pneumonia", 0, 0.55, True),
+        mentioned("J13", cs, text, start, confidence, False),
     ]
     out = apply(packaged, SUPERSEDES, items, cs)
     assert not out["J13"].recommended
@@ -360,6 +350,9 @@ def test_without_affirmed_keeps_negated_and_other_sentences(packaged: RuleSet, c
         ("K80.12", "K80.10"),  # acute and chronic: not also chronic only
         ("K80.12", "K80.00"),
         ("K81.2", "K81.1"),
+        ("J69.0", "J18.9"),  # aspiration pneumonia has its cause
+        ("F17.210", "F17.200"),  # the product is documented
+        ("I63.412", "I63.512"),  # the mechanism is documented
     ],
 )
 def test_supersedes_the_unspecified_code_beside_a_documented_one(
@@ -390,3 +383,38 @@ def test_supersedes_a_history_code_stands_on_its_past_mentions(
     out = apply(packaged, SUPERSEDES, [winner, item("Z87.81", cs, 0.5)], cs)
     assert out["Z87.310"].recommended
     assert not out["Z87.81"].recommended
+
+
+def test_without_affirmed_recommends_the_documented_with_code(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    text = "Tripped over a rug and struck his head on the coffee table."
+    items = [
+        mentioned("W01.0XXA", cs, "Tripped over", 0, 0.56),
+        mentioned("W01.190A", cs, text[:-1], 0, 0.5, recommended=False),
+    ]
+    out = apply(packaged, WITHOUT, items, cs, Note(text))
+    assert not out["W01.0XXA"].recommended
+    assert out["W01.190A"].recommended
+    assert out["W01.190A"].confidence == 0.56  # it takes the withdrawn code's place
+    assert out["W01.190A"].flags == ["documented in place of W01.0XXA - OCG I.A.15"]
+
+
+def test_without_affirmed_leaves_a_with_code_the_note_does_not_document(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    text = "Tripped over a rug and struck his head on the coffee table."
+    items = [
+        mentioned("W01.0XXA", cs, "Tripped over", 0, 0.56),
+        mentioned("W01.190A", cs, "rug", 15, 0.5, False, assertion=Assertion.NEGATED),
+    ]
+    out = apply(packaged, WITHOUT, items, cs, Note(text))
+    assert not out["W01.0XXA"].recommended
+    assert not out["W01.190A"].recommended
+
+
+def test_without_affirmed_a_sensation_of_x_is_no_x(packaged: RuleSet, cs: Icd10Cm) -> None:
+    note = Note("Foreign body sensation. Corneal abrasion, right eye, without foreign body.")
+    items = [item("R09.A9", cs, span=(0, 22)), item("S05.01XA", cs, span=(24, 74))]
+    out = apply(packaged, WITHOUT, items, cs, note)
+    assert out["S05.01XA"].recommended

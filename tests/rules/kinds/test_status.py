@@ -8,7 +8,8 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.engine import Rule, Scored
 from codesuggest.rules.kinds.status import status_requirements
-from codesuggest.types import Note, Suggestion
+from codesuggest.types import Assertion, Note, Suggestion
+from tests.utils.scored import mentioned
 
 RULE = Rule(
     "status-requirements",
@@ -85,3 +86,52 @@ def test_packaged_diabetes_drug_status_needs_its_diabetes(codeset, codes, kept):
     [rule] = [r for r in RuleSet.from_json().rules if r.name == "status-code-requirements"]
     items = status_requirements(rule, _items(*codes), Note("x", age=50, sex="F"), codeset)
     assert _recommended(items) == kept
+
+
+DOCUMENTED = Rule(
+    "status-requirements",
+    "status_requirements",
+    "test",
+    {
+        "groups": [
+            {
+                "codes": ["V", "W", "X", "Y0"],
+                "companions": ["S", "T"],
+                "reason": "external cause",
+                "confirm_min_confidence": 0.3,
+                "complete_min_confidence": 0.3,
+            }
+        ]
+    },
+)
+
+
+def test_status_requirements_a_recommended_cause_confirms_its_documented_injury(codeset):
+    items = [
+        mentioned("W54.0XXA", codeset, "bitten by her own dog", 0, 0.59),
+        mentioned("S51.852A", codeset, "Dog bite, left forearm", 30, 0.47, False),
+        mentioned("S51.859A", codeset, "Dog bite, forearm", 30, 0.5, False),  # says less
+        mentioned("S61.452A", codeset, "bite of left hand", 60, 0.2, False),  # below the floor
+    ]
+    out = status_requirements(DOCUMENTED, items, Note("x"), codeset)
+    assert _recommended(out) == {"W54.0XXA", "S51.852A"}
+    assert out[1].suggestion.flags == ["documented beside W54.0XXA"]
+
+
+def test_status_requirements_an_undocumented_injury_is_not_confirmed(codeset):
+    items = [
+        mentioned("W54.0XXA", codeset, "bitten by her own dog", 0, 0.59),
+        mentioned("S51.852A", codeset, "bite", 30, 0.47, False, assertion=Assertion.NEGATED),
+    ]
+    out = status_requirements(DOCUMENTED, items, Note("x"), codeset)
+    assert _recommended(out) == set()  # the cause, alone, is withdrawn
+
+
+def test_status_requirements_a_recommended_injury_completes_its_documented_cause(codeset):
+    items = [
+        mentioned("S72.142A", codeset, "intertrochanteric fracture L femur", 0, 0.59),
+        mentioned("W19.XXXA", codeset, "fell", 40, 0.48, False, n_words=1),
+        mentioned("W10.9XXA", codeset, "fell down the stairs", 40, 0.45, False, n_words=2),
+    ]
+    out = status_requirements(DOCUMENTED, items, Note("x"), codeset)
+    assert _recommended(out) == {"S72.142A", "W10.9XXA"}

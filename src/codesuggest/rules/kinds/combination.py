@@ -326,6 +326,8 @@ WITHOUT_TERMS_COLUMNS = ("codes", "terms", "cite", "comment")
 _WITHOUT_LEADS = ("without", "not specified as")
 _VAGUE = frozenset({"mention", "complication", "complications"})
 _NEGATION_WINDOW = 3
+_FELT = frozenset({"sensation", "sensations", "feeling", "sense"})  # "X sensation": no X
+_WITH_FLOOR = 0.3  # how confident a documented "with" code must be to take the place
 
 
 @cache
@@ -347,14 +349,16 @@ def _without_terms(table: str, code: str, title: str) -> tuple[tuple[str, ...], 
 
 def _affirms(words: list[str], term: tuple[str, ...]) -> bool:
     """Whether ``words`` hold ``term`` (its words in order, compared by stem) with no negation
-    in the few words before it ("GERD without esophagitis", "no ascites" do not affirm)."""
+    in the few words before it ("GERD without esophagitis", "no ascites" do not affirm) and no
+    word of feeling after it ("foreign body sensation" is a symptom, not a foreign body)."""
     stems = [_stem(w) for w in words]
     wanted = [_stem(w) for w in term]
     n = len(wanted)
     for i in range(len(stems) - n + 1):
         if stems[i : i + n] == wanted:
             before = words[max(0, i - _NEGATION_WINDOW) : i]
-            if not _NEGATIVE & set(before):
+            after = words[i + n] if i + n < len(words) else ""
+            if not _NEGATIVE & set(before) and after not in _FELT:
                 return True
     return False
 
@@ -397,7 +401,55 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         if hit is not None:
             flag = f"note affirms {' '.join(hit)}: the title says without - OCG I.A.15"
             fire(s, rule, withdraw=True, flag=flag)
+            _recommend_with(rule, items, s, title, cs)
     return items
+
+
+def _recommend_with(
+    rule: Rule, items: list[Scored], without: Scored, title: str, cs: Icd10Cm
+) -> None:
+    """The "with" code of the category that a withdrawn "without X" code leaves is recommended
+    when the note documents it (a present mention, at least ``_WITH_FLOOR`` confident) and its
+    title says a word of X: "tripped ... and struck his head on the coffee table" gives W01.190A
+    "... with subsequent striking against furniture" for W01.0XXA "... without subsequent
+    striking against object" (OCG I.A.15). Of several, the most confident."""
+    code = without.suggestion.code
+    said = {
+        _stem(w)
+        for lead in _WITHOUT_LEADS
+        for words in _phrases(title, lead)
+        for w in words
+        if w not in _VAGUE and w not in _STOP
+    }
+    if not said or any(
+        o.suggestion.recommended and o is not without and o.suggestion.code[:3] == code[:3]
+        for o in items
+    ):
+        return
+    best: Scored | None = None
+    for o in items:
+        other = o.suggestion.code
+        if (
+            o.suggestion.recommended
+            or o.withdrawn
+            or other[:3] != code[:3]
+            or o.suggestion.confidence < _WITH_FLOOR
+            or other not in cs
+            or not cs.is_billable(other)
+            or not any(m.assertion is Assertion.PRESENT for m in o.candidate.mentions)
+        ):
+            continue
+        words = _TOKEN.findall(cs.title(other).lower())
+        if "with" not in words or any(w in _NEGATIVE for w in words):
+            continue
+        if not said & {_stem(w) for w in words}:
+            continue
+        if best is None or o.suggestion.confidence > best.suggestion.confidence:
+            best = o
+    if best is not None:
+        best.suggestion.recommended = True
+        best.suggestion.confidence = max(best.suggestion.confidence, without.suggestion.confidence)
+        fire(best, rule, flag=f"documented in place of {code} - OCG I.A.15")
 
 
 def _speaks_of(other: Suggestion, code: str, term: tuple[str, ...]) -> bool:
