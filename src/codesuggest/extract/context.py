@@ -85,10 +85,16 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
             return
         rules = [m.rule for m in modifiers]
         limits: dict[tuple[int, int], bool] = {}  # (rule, other rule) -> may other limit rule
+        # only a forward, backward or bidirectional scope can be narrowed: a pair of pseudo or
+        # terminating cues (a comma that ends "without", ")") changes nothing, so it is skipped
+        steered = [j for j, r in enumerate(rules) if r.direction.upper() in _STEERED]
+        steered_set = frozenset(steered)
+        everyone = range(len(modifiers))
         for i in range(len(modifiers) - 1):
             m1 = modifiers[i]
             r1 = rules[i]
-            for j in range(i + 1, len(modifiers)):
+            later = everyone[i + 1 :] if i in steered_set else steered[bisect_right(steered, i) :]
+            for j in later:
                 m2 = modifiers[j]
                 r2 = rules[j]
                 # ``m1.limit_scope(m2)``, then ``m2.limit_scope(m1)``, each only when its
@@ -113,14 +119,19 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
         loose = self.loose if len(self.loose) == len(targets) else (False,) * len(targets)
         modifiers: list[ConTextModifier] = self.modifiers
         if self.prune_on_modifier_overlap:  # a cue inside a term is part of the term
-            for i in range(len(modifiers) - 1, -1, -1):
-                m_start, m_end = modifiers[i].modifier_span
-                if any(
-                    s <= m_start < e or s < m_end <= e
-                    for (s, e), scattered in zip(bounds, loose, strict=True)
-                    if not scattered
-                ):
-                    modifiers.pop(i)
+            # a cue overlaps a term when its first or its last token is one of the term's
+            covered = {
+                i
+                for (s, e), scattered in zip(bounds, loose, strict=True)
+                if not scattered
+                for i in range(s, e)
+            }
+            if covered:
+                modifiers[:] = [
+                    m
+                    for m in modifiers
+                    if m.modifier_span[0] not in covered and m.modifier_span[1] - 1 not in covered
+                ]
         active = [(m, *m.modifier_span, *m.scope_span) for m in modifiers]
         active = [a for a in active if a[0].direction not in _INERT]
         if active:
@@ -139,6 +150,9 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
         self.edges = edges
 
 
+_STEERED = frozenset({"FORWARD", "BACKWARD", "BIDIRECTIONAL"})
+
+
 def _cached_may_limit(
     limits: dict[tuple[int, int], bool], rule: ConTextRule, other: ConTextRule
 ) -> bool:
@@ -153,7 +167,7 @@ def _cached_may_limit(
 def _may_limit(rule: ConTextRule, other: ConTextRule) -> bool:
     """The tests of ``ConTextModifier.limit_scope`` after the overlap one: whether a modifier
     of ``other`` may narrow the scope of a modifier of ``rule`` (they read only the rules)."""
-    if rule.direction.upper() == "TERMINATE":
+    if rule.direction.upper() not in _STEERED:  # limit_scope moves only these scopes
         return False
     if (
         (other.direction.upper() != "TERMINATE")
