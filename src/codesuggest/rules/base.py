@@ -85,6 +85,21 @@ def affirmed(s: Scored) -> bool:
     )
 
 
+def documented_candidate(s: Scored, floor: float, cs: Icd10Cm) -> bool:
+    """A code a rule may recommend in another's place or beside it: not recommended, not
+    withdrawn, a billable code of the set, at least ``floor`` confident, with a present mention
+    in the note."""
+    code = s.suggestion.code
+    return (
+        not s.suggestion.recommended
+        and not s.withdrawn
+        and s.suggestion.confidence >= floor
+        and code in cs
+        and cs.is_billable(code)
+        and any(m.assertion is Assertion.PRESENT for m in s.candidate.mentions)
+    )
+
+
 _SIDE_WORDS = {"right": {"right"}, "left": {"left"}, "bilateral": {"right", "left"}}
 _WORD = re.compile(r"[a-z]+")
 

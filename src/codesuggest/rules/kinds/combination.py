@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, affirmed, fire
+from codesuggest.rules.base import Kind, Scored, affirmed, documented_candidate, fire
 from codesuggest.rules.tables import Row, prefixes, read_table
 from codesuggest.types import Assertion, Note, Suggestion
 
@@ -429,15 +429,7 @@ def _recommend_with(
     best: Scored | None = None
     for o in items:
         other = o.suggestion.code
-        if (
-            o.suggestion.recommended
-            or o.withdrawn
-            or other[:3] != code[:3]
-            or o.suggestion.confidence < _WITH_FLOOR
-            or other not in cs
-            or not cs.is_billable(other)
-            or not any(m.assertion is Assertion.PRESENT for m in o.candidate.mentions)
-        ):
+        if other[:3] != code[:3] or not documented_candidate(o, _WITH_FLOOR, cs):
             continue
         words = _TOKEN.findall(cs.title(other).lower())
         if "with" not in words or any(w in _NEGATIVE for w in words):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, fire, vagueness
+from codesuggest.rules.base import Kind, Scored, documented_candidate, fire, vagueness
 from codesuggest.types import Assertion, Note
 
 if TYPE_CHECKING:
@@ -112,12 +112,7 @@ def _recommend_documented(
     documented = [
         (s, max(m.n_words for m in s.candidate.mentions if m.assertion is Assertion.PRESENT))
         for s in items
-        if s.suggestion.code.startswith(pool)
-        and not s.withdrawn
-        and s.suggestion.confidence >= floor
-        and s.suggestion.code in cs
-        and cs.is_billable(s.suggestion.code)
-        and any(m.assertion is Assertion.PRESENT for m in s.candidate.mentions)
+        if s.suggestion.code.startswith(pool) and documented_candidate(s, floor, cs)
     ]
     if not documented:
         return False
