@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from codesuggest.errors import InputError
+from codesuggest.text_policy import clean_text, identifier_problem
 
 
 class Assertion(str, Enum):
@@ -39,7 +40,9 @@ def parse_sex(value: object) -> str:
 @dataclass(frozen=True)
 class Note:
     """One clinical note and the patient facts that coding edits need (``sex`` is read as
-    :func:`parse_sex` reads it: ``"m"`` and ``"male"`` become ``"M"``)."""
+    :func:`parse_sex` reads it: ``"m"`` and ``"male"`` become ``"M"``). The text's lone
+    surrogates and NULs become U+FFFD and an id or setting with a control character is an
+    :class:`~codesuggest.errors.InputError` (codesuggest.text_policy)."""
 
     text: str
     note_id: str = "note"
@@ -49,6 +52,11 @@ class Note:
     date_of_service: dt.date | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text))
+        for name, value in (("id", self.note_id), ("setting", self.setting)):
+            problem = None if value is None else identifier_problem(value)
+            if problem is not None:
+                raise InputError(f"the note's {name} {problem}")
         if self.sex is not None and self.sex not in SEXES:
             object.__setattr__(self, "sex", parse_sex(self.sex))
 

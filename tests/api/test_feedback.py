@@ -122,6 +122,9 @@ def test_list_feedback_for_a_note_oldest_first(client: TestClient) -> None:
         ({"system": "cpt", "code": "ABCDE"}, "code"),
         ({"decision": "maybe"}, "decision"),
         ({"note_id": ""}, "note_id"),
+        ({"note_id": "enc\x007"}, "note_id"),
+        ({"note_id": "enc-7\nforged log line"}, "note_id"),
+        ({"code": "I1\x000"}, "code"),
         ({"reason": "x" * 1001}, "reason"),
         ({"extra": 1}, "extra"),
     ],
@@ -149,6 +152,21 @@ def test_short_and_long_system_names_are_the_same_system(client: TestClient) -> 
     assert [(i["system"], i["decision"]) for i in items] == [
         ("ICD-10-CM", "accepted"), ("ICD-10-CM", "rejected")
     ]  # fmt: skip
+
+
+def test_a_nul_in_a_reason_is_stored_as_a_replacement_character(client: TestClient) -> None:
+    """codesuggest.text_policy: free text keeps going; PostgreSQL could not store the NUL."""
+    stored = client.post("/v1/feedback", json=_decision(reason="wrong\x00side"))
+    assert stored.status_code == 201
+    assert stored.json()["reason"] == "wrong\ufffdside"
+
+
+def test_listing_feedback_for_a_note_id_with_a_control_character_is_422(
+    client: TestClient,
+) -> None:
+    response = client.get("/v1/feedback", params={"note_id": "enc\x007"})
+    assert response.status_code == 422
+    assert "note_id" in [err["loc"][-1] for err in response.json()["detail"]]
 
 
 def test_oversize_idempotency_key_is_422(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -132,12 +133,17 @@ def test_suggest_malformed_json_is_422(client: TestClient) -> None:
         (_body(date_of_service="31/12/2024"), "date_of_service"),
         (_body(text=42), "text"),
         (_body(notes="typo"), "notes"),
+        (_body(note_id="enc-1\nforged log line"), "note_id"),
+        (_body(note_id="enc\x00"), "note_id"),
+        (_body(note_id="enc-\ud800"), "note_id"),
+        (_body(setting="in\x1bpatient"), "setting"),
+        (_body(date_of_service=0), "date_of_service"),
     ],
 )
 def test_suggest_invalid_field_is_422_naming_it(
     client: TestClient, body: dict[str, Any], field: str
 ) -> None:
-    response = client.post("/v1/suggest", json=body)
+    response = _post_as_browser(client, "/v1/suggest", body)
     assert response.status_code == 422
     assert field in _error_fields(response)
 
@@ -151,6 +157,29 @@ def test_suggest_reads_sex_in_any_case_as_canonical(client: TestClient, spelling
     assert answer.json() == canonical
     flags = {f for s in canonical["suggestions"] if s["code"].startswith("N40") for f in s["flags"]}
     assert "not expected for sex F" in flags  # the sex edit ran with the canonical value
+
+
+def _post_as_browser(client: TestClient, path: str, body: dict[str, Any]) -> Any:
+    """POST ``body`` as JSON.stringify sends it: non-ASCII escaped, so a lone surrogate travels."""
+    headers = {"Content-Type": "application/json"}
+    return client.post(path, content=json.dumps(body).encode("ascii"), headers=headers)
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "\udfff", "\x00"])
+def test_a_lone_surrogate_or_nul_in_the_text_reads_as_a_replacement_character(
+    client: TestClient, bad: str
+) -> None:
+    """What a browser makes of a split emoji: answered like U+FFFD, offsets unchanged."""
+    text = f"Assessment: essential hypertension {bad}and gout."
+    answer = _post_as_browser(client, "/v1/suggest", _body(text=text))
+    assert answer.status_code == 200
+    replaced = client.post("/v1/suggest", json=_body(text=text.replace(bad, "\ufffd"))).json()
+    assert answer.json() == replaced
+    spans = [e for s in replaced["suggestions"] for e in s["evidence"]]
+    assert spans and all(text[e["start"] : e["end"]] == e["text"] for e in spans)
+    batch = _post_as_browser(client, "/v1/suggest:batch", {"notes": [_body(text=text), _body()]})
+    assert batch.status_code == 200
+    assert client.post("/v1/suggest", json=_body()).status_code == 200  # the connection holds
 
 
 def test_suggest_validation_error_does_not_echo_note_text(client: TestClient) -> None:

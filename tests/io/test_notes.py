@@ -90,6 +90,22 @@ def test_read_notes_jsonl_non_utf8_line_is_bad_record(tmp_path: Path) -> None:
     assert "UTF-8" in bad[0].reason
 
 
+def test_read_notes_jsonl_follows_the_text_policy(tmp_path: Path) -> None:
+    """codesuggest.text_policy: a lone surrogate or NUL in a text becomes U+FFFD; an id with a
+    control character is a bad record naming it."""
+    path = tmp_path / "notes.jsonl"
+    rows = [
+        {"id": "a", "text": "gout \ud83d and\u0000 hypertension"},
+        {"id": "b\nforged", "text": "gout"},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="ascii")
+    good, bad = list(read_notes(path))
+    assert isinstance(good, Note)
+    assert good.text == "gout \ufffd and\ufffd hypertension"
+    assert isinstance(bad, BadRecord)
+    assert (bad.line, "control character" in bad.reason) == (2, True)
+
+
 def test_read_notes_blank_text_is_bad_record_in_every_format(tmp_path: Path) -> None:
     jsonl = _write_jsonl(
         tmp_path / "notes.jsonl",

@@ -135,6 +135,10 @@ def test_record_feedback_and_its_audit_event_commit_together(
         (("n", "  ", "icd10cm", "accepted"), "bad code"),
         (("n", "I 10", "icd10cm", "accepted"), "bad code"),
         (("", "I10", "icd10cm", "accepted"), "bad note id"),
+        (("enc\x00 1", "I10", "icd10cm", "accepted"), "control character"),
+        (("enc-1\nforged", "I10", "icd10cm", "accepted"), "control character"),
+        (("enc-\ud800", "I10", "icd10cm", "accepted"), "lone surrogate"),
+        (("n", "I1\x000", "icd10cm", "accepted"), "bad code"),
     ],
 )
 def test_record_feedback_rejects_bad_input(
@@ -147,6 +151,16 @@ def test_record_feedback_rejects_bad_input(
             model_name=None,
             model_version=None,
         )
+
+
+def test_a_reason_with_nul_or_a_lone_surrogate_is_stored_with_replacement_characters(
+    store: Store, coder: ApiKey
+) -> None:
+    """On every database (PostgreSQL refuses NUL in text): codesuggest.text_policy's free text."""
+    record, created = _decide(store, coder, "enc-1", "I10", "rejected", reason="a\x00b \ud800c")
+    assert created
+    assert record.reason == "a\ufffdb \ufffdc"
+    assert store.list_feedback("enc-1")[0].reason == "a\ufffdb \ufffdc"
 
 
 def test_list_feedback_oldest_first(store: Store, coder: ApiKey) -> None:

@@ -83,7 +83,11 @@ def test_record_run_without_text_and_its_audit_event_hold_no_text(
 
 @pytest.mark.parametrize(
     ("note_id", "suggestions", "message"),
-    [("", [], "bad note id"), ("n", [{"system": "icd10cm"}], "suggestion 1 lacks a code")],
+    [
+        ("", [], "bad note id"),
+        ("n\x00", [], "control character"),
+        ("n", [{"system": "icd10cm"}], "suggestion 1 lacks a code"),
+    ],
 )
 def test_record_run_rejects_bad_input(
     store: Store, coder: ApiKey, note_id: str, suggestions: list[dict[str, Any]], message: str

@@ -29,6 +29,7 @@ from codesuggest.errors import (
 )
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
+from codesuggest.text_policy import log_safe
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,13 @@ def max_body_bytes() -> int:
 async def _domain_error(request: Request, exc: CodeSuggestError) -> JSONResponse:
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
     if status >= 500:
-        log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        log.error(
+            "%s %s failed: %s: %s",
+            request.method,
+            log_safe(request.url.path),
+            type(exc).__name__,
+            log_safe(exc),
+        )
         detail = "internal error"
         if isinstance(exc, ModelError):
             detail = "model not available"
@@ -105,7 +112,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("%s %s failed", request.method, request.url.path)
+    log.exception("%s %s failed", request.method, log_safe(request.url.path))
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 

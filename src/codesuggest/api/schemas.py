@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from codesuggest.text_policy import check_identifier, clean_text
 from codesuggest.types import SEX_SPELLINGS, Note
+
+# codesuggest.text_policy at the edge: an id with a control character or a lone surrogate is a
+# 422 naming the field; free text has its lone surrogates and NULs replaced by U+FFFD
+Identifier = Annotated[str, AfterValidator(check_identifier)]
+FreeText = Annotated[str, AfterValidator(clean_text)]
 
 
 def _canonical_sex(value: object) -> object:
@@ -24,17 +30,38 @@ Sex = Annotated[
 ]
 
 
+def _date_text(value: object) -> object:
+    """A date only as text: pydantic would read a number as seconds since 1970."""
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO date YYYY-MM-DD, not a number")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_text)]
+
+
 class SuggestRequest(BaseModel):
     """One note to code, with the patient facts that age/sex and date edits need."""
 
     model_config = ConfigDict(extra="forbid")
 
-    note_id: str = Field(min_length=1, max_length=200, description="Caller's id for the note.")
-    text: str = Field(description="The note text (UTF-8); empty text gives no suggestions.")
+    note_id: Identifier = Field(
+        min_length=1,
+        max_length=200,
+        description="Caller's id for the note; no control characters.",
+    )
+    text: FreeText = Field(
+        description=(
+            "The note text (UTF-8); empty text gives no suggestions. A lone surrogate or a NUL "
+            "is read as U+FFFD, so evidence offsets still index the text sent."
+        )
+    )
     age: int | None = Field(default=None, ge=0, le=130, description="Age in years.")
     sex: Sex = None
-    setting: str | None = Field(default=None, max_length=100, examples=["inpatient"])
-    date_of_service: dt.date | None = None
+    setting: Identifier | None = Field(default=None, max_length=100, examples=["inpatient"])
+    date_of_service: IsoDate | None = Field(
+        default=None, description="An ISO date, YYYY-MM-DD.", examples=["2026-01-31"]
+    )
 
     def to_note(self) -> Note:
         """The engine's view of this request."""

@@ -14,6 +14,7 @@ from codesuggest.store import validate
 from codesuggest.store.audit import add_event
 from codesuggest.store.records import ApiKey
 from codesuggest.store.schema import RunRow, utcnow
+from codesuggest.text_policy import clean_text
 
 
 def add_run(
@@ -30,6 +31,7 @@ def add_run(
     """Store a run and its audit event; returns the run id. ``text_sha256`` is the hash of a
     text that is not kept (``text`` None), so decisions can still tell which text they judged."""
     note_id = validate.note_id(note_id)
+    text = None if text is None else clean_text(text)  # codesuggest.text_policy: no NUL stored
     compact = validate.compact_suggestions(suggestions)
     row = RunRow(
         note_id=note_id,

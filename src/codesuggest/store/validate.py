@@ -12,6 +12,7 @@ from typing import Any
 from codesuggest.codesets.systems import CM, SYSTEMS, known_system, system_name
 from codesuggest.errors import InputError
 from codesuggest.store.records import DECISIONS, ROLES, Decision, Role
+from codesuggest.text_policy import clean_text, identifier_problem
 
 _NAME = re.compile(r"[A-Za-z0-9._@-]{1,100}")
 _RATE = re.compile(r"[1-9][0-9]{0,8}/(second|minute|hour)")
@@ -55,15 +56,19 @@ def system(value: str) -> str:
 
 def code(value: str) -> str:
     plain = value.strip().upper()
-    if not plain or len(plain) > 20 or any(c.isspace() for c in plain):
+    if not plain or len(plain) > 20 or any(c.isspace() for c in plain) or identifier_problem(plain):
         raise InputError(f"bad code {value!r}: 1-20 characters without spaces")
     return plain
 
 
 def note_id(value: str) -> str:
-    """A note id as given (not stripped: it must match the id the engine served)."""
+    """A note id as given (not stripped: it must match the id the engine served); no control
+    character or lone surrogate (codesuggest.text_policy), which no database stores alike."""
     if not value.strip() or len(value) > 200:
         raise InputError(f"bad note id {value[:50]!r}: 1-200 characters, not blank")
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise InputError(f"bad note id {value[:50]!r}: it {problem}")
     return value
 
 
@@ -76,8 +81,9 @@ def required_text(value: str, what: str, most: int) -> str:
 
 
 def optional_text(value: str | None, what: str, most: int) -> str | None:
-    """``value`` stripped, None when blank; InputError when longer than ``most``."""
-    stripped = value.strip() if value is not None else ""
+    """``value`` stripped, None when blank; InputError when longer than ``most``. Its lone
+    surrogates and NULs become U+FFFD (codesuggest.text_policy)."""
+    stripped = clean_text(value.strip()) if value is not None else ""
     if len(stripped) > most:
         raise InputError(f"{what} is longer than {most:,} characters")
     return stripped or None

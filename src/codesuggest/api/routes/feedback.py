@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import StoreDep
 from codesuggest.api.metrics import Metrics
-from codesuggest.api.schemas import ModelOut, error_responses
+from codesuggest.api.schemas import FreeText, Identifier, ModelOut, error_responses
 from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackRecord
 from codesuggest.training.corpus_codes import CODE_SHAPES
@@ -45,14 +45,14 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note_id: str = Field(min_length=1, max_length=200)
-    code: str = Field(min_length=3, max_length=10, examples=["E11.9"])
+    note_id: Identifier = Field(min_length=1, max_length=200)
+    code: Identifier = Field(min_length=3, max_length=10, examples=["E11.9"])
     system: System = Field(
         default="ICD-10-CM",
         description="As suggestions name it; icd10cm, icd10pcs, cpt, hcpcs are read as those.",
     )
     decision: Literal["accepted", "rejected", "added"]
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: FreeText | None = Field(default=None, max_length=1000)
 
 
 class FeedbackOut(BaseModel):
@@ -160,7 +160,7 @@ def record_feedback(
 def list_feedback(
     key: Annotated[ApiKey, Depends(require(*ANY_ROLE))],
     store: StoreDep,
-    note_id: Annotated[str, Query(min_length=1, max_length=200)],
+    note_id: Annotated[Identifier, Query(min_length=1, max_length=200)],
 ) -> FeedbackList:
     """The decisions stored for a note."""
     return FeedbackList(

@@ -25,6 +25,7 @@ from codesuggest.errors import NoteTooLargeError, StoreError
 from codesuggest.settings import get_settings
 from codesuggest.store.records import ApiKey
 from codesuggest.store.runs import sha256_text
+from codesuggest.text_policy import log_safe
 from codesuggest.types import NoteResult
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def _served(
             suggestions=payload["suggestions"],
         )
     except StoreError as exc:
-        log.warning("suggest note_id=%s not recorded: %s", body.note_id, exc)
+        log.warning("suggest note_id=%s not recorded: %s", body.note_id, log_safe(exc))
 
 
 def text_digest(text: str) -> str:
