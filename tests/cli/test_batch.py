@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -256,3 +260,59 @@ def test_batch_workers_match_serial_output_in_order(
     assert f"skipped {source}:34:2: bad JSON" in second.stderr
     assert [r["note_id"] for r in _read_out(parallel)] == [f"n{i:02d}" for i in range(70)]
     assert _read_out(parallel) == _read_out(serial)
+
+
+def _start_batch(source: Path, out: Path, model_dir: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "codesuggest.cli.main", "batch", str(source)]
+    command += ["--out", str(out), "--model", str(model_dir)]
+    with (source.parent / "stderr.txt").open("wb") as stderr:  # the child keeps its own copy
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def _when_writing(process: subprocess.Popen[bytes], folder: Path) -> None:
+    """Wait until the batch has begun to write its part file (the model loaded)."""
+    deadline = time.monotonic() + 300
+    while not _leftovers(folder):
+        if process.poll() is not None:
+            pytest.fail(f"batch ended before writing (its stderr is in {folder / 'in'})")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("batch wrote no part file in 300 s")
+        time.sleep(0.02)
+
+
+def _many_notes(tmp_path: Path) -> Path:
+    """Enough notes that the run is still writing when the test stops it."""
+    rows = [_row(f"n{i}", TEXTS[i % len(TEXTS)]) for i in range(20_000)]
+    return _jsonl(tmp_path / "in" / "notes.jsonl", rows)
+
+
+def test_batch_stopped_by_sigterm_removes_its_part_and_keeps_the_previous_out(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    process = _start_batch(_many_notes(tmp_path), out, model_dir)
+    _when_writing(process, tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) == 128 + signal.SIGTERM
+    assert _leftovers(tmp_path) == []
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_the_part_of_a_killed_batch_is_removed_by_the_next_run(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out.jsonl"
+    process = _start_batch(_many_notes(tmp_path), out, model_dir)
+    _when_writing(process, tmp_path)
+    process.kill()
+    assert process.wait(timeout=60) == -signal.SIGKILL
+    assert len(_leftovers(tmp_path)) == 1  # kill -9 leaves it: nothing can run
+    source = _jsonl(tmp_path / "few.jsonl", [_row("a", TEXTS[0])])
+    result = _batch(runner, source, out, model_dir)
+    assert result.exit_code == 0, result.output
+    assert _leftovers(tmp_path) == []
+    assert [r["note_id"] for r in _read_out(out)] == ["a"]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
@@ -72,14 +73,33 @@ def test_serve_on_a_new_store_creates_the_first_admin_key_once(
     assert found.role == "admin"
 
 
-def test_serve_unreachable_database_fails_before_binding(
+def test_serve_starts_not_ready_while_the_database_is_down(
+    runner: CliRunner, reuse_engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app recovers when the database comes back, so a database down at start-up does not
+    stop the server: it serves, not ready, and opens the database at a later request."""
+    calls: list[FastAPI] = []
+    monkeypatch.setattr(uvicorn, "run", lambda api, **kw: calls.append(api))
+    db = "postgresql://127.0.0.1:1/nothing"
+    result = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "warning: database unavailable" in result.stderr
+    (served,) = calls
+    assert served.state.store is None
+    assert served.state.store_url == db
+    with TestClient(served) as client:
+        assert client.get("/health/live").status_code == 200
+        ready = client.get("/health/ready")
+    assert (ready.status_code, ready.json()) == (503, {"detail": "database unavailable"})
+
+
+def test_serve_with_a_malformed_database_url_fails_before_binding(
     runner: CliRunner, reuse_engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[object] = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(a))
-    db = "postgresql://127.0.0.1:1/nothing"
-    result = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", db])
-    assert result.exit_code == 1
+    result = runner.invoke(app, ["serve", "--model", str(model_dir), "--db", "nosuchdb://x"])
+    assert result.exit_code != 0
     assert one_error_line(result.stderr).startswith("error: ")
     assert calls == []
 

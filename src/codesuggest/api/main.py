@@ -45,11 +45,15 @@ STATUS: tuple[tuple[type[CodeSuggestError], int], ...] = (
 )
 
 
-def create_app(engine: Engine | None = None, store: Store | None = None) -> FastAPI:
+def create_app(
+    engine: Engine | None = None, store: Store | None = None, store_url: str | None = None
+) -> FastAPI:
     """The API around ``engine`` and ``store``; those not given are opened at start-up.
 
-    Without an engine the configured model is loaded; without a store the configured database
-    (``CODESUGGEST_DATABASE_URL``, else SQLite under ``CODESUGGEST_HOME``) is opened and migrated.
+    Without an engine the configured model is loaded; without a store the database at
+    ``store_url`` (default: ``CODESUGGEST_DATABASE_URL``, else SQLite under
+    ``CODESUGGEST_HOME``) is opened and migrated, at start-up or, while it cannot be reached,
+    on a later request.
     """
     settings = get_settings()
     # /docs and /redoc with their scripts served from here: no CDN on a locked-down network
@@ -63,7 +67,7 @@ def create_app(engine: Engine | None = None, store: Store | None = None) -> Fast
     app.state.engine_error = None
     app.state.store = store
     app.state.owns_store = store is None
-    app.state.store_url = settings.store_url
+    app.state.store_url = store_url if store_url is not None else settings.store_url
     app.state.key_cache = KeyCache()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
     app.state.metrics = Metrics()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import typer
@@ -14,6 +17,18 @@ from codesuggest.errors import CodeSuggestError
 
 if TYPE_CHECKING:
     from codesuggest.engine import Engine
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, a scheduler's stop) exit through Python, with status 143, so
+    that what a command was writing is removed (codesuggest.io.atomic) rather than left half
+    written. ``serve`` hands the signal to uvicorn, which stops gracefully."""
+    if threading.current_thread() is threading.main_thread():  # signal's own condition
+        signal.signal(signal.SIGTERM, _exit_143)
+
+
+def _exit_143(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def fail(message: str) -> typer.Exit:

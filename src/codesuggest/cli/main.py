@@ -14,6 +14,7 @@ import typer
 from codesuggest.cli import db, keys, models
 from codesuggest.cli.audit import audit
 from codesuggest.cli.batch import batch
+from codesuggest.cli.common import exit_on_sigterm
 from codesuggest.cli.evaluate import evaluate
 from codesuggest.cli.info import info, version_option
 from codesuggest.cli.serve import serve
@@ -44,6 +45,7 @@ def main(
     ] = False,
 ) -> None:
     """Suggest ICD-10-CM and procedure codes, with evidence, for clinical notes."""
+    exit_on_sigterm()
 
 
 app.command("suggest")(suggest)

@@ -39,7 +39,6 @@ def serve(
     from codesuggest.api.main import create_app
     from codesuggest.codesets.search import warm_code_search
     from codesuggest.settings import get_settings
-    from codesuggest.store import Store
 
     settings = get_settings()
     host = host or settings.host
@@ -52,19 +51,39 @@ def serve(
         engine = load_engine(model)
         # the code search's index is built beside the server's start, not in a first search
         warm_code_search(engine.codeset, engine.learned)
-        store = Store.open(db)
-        first_key(store)
+        store = open_store(db)
     typer.echo(f"model {engine.info.name} {engine.info.version} loaded", err=True)
-    typer.echo(f"store {store.display_url}", err=True)
     try:
         uvicorn.run(
-            create_app(engine, store),
+            create_app(engine, store, store_url=db),
             host=host,
             port=port,
             log_level=settings.log_level.lower(),
         )
     finally:
-        store.close()
+        if store is not None:
+            store.close()
+
+
+def open_store(db: str | None) -> Store | None:
+    """The migrated store, with a first admin key when it has none; ``None`` when the database
+    cannot be reached now: the server then starts not ready (``/health/ready`` answers 503)
+    and opens it on the first request after it answers."""
+    from codesuggest.errors import StoreUnavailableError
+    from codesuggest.store import Store
+
+    try:
+        store = Store.open(db)
+    except StoreUnavailableError as exc:
+        typer.echo(
+            f"warning: database unavailable ({exc}); serving anyway, not ready until it "
+            "answers (GET /health/ready says 503 until then)",
+            err=True,
+        )
+        return None
+    first_key(store)
+    typer.echo(f"store {store.display_url}", err=True)
+    return store
 
 
 def check_port_free(host: str, port: int) -> None:
