@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from codesuggest.errors import InputError
-from codesuggest.text_policy import check_identifier, clean_text, identifier_problem, log_safe
+from codesuggest.text_policy import (
+    NOTE_ID_PATTERN,
+    check_identifier,
+    check_note_id,
+    clean_text,
+    identifier_problem,
+    log_safe,
+)
 from codesuggest.types import Note
 
 
@@ -60,3 +69,24 @@ def test_a_note_cleans_its_text_and_refuses_unsafe_ids() -> None:
         Note(text="gout", note_id="a\nb")
     with pytest.raises(InputError, match="the note's setting holds a lone surrogate"):
         Note(text="gout", setting="in\udc00")
+
+
+@pytest.mark.parametrize("value", ["", " ", "\t", "\u3000"])
+def test_a_blank_note_id_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=r"blank|control"):
+        check_note_id(value)
+
+
+def test_a_note_id_with_words_is_kept_as_sent() -> None:
+    assert check_note_id(" note 7 ") == " note 7 "
+
+
+def test_the_note_id_pattern_says_what_the_validator_does() -> None:
+    pattern = re.compile(NOTE_ID_PATTERN)
+    for value in ("n1", " n1 ", "\u00e9", " ", "", "a\nb", "\x00"):
+        valid = True
+        try:
+            check_note_id(value)
+        except ValueError:
+            valid = False
+        assert (pattern.match(value) is not None) == valid, repr(value)

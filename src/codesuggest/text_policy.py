@@ -8,6 +8,7 @@
 * **Identifiers and short fields** (note ids, settings, codes): a control character (Unicode
   category Cc: NUL, newline, tab, escape...) or a lone surrogate is refused, naming the field.
   An id that holds a newline could forge a line in a log; one with a NUL could not be stored.
+  A note id must also hold something other than white space.
 * **Logs**: :func:`log_safe` escapes control characters in a value before it is logged.
 """
 
@@ -19,6 +20,12 @@ REPLACEMENT = "\ufffd"
 _UNSAFE_IN_TEXT = re.compile("[\x00\ud800-\udfff]")
 # category Cc (C0, DEL, C1) and the surrogates
 _UNSAFE_IN_ID = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# the rule as a JSON Schema ``pattern`` for the API's contract: the control characters
+# themselves (JSON escapes them; a "\\u0000" escape is not read by every tool); a lone
+# surrogate cannot be written in a JSON document, so the pattern leaves them to the validator
+IDENTIFIER_PATTERN = "^[^\x00-\x1f\x7f-\x9f]*$"
+# a note id also holds one character that is not white space (the store matches ids as sent)
+NOTE_ID_PATTERN = "^[^\x00-\x1f\x7f-\x9f]*[^\\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
 
 
 def clean_text(text: str) -> str:
@@ -45,6 +52,13 @@ def check_identifier(value: str) -> str:
     if problem is not None:
         raise ValueError(problem)
     return value
+
+
+def check_note_id(value: str) -> str:
+    """:func:`check_identifier`, and not blank: a note id must name the note."""
+    if not value.strip():
+        raise ValueError("is blank")
+    return check_identifier(value)
 
 
 def log_safe(value: object) -> str:

@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from codesuggest.api.auth import KeyCache
 from codesuggest.api.deps import lifespan
+from codesuggest.api.docs_csp import DocsSecurityHeaders
 from codesuggest.api.limits import BodySizeLimit
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
@@ -74,6 +75,7 @@ def create_app(
     for module in (health, suggest, feedback, codes, models, me, metrics, page):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
+    app.add_middleware(DocsSecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_exception_handler(CodeSuggestError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -7,12 +7,27 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from codesuggest.text_policy import check_identifier, clean_text
+from codesuggest.text_policy import (
+    IDENTIFIER_PATTERN,
+    NOTE_ID_PATTERN,
+    check_identifier,
+    check_note_id,
+    clean_text,
+)
 from codesuggest.types import SEX_SPELLINGS, Note
 
 # codesuggest.text_policy at the edge: an id with a control character or a lone surrogate is a
 # 422 naming the field; free text has its lone surrogates and NULs replaced by U+FFFD
-Identifier = Annotated[str, AfterValidator(check_identifier)]
+Identifier = Annotated[
+    str,
+    AfterValidator(check_identifier),
+    Field(json_schema_extra={"pattern": IDENTIFIER_PATTERN}),
+]
+NoteId = Annotated[
+    str,
+    AfterValidator(check_note_id),
+    Field(json_schema_extra={"pattern": NOTE_ID_PATTERN}),
+]
 FreeText = Annotated[str, AfterValidator(clean_text)]
 
 
@@ -45,10 +60,10 @@ class SuggestRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note_id: Identifier = Field(
+    note_id: NoteId = Field(
         min_length=1,
         max_length=200,
-        description="Caller's id for the note; no control characters.",
+        description="Caller's id for the note: not blank, no control characters.",
     )
     text: FreeText = Field(
         description=(
@@ -169,13 +184,16 @@ COMMON_ERRORS = {
     401: "Missing or invalid API key",
     403: "The key's role may not do this",
     422: "Invalid request",
+    413: "Request body too large",
     429: "Too many requests for this key",
+    503: "Database (which holds the keys) or model unavailable: retry after Retry-After",
 }
 
 
 def error_responses(
-    specific: dict[int, str], common: tuple[int, ...] = (401, 422, 429)
+    specific: dict[int, str], common: tuple[int, ...] = (401, 422, 429, 503)
 ) -> dict[int | str, dict[str, Any]]:
-    """A route's documented error responses: the ``common`` ones, plus or overriding these."""
+    """A route's documented error responses: the ``common`` ones, plus or overriding these.
+    Every route behind a key can answer 401, 429 and 503 (keys live in the database)."""
     described = {status: COMMON_ERRORS[status] for status in common} | specific
     return {s: {"model": ErrorResponse, "description": d} for s, d in sorted(described.items())}

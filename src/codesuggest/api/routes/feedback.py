@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import StoreDep
 from codesuggest.api.metrics import Metrics
-from codesuggest.api.schemas import FreeText, Identifier, ModelOut, error_responses
+from codesuggest.api.schemas import (
+    COMMON_ERRORS,
+    FreeText,
+    Identifier,
+    ModelOut,
+    NoteId,
+    error_responses,
+)
 from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackRecord
 from codesuggest.training.corpus_codes import CODE_SHAPES
@@ -35,6 +42,7 @@ ERRORS = error_responses(
     {
         403: "The key's role may not record decisions",
         409: "Idempotency-Key reused for another decision",
+        413: COMMON_ERRORS[413],
         503: "Database unavailable: retry, same key",
     }
 )
@@ -45,7 +53,7 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note_id: Identifier = Field(min_length=1, max_length=200)
+    note_id: NoteId = Field(min_length=1, max_length=200)
     code: Identifier = Field(min_length=3, max_length=10, examples=["E11.9"])
     system: System = Field(
         default="ICD-10-CM",
@@ -160,7 +168,7 @@ def record_feedback(
 def list_feedback(
     key: Annotated[ApiKey, Depends(require(*ANY_ROLE))],
     store: StoreDep,
-    note_id: Annotated[Identifier, Query(min_length=1, max_length=200)],
+    note_id: Annotated[NoteId, Query(min_length=1, max_length=200)],
 ) -> FeedbackList:
     """The decisions stored for a note."""
     return FeedbackList(

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from codesuggest.api.auth import AnyKey
+from codesuggest.api.schemas import error_responses
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
@@ -19,7 +20,7 @@ class MeResponse(BaseModel):
     role: Literal["coder", "auditor", "trainer", "admin"]
 
 
-@router.get("/me", responses={401: {"description": "Missing or invalid API key"}})
+@router.get("/me", responses=error_responses({}, common=(401, 429, 503)))
 def me(key: AnyKey) -> MeResponse:
     """The caller's key name and role."""
     return MeResponse(name=key.name, role=key.role)

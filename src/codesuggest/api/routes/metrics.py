@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from codesuggest.api.auth import require
 from codesuggest.api.metrics import Metrics
+from codesuggest.api.schemas import error_responses
 from codesuggest.store.records import ApiKey
 
 router = APIRouter(tags=["metrics"])
@@ -17,7 +18,10 @@ router = APIRouter(tags=["metrics"])
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus metrics"}},
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus metrics"},
+        **error_responses({403: "Only admin keys may read metrics"}, common=(401, 429, 503)),
+    },
 )
 def metrics(request: Request, key: Annotated[ApiKey, Depends(require("admin"))]) -> Response:
     """Request counts and latency by route, suggestions served, decisions stored."""

@@ -24,9 +24,10 @@ ERRORS = error_responses(
     {
         403: "Only trainer and admin keys may promote",
         404: "No such model",
-        503: "Model does not load (checksums, version)",
+        413: "Request body too large",
+        503: "Model does not load (checksums, version), or database unavailable",
     },
-    common=(401, 429),
+    common=(401, 429, 503),
 )
 
 
