@@ -77,6 +77,8 @@ def test_a_documented_code_that_says_more_is_named_with_the_rule_that_knows_why(
         ("I10", "I13.0"),  # a combination code (OCG I.C.9.a.3), not a more specific one
         ("E11.65", "E11.65"),  # itself
         ("E11", "E11.6"),  # a subcategory that is not billable either
+        ("N28.9", "N28.89"),  # "Other specified disorders ...": a residual as open
+        ("F32.9", "F32.A"),  # "Depression, unspecified": as open
     ],
 )
 def test_a_code_that_does_not_say_more_is_not_named(

@@ -76,7 +76,8 @@ def _unspecified_code(billed: str, other: str, cs: Icd10Cm) -> bool:
         and residual(billed)
         and other[:3] == billed[:3]
         and not residual(other)
-        and vagueness(other_title) <= vagueness(title)
+        # "Other specified disorders of kidney" (N28.89) is no more specific than N28.9
+        and (vagueness(other_title) == 0 or vagueness(other_title) < vagueness(title))
         and not other_side(title, other_title)
     )
 
