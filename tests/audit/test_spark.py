@@ -60,11 +60,11 @@ def test_a_spark_worker_that_dies_is_retried_and_the_findings_are_complete(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     notes, billed, total = many_inputs
+    marker = tmp_path / "died"
+    monkeypatch.setenv("CODESUGGEST_SPARK_DIE_ONCE", str(marker))  # read by Spark's map only
     chunk_notes(monkeypatch, 4)  # eight partitions on local[2,4]: the death is one task's
     local = run_audit(notes, billed, tmp_path / "local", model=model_dir, echo=lambda _: None)
-    marker = tmp_path / "died"
-    monkeypatch.setenv("CODESUGGEST_SPARK_DIE_ONCE", str(marker))
-    chunk_notes(monkeypatch, 4)
+    assert not marker.exists()  # the local engine never acts on the hook
     spark = run_audit(
         notes,
         billed,
