@@ -84,6 +84,21 @@ class Settings(BaseSettings):
         default=True,
         description="Keep note text and suggestions served by the API, so feedback can retrain.",
     )
+    audit_chunk_notes: int = Field(
+        default=64,
+        ge=1,
+        le=100_000,
+        description="Notes in one checkpointed chunk of a local audit (what a killed run redoes).",
+    )
+    spark_master: str | None = Field(
+        default=None,
+        description="Spark master of `audit --engine spark`; default: local[WORKERS,4].",
+    )
+    spark_die_once: Path | None = Field(
+        default=None,
+        description="Test only: the first Spark audit worker to find this file absent creates "
+        "it and exits, so that the tests see Spark retry a worker that died.",
+    )
 
     @property
     def home_origin(self) -> str:

@@ -39,6 +39,17 @@ n2,,
 """
 
 
+# short notes and what was billed for them, cycled over a few dozen notes (``many_inputs``)
+TEXTS = [
+    ("Assessment: essential hypertension, well controlled.", ["I10"]),
+    ("Type 2 diabetes mellitus without complications. Denies chest pain.", ["E11.9", "R07.9"]),
+    ("Acute bronchitis. No pneumonia on chest x-ray.", ["J20.9", "J18.9"]),
+    ("Chronic kidney disease stage 3. Anemia in chronic kidney disease.", ["N18.30", "D63.1"]),
+    ("Heart failure: acute on chronic systolic congestive heart failure.", ["I50.9"]),
+    ("Mild intermittent asthma. Seasonal allergic rhinitis.", ["J45.909", "S72.001A"]),
+]
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
@@ -56,3 +67,27 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     billed = tmp_path / "billed.csv"
     billed.write_text(BILLED, encoding="utf-8")
     return notes, billed
+
+
+@pytest.fixture
+def many_inputs(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A .jsonl of 48 short notes, a billed CSV of their codes (some unsupported) and the
+    number of notes."""
+    count = 48
+    notes = tmp_path / "many.jsonl"
+    billed = tmp_path / "many_billed.csv"
+    lines, rows = [], ["note_id,code"]
+    for i in range(count):
+        text, codes = TEXTS[i % len(TEXTS)]
+        note_id = f"m{i:02d}"
+        lines.append(json.dumps({"id": note_id, "text": f"Visit {i}. {text}"}) + "\n")
+        rows.extend(f"{note_id},{code}" for code in codes)
+    notes.write_text("".join(lines), encoding="utf-8")
+    billed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return notes, billed, count
+
+
+def chunk_notes(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """Checkpoint every ``n`` notes (``CODESUGGEST_AUDIT_CHUNK_NOTES``) from here on."""
+    monkeypatch.setenv("CODESUGGEST_AUDIT_CHUNK_NOTES", str(n))
+    get_settings.cache_clear()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from codesuggest.audit.findings import Context, Finding, conflict_kinds, note_findings
 from codesuggest.audit.impact import ImpactTables
 from codesuggest.engine import Engine
@@ -68,6 +70,52 @@ def test_an_unspecified_billed_code_names_the_more_specific_one_documented(
     assert f["I50.9"].related == "I50.23"
     assert f["I50.9"].rule == "unspecified-beside-specific"
     assert "I50.23" not in f  # named by the billed code's row, not missed as well
+
+
+@pytest.mark.parametrize(
+    ("text", "billed", "specific", "rule", "why"),
+    [
+        (
+            "Assessment: mild intermittent asthma, uncomplicated.",
+            "J45.909",
+            "J45.20",
+            "unspecified-beside-specific",
+            "OCG I.B.18",
+        ),
+        (
+            "Type 2 diabetes mellitus with hyperglycemia.",
+            "E11",
+            "E11.65",
+            "non-billable-specify",
+            "OCG I.B.2",
+        ),
+        (
+            "Type 2 diabetes mellitus with hyperglycemia.",
+            "E11.9",
+            "E11.65",
+            "unspecified-beside-specific",
+            "OCG I.B.18",
+        ),
+        (
+            "Pneumonia due to Streptococcus pneumoniae.",
+            "J18.9",
+            "J13",
+            "combination-supersedes-components",
+            "named organism",
+        ),
+    ],
+)
+def test_a_billed_unspecified_or_non_billable_code_names_the_documented_specific_one(
+    engine: Engine, text: str, billed: str, specific: str, rule: str, why: str
+) -> None:
+    f = findings(engine, text, [billed])
+    assert f[billed].finding == "more_specific_available"
+    assert f[billed].related == specific
+    assert f[billed].rule == rule
+    assert f[billed].detail.startswith(f"the note documents {specific} (")
+    assert why in f[billed].detail
+    assert json.loads(f[billed].evidence)  # the specific code's evidence, with offsets
+    assert specific not in f  # named by the billed code's row, not missed as well
 
 
 def test_a_billed_excludes1_pair_is_a_conflict_naming_the_rule_and_the_other_code(

@@ -9,11 +9,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from codesuggest.audit import run as run_module
 from codesuggest.audit import run_audit
 from codesuggest.audit.checkpoint import Checkpoint
 from codesuggest.engine import Engine
 from codesuggest.errors import InputError
+from tests.audit.conftest import chunk_notes
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -86,7 +86,7 @@ def test_an_interrupted_audit_resumes_with_the_same_findings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     notes, billed = inputs
-    monkeypatch.setattr(run_module, "CHUNK_SIZE", 1)  # one note a chunk: three chunks
+    chunk_notes(monkeypatch, 1)  # one note a chunk: three chunks
     whole = run_audit(notes, billed, tmp_path / "whole", model=model_dir, echo=lambda _: None)
     real_save = Checkpoint.save
     saved: list[int] = []
@@ -156,3 +156,21 @@ def test_a_notes_table_with_the_wrong_columns_is_reported_not_crashed_on(
     assert kinds.count("absent_note") == 7  # every usable billed row, its note absent
     assert result.findings == []
     assert len(said) == len(result.problems)
+
+
+def test_the_parts_a_killed_audit_left_in_its_folder_are_removed(
+    reuse_engine: Engine, model_dir: Path, inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    out = tmp_path / "out"
+    out.mkdir()
+    names = ("findings.csv", "findings.parquet", "summary.json", "report.html", "audit.json")
+    for name in names:  # what a run killed while writing its outputs leaves
+        (out / f".{name}.{dead.pid}.x1y2z3.part").write_bytes(b"half")
+    run_audit(*inputs, out, model=model_dir, echo=lambda _: None)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "problems.csv"])
+    assert pq.read_table(out / "findings.parquet").num_rows == len(_rows(out / "findings.csv"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codesuggest.io.atomic import atomic_writer, remove_stale_parts
+from codesuggest.io.atomic import atomic_path, atomic_writer, remove_stale_parts
 
 
 def _dead_pid() -> int:
@@ -60,3 +60,40 @@ def test_a_writer_removes_the_parts_of_dead_writers_only(tmp_path: Path) -> None
     assert live.exists()  # its writer may still finish
     assert other.exists()  # another file's part is that file's writer's business
     assert remove_stale_parts(tmp_path / "other.jsonl") == [other]
+
+
+def test_atomic_path_hands_out_a_part_beside_the_file_and_renames_it_when_whole(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "findings.parquet"
+    dead = tmp_path / f".findings.parquet.{_dead_pid()}.abc123.part"
+    dead.write_bytes(b"PAR1half")
+    with atomic_path(out) as part:
+        assert part.parent == tmp_path
+        assert part.name.startswith(f".findings.parquet.{os.getpid()}.")
+        assert part.name.endswith(".part")
+        assert not dead.exists()  # a dead writer's part is removed first
+        assert not out.exists()  # nothing at OUT until the block is done
+        pq.write_table(pa.table({"code": ["I10"]}), part)  # a writer that opens the path itself
+    assert pq.read_table(out).to_pylist() == [{"code": "I10"}]
+    assert _parts(tmp_path) == []
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_a_failed_atomic_path_keeps_the_old_file_and_removes_its_part(tmp_path: Path) -> None:
+    out = tmp_path / "findings.parquet"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(out) as part:
+        part.write_bytes(b"half")
+        raise RuntimeError("stop")
+    assert out.read_bytes() == b"old"
+    assert _parts(tmp_path) == []
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

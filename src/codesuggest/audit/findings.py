@@ -13,8 +13,12 @@ note's words behind it, with a confidence of at least ``min_support``. Otherwise
 family-history mention). Each billed code gets one row, the first that applies of:
 
 1. ``more_specific_available``: the note documents (the engine recommends) a code that says
-   more than the billed one: a billable descendant of a billed category that is not billable,
-   or a sibling of an unspecified billed code naming the same condition. ``related`` names it.
+   more than the billed one by a relation of ``data/specificity_kinds.tsv``
+   (:mod:`~codesuggest.audit.specificity`): a billable descendant of a billed category that
+   is not billable, a code of an unspecified or residual ``.9`` billed code's category naming
+   the same condition more specifically, or a code the model's supersedes table names as more
+   specific. ``related`` names it, ``rule`` the model's rule that knows the relation and
+   ``detail`` why.
 2. ``unsupported``.
 3. ``conflict``: with the other supported billed codes it breaks a coding rule of the model's
    rule set whose kind ``data/conflict_kinds.tsv`` lists (Excludes1, a code beside its own
@@ -35,12 +39,12 @@ from importlib import resources
 from typing import Any
 
 from codesuggest.audit.impact import Impact, ImpactTables
+from codesuggest.audit.specificity import Specificity
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM
-from codesuggest.rules.base import Scored, other_side, vagueness
+from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import KINDS, RuleSet
-from codesuggest.rules.kinds.specificity import same_condition
 from codesuggest.rules.tables import parse_table
 from codesuggest.types import Evidence, Note, NoteAssessment, Suggestion, Support
 
@@ -106,12 +110,10 @@ class Context:
     rules: RuleSet
     impact: ImpactTables
     min_support: float = DEFAULT_MIN_SUPPORT
-    rule_names: dict[str, str] = field(init=False)
+    specificity: Specificity = field(init=False)
 
     def __post_init__(self) -> None:
-        self.rule_names = {}
-        for rule in self.rules.rules:
-            self.rule_names.setdefault(rule.kind, rule.name)
+        self.specificity = Specificity(self.rules)
 
 
 @cache
@@ -152,14 +154,18 @@ def note_findings(
     conflicts = _conflicts(note, [support[k] for k in billed if k in ok], ctx)
     out: list[Finding] = []
     named: set[tuple[str, str]] = set()
+    documented = {
+        s.code: s for s in sorted(unbilled, key=lambda o: (-o.confidence, o.code)) if s.system == CM
+    }
     for key in billed:
         s = support[key]
-        specific = _more_specific(s, unbilled, cs)
+        specific = (
+            ctx.specificity.more_specific(s.code, list(documented), cs) if s.system == CM else None
+        )
         if specific is not None:
-            better, rule = specific
+            better = documented[specific.code]
             named.add((better.system, better.code))
-            detail = f"the note documents {better.code} ({better.description})"
-            rule_name = ctx.rule_names.get(rule, rule)
+            detail = f"the note documents {better.code} ({better.description}): {specific.why}"
             out.append(
                 _finding(
                     note,
@@ -167,7 +173,7 @@ def note_findings(
                     "more_specific_available",
                     ctx,
                     better.evidence,
-                    rule_name,
+                    specific.rule,
                     better,
                     detail=detail,
                 )
@@ -283,32 +289,6 @@ def _row(
 
 def _title(system: str, code: str, cs: Icd10Cm) -> str:
     return cs.title(code) if system == CM and code in cs else ""
-
-
-def _more_specific(
-    s: Support, unbilled: list[Suggestion], cs: Icd10Cm
-) -> tuple[Suggestion, str] | None:
-    """The most confident recommended, unbilled code that says more than billed ``s``, and the
-    kind of rule behind it (``non_billable`` or ``unspecified_sibling``)."""
-    if s.system != CM or s.code not in cs:
-        return None
-    code, title = s.code, cs.title(s.code)
-    billable = cs.is_billable(code)
-    for other in sorted(unbilled, key=lambda o: (-o.confidence, o.code)):
-        o = other.code
-        if other.system != CM or o not in cs or o == code:
-            continue
-        if not billable and code in cs.ancestors(o) and cs.is_billable(o):
-            return other, "non_billable"
-        if (
-            billable
-            and o[:3] == code[:3]
-            and vagueness(title) > vagueness(cs.title(o))
-            and not other_side(title, cs.title(o))
-            and same_condition(code, o, cs)
-        ):
-            return other, "unspecified_sibling"
-    return None
 
 
 def _in_lineage(s: Suggestion, billed: set[tuple[str, str]], cs: Icd10Cm) -> bool:

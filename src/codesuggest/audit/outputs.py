@@ -1,18 +1,15 @@
 """Writing an audit's tables: ``findings.csv``, ``findings.parquet`` and ``problems.csv``, each
-written beside its place and renamed over it when whole."""
+written beside its place and renamed over it when whole (:mod:`codesuggest.io.atomic`)."""
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
-from contextlib import suppress
 from pathlib import Path
 
 from codesuggest.audit.findings import COLUMNS, Finding
 from codesuggest.audit.problems import Problem
-from codesuggest.io.atomic import atomic_writer
+from codesuggest.io.atomic import atomic_path, atomic_writer
 
 PROBLEM_COLUMNS = ("kind", "where", "reason", "note_id", "code")
 
@@ -41,16 +38,8 @@ def write_parquet(path: Path, findings: Sequence[Finding]) -> None:
         ]
     )
     table = pa.table({c: [getattr(f, c) for f in findings] for c in COLUMNS}, schema=schema)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            Path(tmp).unlink()
-        raise
+    with atomic_path(path) as part:
+        pq.write_table(table, part)
 
 
 def write_problems(path: Path, problems: Sequence[Problem]) -> None:

@@ -32,9 +32,9 @@ from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
 from codesuggest.model_dir import read_card
+from codesuggest.settings import get_settings
 
 ENGINES = ("local", "spark")
-CHUNK_SIZE = 64  # notes per checkpointed chunk (the engine ranks a chunk at once)
 FINISHED = "audit.json"
 OUTPUTS = ("findings.csv", "findings.parquet", "problems.csv", "summary.json", "report.html")
 
@@ -64,7 +64,8 @@ def run_audit(
     progress: bool = False,
 ) -> AuditResult:
     """Audit the billed codes of ``billed`` against the notes of ``notes`` into folder ``out``
-    (see the module). ``echo`` is told each piece of bad input (default: stderr)."""
+    (see the module). ``echo`` is told each piece of bad input and, when a run goes on with
+    the checkpointed chunks of an earlier one, how many it found (default: stderr)."""
     say = echo or (lambda line: print(line, file=sys.stderr))
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; give one of {', '.join(ENGINES)}")
@@ -81,11 +82,12 @@ def run_audit(
     problems.extend(note_problems)
     for p in problems:
         say(f"bad input: {p}")
+    chunk_notes = get_settings().audit_chunk_notes  # the engine ranks a chunk at once
     settings = {
         "model": str(model_dir.resolve()),
         "card": card.get("artefacts"),
         "min_support": min_support,
-        "chunk": CHUNK_SIZE,
+        "chunk": chunk_notes,
         "engine": engine,
     }
     if engine == "spark":
@@ -100,8 +102,10 @@ def run_audit(
     else:
         checkpoint = Checkpoint(out_dir, fingerprint([notes_path, billed_path], settings))
         checkpoint.open()
-        chunks = list(_chunks(jobs))
+        chunks = list(_chunks(jobs, chunk_notes))
         resumed = len(checkpoint.done())
+        if resumed:
+            say(f"resuming the audit in {out_dir}: {resumed} of {len(chunks)} chunks already done")
         with _ProgressBar(len(jobs), progress) as tick:
             tick(sum(len(c[1]) for c in chunks if c[0] in checkpoint.done()))
             run_local(
@@ -156,8 +160,6 @@ def _prepare(out: Path, force: bool) -> None:
 
 def _jobs(path: Path, billed: Billed) -> tuple[list[Job], list[Problem]]:
     """Each readable note with its billed codes, and the notes and billed rows left out."""
-    from codesuggest.settings import get_settings
-
     problems: list[Problem] = []
     jobs: list[Job] = []
     try:
@@ -180,10 +182,10 @@ def _jobs(path: Path, billed: Billed) -> tuple[list[Job], list[Problem]]:
     return jobs, problems
 
 
-def _chunks(jobs: list[Job]) -> Iterator[Chunk]:
+def _chunks(jobs: list[Job], size: int) -> Iterator[Chunk]:
     it = iter(jobs)
     number = 0
-    while chunk := list(islice(it, CHUNK_SIZE)):
+    while chunk := list(islice(it, size)):
         yield number, chunk
         number += 1
 

@@ -2,12 +2,19 @@
 audited by ``mapInPandas`` (one engine per Python worker, loaded from the model directory
 shipped to the executors with ``SparkContext.addFile``) and the findings written back to
 Parquet, which the driver reads. The findings are those of the local engine: each partition
-runs the same :func:`~codesuggest.audit.local.audit_chunk`.
+runs the same :func:`~codesuggest.audit.local.audit_chunk`. A partition holds about
+``CODESUGGEST_AUDIT_CHUNK_NOTES`` notes (at most four partitions a core).
 
 The master is ``CODESUGGEST_SPARK_MASTER`` when set (a cluster's, with ``spark-submit``),
 else ``local[N,4]``: N cores, a failed task tried up to four times (a worker that dies is
 retried and its partition's findings are still written once). Executors need Python with
 ``codesuggest[spark]`` installed (the same version as the driver) and a Java runtime.
+
+``CODESUGGEST_SPARK_DIE_ONCE=FILE`` is a hook for the tests only, never for a real run: the
+first Python worker to find ``FILE`` absent creates it and exits (``os._exit``) after
+auditing its first batch, without returning its findings, so that a test can see Spark retry
+the task of a worker that died. The driver reads it and hands it to the map function; nothing
+else acts on it.
 """
 
 from __future__ import annotations
@@ -23,14 +30,13 @@ from typing import TYPE_CHECKING, Any
 from codesuggest.audit.findings import COLUMNS, Finding
 from codesuggest.audit.local import Job
 from codesuggest.errors import ConfigError
+from codesuggest.settings import get_settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from codesuggest.engine import Engine
 
-MASTER_VARIABLE = "CODESUGGEST_SPARK_MASTER"
-NOTES_PER_PARTITION = 64
 SCHEMA = ", ".join(
     f"{c} {'double' if c == 'confidence' else 'int' if c == 'worth' else 'string'}" for c in COLUMNS
 )
@@ -59,7 +65,9 @@ def run_spark(
     work.mkdir(parents=True)
     notes_file, findings_dir = work / "notes.parquet", work / "findings"
     pq.write_table(_jobs_table(jobs), notes_file)
-    master = os.environ.get(MASTER_VARIABLE) or f"local[{workers},4]"
+    settings = get_settings()
+    master = settings.spark_master or f"local[{workers},4]"
+    die_once = str(settings.spark_die_once) if settings.spark_die_once else None
     spark = (
         SparkSession.builder.master(master)
         .appName("codesuggest-audit")
@@ -73,10 +81,11 @@ def run_spark(
         name = model_dir.name
 
         def audit(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-            return _audit_batches(batches, SparkFiles.get(name), min_support)
+            return _audit_batches(batches, SparkFiles.get(name), min_support, die_once)
 
         notes = spark.read.parquet(str(notes_file))
-        partitions = max(1, min(len(jobs) // NOTES_PER_PARTITION + 1, 4 * workers))
+        per_partition = settings.audit_chunk_notes
+        partitions = max(1, min(len(jobs) // per_partition + 1, 4 * workers))
         notes = notes.repartition(partitions, "note_id") if len(jobs) > 1 else notes
         notes.mapInPandas(audit, schema=SCHEMA).write.mode("overwrite").parquet(str(findings_dir))
     finally:
@@ -111,9 +120,10 @@ def _jobs_table(jobs: list[Job]) -> Any:
 
 
 def _audit_batches(
-    batches: Iterator[pd.DataFrame], model: str, min_support: float
+    batches: Iterator[pd.DataFrame], model: str, min_support: float, die_once: str | None = None
 ) -> Iterator[pd.DataFrame]:
-    """Run in a Spark Python worker: one engine per worker process, each batch audited."""
+    """Run in a Spark Python worker: one engine per worker process, each batch audited
+    (``die_once``: the test hook of the module)."""
     import datetime as dt
 
     import pandas as pd
@@ -140,4 +150,17 @@ def _audit_batches(
             )
             jobs.append((note, [(s, c) for s, c in json.loads(row.billed)]))
         findings = audit_chunk(engine, jobs, min_support)
+        if die_once is not None:
+            _die_once(die_once)
         yield pd.DataFrame([f.to_row() for f in findings], columns=list(COLUMNS))
+
+
+def _die_once(marker: str) -> None:
+    """Test only (see the module): exit this worker unless ``marker`` exists, creating it."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    os._exit(7)

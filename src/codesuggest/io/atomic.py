@@ -1,8 +1,10 @@
 """Files that appear whole or not at all: written beside their place, renamed over it.
 
-The file being written is ``.NAME.PID.XXXXXX.part`` beside ``NAME``. A writer that fails or is
-stopped by SIGTERM (the CLI turns it into an exit) removes its own; one killed outright cannot,
-so each writer first removes the parts of ``NAME`` whose process is gone.
+``atomic_writer`` hands out a text handle; ``atomic_path`` a path, for writers that open the
+file themselves (``pyarrow.parquet.write_table``). The file being written is
+``.NAME.PID.XXXXXX.part`` beside ``NAME``. A writer that fails or is stopped by SIGTERM (the
+CLI turns it into an exit) removes its own; one killed outright cannot, so each writer first
+removes the parts of ``NAME`` whose process is gone.
 """
 
 from __future__ import annotations
@@ -22,15 +24,22 @@ _OLD_PART_SECONDS = 24 * 3600
 @contextmanager
 def atomic_writer(out: Path) -> Iterator[TextIO]:
     """A text file that appears at ``out`` only if the block finishes without error."""
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        yield handle  # closed before atomic_path syncs it to disk and renames it
+
+
+@contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A path to write ``out``'s content to (an empty file, created); the file appears at
+    ``out`` only if the block finishes without error, else the part is removed."""
     remove_stale_parts(out)
     prefix = f".{out.name}.{os.getpid()}."
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=prefix, suffix=PART)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        _fsync(tmp)
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give OUT the usual permissions
@@ -39,6 +48,14 @@ def atomic_writer(out: Path) -> Iterator[TextIO]:
         with suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_stale_parts(out: Path) -> list[Path]:
