@@ -38,6 +38,9 @@ def hermetic_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             if name.startswith("CODESUGGEST_") and name not in TEST_VARIABLES:
                 patch.delenv(name)
         patch.setenv("CODESUGGEST_HOME", str(home))
+        # `codesuggest serve` runs one process per core by default; the suite's servers run
+        # one, on a 2-core CI machine, unless a test asks for more with --workers
+        patch.setenv("CODESUGGEST_WORKERS", "1")
         get_settings.cache_clear()
         yield home
     get_settings.cache_clear()

@@ -13,6 +13,7 @@ The API maps these to HTTP responses; the CLI prints their message on one line a
     │   └── ChecksumMismatchError           an artefact differs from its model card
     ├── CodeSetError (LookupError)          unknown code system or code
     ├── RegistryError (KeyError)            unknown registered implementation name
+    ├── OverloadedError                     more work queued than the server can do in time
     └── StoreError                          the feedback/audit/keys database failed
         ├── StoreNotFoundError (FileNotFoundError) no database file yet (read-only commands)
         ├── StoreUnavailableError           cannot reach the database (retry later)
@@ -71,6 +72,14 @@ class RegistryError(CodeSuggestError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class OverloadedError(CodeSuggestError):
+    """The server has more work queued than it can finish in time; retry after a while."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class StoreError(CodeSuggestError):

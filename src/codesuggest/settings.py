@@ -80,6 +80,33 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where rate-limit counters live: memory:// or redis://HOST:PORT.",
     )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Server processes for 'codesuggest serve'; default: one per core.",
+    )
+    queue_max_wait_ms: int = Field(
+        default=500,
+        ge=1,
+        le=60_000,
+        description=(
+            "Admission control: a request for suggestions is refused at once (503, Retry-After) "
+            "when the work queued ahead of it in its process would keep it waiting longer."
+        ),
+    )
+    queue_max_notes: int = Field(
+        default=256, ge=1, le=100_000, description="Most notes queued in one server process."
+    )
+    batch_window_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=100,
+        description="How long an idle engine waits for more requests to rank with the first.",
+    )
+    engine_batch_notes: int = Field(
+        default=16, ge=1, le=1_000, description="Most notes the server ranks in one batch."
+    )
     store_notes: bool = Field(
         default=True,
         description="Keep note text and suggestions served by the API, so feedback can retrain.",

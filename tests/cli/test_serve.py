@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from typer.testing import CliRunner
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
 from tests.cli.conftest import one_error_line
-from tests.utils.server import codesuggest, running_server
+from tests.utils.server import READY, Served, codesuggest, running_server
 from tests.utils.trained import tiny_corpus
 
 HTTP_TIMEOUT_S = 120  # bounds a failure only: a first request on a loaded 2-core machine is slow
@@ -134,17 +136,19 @@ def test_serve_port_and_host_come_from_settings(
 def test_serve_serves_the_model_trained_and_promoted_on_the_cli(
     model_dir: Path, tmp_path: Path
 ) -> None:
-    """The README's path, each step a separate process in one home: serve the default model;
-    train and promote a model on the command line; the running server serves it after its
-    reload (the promote endpoint), and a restarted server from the start."""
+    """The README's path, each step a separate process in one home: serve the default model
+    with two worker processes; train and promote a model on the command line; both workers
+    serve it within seconds (each follows the registry), the promote endpoint reloads it, and
+    a restarted server serves it from the start."""
     home = tmp_path / "home"
     (home / "models").mkdir(parents=True)
     (home / "models" / "default").symlink_to(model_dir, target_is_directory=True)
     corpus = tiny_corpus(tmp_path / "coded.jsonl")
     note = {"note_id": "enc-1", "text": "Assessment: essential hypertension."}
 
-    with running_server(home) as served:
+    with running_server(home, "--workers", "2") as served:
         assert served.admin_key is not None
+        both_started(served)
         admin = {"Authorization": f"Bearer {served.admin_key}"}
         before = httpx.post(
             f"{served.url}/v1/suggest", json=note, headers=admin, timeout=HTTP_TIMEOUT_S
@@ -164,6 +168,7 @@ def test_serve_serves_the_model_trained_and_promoted_on_the_cli(
             ["default", "0.1.0"],
             ["*", "site"],
         ]
+        assert followed(served.url, note, admin, "site") == 10
 
         reload = httpx.post(
             f"{served.url}/v1/models/site:promote", headers=admin, timeout=HTTP_TIMEOUT_S
@@ -185,3 +190,58 @@ def test_serve_serves_the_model_trained_and_promoted_on_the_cli(
             ("default", False),
             ("site", True),
         ]
+
+
+def followed(url: str, note: dict[str, str], headers: dict[str, str], name: str) -> int:
+    """How many answers in a row came from model ``name`` (each request on a new connection,
+    so both workers answer some): polls until ten do, within a bound."""
+    deadline = time.monotonic() + HTTP_TIMEOUT_S
+    in_a_row = 0
+    while in_a_row < 10 and time.monotonic() < deadline:
+        answer = httpx.post(f"{url}/v1/suggest", json=note, headers=headers, timeout=30)
+        in_a_row = in_a_row + 1 if answer.json()["model"]["name"] == name else 0
+        time.sleep(0.05)
+    return in_a_row
+
+
+@pytest.mark.slow
+def test_worker_processes_share_rate_limits_through_redis(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With counters in Redis a key's limit holds across worker processes: of 12 requests on
+    fresh connections (both workers answer some), exactly the limit's 5 are let through."""
+    from codesuggest.api.ratelimit import RateLimiter
+
+    redis_url = "redis://127.0.0.1:6379"
+    try:
+        RateLimiter(redis_url, "1/second").hit(f"probe-{secrets.token_hex(4)}")
+    except Exception as exc:  # the limits package raises redis' own errors
+        pytest.skip(f"Redis not reachable at {redis_url} ({type(exc).__name__}): not run")
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / "default").symlink_to(model_dir, target_is_directory=True)
+    monkeypatch.setenv("CODESUGGEST_RATE_LIMIT_STORAGE", redis_url)
+    name = f"limited-{secrets.token_hex(6)}"  # Redis outlives the test: a name of its own
+    created = codesuggest(
+        "keys", "create", "--role", "coder", "--name", name, "--rate-limit", "5/minute",
+        home=home,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    with running_server(home, "--workers", "2") as served:
+        both_started(served)
+        statuses = [
+            httpx.get(
+                f"{served.url}/v1/me", headers={"Authorization": f"Bearer {key}"}, timeout=30
+            ).status_code
+            for _ in range(12)
+        ]
+    assert statuses == [200] * 5 + [429] * 7
+
+
+def both_started(served: Served) -> None:
+    """Wait (within a bound) until both worker processes have said they serve."""
+    deadline = time.monotonic() + HTTP_TIMEOUT_S
+    while sum(READY in line for line in served.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sum(READY in line for line in served.log) == 2, served.log[-20:]

@@ -26,6 +26,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     A store that cannot be reached at start-up is opened again on the first request that
     needs it, so the service recovers when the database comes back without a restart.
     """
+    app.state.engine_queue.open()
     if app.state.engine is None:
         try:
             app.state.engine = await run_in_threadpool(Engine.load)
@@ -37,9 +38,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.store = await run_in_threadpool(Store.open, app.state.store_url)
         except StoreUnavailableError as exc:
             log.error("store not opened: %s", exc)
+    follower = None
+    if app.state.serving:  # a process of `codesuggest serve`
+        from codesuggest.api.model_follow import ModelFollower
+        from codesuggest.codesets.search import warm_code_search
+
+        if app.state.engine is not None:
+            engine = app.state.engine
+            warm_code_search(engine.codeset, engine.learned)
+        if app.state.follow_models:
+            follower = ModelFollower(app).start()
     try:
         yield
     finally:
+        if follower is not None:
+            follower.stop()
+        app.state.engine_queue.close()
         if app.state.owns_store and app.state.store is not None:
             app.state.store.close()
             app.state.store = None
@@ -47,7 +61,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def get_engine(request: Request) -> Engine:
     """The loaded engine, or a 503 (via ``ModelError``) while there is none."""
-    engine: Engine | None = request.app.state.engine
+    return get_engine_of(request.app)
+
+
+def get_engine_of(app: FastAPI) -> Engine:
+    """``app``'s engine now (a promotion replaces it), or ``ModelError`` while there is none."""
+    engine: Engine | None = app.state.engine
     if engine is None:
         raise ModelError("model not loaded")
     return engine

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from codesuggest.api.auth import KeyCache
-from codesuggest.api.deps import lifespan
+from codesuggest.api.deps import get_engine_of, lifespan
 from codesuggest.api.docs_csp import DocsSecurityHeaders
+from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.limits import BodySizeLimit
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
@@ -26,6 +27,7 @@ from codesuggest.errors import (
     ModelError,
     ModelNotFoundError,
     NoteTooLargeError,
+    OverloadedError,
     StoreError,
 )
 from codesuggest.settings import get_settings
@@ -42,6 +44,7 @@ STATUS: tuple[tuple[type[CodeSuggestError], int], ...] = (
     (ModelNotFoundError, 404),
     (ModelError, 503),
     (IdempotencyConflictError, 409),
+    (OverloadedError, 503),
     (StoreError, 503),
 )
 
@@ -65,6 +68,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.serving = False  # True in `codesuggest serve`: warm the code search at start
+    app.state.follow_models = False  # True: serve whichever model is promoted (model_follow)
     app.state.engine_error = None
     app.state.store = store
     app.state.owns_store = store is None
@@ -72,6 +77,13 @@ def create_app(
     app.state.key_cache = KeyCache()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
     app.state.metrics = Metrics()
+    app.state.engine_queue = EngineQueue(
+        lambda: get_engine_of(app),
+        max_wait=settings.queue_max_wait_ms / 1000,
+        max_notes=settings.queue_max_notes,
+        window=settings.batch_window_ms / 1000,
+        batch_notes=settings.engine_batch_notes,
+    )
     for module in (health, suggest, feedback, codes, models, me, metrics, page):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
@@ -90,6 +102,10 @@ def max_body_bytes() -> int:
 
 async def _domain_error(request: Request, exc: CodeSuggestError) -> JSONResponse:
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+    if isinstance(exc, OverloadedError):  # load shed on purpose: a warning, not a failure
+        log.warning("%s %s refused: %s", request.method, log_safe(request.url.path), exc)
+        shed = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=shed)
     if status >= 500:
         log.error(
             "%s %s failed: %s: %s",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
-import logging
+import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,41 +30,99 @@ def serve(
         Path | None, typer.Option(metavar="DIR", help="Model directory (default: configured).")
     ] = None,
     db: DbOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes, each with its own engine (default: CODESUGGEST_WORKERS, "
+            "else one per core).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (/v1/...), the review page (/) and the health checks.
 
     The model is loaded and the database migrated before binding. When the database has no
     API key yet, an admin key is created and printed once, so the first user can sign in.
+    With several workers each process loads the model itself; all follow promotions.
     """
     import uvicorn
 
     from codesuggest.api.main import create_app
-    from codesuggest.codesets.search import warm_code_search
+    from codesuggest.api.served import configure_logging
     from codesuggest.settings import get_settings
 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    processes = workers or settings.workers or os.cpu_count() or 1
     check_port_free(host, port)  # before the slow model load: a busy port is one line
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     with handled_errors():
         engine = load_engine(model)
-        # the code search's index is built beside the server's start, not in a first search
-        warm_code_search(engine.codeset, engine.learned)
         store = open_store(db)
     typer.echo(f"model {engine.info.name} {engine.info.version} loaded", err=True)
+    if processes > 1:
+        if store is not None:
+            store.close()
+        del engine  # each worker loads its own; this process only supervises them
+        warn_on_local_rate_limits(processes)
+        typer.echo(f"serving with {processes} worker processes", err=True)
+        with passed_on(model, db):
+            uvicorn.run(
+                "codesuggest.api.served:serve_app",
+                factory=True,
+                workers=processes,
+                host=host,
+                port=port,
+                log_level=settings.log_level.lower(),
+            )
+        return
+    app = create_app(engine, store, store_url=db)
+    app.state.serving = True  # warm the code search
+    app.state.follow_models = model is None  # a named model is served until the end
     try:
-        uvicorn.run(
-            create_app(engine, store, store_url=db),
-            host=host,
-            port=port,
-            log_level=settings.log_level.lower(),
-        )
+        uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
     finally:
         if store is not None:
             store.close()
+
+
+@contextmanager
+def passed_on(model: Path | None, db: str | None) -> Iterator[None]:
+    """``--model`` and ``--db`` in the environment as their settings while the block runs, so
+    the worker processes uvicorn starts load that model and open that database."""
+    from codesuggest.settings import get_settings
+
+    values = {"CODESUGGEST_MODEL": str(model.resolve()) if model else None}
+    values["CODESUGGEST_DATABASE_URL"] = db
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is not None:
+                os.environ[name] = value
+        get_settings.cache_clear()
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+def warn_on_local_rate_limits(processes: int) -> None:
+    """Per-key rate limits kept in memory are counted by each process on its own."""
+    from codesuggest.settings import get_settings
+
+    if get_settings().rate_limit_storage.startswith("memory://"):
+        typer.echo(
+            f"warning: rate limits are counted in memory, by each of the {processes} processes "
+            "on its own (a key may make up to that many times its limit); set "
+            "CODESUGGEST_RATE_LIMIT_STORAGE=redis://HOST:PORT to share them",
+            err=True,
+        )
 
 
 def open_store(db: str | None) -> Store | None:

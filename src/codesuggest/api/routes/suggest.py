@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import EngineDep
+from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.metrics import Metrics
 from codesuggest.api.schemas import (
     COMMON_ERRORS,
@@ -26,7 +29,6 @@ from codesuggest.settings import get_settings
 from codesuggest.store.records import ApiKey
 from codesuggest.store.runs import sha256_text
 from codesuggest.text_policy import log_safe
-from codesuggest.types import NoteResult
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["suggest"])
@@ -35,7 +37,7 @@ ERRORS = error_responses(
     {
         403: COMMON_ERRORS[403],
         413: "Note, batch or request body too large",
-        503: "Model not loaded",
+        503: "Model not loaded, or more work queued than the server can do in time (busy)",
     }
 )
 
@@ -57,44 +59,46 @@ Caller = Annotated[ApiKey, Depends(require(*ANY_ROLE))]
 
 
 @router.post("/suggest", responses=ERRORS)
-def suggest(
+async def suggest(
     key: Caller, body: SuggestRequest, engine: EngineDep, request: Request, top: Top = None
 ) -> SuggestResponse:
-    """Suggest codes for one note. A plain ``def``: FastAPI runs it in its threadpool."""
+    """Suggest codes for one note, ranked on the process's engine thread (with other requests
+    waiting then); 503 with Retry-After at once when more is queued than it can do in time."""
     _check_size(body)
     started = time.perf_counter()
-    result = engine.suggest(body.to_note(), top=top)
-    payload = result.to_dict()
-    _served(request, engine, key, body, payload)
+    [payload] = await _ranked(request, [body], top)
+    await run_in_threadpool(_served, request, engine, key, body, payload)
     log.info(
         "suggest key=%s note_id=%s sha256=%s chars=%d suggestions=%d ms=%.1f",
         key.name,
-        body.note_id,
+        log_safe(body.note_id),
         text_digest(body.text),
         len(body.text),
-        len(result.suggestions),
+        len(payload["suggestions"]),
         (time.perf_counter() - started) * 1000,
     )
     return SuggestResponse.model_validate(payload)
 
 
 @router.post("/suggest:batch", responses=ERRORS)
-def suggest_batch(
+async def suggest_batch(
     key: Caller, body: SuggestBatchRequest, engine: EngineDep, request: Request, top: Top = None
 ) -> SuggestBatchResponse:
-    """Suggest codes for several notes at once (up to the ``batch_max_notes`` setting)."""
+    """Suggest codes for several notes at once (up to the ``batch_max_notes`` setting); admitted
+    as one job of that many notes."""
     limit = get_settings().batch_max_notes
     if len(body.notes) > limit:
         raise NoteTooLargeError.batch(len(body.notes), limit)
     for note in body.notes:
         _check_size(note)
     started = time.perf_counter()
-    results: list[NoteResult] = list(
-        engine.suggest_many([n.to_note() for n in body.notes], top=top)
-    )
-    payloads = [r.to_dict() for r in results]
-    for note, payload in zip(body.notes, payloads, strict=True):
-        _served(request, engine, key, note, payload)
+    payloads = await _ranked(request, body.notes, top)
+
+    def record() -> None:
+        for note, payload in zip(body.notes, payloads, strict=True):
+            _served(request, engine, key, note, payload)
+
+    await run_in_threadpool(record)
     log.info(
         "suggest:batch key=%s notes=%d chars=%d ms=%.1f",
         key.name,
@@ -103,6 +107,13 @@ def suggest_batch(
         (time.perf_counter() - started) * 1000,
     )
     return SuggestBatchResponse(results=[SuggestResponse.model_validate(p) for p in payloads])
+
+
+async def _ranked(
+    request: Request, notes: list[SuggestRequest], top: int | None
+) -> list[dict[str, Any]]:
+    queue: EngineQueue = request.app.state.engine_queue
+    return await asyncio.wrap_future(queue.submit([n.to_note() for n in notes], top))
 
 
 def _check_size(body: SuggestRequest) -> None:
