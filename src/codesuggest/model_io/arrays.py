@@ -70,7 +70,7 @@ def decode_strings(array: Array, where: str, count: int | None = None) -> list[s
     if array.dtype != np.uint8 or array.ndim != 1:
         raise ModelError(f"{where}: strings are not stored as bytes")
     try:
-        text = array.tobytes().decode("utf-8")
+        text = str(np.ascontiguousarray(array).data, "utf-8")  # no copy of the bytes
     except UnicodeDecodeError as exc:
         raise ModelError(f"{where}: strings are not UTF-8 ({exc})") from None
     if text and not text.endswith(END):
