@@ -100,3 +100,21 @@ def test_an_altered_artefact_is_refused(model_dir: Path, tmp_path: Path) -> None
         f.write(" ")
     with pytest.raises(ModelIntegrityError, match=r"rules\.json does not match its checksum"):
         Engine.load(model)
+
+
+def test_loading_a_trained_model_never_unpickles(
+    adapted_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reader of every artefact, the learned scorer's too, does without pickle."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a model artefact was unpickled")
+
+    import joblib
+
+    for name in ("load", "loads", "Unpickler"):
+        monkeypatch.setattr(pickle, name, refuse)
+    monkeypatch.setattr(joblib, "load", refuse)
+    engine = Engine.load(adapted_model_dir)
+    assert engine.learned is not None
+    assert engine.suggest("Essential hypertension, continue lisinopril.").suggestions
