@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 
 from codesuggest.engine import Engine
-from codesuggest.errors import ChecksumMismatchError, ModelNotFoundError, NoteTooLargeError
+from codesuggest.errors import (
+    ChecksumMismatchError,
+    ModelError,
+    ModelNotFoundError,
+    NoteTooLargeError,
+)
 from codesuggest.model_dir import CARD
 from codesuggest.rank import compiled
 from codesuggest.rules.finish import secondary_prefixes
@@ -235,20 +240,18 @@ def test_engine_load_rejects_changed_artefact(model_dir: Path, tmp_path: Path) -
         Engine.load(copy)
 
 
-def test_engine_loads_a_model_built_before_its_ranker_was_compiled(
-    engine: Engine, model_dir: Path, tmp_path: Path
+def test_engine_load_refuses_a_model_whose_card_lacks_an_artefact(
+    model_dir: Path, tmp_path: Path
 ) -> None:
-    """A model without ``ranker.npz`` scores with its scikit-learn pipeline: the same output."""
+    """Models built before ``ranker.npz`` scored with a pickled pipeline: no model may now."""
     copy = tmp_path / "model"
     shutil.copytree(model_dir, copy)
     (copy / compiled.FILE).unlink()
     card = json.loads((copy / CARD).read_text("utf-8"))
     del card["artefacts"][compiled.FILE]
     (copy / CARD).write_text(json.dumps(card), "utf-8")
-    older = Engine.load(copy)
-    assert not isinstance(older.ranker, compiled.CompiledRanker)
-    for text in (DIABETES_HTN, NEGATIONS, *(p.read_text("utf-8") for p in NOTES.glob("*.txt"))):
-        assert older.suggest(text, top=30).to_dict() == engine.suggest(text, top=30).to_dict()
+    with pytest.raises(ModelError, match=r"model_card\.json lists no ranker\.npz"):
+        Engine.load(copy)
 
 
 def test_engine_cold_suggest_imports_no_scikit_learn_scipy_or_nltk(model_dir: Path) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         CodeSuggestError,
         InputError,
         ModelError,
+        ModelIntegrityError,
         ModelNotFoundError,
         NoteTooLargeError,
     )
@@ -33,6 +34,7 @@ _HOMES = {
     "CodeSuggestError": "codesuggest.errors",
     "InputError": "codesuggest.errors",
     "ModelError": "codesuggest.errors",
+    "ModelIntegrityError": "codesuggest.errors",
     "ModelNotFoundError": "codesuggest.errors",
     "NoteTooLargeError": "codesuggest.errors",
     "Assertion": "codesuggest.types",
@@ -52,6 +54,7 @@ __all__ = [
     "InputError",
     "ModelError",
     "ModelInfo",
+    "ModelIntegrityError",
     "ModelNotFoundError",
     "Note",
     "NoteResult",

@@ -7,9 +7,7 @@ generators, the calibrated ranker and the rules. ``Engine.load`` never trains an
 from __future__ import annotations
 
 import gc
-import json
 import logging
-import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -29,8 +27,7 @@ from codesuggest.candidates.collect import (
 )
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
 from codesuggest.codesets.history import HistoryMap
-from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import (
     CodeSetError,
     InputError,
@@ -40,7 +37,11 @@ from codesuggest.errors import (
 )
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
-from codesuggest.model_dir import read_card
+from codesuggest.model_dir import artefact, read_card
+from codesuggest.model_io import codeset as codeset_io
+from codesuggest.model_io import learned as learned_io
+from codesuggest.model_io import lexicon as lexicon_io
+from codesuggest.model_io.json_file import read_json
 from codesuggest.rank import compiled
 from codesuggest.rank.calibration import Calibration, calibration_from_dict, map_thresholds
 from codesuggest.rank.features import FEATURES
@@ -59,9 +60,21 @@ class Ranker(Protocol):
     def predict_proba(self, X: list[Candidate]) -> npt.NDArray[np.float64]: ...
 
 
+# what every model directory holds (codesuggest.model_dir.ARTEFACTS); trained ones add the
+# learned scorer (learned.json, learned.npz)
+_ARTEFACTS = (
+    "config.json",
+    codeset_io.FILE,
+    lexicon_io.FILE,
+    compiled.FILE,
+    "rules.json",
+    "history_codes.tsv",
+)
+
+
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """No cyclic garbage collection while unpickling: the model's hundreds of thousands of
+    """No cyclic garbage collection while reading a model: its hundreds of thousands of
     tuples and lists (none of them garbage) made it scan them again and again, a third of the
     load time."""
     enabled = gc.isenabled()
@@ -73,16 +86,19 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_ranker(path: Path) -> Ranker:
-    """The ranker of model directory ``path``: its compiled arrays (``ranker.npz``, numpy
-    alone), else, in models built before them, the scikit-learn pipeline (``ranker.joblib``,
-    which imports scikit-learn: about a second more to start)."""
-    if (path / compiled.FILE).is_file():
-        return compiled.CompiledRanker.load(path / compiled.FILE)
-    import joblib
-
-    ranker: Ranker = joblib.load(path / "ranker.joblib")  # checksum verified
-    return ranker
+@contextmanager
+def _reading(path: Path, name: str) -> Iterator[None]:
+    """Any failure to read artefact ``name`` as a ``ModelError`` that names it (a checked
+    artefact that does not read as its format: a build of another codesuggest, or a file
+    crafted to pass the checksum its card was edited to hold)."""
+    try:
+        yield
+    except ModelError as exc:
+        raise ModelError(
+            f"{path}: {exc}" if str(exc).startswith(name) else f"{path}: {name}: {exc}"
+        ) from None
+    except (ValueError, LookupError, TypeError, AttributeError, OSError) as exc:
+        raise ModelError(f"{path}: {name} cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def default_model_path() -> Path:
@@ -109,32 +125,43 @@ class Engine:
                 f"{path}: built with another text normaliser ({built_with}); "
                 "rebuild it (codesuggest models build-default)"
             )
-        config = json.loads((path / "config.json").read_text("utf-8"))
-        self.threshold = float(config["threshold"])
-        # per code system where training chose one (models before it: one for all)
-        self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
-        # a strictly increasing map to confidences calibrated on real notes (default model)
-        self.calibration: Calibration | None = None
-        if calibrated and "calibration" in config:
-            self.calibration = calibration_from_dict(config["calibration"])
-            self.threshold, self.thresholds = map_thresholds(
-                self.calibration, self.threshold, self.thresholds
-            )
+        # every artefact is read by a reader of its format, none of which can run code
+        # (codesuggest.model_io), and only if the card lists it
+        has_learned = any(
+            name in card["artefacts"] for name in (learned_io.JSON, learned_io.ARRAYS)
+        )
+        names = (*_ARTEFACTS, *((learned_io.JSON, learned_io.ARRAYS) if has_learned else ()))
+        file = {name: artefact(path, card, name) for name in names}
+        with _reading(path, "config.json"):
+            config = read_json(file["config.json"])
+            self.threshold = float(config["threshold"])
+            # per code system where training chose one (models before it: one for all)
+            self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+            # a strictly increasing map to confidences calibrated on real notes (default model)
+            self.calibration: Calibration | None = None
+            if calibrated and "calibration" in config:
+                self.calibration = calibration_from_dict(config["calibration"])
+                self.threshold, self.thresholds = map_thresholds(
+                    self.calibration, self.threshold, self.thresholds
+                )
         with _no_gc():
-            self.codeset = Icd10Cm.load(path / "icd10cm.pkl")  # checksum verified by read_card
-            with (path / "lexicon.pkl").open("rb") as f:
-                self.index: LexiconIndex = pickle.load(f)  # checksum verified
-            self.ranker = load_ranker(path)
+            with _reading(path, codeset_io.FILE):
+                self.codeset = codeset_io.load_codeset(file[codeset_io.FILE])
+            with _reading(path, lexicon_io.FILE):
+                self.index = lexicon_io.load_lexicon(file[lexicon_io.FILE])
+            with _reading(path, compiled.FILE):
+                self.ranker: Ranker = compiled.CompiledRanker.load(file[compiled.FILE])
             self.learned: LearnedScorer | None = None
-            if (path / "learned.joblib").is_file():
-                import joblib
-
-                self.learned = joblib.load(path / "learned.joblib")
+            if has_learned:
+                with _reading(path, "learned scorer"):
+                    self.learned = learned_io.load_learned(path)
         # Ranking a few dozen candidates is far quicker on one thread: OpenMP's pool of
         # spinning threads costs more than the trees (0.3 s a note on a busy 2-core machine).
         threadpool_limits(limits=1, user_api="openmp")
-        self.rules = RuleSet.from_json(path / "rules.json")
-        history = HistoryMap.load_path(path / "history_codes.tsv")
+        with _reading(path, "rules.json"):
+            self.rules = RuleSet.from_json(file["rules.json"])
+        with _reading(path, "history_codes.tsv"):
+            history = HistoryMap.load_path(file["history_codes.tsv"])
         self.generators = default_generators(self.index, self.codeset, history)
         self.nlp = build_pipeline(self.index)
         self.max_chars = get_settings().max_note_chars

@@ -10,7 +10,8 @@ The API maps these to HTTP responses; the CLI prints their message on one line a
     │   └── NoteTooLargeError               a note over the configured size limit
     ├── ModelError                          a model directory that cannot be used
     │   ├── ModelNotFoundError (FileNotFoundError)
-    │   └── ChecksumMismatchError           an artefact differs from its model card
+    │   └── ModelIntegrityError             a file its card does not list, or lists as another
+    │       └── ChecksumMismatchError       an artefact differs from its model card
     ├── CodeSetError (LookupError)          unknown code system or code
     ├── RegistryError (KeyError)            unknown registered implementation name
     ├── OverloadedError                     more work queued than the server can do in time
@@ -59,7 +60,12 @@ class ModelNotFoundError(ModelError, FileNotFoundError):
     """No model directory (or model card) where one was expected."""
 
 
-class ChecksumMismatchError(ModelError):
+class ModelIntegrityError(ModelError):
+    """A model directory holds what its card does not vouch for: a file the card does not
+    list, an artefact no model may hold, or an artefact that differs from its checksum."""
+
+
+class ChecksumMismatchError(ModelIntegrityError):
     """A model artefact does not match the checksum recorded in its model card."""
 
 

@@ -95,17 +95,16 @@ def test_models_build_default_if_missing_rebuilds_model_of_older_data(
     assert "built from other lexicon or rule data" in result.stderr
 
 
-def test_models_build_default_if_missing_rebuilds_model_without_compiled_ranker(
+def test_models_build_default_if_missing_rebuilds_model_of_format_1(
     runner: CliRunner, builds: list[Path], model_dir: Path, tmp_path: Path
 ) -> None:
-    """A default model built before ``ranker.npz`` loads, but starts a second slower: rebuilt."""
+    """A default model of format 1 (pickles) is no longer read: rebuilt, saying why."""
     target = tmp_path / "default"
     shutil.copytree(model_dir, target)
-    (target / "ranker.npz").unlink()
     card = json.loads((target / "model_card.json").read_text("utf-8"))
-    del card["artefacts"]["ranker.npz"]
+    card["format"] = 1
     (target / "model_card.json").write_text(json.dumps(card), "utf-8")
     result = runner.invoke(app, ["models", "build-default", "--out", str(target), "--if-missing"])
     assert result.exit_code == 0, result.output
     assert builds == [target]
-    assert "built before its ranker was compiled" in result.stderr
+    assert "format 1 keeps pickles" in result.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from codesuggest.codesets.base import CodeSystem
@@ -124,26 +122,6 @@ def test_unknown_code_raises_codeset_error(cs: Icd10Cm, call: str) -> None:
         getattr(cs, call)("XX99")
     with pytest.raises(LookupError):  # CodeSetError is a LookupError
         getattr(cs, call)("E08-E13")
-
-
-def test_save_load_round_trip(cs: Icd10Cm, tmp_path: Path) -> None:
-    path = tmp_path / "icd10cm.pkl"
-    cs.save(path)
-    loaded = Icd10Cm.load(path)
-    assert loaded.release == cs.release
-    assert len(loaded) == len(cs)
-    assert loaded.normalize("e119") == "E11.9"
-    assert loaded.info("S72.001A") == cs.info("S72.001A")
-    assert loaded.billable_descendants("J18") == cs.billable_descendants("J18")
-
-
-def test_load_rejects_other_format(tmp_path: Path) -> None:
-    import pickle
-
-    path = tmp_path / "old.pkl"
-    path.write_bytes(pickle.dumps({"format": 0, "release": "x", "entries": {}}))
-    with pytest.raises(CodeSetError, match="format"):
-        Icd10Cm.load(path)
 
 
 def test_excludes1_nos_note_scoped_to_the_codes_naming_its_condition(cs: Icd10Cm) -> None:

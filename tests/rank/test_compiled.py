@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import joblib
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -14,8 +13,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from codesuggest.candidates.collect import collect_candidates
-from codesuggest.engine import Engine
 from codesuggest.errors import ModelError
 from codesuggest.rank import compiled
 from codesuggest.rank.compiled import CompiledRanker
@@ -143,29 +140,6 @@ def test_compile_refuses_rankers_it_cannot_repeat() -> None:
     sigmoid.named_steps["model"].fit(rows, y)
     with pytest.raises(ValueError, match="other than make_ranker"):
         compile_ranker(sigmoid)
-
-
-def test_default_model_compiled_ranker_is_its_pipeline(model_dir: Path, engine: Engine) -> None:
-    """The shipped arrays score the candidates of real notes as the pickled pipeline does."""
-    assert isinstance(engine.ranker, CompiledRanker)
-    pipeline = joblib.load(model_dir / "ranker.joblib")
-    texts = [p.read_text("utf-8") for p in sorted(NOTES.glob("*.txt"))]
-    flat = [
-        c
-        for doc in engine.nlp.pipe(texts)
-        for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    ]
-    assert len(flat) > 50
-    assert engine.ranker.predict_proba(flat).tobytes() == pipeline.predict_proba(flat).tobytes()
-
-
-def test_rankers_pickled_before_name_the_transformer_in_features() -> None:
-    """Models saved before the transformer moved to rank.ranker unpickle it from rank.features."""
-    from codesuggest.rank import features
-
-    assert features.CandidateFeatures is CandidateFeatures
-    with pytest.raises(AttributeError):
-        _ = features.NoSuchThing
 
 
 def test_computing_features_imports_no_scikit_learn() -> None:

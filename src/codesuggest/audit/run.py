@@ -27,11 +27,13 @@ from codesuggest.audit.outputs import sort_key, write_csv, write_parquet, write_
 from codesuggest.audit.problems import Problem
 from codesuggest.audit.report import write_report
 from codesuggest.audit.summary import summarize
-from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
-from codesuggest.model_dir import read_card
+from codesuggest.model_dir import artefact, read_card
+from codesuggest.model_io.codeset import FILE as CODESET_FILE
+from codesuggest.model_io.codeset import load_codeset
 from codesuggest.settings import get_settings
 
 ENGINES = ("local", "spark")
@@ -75,7 +77,7 @@ def run_audit(
     model_dir = _model_dir(model)
     card = read_card(model_dir)
     _prepare(out_dir, force)
-    codeset = Icd10Cm.load(model_dir / "icd10cm.pkl")  # verified by read_card
+    codeset = load_codeset(artefact(model_dir, card, CODESET_FILE))
     billed_codes = read_billed(billed_path, codeset)
     problems = list(billed_codes.problems)
     jobs, note_problems = _jobs(notes_path, billed_codes)

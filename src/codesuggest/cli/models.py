@@ -26,7 +26,6 @@ def build_default(
     """Build the default model from the shipped synthetic notes (takes a few minutes)."""
     from codesuggest.engine import Engine
     from codesuggest.errors import ModelError, ModelNotFoundError
-    from codesuggest.rank.compiled import CompiledRanker
     from codesuggest.settings import get_settings
     from codesuggest.training.default_model import build_default_model, recipe_fingerprint
 
@@ -38,9 +37,6 @@ def build_default(
                 info = engine.info
                 if engine.card.get("recipe") != recipe_fingerprint():
                     raise ModelError("it was built from other lexicon or rule data")
-                if not isinstance(engine.ranker, CompiledRanker):
-                    # it loads, a second slower to start: its ranker imports scikit-learn
-                    raise ModelError("it was built before its ranker was compiled (ranker.npz)")
             except ModelNotFoundError:
                 pass
             except ModelError as exc:

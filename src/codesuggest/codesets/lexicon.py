@@ -192,7 +192,7 @@ def compile_lexicon(phrases: Iterable[Phrase], codeset: Icd10Cm) -> LexiconIndex
                 paths[words, p.code] = p.path
     freq: Counter[str] = Counter(w for key in by_key for w in key)
     index = LexiconIndex()
-    # equal values stored once (a pickle keeps one copy of an object met twice): a (code,
+    # equal values stored once (and saved and read back once: model_io.lexicon): a (code,
     # source) pair, a key's codes and an index path recur across keys (a sixth of the
     # index's memory)
     shared: dict[Any, Any] = {}

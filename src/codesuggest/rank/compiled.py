@@ -1,10 +1,10 @@
 """The fitted ranker as plain arrays, scored with numpy alone: what the engine loads.
 
-Unpickling the scikit-learn ranker (``ranker.joblib``) imports scikit-learn and SciPy, about a
-second of a cold ``codesuggest suggest``. Scoring needs only what the fit left: the trees'
-nodes, the baseline they add to, and the isotonic calibrator's breakpoints. A model build
-writes them beside the pipeline as ``ranker.npz`` (``rank.ranker.compile_ranker``), read
-without pickle; training and evaluation keep the scikit-learn pipeline.
+Scoring needs only what the fit left: the trees' nodes, the baseline they add to, and the
+isotonic calibrator's breakpoints. A model build writes them as ``ranker.npz``
+(``rank.ranker.compile_ranker``), read without pickle and without importing scikit-learn or
+SciPy (about a second of a cold ``codesuggest suggest``); training and evaluation use the
+scikit-learn pipeline in memory, which a model directory never holds.
 
 ``predict_proba`` repeats scikit-learn's arithmetic step by step (the baseline plus each
 tree's leaf in tree order, the clip and the linear interpolation of ``IsotonicRegression``,

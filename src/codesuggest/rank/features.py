@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.types import Assertion
@@ -238,13 +237,3 @@ def _learned(c: Candidate) -> list[float]:
         math.log1p(s.words),
         *context,
     ]
-
-
-def __getattr__(name: str) -> Any:
-    """``CandidateFeatures`` moved to ``rank.ranker`` so that computing features imports no
-    scikit-learn; rankers pickled before name it here."""
-    if name == "CandidateFeatures":
-        from codesuggest.rank.ranker import CandidateFeatures
-
-        return CandidateFeatures
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

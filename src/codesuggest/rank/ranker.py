@@ -1,8 +1,8 @@
 """The ranker: candidate features -> gradient-boosted trees -> calibrated probability.
 
-One scikit-learn ``Pipeline`` saved with joblib. Calibration (isotonic, on held-out folds)
-makes ``confidence`` mean what it says on data like the training data. ``compile_ranker``
-turns a fitted one into the arrays the engine scores with (``rank.compiled``).
+One scikit-learn ``Pipeline``. Calibration (isotonic, on held-out folds) makes ``confidence``
+mean what it says on data like the training data. ``compile_ranker`` turns a fitted one into
+the arrays the engine scores with and a model directory keeps (``rank.compiled``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 import platform
 import random
 import shutil
@@ -11,7 +10,6 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import joblib
 from sklearn.pipeline import Pipeline
 from spacy.language import Language
 from tqdm import tqdm
@@ -22,6 +20,9 @@ from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
+from codesuggest.model_io import codeset as codeset_io
+from codesuggest.model_io import lexicon as lexicon_io
+from codesuggest.model_io.learned import save_learned
 from codesuggest.rank import compiled
 from codesuggest.rank.ranker import compile_ranker
 from codesuggest.rules.engine import RuleSet
@@ -93,15 +94,13 @@ def write_artefacts(
     rules: RuleSet | None = None,
 ) -> None:
     """Write every artefact of a model directory except its card (``rules``: the packaged
-    rule file unless given). The ranker is written twice: the scikit-learn pipeline, and its
-    arrays that the engine scores with (``ranker.npz``: no scikit-learn to import)."""
-    codeset.save(tmp / "icd10cm.pkl")
-    with (tmp / "lexicon.pkl").open("wb") as f:
-        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-    joblib.dump(ranker, tmp / "ranker.joblib")
+    rule file unless given), none of them a pickle (``codesuggest.model_io``): the ranker as
+    the arrays the engine scores with (``ranker.npz``), the learned scorer as JSON and arrays."""
+    codeset_io.save_codeset(codeset, tmp / codeset_io.FILE)
+    lexicon_io.save_lexicon(index, tmp / lexicon_io.FILE)
     compile_ranker(ranker).save(tmp / compiled.FILE)
     if learned is not None:
-        joblib.dump(learned, tmp / "learned.joblib")
+        save_learned(learned, tmp)
     packaged = resources.files("codesuggest.rules").joinpath("data").joinpath("rules.json")
     text = packaged.read_text("utf-8") if rules is None else rules.to_json()
     (tmp / "rules.json").write_text(text, "utf-8")
