@@ -15,7 +15,10 @@ real cases, ~400 words each, taken in turn) to ``POST /v1/suggest`` in three pha
 3. **overload**: an open loop at ``--overload`` times that capacity for ``--overload-duration``
    s. Target: every request answered within 1 s, as 200 or as 503/429 with Retry-After.
 
-Prints each phase's figures; asserts nothing. Needs the CodiEsp data beside the checkout.
+The server runs at niceness 10 (``--server-nice``): on a small machine the server saturates,
+the load generator would otherwise fall behind its own schedule and count its lag as the
+server's latency; in production the clients are elsewhere. Prints each phase's figures;
+asserts nothing. Needs the CodiEsp data beside the checkout.
 """
 
 from __future__ import annotations
@@ -197,6 +200,11 @@ def main() -> None:
     parser.add_argument("--overload-duration", type=float, default=60.0)
     parser.add_argument("--model", help="model directory (default: the configured model)")
     parser.add_argument("--data", type=Path, default=DATA, help="CodiEsp folder")
+    parser.add_argument(
+        "--server-nice", type=int, default=10,
+        help="run the server at this niceness, so this client (its users, on other machines "
+        "in production) sends on schedule on a machine the server saturates (0: as is)",
+    )  # fmt: skip
     parser.add_argument("--server-log", help="write the server's log (stderr) to this file")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # phases as they end
@@ -228,8 +236,9 @@ def serve_and_load(
     base: str, key: str, notes: Notes, args: argparse.Namespace, command: list[str],
     env: dict[str, str], server_log: TextIO,
 ) -> None:  # fmt: skip
+    niced = ["nice", "-n", str(args.server_nice)] if args.server_nice else []
     server = subprocess.Popen(
-        [*command, "--workers", str(args.workers)],
+        [*niced, *command, "--workers", str(args.workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=server_log,
     )  # fmt: skip
     try:

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     queue_max_notes: int = Field(
         default=256, ge=1, le=100_000, description="Most notes queued in one server process."
     )
+    max_in_flight: int = Field(
+        default=256,
+        ge=1,
+        le=100_000,
+        description="Requests in progress in one server process beyond which more get 503.",
+    )
     batch_window_ms: float = Field(
         default=2.0,
         ge=0,

@@ -97,6 +97,16 @@ class EngineQueue:
             self._ready.notify()
         return job.future
 
+    def busy(self) -> int | None:
+        """Seconds until the queued work is done when it is more than the wait budget (a new
+        request would be refused), else ``None``."""
+        with self._ready:
+            wait = self._waiting_notes * self._per_note
+            if self._waiting_notes == 0 or wait <= self.max_wait:
+                return None
+            self._refused += 1
+            return max(1, math.ceil(wait))
+
     def stats(self) -> QueueStats:
         with self._ready:
             return QueueStats(self._waiting_notes, self._per_note, self._batches, self._refused)

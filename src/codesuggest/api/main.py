@@ -18,6 +18,7 @@ from codesuggest.api.limits import BodySizeLimit
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
 from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
+from codesuggest.api.shedding import LoadShedding
 from codesuggest.engine import Engine
 from codesuggest.errors import (
     CodeSetError,
@@ -88,6 +89,7 @@ def create_app(
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
     app.add_middleware(DocsSecurityHeaders)
+    app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_exception_handler(CodeSuggestError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
