@@ -11,6 +11,9 @@ real cases, ~400 words each, taken in turn) to ``POST /v1/suggest`` in three pha
 1. **steady**: an open-loop load at ``--rate`` requests/s for ``--duration`` s (requests go out
    on schedule whether or not earlier ones have answered; latency counts from the scheduled
    send, so a stalled server cannot hide its queue). Target: 0 errors, p99 <= 250 ms.
+   With ``--flood-duration S``: S seconds of the same load, then S seconds of it beside a
+   flood of 100-word code searches (4 clients of one key, the default rate limit). Target:
+   search p99 <= 50 ms; suggestion p99 moves by at most 20%.
 2. **capacity**: 16 clients sending back to back for 30 s: the notes/s the server can answer.
 3. **overload**: an open loop at ``--overload`` times that capacity for ``--overload-duration``
    s. Target: every request answered within 1 s, as 200 or as 503/429 with Retry-After.
@@ -37,13 +40,25 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import numpy.typing as npt
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DATA = HERE.parent.parent / "shared" / "data" / "codiesp"
 sys.path.insert(0, str(HERE))
 
-from http_latency import create_key, free_port, wait_ready  # noqa: E402
+from http_latency import free_port, wait_ready  # noqa: E402
+
+
+def create_key(
+    env: dict[str, str], name: str = "bench", limit: str | None = "100000/minute"
+) -> str:
+    """A coder key; ``limit`` None: the server's default rate limit."""
+    command = [str(BIN / "codesuggest"), "keys", "create", "--role", "coder", "--name", name]
+    if limit is not None:
+        command += ["--rate-limit", limit]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
 
 
 @dataclass
@@ -55,14 +70,16 @@ class Phase:
     elapsed: float = 0.0
     answers: list[tuple[int, float, bool]] = field(default_factory=list)  # status, s, Retry-After
     failures: Counter[str] = field(default_factory=Counter)
+    client_cpu: float = 0.0  # this process's CPU seconds during the phase
 
-    def latencies(self, statuses: set[int] | None = None) -> np.ndarray:
+    def latencies(self, statuses: set[int] | None = None) -> npt.NDArray[np.float64]:
         return np.array([s for c, s, _ in self.answers if statuses is None or c in statuses])
 
     def report(self) -> None:
         statuses = Counter(c for c, _, _ in self.answers)
         ok = self.latencies({200}) * 1000
-        print(f"== {self.name}: {self.sent} sent in {self.elapsed:.0f} s")
+        print(f"== {self.name}: {self.sent} sent in {self.elapsed:.0f} s "
+              f"(client CPU {self.client_cpu:.0f} s)")  # fmt: skip
         print(f"   answers by status: {dict(sorted(statuses.items()))}; not answered: "
               f"{dict(self.failures) or 0}")  # fmt: skip
         print(f"   200s: {len(ok) / self.elapsed:.1f}/s")
@@ -118,9 +135,20 @@ class Client:
             f"Authorization: Bearer {self.key}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
         )
+        return await self._exchange(head.encode() + data)
+
+    async def get(self, path_and_query: str) -> tuple[int, bool]:
+        """Status and whether the answer carried Retry-After."""
+        head = (
+            f"GET {path_and_query} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: Bearer {self.key}\r\nConnection: close\r\n\r\n"
+        )
+        return await self._exchange(head.encode())
+
+    async def _exchange(self, request: bytes) -> tuple[int, bool]:
         reader, writer = await asyncio.open_connection(self.host, self.port)
         try:
-            writer.write(head.encode() + data)
+            writer.write(request)
             await writer.drain()
             answer = await reader.read()
         finally:
@@ -144,7 +172,7 @@ async def send(client: Client, phase: Phase, text: str, scheduled: float) -> Non
 
 async def open_loop(client: Client, notes: Notes, name: str, rate: float, duration: float) -> Phase:
     phase = Phase(name)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tasks = []
     for i in range(int(rate * duration)):
         scheduled = start + i / rate
@@ -155,12 +183,13 @@ async def open_loop(client: Client, notes: Notes, name: str, rate: float, durati
         tasks.append(asyncio.create_task(send(client, phase, notes.take(), scheduled)))
     await asyncio.gather(*tasks)
     phase.elapsed = time.perf_counter() - start
+    phase.client_cpu = time.process_time() - cpu
     return phase
 
 
 async def closed_loop(client: Client, notes: Notes, clients: int, duration: float) -> Phase:
     phase = Phase(f"capacity ({clients} clients back to back, {duration:g} s)")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     end = start + duration
 
     async def one_client() -> None:
@@ -170,7 +199,40 @@ async def closed_loop(client: Client, notes: Notes, clients: int, duration: floa
 
     await asyncio.gather(*(one_client() for _ in range(clients)))
     phase.elapsed = time.perf_counter() - start
+    phase.client_cpu = time.process_time() - cpu
     return phase
+
+
+# the attack of issue 15: 100 one-letter words, within the 200-character limit of q
+FLOOD_QUERY = "+".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(100))
+
+
+async def search_flood(
+    client: Client, notes: Notes, flooder: Client, rate: float, duration: float
+) -> tuple[Phase, Phase]:
+    """Suggestions at ``rate`` while 4 clients of one key (the default rate limit) send
+    100-word searches back to back; the two phases' figures."""
+    searches = Phase(f"100-word searches, 4 clients back to back, one key ({duration:g} s)")
+    end = time.perf_counter() + duration
+
+    async def one_flooder() -> None:
+        while time.perf_counter() < end:
+            searches.sent += 1
+            started = time.perf_counter()
+            try:
+                status, retry = await flooder.get(f"/v1/codes?q={FLOOD_QUERY}")
+            except (OSError, IndexError, ValueError) as exc:
+                searches.failures[type(exc).__name__] += 1
+                continue
+            searches.answers.append((status, time.perf_counter() - started, retry))
+
+    name = f"suggestions during the search flood ({rate:g} req/s open loop, {duration:g} s)"
+    started = time.perf_counter()
+    flood = asyncio.gather(*(one_flooder() for _ in range(4)))
+    suggestions = await open_loop(client, notes, name, rate, duration)
+    await flood
+    searches.elapsed = time.perf_counter() - started
+    return suggestions, searches
 
 
 async def run(base: str, key: str, notes: Notes, args: argparse.Namespace) -> None:
@@ -181,6 +243,12 @@ async def run(base: str, key: str, notes: Notes, args: argparse.Namespace) -> No
     if args.duration > 0:
         name = f"steady ({args.rate:g} req/s open loop, {args.duration:g} s)"
         (await open_loop(c, notes, name, args.rate, args.duration)).report()
+    if args.flood_duration > 0:
+        name = f"before the flood ({args.rate:g} req/s open loop, {args.flood_duration:g} s)"
+        (await open_loop(c, notes, name, args.rate, args.flood_duration)).report()
+        flooder = Client(base, args.flood_key)
+        for phase in await search_flood(c, notes, flooder, args.rate, args.flood_duration):
+            phase.report()
     capacity = await closed_loop(c, notes, 16, 30.0)
     capacity.report()
     per_s = len(capacity.latencies({200})) / capacity.elapsed
@@ -198,6 +266,11 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=600.0, help="steady seconds (0: skip)")
     parser.add_argument("--overload", type=float, default=3.0, help="times capacity (0: skip)")
     parser.add_argument("--overload-duration", type=float, default=60.0)
+    parser.add_argument(
+        "--flood-duration", type=float, default=0.0,
+        help="seconds of suggestions at --rate without, then with, a flood of 100-word "
+        "searches (0: skip)",
+    )  # fmt: skip
     parser.add_argument("--model", help="model directory (default: the configured model)")
     parser.add_argument("--data", type=Path, default=DATA, help="CodiEsp folder")
     parser.add_argument(
@@ -205,6 +278,9 @@ def main() -> None:
         help="run the server at this niceness, so this client (its users, on other machines "
         "in production) sends on schedule on a machine the server saturates (0: as is)",
     )  # fmt: skip
+    parser.add_argument(
+        "--db", help="database URL (default: a new SQLite file in the temporary home)"
+    )
     parser.add_argument("--server-log", help="write the server's log (stderr) to this file")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # phases as they end
@@ -225,7 +301,10 @@ def main() -> None:
 
             env["CODESUGGEST_MODEL"] = str(default_model_path())
         env.pop("CODESUGGEST_DATABASE_URL", None)
+        if args.db:
+            env["CODESUGGEST_DATABASE_URL"] = args.db
         key = create_key(env)
+        args.flood_key = create_key(env, "flood", limit=None)  # the default limit
         log_to = Path(args.server_log) if args.server_log else Path(os.devnull)
         command = [str(BIN / "codesuggest"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         with log_to.open("w") as server_log:

@@ -40,11 +40,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             log.error("store not opened: %s", exc)
     follower = None
     if app.state.serving:  # a process of `codesuggest serve`
+        from codesuggest.api.heap import settle_served_heap
         from codesuggest.api.model_follow import ModelFollower
         from codesuggest.codesets.search import warm_code_search
 
         if app.state.engine is not None:
             engine = app.state.engine
+            settle_served_heap()
             warm_code_search(engine.codeset, engine.learned)
         if app.state.follow_models:
             follower = ModelFollower(app).start()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from codesuggest.api.heap import settle_served_heap
 from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
 from codesuggest.errors import ModelError
@@ -61,6 +62,8 @@ class ModelFollower:
             return False
         self.app.state.engine = loaded
         self.app.state.engine_error = None
+        del engine
+        settle_served_heap()  # the old model may be garbage now; freeze the new one
         warm_code_search(loaded.codeset, loaded.learned)
         log.info("serving model %s %s (%s)", loaded.info.name, loaded.info.version, wanted.name)
         return True

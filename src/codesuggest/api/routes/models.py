@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from codesuggest.api.auth import AnyKey, require
 from codesuggest.api.deps import StoreDep
+from codesuggest.api.heap import settle_served_heap
 from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
@@ -143,6 +144,8 @@ async def promote_model(
     engine = await run_in_threadpool(Engine.load, path)
     previous: Engine | None = request.app.state.engine
     request.app.state.engine = engine
+    if request.app.state.serving:  # a server process: the old model may be garbage now
+        settle_served_heap()
     warm_code_search(engine.codeset, engine.learned)
     await run_in_threadpool(
         store.record_event,
