@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -276,8 +277,10 @@ def _note(note_id: str, findings: list[Finding], text: str) -> str:
 
 def highlight(text: str, findings: Sequence[Finding]) -> str:
     """The note's text, escaped, with each evidence span marked in its finding's colour (the
-    first finding to claim a character colours it) and titled with the codes it supports."""
-    owner: list[str | None] = [None] * len(text)
+    first finding to claim a character colours it) and titled with the codes it supports.
+
+    The text is cut where any span starts or ends; each piece between two cuts lies wholly in
+    or out of every span, so it is coloured and titled once (not character by character)."""
     codes: dict[tuple[int, int], list[str]] = defaultdict(list)
     spans = []
     for f in findings:
@@ -286,29 +289,26 @@ def highlight(text: str, findings: Sequence[Finding]) -> str:
             if start < end:
                 spans.append((start, end, f.finding))
                 codes[(start, end)].append(f.code)
-    for start, end, finding in sorted(spans):
-        for i in range(start, end):
-            if owner[i] is None:
-                owner[i] = finding
+    spans.sort()
+    titled = [(start, end, ", ".join(cs)) for (start, end), cs in codes.items()]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    pieces: list[tuple[int, int, str | None, str | None]] = []
+    for a, b in pairwise(cuts):
+        owner = next((f for s, e, f in spans if s <= a and b <= e), None)
+        title = next((t for s, e, t in titled if s <= a and b <= e), None)
+        if pieces and pieces[-1][2:] == (owner, title):
+            pieces[-1] = (pieces[-1][0], b, owner, title)
+        else:
+            pieces.append((a, b, owner, title))
     out: list[str] = []
-    i = 0
-    titles: dict[int, str] = {}
-    for (start, end), cs in codes.items():
-        for j in range(start, end):
-            titles.setdefault(j, ", ".join(cs))
-    while i < len(text):
-        j = i
-        while j < len(text) and owner[j] == owner[i] and titles.get(j) == titles.get(i):
-            j += 1
-        piece = escape(text[i:j])
-        marked = owner[i]
-        if marked is None:
+    for a, b, owner, title in pieces:
+        piece = escape(text[a:b])
+        if owner is None:
             out.append(piece)
         else:
-            colour = COLOURS[marked]
+            colour = COLOURS[owner]
             out.append(
                 f'<mark style="background:{colour}33;border-bottom:2px solid {colour}" '
-                f'title="{escape(titles.get(i, ""))}">{piece}</mark>'
+                f'title="{escape(title or "")}">{piece}</mark>'
             )
-        i = j
     return "".join(out)
