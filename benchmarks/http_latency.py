@@ -36,6 +36,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def server_env(home: str, model: str | None) -> dict[str, str]:
+    """The environment of a server in the fresh ``home``: the named model (else the configured
+    one), a quiet log, the home's own SQLite store."""
+    env = {**os.environ, "CODESUGGEST_HOME": home, "CODESUGGEST_LOG_LEVEL": "WARNING"}
+    if model:
+        env["CODESUGGEST_MODEL"] = str(Path(model).resolve())
+    elif "CODESUGGEST_MODEL" not in os.environ:
+        # the configured default (e.g. the checkout's ./var) would be lost with a new HOME
+        from codesuggest.engine import default_model_path
+
+        env["CODESUGGEST_MODEL"] = str(default_model_path())
+    env.pop("CODESUGGEST_DATABASE_URL", None)
+    return env
+
+
 def create_key(env: dict[str, str]) -> str:
     out = subprocess.run(
         [str(BIN / "codesuggest"), "keys", "create", "--role", "coder", "--name", "bench",
@@ -107,15 +122,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "CODESUGGEST_HOME": home, "CODESUGGEST_LOG_LEVEL": "WARNING"}
-        if args.model:
-            env["CODESUGGEST_MODEL"] = str(Path(args.model).resolve())
-        elif "CODESUGGEST_MODEL" not in os.environ:
-            # the configured default (e.g. the checkout's ./var) would be lost with a new HOME
-            from codesuggest.engine import default_model_path
-
-            env["CODESUGGEST_MODEL"] = str(default_model_path())
-        env.pop("CODESUGGEST_DATABASE_URL", None)
+        env = server_env(home, args.model)
         key = create_key(env)
         server = subprocess.Popen(
             [str(BIN / "codesuggest"), "serve", "--host", "127.0.0.1", "--port", str(port)],

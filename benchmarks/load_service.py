@@ -47,7 +47,7 @@ BIN = Path(sys.executable).parent
 DATA = HERE.parent.parent / "shared" / "data" / "codiesp"
 sys.path.insert(0, str(HERE))
 
-from http_latency import free_port, wait_ready  # noqa: E402
+from http_latency import free_port, server_env, wait_ready  # noqa: E402
 
 
 def create_key(
@@ -293,14 +293,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "CODESUGGEST_HOME": home, "CODESUGGEST_LOG_LEVEL": "WARNING"}
-        if args.model:
-            env["CODESUGGEST_MODEL"] = str(Path(args.model).resolve())
-        elif "CODESUGGEST_MODEL" not in os.environ:
-            from codesuggest.engine import default_model_path
-
-            env["CODESUGGEST_MODEL"] = str(default_model_path())
-        env.pop("CODESUGGEST_DATABASE_URL", None)
+        env = server_env(home, args.model)
         if args.db:
             env["CODESUGGEST_DATABASE_URL"] = args.db
         key = create_key(env)

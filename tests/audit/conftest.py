@@ -91,3 +91,10 @@ def chunk_notes(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
     """Checkpoint every ``n`` notes (``CODESUGGEST_AUDIT_CHUNK_NOTES``) from here on."""
     monkeypatch.setenv("CODESUGGEST_AUDIT_CHUNK_NOTES", str(n))
     get_settings.cache_clear()
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    """Whether two audit folders hold byte-identical ``findings.csv`` and ``problems.csv``."""
+    return all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in ("findings.csv", "problems.csv")
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from codesuggest.audit import run_audit
 from codesuggest.engine import Engine
-from tests.audit.conftest import chunk_notes
+from tests.audit.conftest import chunk_notes, same_outputs
 
 pytestmark = pytest.mark.slow
 
@@ -46,8 +46,7 @@ def test_spark_findings_are_the_local_engines(
         echo=lambda _: None,
     )
     assert spark.findings == local.findings
-    for name in ("findings.csv", "problems.csv"):
-        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    assert same_outputs(tmp_path / "spark", tmp_path / "local")
     assert not (tmp_path / "spark" / ".partial").exists()
 
 
@@ -80,5 +79,4 @@ def test_a_spark_worker_that_dies_is_retried_and_the_findings_are_complete(
     # ... and Spark ran its task again: every note's findings, once, as the local engine's
     assert {f.note_id for f in spark.findings} == {f"m{i:02d}" for i in range(total)}
     assert spark.findings == local.findings
-    for name in ("findings.csv", "problems.csv"):
-        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    assert same_outputs(tmp_path / "spark", tmp_path / "local")

@@ -101,11 +101,10 @@ class EngineQueue:
         """Seconds until the queued work is done when it is more than the wait budget (a new
         request would be refused), else ``None``."""
         with self._ready:
-            wait = self._waiting_notes * self._per_note
-            if self._waiting_notes == 0 or wait <= self.max_wait:
+            if self._waiting_notes == 0 or self._wait(0) <= self.max_wait:
                 return None
             self._refused += 1
-            return max(1, math.ceil(wait))
+            return self._retry_after()
 
     def stats(self) -> QueueStats:
         with self._ready:
@@ -132,14 +131,20 @@ class EngineQueue:
     def _admit(self, count: int) -> None:
         if self._waiting_notes == 0:
             return
-        wait = (self._waiting_notes + count) * self._per_note
+        wait = self._wait(count)
         if wait > self.max_wait or self._waiting_notes + count > self.max_notes:
             self._refused += 1
-            retry = max(1, math.ceil(self._waiting_notes * self._per_note))
             raise OverloadedError(
                 f"server busy: {self._waiting_notes} notes queued (about {wait:.1f} s of work)",
-                retry_after=retry,
+                retry_after=self._retry_after(),
             )
+
+    def _wait(self, more: int) -> float:
+        """Seconds of work queued, with ``more`` notes added, at the time per note measured."""
+        return (self._waiting_notes + more) * self._per_note
+
+    def _retry_after(self) -> int:
+        return max(1, math.ceil(self._wait(0)))
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():

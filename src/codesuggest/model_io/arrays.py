@@ -57,6 +57,13 @@ def read_arrays(path: Path, names: Sequence[str]) -> dict[str, Array]:
         raise ModelError(f"{path.name}: not an .npz archive of plain arrays ({exc})") from None
 
 
+def check_format(arrays: Mapping[str, Array], expected: int, where: str, what: str) -> None:
+    """:class:`ModelError` unless ``arrays["format"]`` is the scalar ``expected``."""
+    found = arrays["format"]
+    if found.shape != () or int(found) != expected:
+        raise ModelError(f"{where}: {what} format {found} is not {expected}")
+
+
 def encode_strings(values: Sequence[str]) -> npt.NDArray[np.uint8]:
     """``values`` as the UTF-8 bytes of each string followed by :data:`END`."""
     if any(END in v for v in values):

@@ -14,6 +14,7 @@ from codesuggest.codesets.icd10cm import Entry, Icd10Cm
 from codesuggest.errors import ModelError
 from codesuggest.model_io.arrays import (
     Array,
+    check_format,
     check_ids,
     check_offsets,
     decode_strings,
@@ -82,8 +83,7 @@ def load_codeset(path: Path) -> Icd10Cm:
     """The table :func:`save_codeset` wrote, checked as it is read."""
     a = read_arrays(path, NAMES)
     where = path.name
-    if a["format"].shape != () or int(a["format"]) != FORMAT:
-        raise ModelError(f"{where}: code-set table format {a['format']} is not {FORMAT}")
+    check_format(a, FORMAT, where, "code-set table")
     (release,) = decode_strings(a["release"], where, 1)
     codes = decode_strings(a["codes"], where)
     n = len(codes)

@@ -19,6 +19,7 @@ from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.errors import ModelError
 from codesuggest.model_io.arrays import (
     Array,
+    check_format,
     check_ids,
     check_offsets,
     decode_strings,
@@ -103,8 +104,7 @@ def load_lexicon(path: Path) -> LexiconIndex:
     """The index :func:`save_lexicon` wrote, checked as it is read."""
     a = read_arrays(path, NAMES)
     where = path.name
-    if a["format"].shape != () or int(a["format"]) != FORMAT:
-        raise ModelError(f"{where}: lexicon format {a['format']} is not {FORMAT}")
+    check_format(a, FORMAT, where, "lexicon")
     words = decode_strings(a["words"], where)
     codes = decode_strings(a["codes"], where)
     sources = decode_strings(a["sources"], where)
