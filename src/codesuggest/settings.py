@@ -113,6 +113,15 @@ class Settings(BaseSettings):
     engine_batch_notes: int = Field(
         default=16, ge=1, le=1_000, description="Most notes the server ranks in one batch."
     )
+    run_queue_max: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "Suggestion runs one server process holds for the store while it writes them "
+            "(or while the database is down); beyond this a run is not recorded (counted)."
+        ),
+    )
     store_notes: bool = Field(
         default=True,
         description="Keep note text and suggestions served by the API, so feedback can retrain.",

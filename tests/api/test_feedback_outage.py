@@ -6,38 +6,15 @@ The outage is real: the store talks to PostgreSQL through a TCP relay that the t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from urllib.parse import quote
-
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from codesuggest.api.main import create_app
 from codesuggest.engine import Engine
 from codesuggest.store import Store
 from tests.api.conftest import bearer
-from tests.utils.postgres import PG_URL, Postgres
 from tests.utils.tcp_proxy import TcpProxy
 
 DECISION = {"note_id": "enc-9", "code": "I10", "system": "icd10cm", "decision": "accepted"}
-
-
-@pytest.fixture
-def relay(postgres: Postgres | None) -> Iterator[tuple[TcpProxy, str]]:
-    """A relay to the test PostgreSQL and a store URL (fresh schema) going through it."""
-    if postgres is None:
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: outage test not run")
-    target = make_url(PG_URL)
-    proxy = TcpProxy((target.host or "127.0.0.1", target.port or 5432))
-    proxy.start()
-    schema = postgres.create_schema()
-    url = target.set(port=proxy.port).render_as_string(hide_password=False)
-    try:
-        yield proxy, f"{url}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        proxy.stop()
-        postgres.drop_schema(schema)
 
 
 def test_feedback_during_outage_is_503_then_retry_stores_once(

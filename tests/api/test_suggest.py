@@ -15,6 +15,7 @@ from codesuggest.api.main import create_app, max_body_bytes
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
+from codesuggest.store.schema import utcnow
 from tests.api.conftest import bearer
 
 NOTE = (
@@ -240,6 +241,13 @@ def test_batch_invalid_is_422_naming_field(
 
 
 def test_suggest_records_the_run_for_feedback(client: TestClient, store: Store) -> None:
+    """Recorded off the request path (api.run_recorder), at the time it was served."""
+    before = utcnow()
     client.post("/v1/suggest", json=_body(note_id="kept"))
+    client.post("/v1/suggest:batch", json={"notes": [_body(note_id=f"b{i}") for i in range(3)]})
+    assert client.app.state.run_recorder.flush()  # type: ignore[attr-defined]
     events = store.audit_events(note_id="kept")
     assert [e.action for e in events] == ["suggest"]
+    assert before <= events[0].at <= utcnow()
+    for i in range(3):
+        assert [e.action for e in store.audit_events(note_id=f"b{i}")] == ["suggest"]

@@ -27,6 +27,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     needs it, so the service recovers when the database comes back without a restart.
     """
     app.state.engine_queue.open()
+    app.state.heartbeat.start()
+    app.state.run_recorder.open()
     if app.state.engine is None:
         try:
             app.state.engine = await run_in_threadpool(Engine.load)
@@ -56,6 +58,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if follower is not None:
             follower.stop()
         app.state.engine_queue.close()
+        app.state.heartbeat.stop()
+        await run_in_threadpool(app.state.run_recorder.close)
         if app.state.owns_store and app.state.store is not None:
             app.state.store.close()
             app.state.store = None
@@ -76,13 +80,19 @@ def get_engine_of(app: FastAPI) -> Engine:
 
 def get_store(request: Request) -> Store:
     """The open store; opened now if start-up could not; 503 while the database is down."""
-    store: Store | None = request.app.state.store
+    return get_store_of(request.app)
+
+
+def get_store_of(app: FastAPI) -> Store:
+    """``app``'s open store, opened now if it was not (``StoreUnavailableError`` while the
+    database is down)."""
+    store: Store | None = app.state.store
     if store is not None:
         return store
     with _store_lock:
-        if request.app.state.store is None:
-            request.app.state.store = Store.open(request.app.state.store_url)
-        opened: Store = request.app.state.store
+        if app.state.store is None:
+            app.state.store = Store.open(app.state.store_url)
+        opened: Store = app.state.store
     return opened
 
 

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
 _FIRST_GUESS_S = 0.05  # seconds per note until the first batch has been timed
+_STEP_NOTES = 2  # notes ranked between two chances for the event loop to go first
 _RECENT = 15  # batches whose time per note is remembered; their median is the estimate
 
 
@@ -67,8 +68,12 @@ class EngineQueue:
         max_notes: int,
         window: float,
         batch_notes: int,
+        give_way: Callable[[], None] | None = None,
     ) -> None:
+        """``give_way`` is called by the engine thread between notes (the event loop first:
+        codesuggest.api.loop_priority)."""
         self._engine = engine
+        self._give_way = give_way
         self.max_wait = max_wait
         self.max_notes = max_notes
         self.window = window
@@ -216,7 +221,11 @@ class EngineQueue:
     def _rank_group(self, engine: Engine, jobs: list[_Job], top: int | None) -> None:
         notes = [note for job in jobs for note in job.notes]
         try:
-            payloads = [result.to_dict() for result in engine.suggest_many(notes, top=top)]
+            payloads = []
+            for result in engine.suggest_many(notes, top=top, batch_size=_STEP_NOTES):
+                payloads.append(result.to_dict())
+                if self._give_way is not None:
+                    self._give_way()
         except Exception:
             if len(jobs) == 1:
                 raise

@@ -11,13 +11,15 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from codesuggest.api.auth import KeyCache
-from codesuggest.api.deps import get_engine_of, lifespan
+from codesuggest.api.deps import get_engine_of, get_store_of, lifespan
 from codesuggest.api.docs_csp import DocsSecurityHeaders
 from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.limits import BodySizeLimit
+from codesuggest.api.loop_priority import LoopHeartbeat
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
 from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
+from codesuggest.api.run_recorder import RunRecorder
 from codesuggest.api.shedding import LoadShedding
 from codesuggest.engine import Engine
 from codesuggest.errors import (
@@ -78,12 +80,19 @@ def create_app(
     app.state.key_cache = KeyCache()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
     app.state.metrics = Metrics()
+    app.state.heartbeat = LoopHeartbeat()
     app.state.engine_queue = EngineQueue(
         lambda: get_engine_of(app),
         max_wait=settings.queue_max_wait_ms / 1000,
         max_notes=settings.queue_max_notes,
         window=settings.batch_window_ms / 1000,
         batch_notes=settings.engine_batch_notes,
+        give_way=app.state.heartbeat.give_way,
+    )
+    app.state.run_recorder = RunRecorder(
+        lambda: get_store_of(app),
+        max_pending=settings.run_queue_max,
+        on_drop=app.state.metrics.runs_dropped.inc,
     )
     for module in (health, suggest, feedback, codes, models, me, metrics, page):
         app.include_router(module.router)

@@ -48,6 +48,11 @@ class Metrics:
             ["system", "recommended"],
             registry=self.registry,
         )
+        self.runs_dropped = Counter(
+            "codesuggest_runs_dropped",
+            "Suggestion runs served but not stored: the recorder's queue was full.",
+            registry=self.registry,
+        )
         self.decisions = Counter(
             "codesuggest_feedback_decisions",
             "Coders' decisions stored, by decision.",

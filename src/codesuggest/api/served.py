@@ -13,6 +13,7 @@ import logging
 
 from fastapi import FastAPI
 
+from codesuggest.api.loop_priority import prefer_the_loop
 from codesuggest.api.main import create_app
 from codesuggest.settings import get_settings
 
@@ -28,6 +29,7 @@ def configure_logging() -> None:
 def serve_app() -> FastAPI:
     """A server process's app: model and store opened at start-up, promotions followed."""
     configure_logging()
+    prefer_the_loop()
     app = create_app()
     app.state.serving = True
     app.state.follow_models = True  # a model named to `serve` is CODESUGGEST_MODEL: pinned

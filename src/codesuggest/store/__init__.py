@@ -15,6 +15,7 @@ from codesuggest.store.records import (
     FeedbackNote,
     FeedbackRecord,
     Role,
+    RunInput,
 )
 from codesuggest.store.store import Store
 
@@ -29,5 +30,6 @@ __all__ = [
     "FeedbackNotes",
     "FeedbackRecord",
     "Role",
+    "RunInput",
     "Store",
 ]

@@ -6,6 +6,7 @@ migration installs triggers that reject UPDATE and DELETE. No note text goes in 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -28,11 +29,12 @@ def add_event(
     model_name: str | None = None,
     model_version: str | None = None,
     detail: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
-    """Add an event to the session's transaction."""
+    """Add an event to the session's transaction (``at`` None: now)."""
     session.add(
         AuditRow(
-            at=utcnow(),
+            at=at or utcnow(),
             actor=actor,
             role=role,
             action=action,

@@ -31,6 +31,21 @@ class ApiKey:
 
 
 @dataclass(frozen=True)
+class RunInput:
+    """What the API served for one note, to keep as a run (``text`` None: not kept, only
+    ``text_sha256``, its hash). ``served_at`` None: now, when it is stored."""
+
+    note_id: str
+    text: str | None
+    model_name: str
+    model_version: str
+    actor: ApiKey
+    suggestions: list[dict[str, Any]]
+    text_sha256: str | None = None
+    served_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class FeedbackInput:
     """A coder's decision on one code for one note, as the client sent it."""
 

@@ -12,48 +12,41 @@ from sqlalchemy.orm import Session
 from codesuggest.codesets.systems import CM, system_name
 from codesuggest.store import validate
 from codesuggest.store.audit import add_event
-from codesuggest.store.records import ApiKey
+from codesuggest.store.records import RunInput
 from codesuggest.store.schema import RunRow, utcnow
 from codesuggest.text_policy import clean_text
 
 
-def add_run(
-    session: Session,
-    *,
-    note_id: str,
-    text: str | None,
-    model_name: str,
-    model_version: str,
-    actor: ApiKey,
-    suggestions: list[dict[str, Any]],
-    text_sha256: str | None = None,
-) -> int:
-    """Store a run and its audit event; returns the run id. ``text_sha256`` is the hash of a
-    text that is not kept (``text`` None), so decisions can still tell which text they judged."""
-    note_id = validate.note_id(note_id)
-    text = None if text is None else clean_text(text)  # codesuggest.text_policy: no NUL stored
-    compact = validate.compact_suggestions(suggestions)
+def add_run(session: Session, run: RunInput) -> int:
+    """Store a run and its audit event; returns the run id. ``run.text_sha256`` is the hash of
+    a text that is not kept (``text`` None), so decisions can still tell which text they
+    judged."""
+    note_id = validate.note_id(run.note_id)
+    text = None if run.text is None else clean_text(run.text)  # text_policy: no NUL stored
+    compact = validate.compact_suggestions(run.suggestions)
+    at = run.served_at or utcnow()
     row = RunRow(
         note_id=note_id,
         text=text,
-        text_sha256=sha256_text(text) if text is not None else text_sha256,
-        model_name=model_name,
-        model_version=model_version,
-        actor=actor.name,
+        text_sha256=sha256_text(text) if text is not None else run.text_sha256,
+        model_name=run.model_name,
+        model_version=run.model_version,
+        actor=run.actor.name,
         suggestions=compact,
-        created_at=utcnow(),
+        created_at=at,
     )
     session.add(row)
     session.flush()
     add_event(
         session,
-        actor=actor.name,
-        role=actor.role,
+        actor=run.actor.name,
+        role=run.actor.role,
         action="suggest",
         note_id=note_id,
-        model_name=model_name,
-        model_version=model_version,
+        model_name=run.model_name,
+        model_version=run.model_version,
         detail={"run_id": row.id, "suggestions": len(compact), "text_stored": text is not None},
+        at=at,
     )
     return row.id
 

@@ -10,7 +10,7 @@ together or not at all. A database that cannot be reached raises
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -25,7 +25,14 @@ from codesuggest.settings import get_settings
 from codesuggest.store import audit, feedback, keys, migrate, runs, validate
 from codesuggest.store.db import make_engine, masked, normalize_url, sqlite_file, translate_errors
 from codesuggest.store.feedback import FeedbackNotes
-from codesuggest.store.records import ApiKey, AuditEvent, FeedbackInput, FeedbackRecord, Role
+from codesuggest.store.records import (
+    ApiKey,
+    AuditEvent,
+    FeedbackInput,
+    FeedbackRecord,
+    Role,
+    RunInput,
+)
 
 log = logging.getLogger(__name__)
 
@@ -149,17 +156,22 @@ class Store:
     ) -> int:
         """Keep what was served for a note (``text`` None: not kept, only ``text_sha256``, its
         hash); returns the run id."""
+        run = RunInput(
+            note_id=note_id,
+            text=text,
+            model_name=model_name,
+            model_version=model_version,
+            actor=actor,
+            suggestions=suggestions,
+            text_sha256=text_sha256,
+        )
+        [run_id] = self.record_runs([run])
+        return run_id
+
+    def record_runs(self, served: Sequence[RunInput]) -> list[int]:
+        """Keep several runs in one transaction (all or none); their ids, in order."""
         with self._transaction() as session:
-            return runs.add_run(
-                session,
-                note_id=note_id,
-                text=text,
-                model_name=model_name,
-                model_version=model_version,
-                actor=actor,
-                suggestions=suggestions,
-                text_sha256=text_sha256,
-            )
+            return [runs.add_run(session, run) for run in served]
 
     def record_feedback(
         self,

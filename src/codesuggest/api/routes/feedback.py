@@ -140,6 +140,8 @@ def record_feedback(
     system = system_name(body.system)
     code = _checked_code(request, body.code, system)
     engine = request.app.state.engine
+    # the run this process just served for the note, so the decision links to it
+    request.app.state.run_recorder.flush()
     record, created = store.record_feedback(
         FeedbackInput(body.note_id, code, system, body.decision, body.reason),
         actor=key,

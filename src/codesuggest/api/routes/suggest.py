@@ -9,12 +9,12 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from codesuggest.api.auth import ANY_ROLE, require
 from codesuggest.api.deps import EngineDep
 from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.metrics import Metrics
+from codesuggest.api.run_recorder import RunRecorder
 from codesuggest.api.schemas import (
     COMMON_ERRORS,
     SuggestBatchRequest,
@@ -24,10 +24,11 @@ from codesuggest.api.schemas import (
     error_responses,
 )
 from codesuggest.engine import Engine
-from codesuggest.errors import NoteTooLargeError, StoreError
+from codesuggest.errors import NoteTooLargeError
 from codesuggest.settings import get_settings
-from codesuggest.store.records import ApiKey
+from codesuggest.store.records import ApiKey, RunInput
 from codesuggest.store.runs import sha256_text
+from codesuggest.store.schema import utcnow
 from codesuggest.text_policy import log_safe
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ async def suggest(
     _check_size(body)
     started = time.perf_counter()
     [payload] = await _ranked(request, [body], top)
-    await run_in_threadpool(_served, request, engine, key, body, payload)
+    _served(request, engine, key, body, payload)
     log.info(
         "suggest key=%s note_id=%s sha256=%s chars=%d suggestions=%d ms=%.1f",
         key.name,
@@ -93,12 +94,8 @@ async def suggest_batch(
         _check_size(note)
     started = time.perf_counter()
     payloads = await _ranked(request, body.notes, top)
-
-    def record() -> None:
-        for note, payload in zip(body.notes, payloads, strict=True):
-            _served(request, engine, key, note, payload)
-
-    await run_in_threadpool(record)
+    for note, payload in zip(body.notes, payloads, strict=True):
+        _served(request, engine, key, note, payload)
     log.info(
         "suggest:batch key=%s notes=%d chars=%d ms=%.1f",
         key.name,
@@ -125,21 +122,15 @@ def _check_size(body: SuggestRequest) -> None:
 def _served(
     request: Request, engine: Engine, key: ApiKey, body: SuggestRequest, payload: dict[str, Any]
 ) -> None:
-    """Count what was served and keep it in the store, so feedback can name the suggestion.
-
-    A store failure does not withhold suggestions from the coder: it is logged, and feedback
-    on this note is then stored without a link to the suggestion.
-    """
+    """Count what was served and queue it for the store (:mod:`~codesuggest.api.run_recorder`),
+    so feedback can name the suggestion. The store never holds up the coder's answer."""
     metrics: Metrics = request.app.state.metrics
     metrics.notes.inc()
     for s in payload["suggestions"]:
         metrics.suggestions.labels(s["system"], str(s["recommended"]).lower()).inc()
-    store = request.app.state.store
-    if store is None:
-        log.warning("suggest note_id=%s not recorded: store not available", body.note_id)
-        return
-    try:
-        store.record_run(
+    recorder: RunRecorder = request.app.state.run_recorder
+    recorder.add(
+        RunInput(
             note_id=body.note_id,
             text=body.text if get_settings().store_notes else None,
             text_sha256=sha256_text(body.text),
@@ -147,9 +138,9 @@ def _served(
             model_version=engine.info.version,
             actor=key,
             suggestions=payload["suggestions"],
+            served_at=utcnow(),
         )
-    except StoreError as exc:
-        log.warning("suggest note_id=%s not recorded: %s", body.note_id, log_safe(exc))
+    )
 
 
 def text_digest(text: str) -> str:
