@@ -298,10 +298,20 @@ def main() -> None:
             env["CODESUGGEST_DATABASE_URL"] = args.db
         key = create_key(env)
         args.flood_key = create_key(env, "flood", limit=None)  # the default limit
-        log_to = Path(args.server_log) if args.server_log else Path(os.devnull)
+        env["CODESUGGEST_LOG_LEVEL"] = "ERROR"  # what went wrong, not each request
+        log_to = Path(args.server_log) if args.server_log else Path(home) / "server.log"
         command = [str(BIN / "codesuggest"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         with log_to.open("w") as server_log:
             serve_and_load(base, key, notes, args, command, env, server_log)
+        report_server_errors(log_to)
+
+
+def report_server_errors(log: Path) -> None:
+    """The errors the server logged (a 500 is a bug whatever the load)."""
+    errors = [line for line in log.read_text("utf-8", "replace").splitlines() if " ERROR " in line]
+    print(f"server errors logged: {len(errors)}")
+    for line in errors[:5]:
+        print(f"   {line[:300]}")
 
 
 def serve_and_load(

@@ -80,6 +80,15 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where rate-limit counters live: memory:// or redis://HOST:PORT.",
     )
+    rate_limit_hold_ms: int = Field(
+        default=1000,
+        ge=0,
+        le=10_000,
+        description=(
+            "How long a 429 is held before it is sent (never past its Retry-After), so a client "
+            "that ignores Retry-After slows down; 0: at once."
+        ),
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from codesuggest.api.deps import get_store
 from codesuggest.api.ratelimit import RateLimiter
+from codesuggest.api.refusal_hold import RefusalHold
 from codesuggest.store.records import ApiKey, Role
 
 KEY_CACHE_SECONDS = 30.0
@@ -66,11 +68,12 @@ def _unauthorized(reason: str) -> HTTPException:
     return HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> ApiKey:
-    """The caller's API key; 401 when missing or not valid."""
+    """The caller's API key; 401 when missing or not valid. On the event loop: a known key
+    costs a dictionary lookup; only an unknown one is looked up in the store, on a thread."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("missing API key: send Authorization: Bearer KEY")
     token = credentials.credentials
@@ -80,7 +83,7 @@ def authenticate(
     digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
     key = cache.get(digest)
     if key is None:
-        key = get_store(request).authenticate(token)
+        key = await run_in_threadpool(_look_up, request, token)
         if key is None or not key.active:
             raise _unauthorized("invalid API key")
         cache.put(digest, key)
@@ -88,18 +91,25 @@ def authenticate(
     return key
 
 
-def require(*roles: Role) -> Callable[..., ApiKey]:
-    """A dependency that admits keys with one of ``roles`` and counts them against their limit."""
+def _look_up(request: Request, token: str) -> ApiKey | None:
+    return get_store(request).authenticate(token)
+
+
+def require(*roles: Role) -> Callable[..., Awaitable[ApiKey]]:
+    """A dependency that admits keys with one of ``roles`` and counts them against their limit;
+    a 429 is held a moment first (codesuggest.api.refusal_hold)."""
     allowed = frozenset(roles)
 
-    def check(request: Request, key: Annotated[ApiKey, Depends(authenticate)]) -> ApiKey:
+    async def check(request: Request, key: Annotated[ApiKey, Depends(authenticate)]) -> ApiKey:
         if key.role not in allowed:
             raise HTTPException(
                 403, f"role {key.role!r} may not do this (needs {' or '.join(sorted(allowed))})"
             )
         limiter: RateLimiter = request.app.state.rate_limiter
-        wait = limiter.hit(key.name, key.rate_limit)
+        wait = await limiter.hit_async(key.name, key.rate_limit)
         if wait is not None:
+            hold: RefusalHold = request.app.state.refusal_hold
+            await hold.hold(wait)
             raise HTTPException(
                 429, "too many requests for this API key", headers={"Retry-After": f"{wait:.0f}"}
             )

@@ -18,6 +18,7 @@ from codesuggest.api.limits import BodySizeLimit
 from codesuggest.api.loop_priority import LoopHeartbeat
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
+from codesuggest.api.refusal_hold import RefusalHold
 from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
 from codesuggest.api.run_recorder import RunRecorder
 from codesuggest.api.shedding import LoadShedding
@@ -79,6 +80,7 @@ def create_app(
     app.state.store_url = store_url if store_url is not None else settings.store_url
     app.state.key_cache = KeyCache()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage, settings.rate_limit)
+    app.state.refusal_hold = RefusalHold(settings.rate_limit_hold_ms / 1000)
     app.state.metrics = Metrics()
     app.state.heartbeat = LoopHeartbeat()
     app.state.engine_queue = EngineQueue(

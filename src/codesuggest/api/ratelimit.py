@@ -14,6 +14,7 @@ from functools import lru_cache
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 
 from codesuggest.errors import ConfigError
 
@@ -32,10 +33,17 @@ class RateLimiter:
 
     def __init__(self, storage_uri: str, default: str) -> None:
         self.default = parse_limit(default)
+        self.in_memory = storage_uri.startswith("memory://")
         try:
             self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
         except Exception as exc:  # limits raises several kinds for a bad or unusable URI
             raise ConfigError(f"unusable rate-limit storage {storage_uri!r}: {exc}") from exc
+
+    async def hit_async(self, key_name: str, limit: str | None = None) -> float | None:
+        """:meth:`hit` from the event loop: in memory at once, in Redis on a thread."""
+        if self.in_memory:
+            return self.hit(key_name, limit)
+        return await run_in_threadpool(self.hit, key_name, limit)
 
     def hit(self, key_name: str, limit: str | None = None) -> float | None:
         """Count one request; ``None`` when allowed, else seconds until the next is allowed."""
