@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.catalog import describe_learned, with_catalogs
 from codesuggest.candidates.collect import (
     add_learned,
     collect_candidates,
@@ -26,6 +27,8 @@ from codesuggest.candidates.collect import (
     set_context,
 )
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
+from codesuggest.codesets import catalogs as catalogs_io
+from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import (
@@ -110,7 +113,14 @@ def default_model_path() -> Path:
 class Engine:
     """Suggests ranked, evidenced codes for clinical notes."""
 
-    def __init__(self, path: Path, card: dict[str, Any], *, calibrated: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        card: dict[str, Any],
+        *,
+        calibrated: bool = True,
+        catalogs: Mapping[str, Catalog] | None = None,
+    ) -> None:
         self.path = path
         self.card = card
         self.info = ModelInfo(card["name"], card["version"])
@@ -162,22 +172,36 @@ class Engine:
             self.rules = RuleSet.from_json(file["rules.json"])
         with _reading(path, "history_codes.tsv"):
             history = HistoryMap.load_path(file["history_codes.tsv"])
-        self.generators = default_generators(self.index, self.codeset, history)
+        # the user catalogs (CPT, HCPCS) registered in the home now, unless given: their
+        # descriptors join the lexicon, so their codes are proposed while they are registered
+        home = get_settings().home
+        self.catalog_stamp = catalogs_io.stamp(home) if catalogs is None else None
+        self.catalogs = dict(catalogs_io.load_registered(home) if catalogs is None else catalogs)
+        self.index = with_catalogs(self.index, self.catalogs)
+        self.generators = default_generators(self.index, self.codeset, history, self.catalogs)
         self.nlp = build_pipeline(self.index)
         self.max_chars = get_settings().max_note_chars
         self.releases = {SYSTEM: self.codeset.release}
+        self.releases.update((name, c.release) for name, c in sorted(self.catalogs.items()))
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, calibrated: bool = True) -> Engine:
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        calibrated: bool = True,
+        catalogs: Mapping[str, Catalog] | None = None,
+    ) -> Engine:
         """Load a model directory (default: ``default_model_path()``) after checking checksums;
-        ``calibrated=False`` leaves out its calibration (what fitting the calibration reads)."""
+        ``calibrated=False`` leaves out its calibration (what fitting the calibration reads);
+        ``catalogs`` replaces the user catalogs registered in the home (``{}``: none)."""
         target = Path(path) if path is not None else default_model_path()
         try:
             card = read_card(target)
         except ModelNotFoundError as exc:
             raise ModelNotFoundError(f"{exc}: {missing_model_hint(target)}") from None
         log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
-        return cls(target, card, calibrated=calibrated)
+        return cls(target, card, calibrated=calibrated, catalogs=catalogs)
 
     # --- public API ---------------------------------------------------------------------------
     def suggest(self, note: str | Note, top: int | None = None) -> NoteResult:
@@ -239,6 +263,7 @@ class Engine:
             for cands, scores_of in zip(per_note, learned, strict=True):
                 assert scores_of is not None
                 add_learned(cands, scores_of, self.codeset)
+                describe_learned(cands, self.catalogs)
         flat = [c for cands in per_note for c in cands]
         probs = self._probabilities(flat)
         codes_of = asked if asked is not None else [[] for _ in notes]

@@ -9,6 +9,13 @@ import re
 
 CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
 SYSTEMS = (CM, PCS, CPT, HCPCS)
+PROCEDURE_SYSTEMS = (PCS, CPT, HCPCS)  # the review page groups them apart from diagnoses
+USER_SYSTEMS = (CPT, HCPCS)  # licensed code sets a site registers (codesets.catalogs)
+CODE_SHAPES = {  # the shape of a valid code where no code table ships
+    PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),  # PCS uses neither I nor O
+    CPT: re.compile(r"[0-9]{4}[0-9FTU]"),
+    HCPCS: re.compile(r"[A-V][0-9]{4}"),
+}
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
