@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -204,17 +204,26 @@ class Engine:
         return cls(target, card, calibrated=calibrated, catalogs=catalogs)
 
     # --- public API ---------------------------------------------------------------------------
-    def suggest(self, note: str | Note, top: int | None = None) -> NoteResult:
+    def suggest(
+        self, note: str | Note, top: int | None = None, *, systems: Collection[str] | None = None
+    ) -> NoteResult:
         """Ranked suggestions for one note."""
-        return next(self.suggest_many([note], top=top))
+        return next(self.suggest_many([note], top=top, systems=systems))
 
     def suggest_many(
-        self, notes: Iterable[str | Note], top: int | None = None, batch_size: int = 64
+        self,
+        notes: Iterable[str | Note],
+        top: int | None = None,
+        batch_size: int = 64,
+        *,
+        systems: Collection[str] | None = None,
     ) -> Iterator[NoteResult]:
-        """Ranked suggestions for many notes, in order; ranks a batch of notes at once."""
+        """Ranked suggestions for many notes, in order; ranks a batch of notes at once. With
+        ``systems`` (``codesets.systems.system_filter``), only codes of those systems, ``top``
+        of them."""
         it = iter(notes)
         while chunk := [self._check(n) for n in islice(it, batch_size)]:
-            yield from self._suggest_chunk(chunk, top or get_settings().default_top)
+            yield from self._suggest_chunk(chunk, top or get_settings().default_top, systems)
 
     def assess_many(
         self,
@@ -244,12 +253,18 @@ class Engine:
             raise NoteTooLargeError(len(note.text), self.max_chars)
         return note
 
-    def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
-        for assessment in self._assess_chunk(notes, top, None):
+    def _suggest_chunk(
+        self, notes: list[Note], top: int, systems: Collection[str] | None = None
+    ) -> Iterator[NoteResult]:
+        for assessment in self._assess_chunk(notes, top, None, systems):
             yield assessment.result
 
     def _assess_chunk(
-        self, notes: list[Note], top: int, asked: list[list[tuple[str, str]]] | None
+        self,
+        notes: list[Note],
+        top: int,
+        asked: list[list[tuple[str, str]]] | None,
+        systems: Collection[str] | None = None,
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
@@ -285,6 +300,7 @@ class Engine:
                 rules=self.rules,
                 codeset=self.codeset,
                 top=top,
+                systems=systems,
             )
             result = NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
             if asked is None:

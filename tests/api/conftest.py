@@ -47,3 +47,13 @@ def client(engine: Engine, store: Store, keys: dict[str, str]) -> Iterator[TestC
     """A client of the app, sending the coder's key."""
     with TestClient(create_app(engine, store), headers=bearer(keys["coder"])) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def catalog_client(
+    catalog_engine: Engine, store: Store, keys: dict[str, str]
+) -> Iterator[TestClient]:
+    """A coder's client of the app serving the model with the invented CPT and HCPCS catalogs."""
+    app = create_app(catalog_engine, store)
+    with TestClient(app, headers=bearer(keys["coder"])) as test_client:
+        yield test_client

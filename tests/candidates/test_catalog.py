@@ -10,15 +10,13 @@ import pytest
 from codesuggest.candidates.catalog import catalog_entries, catalog_phrases, with_catalogs
 from codesuggest.codesets import catalogs
 from codesuggest.codesets.catalogs import Catalog, parse_catalog
-from codesuggest.codesets.systems import CM, CPT, HCPCS
+from codesuggest.codesets.systems import CM, CPT
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
+from tests.utils.catalogs import PROCEDURE_NOTE
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "catalogs"
-NOTE = (
-    "Assessment: acute appendicitis. Laparoscopic appendectomy performed today. "
-    "Colonoscopy with biopsy last week. Essential hypertension, stable."
-)
+NOTE = PROCEDURE_NOTE
 
 
 def _catalog(system: str, titles: dict[str, str]) -> Catalog:
@@ -28,16 +26,6 @@ def _catalog(system: str, titles: dict[str, str]) -> Catalog:
 def _from_file(system: str, name: str) -> Catalog:
     titles = parse_catalog((RESOURCES / name).read_bytes(), system, name)
     return _catalog(system, titles)
-
-
-@pytest.fixture(scope="module")
-def with_cpt(model_dir: Path) -> Engine:
-    """The suite's default model with the invented CPT and HCPCS catalogs given to it."""
-    given = {
-        CPT: _from_file(CPT, "cpt_invented.tsv"),
-        HCPCS: _from_file(HCPCS, "hcpcs_invented.tsv"),
-    }
-    return Engine.load(model_dir, catalogs=given)
 
 
 def test_catalog_phrases_name_the_descriptor_its_variants_and_its_parts() -> None:
@@ -65,8 +53,8 @@ def test_with_catalogs_leaves_the_model_lexicon_as_it_was(engine: Engine) -> Non
     assert with_catalogs(engine.index, {}) is engine.index
 
 
-def test_engine_suggests_catalog_codes_with_their_system(with_cpt: Engine) -> None:
-    result = with_cpt.suggest(NOTE)
+def test_engine_suggests_catalog_codes_with_their_system(catalog_engine: Engine) -> None:
+    result = catalog_engine.suggest(NOTE)
     found = {(s.system, s.code): s for s in result.suggestions}
     appendectomy = found[CPT, "90001"]
     assert appendectomy.description == "Appendectomy, laparoscopic"
@@ -99,3 +87,16 @@ def test_engine_loads_the_catalogs_registered_in_the_home_and_drops_removed_ones
     again = Engine.load(model_dir)
     assert all(s.system == CM for s in again.suggest(NOTE).suggestions)
     get_settings.cache_clear()
+
+
+def test_engine_keeps_the_systems_asked_for_and_top_counts_only_them(
+    catalog_engine: Engine,
+) -> None:
+    every = catalog_engine.suggest(NOTE, top=30).suggestions
+    procedures = catalog_engine.suggest(NOTE, top=30, systems={CPT, "HCPCS"}).suggestions
+    assert procedures == [s for s in every if s.system == CPT]
+    diagnoses = catalog_engine.suggest(NOTE, top=30, systems={CM}).suggestions
+    assert diagnoses == [s for s in every if s.system == CM]
+    one = catalog_engine.suggest(NOTE, top=1, systems={CPT}).suggestions
+    assert {s.system for s in one} == {CPT}
+    assert len(one) == max(1, sum(s.recommended for s in procedures))

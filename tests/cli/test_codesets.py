@@ -86,3 +86,46 @@ def test_add_a_missing_file(runner: CliRunner, home: Path) -> None:
     result = runner.invoke(app, ["codesets", "add", "cpt", str(home / "none.tsv")])
     assert result.exit_code == 1
     assert one_error_line(result.stderr).endswith("none.tsv: No such file or directory")
+
+
+def test_suggest_and_batch_propose_a_registered_catalog_and_keep_the_systems_asked_for(
+    runner: CliRunner, home: Path
+) -> None:
+    from tests.utils.catalogs import PROCEDURE_NOTE
+
+    note = home / "proc.txt"
+    note.write_text(PROCEDURE_NOTE, encoding="utf-8")
+    assert (
+        runner.invoke(
+            app, ["codesets", "add", "cpt", str(RESOURCES / "cpt_invented.tsv")]
+        ).exit_code
+        == 0
+    )
+
+    shown = runner.invoke(app, ["suggest", str(note), "--json", "--system", "cpt"])
+    assert shown.exit_code == 0, shown.output
+    payload = json.loads(shown.stdout)
+    assert {s["system"] for s in payload["suggestions"]} == {"CPT"}
+    assert "90001" in {s["code"] for s in payload["suggestions"]}
+
+    notes = home / "notes.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "text": PROCEDURE_NOTE}) + "\n", encoding="utf-8")
+    out = home / "out.jsonl"
+    done = runner.invoke(app, ["batch", str(notes), "--out", str(out), "--system", "icd10cm,cpt"])
+    assert done.exit_code == 0, done.output
+    [result] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {s["system"] for s in result["suggestions"]} == {"ICD-10-CM", "CPT"}
+
+
+@pytest.mark.parametrize("command", ["suggest", "batch", "evaluate"])
+def test_an_unknown_system_is_a_usage_error(runner: CliRunner, home: Path, command: str) -> None:
+    note = home / "n.txt"
+    note.write_text("Essential hypertension.", encoding="utf-8")
+    args = {
+        "suggest": ["suggest", str(note)],
+        "batch": ["batch", str(home), "--out", str(home / "o.jsonl")],
+        "evaluate": ["evaluate", "--data", f"jsonl:{home / 'c.jsonl'}"],
+    }[command]
+    result = runner.invoke(app, [*args, "--system", "cpt,snomed"])
+    assert result.exit_code == 2
+    assert "unknown code system 'snomed'; known: ICD-10-CM, ICD-10-PCS, CPT, HCPCS" in result.stderr

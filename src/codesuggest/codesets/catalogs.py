@@ -43,7 +43,7 @@ _STORED_NAME = re.compile(r"[a-z]+-[0-9a-f]{16}\.tsv")
 _ENTRY_KEYS = {"file", "sha256", "codes", "release", "source", "registered"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself: searches are kept per one
 class Catalog:
     """One registered catalog: its codes' descriptors (in the file's order) and where they
     came from."""
