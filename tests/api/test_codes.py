@@ -135,3 +135,17 @@ def test_code_detail_of_a_catalog_code(catalog_client: TestClient) -> None:
     assert body["title"] == "Injection, ceftriaxone sodium, per 250 mg (invented)"
     absent = catalog_client.get("/v1/codes/J9999", params={"system": "HCPCS"})
     assert absent.status_code == 404
+
+
+def test_codesets_lists_every_system_with_what_the_server_loaded(
+    client: TestClient, catalog_client: TestClient
+) -> None:
+    plain = client.get("/v1/codesets").json()["items"]
+    assert [row["system"] for row in plain] == ["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"]
+    assert plain[0]["kind"] == "diagnosis" and plain[0]["codes"] > 70_000
+    assert {row["kind"] for row in plain[1:]} == {"procedure"}
+    assert {row["source"] for row in plain[1:]} == {"labels only"}
+    loaded = {row["system"]: row for row in catalog_client.get("/v1/codesets").json()["items"]}
+    assert loaded["CPT"]["source"] == "user catalog"
+    assert (loaded["CPT"]["codes"], loaded["CPT"]["release"]) == (5, "test")
+    assert loaded["HCPCS"]["file"] == "hcpcs_invented.tsv"

@@ -17,7 +17,17 @@ from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.limits import BodySizeLimit
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
-from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
+from codesuggest.api.routes import (
+    codes,
+    codesets,
+    feedback,
+    health,
+    me,
+    metrics,
+    models,
+    page,
+    suggest,
+)
 from codesuggest.api.shedding import LoadShedding
 from codesuggest.engine import Engine
 from codesuggest.errors import (
@@ -85,7 +95,7 @@ def create_app(
         window=settings.batch_window_ms / 1000,
         batch_notes=settings.engine_batch_notes,
     )
-    for module in (health, suggest, feedback, codes, models, me, metrics, page):
+    for module in (health, suggest, feedback, codes, codesets, models, me, metrics, page):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
     app.add_middleware(DocsSecurityHeaders)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from codesuggest.codesets import catalogs
+from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM, PCS, PROCEDURE_SYSTEMS, SYSTEMS, USER_SYSTEMS
 
@@ -41,7 +42,26 @@ def kind_of(system: str) -> str:
 def summaries(codeset: Icd10Cm | None, home: Path) -> list[SystemSummary]:
     """The systems in their order (ICD-10-CM, ICD-10-PCS, CPT, HCPCS): ICD-10-CM from
     ``codeset`` (none: not counted), the user catalogs from the home's manifest."""
-    registered: Mapping[str, dict[str, Any]] = catalogs.listed(home)
+    return _summaries(codeset, catalogs.listed(home))
+
+
+def loaded_summaries(codeset: Icd10Cm, loaded: Mapping[str, Catalog]) -> list[SystemSummary]:
+    """:func:`summaries` of what an engine loaded: its code set and its catalogs."""
+    entries = {
+        system: {
+            "release": c.release,
+            "codes": len(c),
+            "registered": c.registered,
+            "source": c.source,
+        }
+        for system, c in loaded.items()
+    }
+    return _summaries(codeset, entries)
+
+
+def _summaries(
+    codeset: Icd10Cm | None, registered: Mapping[str, Mapping[str, Any]]
+) -> list[SystemSummary]:
     out = []
     for system in SYSTEMS:
         if system == CM:
