@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from codesuggest.candidates.catalog import catalog_entries, catalog_phrases, with_catalogs
+from codesuggest.candidates.catalog import catalog_entries, with_catalogs
 from codesuggest.codesets import catalogs
+from codesuggest.codesets.catalog_lexicon import catalog_phrases
 from codesuggest.codesets.catalogs import Catalog, parse_catalog
 from codesuggest.codesets.systems import CM, CPT
 from codesuggest.engine import Engine
@@ -29,12 +30,12 @@ def _from_file(system: str, name: str) -> Catalog:
 
 
 def test_catalog_phrases_name_the_descriptor_its_variants_and_its_parts() -> None:
-    catalog = _catalog(CPT, {"90002": "Colonoscopy, flexible; with biopsy, single or multiple"})
-    phrases = {(text, source) for text, _, source in catalog_phrases(catalog)}
+    titles = {"90002": "Colonoscopy, flexible; with biopsy, single or multiple"}
+    phrases = {(text, source) for text, _, source in catalog_phrases(titles)}
     assert ("Colonoscopy, flexible; with biopsy, single or multiple", "title") in phrases
     assert ("Colonoscopy, flexible", "variant") in phrases
     assert ("Colonoscopy with biopsy", "variant") in phrases
-    assert {name for _, name, _ in catalog_phrases(catalog)} == {"CPT|90002"}
+    assert {code for _, code, _ in catalog_phrases(titles)} == {"90002"}
 
 
 def test_catalog_entries_leave_out_a_variant_more_than_three_codes_share() -> None:

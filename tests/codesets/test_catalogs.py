@@ -113,6 +113,7 @@ def test_a_bad_file_leaves_the_previous_catalog_in_force(tmp_path: Path) -> None
     assert sorted(p.name for p in (tmp_path / "codesets").iterdir()) == [
         ".lock",
         "catalogs.json",
+        f"cpt-{before.sha256[:16]}.keys.json",
         f"cpt-{before.sha256[:16]}.tsv",
     ]
 
@@ -134,8 +135,9 @@ def test_a_registration_that_fails_while_writing_keeps_the_previous_one(
     loaded = load_registered(tmp_path)[CPT]
     assert loaded.sha256 == before.sha256 and "90009" not in loaded
     register(tmp_path, "cpt", newer)  # the next registration clears what the failed one left
-    files = sorted(p.name for p in (tmp_path / "codesets").glob("*.tsv"))
-    assert files == [f"cpt-{load_registered(tmp_path)[CPT].sha256[:16]}.tsv"]
+    stem = f"cpt-{load_registered(tmp_path)[CPT].sha256[:16]}"
+    files = sorted(p.name for p in (tmp_path / "codesets").glob("cpt-*"))
+    assert files == [f"{stem}.keys.json", f"{stem}.tsv"]
     assert list(load_registered(tmp_path)[CPT].titles) == ["90009"]
 
 
@@ -179,3 +181,24 @@ def test_stamp_changes_when_the_catalogs_do(tmp_path: Path) -> None:
     assert second != first
     remove(tmp_path, "hcpcs")
     assert catalogs.stamp(tmp_path) not in ("", second)
+
+
+def test_registration_stores_the_lexicon_keys_and_loading_checks_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codesuggest.codesets.catalog_lexicon import catalog_keys
+
+    catalog = register(tmp_path, "cpt", CPT_FILE)
+    assert catalog.keys == catalog_keys(catalog.titles)
+    loaded = load_registered(tmp_path)[CPT]
+    assert loaded.keys == catalog.keys
+    assert ("90002", "variant", ("biopsy", "colonoscopy")) in loaded.keys
+    # keys made by another text normaliser are not read: the engine computes them again
+    monkeypatch.setattr(catalogs, "fingerprint", lambda: "another")
+    stale = load_registered(tmp_path)[CPT]
+    assert stale.keys is None and list(stale.lexicon_keys()) == list(catalog.keys)
+    monkeypatch.undo()
+    keys_file = tmp_path / "codesets" / f"cpt-{catalog.sha256[:16]}.keys.json"
+    keys_file.write_text(keys_file.read_text("utf-8").replace("colonoscopy", "x"), "utf-8")
+    with pytest.raises(CatalogError, match=r"keys\.json differs from its checksum"):
+        load_registered(tmp_path)

@@ -10,51 +10,26 @@ their system with the catalog's descriptor.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.candidates.learned import label, split_label
+from codesuggest.codesets.catalog_lexicon import Key
 from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.lexicon import MAX_VARIANT_CODES, LexiconIndex, extend_lexicon
-from codesuggest.codesets.lexicon import title_variants as _variants
-from codesuggest.extract.normalize import content_words
 from codesuggest.types import Mention
-
-Key = tuple[str, ...]
-
-
-def catalog_phrases(catalog: Catalog) -> Iterator[tuple[str, str, str]]:
-    """``(text, label, source)`` for each code: its descriptor (``title``), the descriptor's
-    variants without non-essential modifiers, and, for a descriptor in CPT's
-    ``common part; specific part`` form, the common part, and the first words of each part
-    together ("Colonoscopy, flexible; with biopsy, single or multiple" -> "Colonoscopy with
-    biopsy"), with their variants (``variant``)."""
-    for code, descriptor in catalog.titles.items():
-        name = label(catalog.system, code)
-        yield descriptor, name, "title"
-        texts = set(_variants(descriptor))
-        common, _, specific = (part.strip() for part in descriptor.partition(";"))
-        if specific:
-            texts |= _variants(common)
-            head = f"{common.split(',')[0].strip()} {specific.split(',')[0].strip()}"
-            texts |= _variants(head)
-        texts.discard(descriptor)
-        for text in sorted(texts):  # sets: fix the order
-            yield text, name, "variant"
 
 
 def catalog_entries(catalogs: Mapping[str, Catalog]) -> list[tuple[Key, str, str]]:
-    """The lexicon entries ``(key, label, source)`` of the catalogs; a variant key that more
-    than :data:`~codesuggest.codesets.lexicon.MAX_VARIANT_CODES` codes share names none of
-    them and is left out, as for ICD-10-CM titles."""
-    entries: list[tuple[Key, str, str]] = []
-    keys_of: dict[str, Key] = {}  # a phrase's key, computed once per distinct text
-    for system in sorted(catalogs):
-        for text, name, source in catalog_phrases(catalogs[system]):
-            key = keys_of.get(text)
-            if key is None:
-                key = keys_of[text] = tuple(sorted(set(content_words(text))))
-            entries.append((key, name, source))
+    """The lexicon entries ``(key, label, source)`` of the catalogs (the keys their
+    registration stored); a variant key that more than
+    :data:`~codesuggest.codesets.lexicon.MAX_VARIANT_CODES` codes share names none of them and
+    is left out, as for ICD-10-CM titles."""
+    entries = [
+        (key, label(system, code), source)
+        for system in sorted(catalogs)
+        for code, source, key in catalogs[system].lexicon_keys()
+    ]
     shared: dict[Key, set[str]] = {}
     for key, name, source in entries:
         if source == "variant":
@@ -73,9 +48,9 @@ def with_catalogs(index: LexiconIndex, catalogs: Mapping[str, Catalog]) -> Lexic
     entries = catalog_entries(catalogs)
     extended = extend_lexicon(index, entries)
     title_words = dict(index.title_words)
-    for system, catalog in catalogs.items():
-        for code, descriptor in catalog.titles.items():
-            title_words[label(system, code)] = len(set(content_words(descriptor))) or 1
+    for key, name, source in entries:
+        if source == "title":
+            title_words[name] = len(key) or 1
     extended.title_words = title_words
     return extended
 

@@ -5,10 +5,12 @@ Nothing of CPT ships (its descriptors are the AMA's). A site registers its own f
 lines and a first line ``code<TAB>...`` are skipped). Every line is checked before anything is
 written: two fields, a code of the system's shape (:data:`~codesuggest.codesets.systems.
 CODE_SHAPES`), a descriptor without control characters, no code twice. The catalog is then
-stored under ``<home>/codesets/`` as a TSV named by its sha256, and the manifest
-``catalogs.json`` (system -> file, sha256, release, counts) is replaced last and atomically:
+stored under ``<home>/codesets/`` as a TSV named by its sha256, beside the lexicon keys of its
+descriptors (JSON, computed once here: ``codesets.catalog_lexicon``), and the manifest
+``catalogs.json`` (system -> files, sha256s, release, counts) is replaced last and atomically:
 a failed or interrupted registration leaves the previous catalog in force. Loading reads TSV
-and JSON only, and checks each file against the manifest's sha256.
+and JSON only, and checks each file against the manifest's sha256; keys made by another text
+normaliser than the running one are not read (the engine computes them again).
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import fcntl
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codesuggest.codesets.catalog_lexicon import KeyEntry, catalog_keys
 from codesuggest.codesets.systems import CODE_SHAPES, CPT, HCPCS, USER_SYSTEMS, known_system
 from codesuggest.errors import CatalogError
+from codesuggest.extract.normalize import fingerprint
 from codesuggest.io.atomic import atomic_path, atomic_writer
 
 FOLDER = "codesets"
@@ -39,8 +43,10 @@ SHAPE_WORDS = {
     HCPCS: "a letter A-V, then 4 digits",
 }
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_STORED_NAME = re.compile(r"[a-z]+-[0-9a-f]{16}\.tsv")
-_ENTRY_KEYS = {"file", "sha256", "codes", "release", "source", "registered"}
+_STORED_NAME = re.compile(r"[a-z]+-[0-9a-f]{16}\.(tsv|keys\.json)")
+_ENTRY_KEYS = {"file", "sha256", "codes", "release", "source", "registered", "keys"}
+_KEYS_KEYS = {"file", "sha256", "normalizer"}
+_SOURCES = frozenset({"title", "variant"})
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed as itself: searches are kept per one
@@ -54,6 +60,12 @@ class Catalog:
     source: str  # the name of the file it was registered from
     registered: str  # when, ISO 8601 (UTC)
     titles: Mapping[str, str]
+    keys: Sequence[KeyEntry] | None = None  # its lexicon keys, as registration stored them
+
+    def lexicon_keys(self) -> Sequence[KeyEntry]:
+        """``(code, source, key)`` of every phrase of its descriptors (computed when the stored
+        ones were made by another text normaliser)."""
+        return self.keys if self.keys is not None else catalog_keys(self.titles)
 
     def __contains__(self, code: object) -> bool:
         return code in self.titles
@@ -174,26 +186,38 @@ def register(home: Path, system: str, file: Path, release: str | None = None) ->
     label = release.strip() if release and release.strip() else f"{file.name} ({now.date()})"
     if _CONTROL.search(label):
         raise CatalogError("--release holds a control character")
+    keys = catalog_keys(titles)
+    keys_text = json.dumps({"normalizer": fingerprint(), "keys": keys}, separators=(",", ":"))
+    keys_sha = hashlib.sha256(keys_text.encode("utf-8")).hexdigest()
     target = folder(home)
     target.mkdir(parents=True, exist_ok=True)
+    stem = f"{name.lower()}-{digest[:16]}"
     entry = {
-        "file": f"{name.lower()}-{digest[:16]}.tsv",
+        "file": f"{stem}.tsv",
         "sha256": digest,
         "codes": len(titles),
         "release": label,
         "source": file.name,
         "registered": now.isoformat(),
+        "keys": {
+            "file": f"{stem}.keys.json",
+            "sha256": keys_sha,
+            "normalizer": fingerprint(),
+        },
     }
     with _locked(target):
-        out = target / str(entry["file"])
-        if not out.is_file() or _sha256_file(out) != digest:
-            with atomic_writer(out) as handle:
-                handle.write(stored)
+        for out, text, sha in (
+            (target / f"{stem}.tsv", stored, digest),
+            (target / f"{stem}.keys.json", keys_text, keys_sha),
+        ):
+            if not out.is_file() or _sha256_file(out) != sha:
+                with atomic_writer(out) as handle:
+                    handle.write(text)
         manifest = _read_manifest(target)
         manifest[name] = entry
         _write_manifest(target, manifest)
         _remove_unlisted(target, manifest)
-    return Catalog(name, label, digest, file.name, now.isoformat(), titles)
+    return Catalog(name, label, digest, file.name, now.isoformat(), titles, keys)
 
 
 def remove(home: Path, system: str) -> dict[str, Any]:
@@ -230,10 +254,41 @@ def load_registered(home: Path) -> dict[str, Catalog]:
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise CatalogError(f"{path} differs from its checksum; {_remedy(system)}")
         titles = parse_catalog(data, system, str(path))
+        keys = _stored_keys(target, entry["keys"], titles, system)
         out[system] = Catalog(
-            system, entry["release"], entry["sha256"], entry["source"], entry["registered"], titles
+            system,
+            entry["release"],
+            entry["sha256"],
+            entry["source"],
+            entry["registered"],
+            titles,
+            keys,
         )
     return out
+
+
+def _stored_keys(
+    target: Path, entry: Mapping[str, str], titles: Mapping[str, str], system: str
+) -> list[KeyEntry] | None:
+    """The keys registration stored, checked; None when another normaliser made them."""
+    if entry["normalizer"] != fingerprint():
+        return None
+    path = target / entry["file"]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: {exc.strerror or exc}; {_remedy(system)}") from None
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise CatalogError(f"{path} differs from its checksum; {_remedy(system)}")
+    try:
+        raw = json.loads(data)
+        keys = [(code, source, tuple(words)) for code, source, words in raw["keys"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CatalogError(f"{path} cannot be read ({exc}); {_remedy(system)}") from None
+    for code, source, words in keys:
+        if code not in titles or source not in _SOURCES or not all(type(w) is str for w in words):
+            raise CatalogError(f"{path}: a bad key for {code!r}; {_remedy(system)}")
+    return keys
 
 
 def stamp(home: Path) -> str:
@@ -278,6 +333,9 @@ def _read_manifest(target: Path) -> dict[str, dict[str, Any]]:
             or not isinstance(entry, dict)
             or set(entry) != _ENTRY_KEYS
             or not _STORED_NAME.fullmatch(str(entry["file"]))
+            or not isinstance(entry["keys"], dict)
+            or set(entry["keys"]) != _KEYS_KEYS
+            or not _STORED_NAME.fullmatch(str(entry["keys"]["file"]))
         ):
             raise CatalogError(f"{path}: a bad entry for {system!r}")
     return catalogs
@@ -292,7 +350,8 @@ def _write_manifest(target: Path, catalogs: Mapping[str, dict[str, Any]]) -> Non
 def _remove_unlisted(target: Path, catalogs: Mapping[str, dict[str, Any]]) -> None:
     """Stored catalogs no manifest entry names (replaced, removed, or left by a crash)."""
     keep = {str(entry["file"]) for entry in catalogs.values()}
-    for path in target.glob("*.tsv"):
+    keep |= {str(entry["keys"]["file"]) for entry in catalogs.values()}
+    for path in target.iterdir():
         if _STORED_NAME.fullmatch(path.name) and path.name not in keep:
             with suppress(FileNotFoundError):
                 path.unlink()
