@@ -14,8 +14,11 @@ catalog alternated so that a shared machine's load falls on both alike:
   ``catalogs.register`` in-process (target: under 5 s);
 * load: ``Engine.load`` in a fresh interpreter, with and without the catalog registered; the
   extra time is the difference of the medians (target: under 1 s);
-* batch: ``codesuggest batch --workers 1`` over CodiEsp background notes (model load
-  included), notes/s by wall time and by CPU time, with and without (target: under 10% cost).
+* batch: ``codesuggest batch --workers 1`` over CodiEsp's 2,751 background notes (model load
+  included, as ``benchmarks/speed.py`` measures it), notes/s by wall time and by CPU time,
+  with and without (target: under 10% cost);
+* engine: ``Engine.suggest_many`` in one process over the first 300 of those notes, the two
+  engines alternated, CPU time (what the catalog costs per note, load excluded).
 
 Figures are printed; nothing here asserts on time.
 """
@@ -179,6 +182,33 @@ def batch_times(model: str, homes: dict[str, Path], folder: Path, rounds: int) -
         print(f"batch throughput cost of the catalog ({label}): {cost:+.1%}  [target < 10%]")
 
 
+def engine_times(model: str, home: Path, folder: Path, rounds: int, notes: int = 300) -> None:
+    from codesuggest.codesets import catalogs
+    from codesuggest.engine import Engine
+
+    texts = [p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))[:notes]]
+    engines = {
+        "no catalog": Engine.load(model, catalogs={}),
+        "with catalog": Engine.load(model, catalogs=catalogs.load_registered(home)),
+    }
+    for engine in engines.values():  # warm the caches of both alike
+        list(engine.suggest_many(texts[:20]))
+    rates: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(rounds):
+        for name, engine in engines.items():
+            started = time.process_time()
+            list(engine.suggest_many(texts))
+            rates[name].append(len(texts) / (time.process_time() - started))
+    for name in engines:
+        print(
+            f"engine, {name:<12} median {statistics.median(rates[name]):6.1f} notes per "
+            f"CPU-second {_runs(rates[name], 1)} (suggest_many, {len(texts)} notes, in-process)"
+        )
+    base = statistics.median(rates["no catalog"])
+    cost = 1 - statistics.median(rates["with catalog"]) / base
+    print(f"engine throughput cost of the catalog (CPU, load excluded): {cost:+.1%}")
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -192,7 +222,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(ROOT / "var" / "models" / "default"))
     parser.add_argument("--codes", type=int, default=10_000)
-    parser.add_argument("--notes", type=int, default=500, help="background notes per batch run")
+    parser.add_argument("--notes", type=int, default=0, help="background notes (0: all)")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each, alternated")
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
@@ -215,9 +245,10 @@ def main() -> None:
         load_times(model, homes, max(3, args.rounds))
         folder = work / "notes"
         folder.mkdir()
-        for path in sorted(background.glob("*.txt"))[: args.notes]:
+        for path in sorted(background.glob("*.txt"))[: args.notes or None]:
             (folder / path.name).write_bytes(path.read_bytes())
         batch_times(model, homes, folder, args.rounds)
+        engine_times(model, homes["with catalog"], folder, max(3, args.rounds))
 
 
 if __name__ == "__main__":

@@ -347,7 +347,9 @@ class Engine:
                     title_words=self.index.title_words.get(code, 1),
                 )
             else:
-                cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
+                catalog = self.catalogs.get(system)
+                title = catalog.title(code) if catalog and code in catalog else f"{system} {code}"
+                cand = Candidate(code, system=system, title=title, billable=True)
             cand.note_mentions = n_mentions
             out[(system, code)] = cand
         if out and scores_of is not None:

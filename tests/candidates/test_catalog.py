@@ -101,3 +101,42 @@ def test_engine_keeps_the_systems_asked_for_and_top_counts_only_them(
     one = catalog_engine.suggest(NOTE, top=1, systems={CPT}).suggestions
     assert {s.system for s in one} == {CPT}
     assert len(one) == max(1, sum(s.recommended for s in procedures))
+
+
+@pytest.mark.slow
+def test_cpt_labels_of_coded_notes_are_learned_with_or_without_a_catalog(
+    tmp_path: Path,
+) -> None:
+    """CPT codes in training labels are learned like any other label; a registered catalog
+    then only gives them their descriptor (one suggestion per code, not two)."""
+    import json
+
+    from codesuggest.training.trainer import TrainConfig, train_model
+    from tests.utils.catalogs import invented_catalogs
+    from tests.utils.trained import tiny_corpus
+
+    corpus = tiny_corpus(tmp_path / "tiny.jsonl")
+    rows = [json.loads(line) for line in corpus.read_text("utf-8").splitlines()]
+    procedures = [
+        "Acute appendicitis; laparoscopic appendectomy performed without complication.",
+        "Appendicitis with perforation, taken to theatre for a laparoscopic appendectomy.",
+        "Postoperative day 1 after laparoscopic appendectomy for acute appendicitis.",
+        "Right lower quadrant pain, appendicitis confirmed; appendectomy done laparoscopically.",
+    ]
+    for i, text in enumerate(procedures * 2):
+        codes = ["K35.80", {"code": "90001", "system": "CPT"}]
+        rows.append({"id": f"proc-{i}", "text": text, "codes": codes})
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    config = TrainConfig(name="tiny-cpt", folds=2, synthetic_notes=200)
+    model = train_model([f"jsonl:{corpus}"], tmp_path / "tiny-cpt", config, progress=False)
+    note = "Acute appendicitis. Laparoscopic appendectomy performed today."
+
+    plain = Engine.load(model, catalogs={})
+    learned = [s for s in plain.suggest(note, top=30).suggestions if s.system == CPT]
+    assert [(s.code, s.description) for s in learned] == [("90001", "CPT 90001")]
+
+    described = Engine.load(model, catalogs=invented_catalogs())
+    found = [s for s in described.suggest(note, top=30).suggestions if s.system == CPT]
+    assert [(s.code, s.description) for s in found if s.code == "90001"] == [
+        ("90001", "Appendectomy, laparoscopic")
+    ]
