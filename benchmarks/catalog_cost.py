@@ -17,8 +17,8 @@ catalog alternated so that a shared machine's load falls on both alike:
 * batch: ``codesuggest batch --workers 1`` over CodiEsp's 2,751 background notes (model load
   included, as ``benchmarks/speed.py`` measures it), notes/s by wall time and by CPU time,
   with and without (target: under 10% cost);
-* engine: ``Engine.suggest_many`` in one process over the first 300 of those notes, the two
-  engines alternated, CPU time (what the catalog costs per note, load excluded).
+* engine: ``Engine.suggest_many`` in one process over the first 500 of those notes, the two
+  engines alternated (5 rounds), CPU time (what the catalog costs per note, load excluded).
 
 Figures are printed; nothing here asserts on time.
 """
@@ -182,7 +182,9 @@ def batch_times(model: str, homes: dict[str, Path], folder: Path, rounds: int) -
         print(f"batch throughput cost of the catalog ({label}): {cost:+.1%}  [target < 10%]")
 
 
-def engine_times(model: str, home: Path, folder: Path, rounds: int, notes: int = 300) -> None:
+def engine_times(model: str, home: Path, folder: Path, rounds: int, notes: int = 500) -> None:
+    import gc
+
     from codesuggest.codesets import catalogs
     from codesuggest.engine import Engine
 
@@ -192,7 +194,9 @@ def engine_times(model: str, home: Path, folder: Path, rounds: int, notes: int =
         "with catalog": Engine.load(model, catalogs=catalogs.load_registered(home)),
     }
     for engine in engines.values():  # warm the caches of both alike
-        list(engine.suggest_many(texts[:20]))
+        list(engine.suggest_many(texts[:50]))
+    gc.collect()
+    gc.freeze()  # as batch does (cli.common.settle_heap): collections do not walk the models
     rates: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(rounds):
         for name, engine in engines.items():
@@ -248,7 +252,7 @@ def main() -> None:
         for path in sorted(background.glob("*.txt"))[: args.notes or None]:
             (folder / path.name).write_bytes(path.read_bytes())
         batch_times(model, homes, folder, args.rounds)
-        engine_times(model, homes["with catalog"], folder, max(3, args.rounds))
+        engine_times(model, homes["with catalog"], folder, max(5, args.rounds))
 
 
 if __name__ == "__main__":

@@ -176,8 +176,11 @@ class Engine:
         # descriptors join the lexicon, so their codes are proposed while they are registered
         home = get_settings().home
         self.catalog_stamp = catalogs_io.stamp(home) if catalogs is None else None
-        self.catalogs = dict(catalogs_io.load_registered(home) if catalogs is None else catalogs)
-        self.index = with_catalogs(self.index, self.catalogs)
+        with _no_gc():
+            self.catalogs = dict(
+                catalogs_io.load_registered(home) if catalogs is None else catalogs
+            )
+            self.index = with_catalogs(self.index, self.catalogs)
         self.generators = default_generators(self.index, self.codeset, history, self.catalogs)
         self.nlp = build_pipeline(self.index)
         self.max_chars = get_settings().max_note_chars
