@@ -19,6 +19,7 @@ import pytest
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
 from codesuggest.settings import get_settings
+from tests.utils.catalogs import invented_catalogs
 from tests.utils.default_model import suite_default_model
 from tests.utils.postgres import Postgres, reachable_postgres
 from tests.utils.trained import train_tiny
@@ -61,6 +62,13 @@ def model_dir() -> Path:
 @pytest.fixture(scope="session")
 def engine(model_dir: Path) -> Engine:
     return Engine.load(model_dir)
+
+
+@pytest.fixture(scope="session")
+def catalog_engine(model_dir: Path) -> Engine:
+    """The default model with the invented CPT and HCPCS catalogs of tests/resources/catalogs
+    registered (given to it, not read from a home)."""
+    return Engine.load(model_dir, catalogs=invented_catalogs())
 
 
 @pytest.fixture

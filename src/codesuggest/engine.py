@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.catalog import describe_learned, with_catalogs
 from codesuggest.candidates.collect import (
     add_learned,
     collect_candidates,
@@ -26,6 +27,8 @@ from codesuggest.candidates.collect import (
     set_context,
 )
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
+from codesuggest.codesets import catalogs as catalogs_io
+from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import (
@@ -110,7 +113,14 @@ def default_model_path() -> Path:
 class Engine:
     """Suggests ranked, evidenced codes for clinical notes."""
 
-    def __init__(self, path: Path, card: dict[str, Any], *, calibrated: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        card: dict[str, Any],
+        *,
+        calibrated: bool = True,
+        catalogs: Mapping[str, Catalog] | None = None,
+    ) -> None:
         self.path = path
         self.card = card
         self.info = ModelInfo(card["name"], card["version"])
@@ -162,35 +172,61 @@ class Engine:
             self.rules = RuleSet.from_json(file["rules.json"])
         with _reading(path, "history_codes.tsv"):
             history = HistoryMap.load_path(file["history_codes.tsv"])
-        self.generators = default_generators(self.index, self.codeset, history)
+        # the user catalogs (CPT, HCPCS) registered in the home now, unless given: their
+        # descriptors join the lexicon, so their codes are proposed while they are registered
+        home = get_settings().home
+        self.catalog_stamp = catalogs_io.stamp(home) if catalogs is None else None
+        with _no_gc():
+            self.catalogs = dict(
+                catalogs_io.load_registered(home) if catalogs is None else catalogs
+            )
+            self.index = with_catalogs(self.index, self.catalogs)
+        self.generators = default_generators(self.index, self.codeset, history, self.catalogs)
         self.nlp = build_pipeline(self.index)
         self.max_chars = get_settings().max_note_chars
         self.releases = {SYSTEM: self.codeset.release}
+        self.releases.update((name, c.release) for name, c in sorted(self.catalogs.items()))
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, calibrated: bool = True) -> Engine:
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        calibrated: bool = True,
+        catalogs: Mapping[str, Catalog] | None = None,
+    ) -> Engine:
         """Load a model directory (default: ``default_model_path()``) after checking checksums;
-        ``calibrated=False`` leaves out its calibration (what fitting the calibration reads)."""
+        ``calibrated=False`` leaves out its calibration (what fitting the calibration reads);
+        ``catalogs`` replaces the user catalogs registered in the home (``{}``: none)."""
         target = Path(path) if path is not None else default_model_path()
         try:
             card = read_card(target)
         except ModelNotFoundError as exc:
             raise ModelNotFoundError(f"{exc}: {missing_model_hint(target)}") from None
         log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
-        return cls(target, card, calibrated=calibrated)
+        return cls(target, card, calibrated=calibrated, catalogs=catalogs)
 
     # --- public API ---------------------------------------------------------------------------
-    def suggest(self, note: str | Note, top: int | None = None) -> NoteResult:
+    def suggest(
+        self, note: str | Note, top: int | None = None, *, systems: Collection[str] | None = None
+    ) -> NoteResult:
         """Ranked suggestions for one note."""
-        return next(self.suggest_many([note], top=top))
+        return next(self.suggest_many([note], top=top, systems=systems))
 
     def suggest_many(
-        self, notes: Iterable[str | Note], top: int | None = None, batch_size: int = 64
+        self,
+        notes: Iterable[str | Note],
+        top: int | None = None,
+        batch_size: int = 64,
+        *,
+        systems: Collection[str] | None = None,
     ) -> Iterator[NoteResult]:
-        """Ranked suggestions for many notes, in order; ranks a batch of notes at once."""
+        """Ranked suggestions for many notes, in order; ranks a batch of notes at once. With
+        ``systems`` (``codesets.systems.system_filter``), only codes of those systems, ``top``
+        of them."""
         it = iter(notes)
         while chunk := [self._check(n) for n in islice(it, batch_size)]:
-            yield from self._suggest_chunk(chunk, top or get_settings().default_top)
+            yield from self._suggest_chunk(chunk, top or get_settings().default_top, systems)
 
     def assess_many(
         self,
@@ -220,12 +256,18 @@ class Engine:
             raise NoteTooLargeError(len(note.text), self.max_chars)
         return note
 
-    def _suggest_chunk(self, notes: list[Note], top: int) -> Iterator[NoteResult]:
-        for assessment in self._assess_chunk(notes, top, None):
+    def _suggest_chunk(
+        self, notes: list[Note], top: int, systems: Collection[str] | None = None
+    ) -> Iterator[NoteResult]:
+        for assessment in self._assess_chunk(notes, top, None, systems):
             yield assessment.result
 
     def _assess_chunk(
-        self, notes: list[Note], top: int, asked: list[list[tuple[str, str]]] | None
+        self,
+        notes: list[Note],
+        top: int,
+        asked: list[list[tuple[str, str]]] | None,
+        systems: Collection[str] | None = None,
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
@@ -239,6 +281,7 @@ class Engine:
             for cands, scores_of in zip(per_note, learned, strict=True):
                 assert scores_of is not None
                 add_learned(cands, scores_of, self.codeset)
+                describe_learned(cands, self.catalogs)
         flat = [c for cands in per_note for c in cands]
         probs = self._probabilities(flat)
         codes_of = asked if asked is not None else [[] for _ in notes]
@@ -260,6 +303,7 @@ class Engine:
                 rules=self.rules,
                 codeset=self.codeset,
                 top=top,
+                systems=systems,
             )
             result = NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
             if asked is None:
@@ -306,7 +350,9 @@ class Engine:
                     title_words=self.index.title_words.get(code, 1),
                 )
             else:
-                cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
+                catalog = self.catalogs.get(system)
+                title = catalog.title(code) if catalog and code in catalog else f"{system} {code}"
+                cand = Candidate(code, system=system, title=title, billable=True)
             cand.note_mentions = n_mentions
             out[(system, code)] = cand
         if out and scores_of is not None:

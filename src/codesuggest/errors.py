@@ -7,7 +7,8 @@ The API maps these to HTTP responses; the CLI prints their message on one line a
     CodeSuggestError
     ├── ConfigError (ValueError)            bad settings or model configuration
     ├── InputError (ValueError)             a note or input file that cannot be used
-    │   └── NoteTooLargeError               a note over the configured size limit
+    │   ├── NoteTooLargeError               a note over the configured size limit
+    │   └── CatalogError                    a user code catalog (CPT, HCPCS) that cannot be used
     ├── ModelError                          a model directory that cannot be used
     │   ├── ModelNotFoundError (FileNotFoundError)
     │   └── ModelIntegrityError             a file its card does not list, or lists as another
@@ -50,6 +51,12 @@ class NoteTooLargeError(InputError):
         error = cls(notes, limit)
         error.args = (f"batch has {notes:,} notes; the limit is {limit:,}",)
         return error
+
+
+class CatalogError(InputError):
+    """A user code catalog (CPT, HCPCS Level II) that cannot be registered or read: an unknown
+    system, a malformed, duplicate or wrongly encoded line (named), or a stored catalog that no
+    longer matches its checksum."""
 
 
 class ModelError(CodeSuggestError):

@@ -69,3 +69,13 @@ def relay(postgres: Postgres | None) -> Iterator[tuple[TcpProxy, str]]:
     finally:
         proxy.stop()
         postgres.drop_schema(schema)
+
+
+@pytest.fixture
+def catalog_client(
+    catalog_engine: Engine, store: Store, keys: dict[str, str]
+) -> Iterator[TestClient]:
+    """A coder's client of the app serving the model with the invented CPT and HCPCS catalogs."""
+    app = create_app(catalog_engine, store)
+    with TestClient(app, headers=bearer(keys["coder"])) as test_client:
+        yield test_client

@@ -63,7 +63,13 @@ def test_code_search_names_the_system_as_suggestions_do_and_reads_the_short_name
     assert client.get("/v1/codes/E11.9", params={"system": "icd10cm"}).json()["system"] == (
         "ICD-10-CM"
     )
-    assert client.get("/v1/codes", params={"q": "E11", "system": "cpt"}).status_code == 422
+    assert client.get("/v1/codes", params={"q": "E11", "system": "cpx"}).status_code == 422
+    # a known system without a registered catalog: nothing to find, not an error
+    no_cpt = client.get("/v1/codes", params={"q": "appendectomy", "system": "cpt"})
+    assert no_cpt.status_code == 200 and no_cpt.json()["items"] == []
+    missing = client.get("/v1/codes/90001", params={"system": "CPT"})
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "no CPT code table: no catalog is registered"
 
 
 def test_search_results_say_how_they_were_found(client: TestClient) -> None:
@@ -95,3 +101,51 @@ def test_a_hostile_query_is_answered_and_empty(client: TestClient) -> None:
     response = client.get("/v1/codes", params={"q": " ".join("abcdefghij" * 10)})
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_code_search_finds_registered_catalog_codes_and_filters_by_system(
+    catalog_client: TestClient,
+) -> None:
+    found = catalog_client.get("/v1/codes", params={"q": "lap append"}).json()
+    assert found["releases"] == {"ICD-10-CM": found["release"], "CPT": "test", "HCPCS": "test"}
+    cpt = [item for item in found["items"] if item["system"] == "CPT"]
+    assert cpt[0]["code"] == "90001" and cpt[0]["title"] == "Appendectomy, laparoscopic"
+    assert cpt[0]["billable"] is True and cpt[0]["kind"] == "title"
+
+    only = catalog_client.get("/v1/codes", params={"q": "9000", "system": "CPT"}).json()
+    assert [item["code"] for item in only["items"]] == ["90001", "90002", "90003", "90004"]
+    assert {item["kind"] for item in only["items"]} == {"code"}
+    assert only["releases"] == {"CPT": "test"}
+
+    both = catalog_client.get(
+        "/v1/codes", params=[("q", "injection"), ("system", "hcpcs,icd10cm")]
+    ).json()
+    assert {item["system"] for item in both["items"]} == {"HCPCS", "ICD-10-CM"}
+    assert both["items"][1]["code"] == "J4002"  # the systems' results alternate
+
+    unknown = catalog_client.get("/v1/codes", params=[("q", "x"), ("system", "CPT,SNOMED")])
+    assert unknown.status_code == 422
+
+
+def test_code_detail_of_a_catalog_code(catalog_client: TestClient) -> None:
+    detail = catalog_client.get("/v1/codes/j4002", params={"system": "hcpcs"})
+    assert detail.status_code == 200
+    body = detail.json()
+    assert (body["code"], body["system"], body["release"]) == ("J4002", "HCPCS", "test")
+    assert body["title"] == "Injection, ceftriaxone sodium, per 250 mg (invented)"
+    absent = catalog_client.get("/v1/codes/J9999", params={"system": "HCPCS"})
+    assert absent.status_code == 404
+
+
+def test_codesets_lists_every_system_with_what_the_server_loaded(
+    client: TestClient, catalog_client: TestClient
+) -> None:
+    plain = client.get("/v1/codesets").json()["items"]
+    assert [row["system"] for row in plain] == ["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"]
+    assert plain[0]["kind"] == "diagnosis" and plain[0]["codes"] > 70_000
+    assert {row["kind"] for row in plain[1:]} == {"procedure"}
+    assert {row["source"] for row in plain[1:]} == {"labels only"}
+    loaded = {row["system"]: row for row in catalog_client.get("/v1/codesets").json()["items"]}
+    assert loaded["CPT"]["source"] == "user catalog"
+    assert (loaded["CPT"]["codes"], loaded["CPT"]["release"]) == (5, "test")
+    assert loaded["HCPCS"]["file"] == "hcpcs_invented.tsv"

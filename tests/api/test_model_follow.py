@@ -54,3 +54,27 @@ def test_a_named_model_that_does_not_load_is_logged_once_and_the_old_one_serves(
     assert app.state.engine is engine
     failures = [r for r in caplog.records if "does not load" in r.getMessage()]
     assert len(failures) == 1
+
+
+def test_a_catalog_added_or_removed_is_served_at_the_next_check(
+    engine: Engine, models: Path
+) -> None:
+    from codesuggest.codesets import catalogs
+
+    home = get_settings().home
+    resources = Path(__file__).resolve().parents[1] / "resources" / "catalogs"
+    note = "Laparoscopic appendectomy performed for acute appendicitis."
+    app = create_app(engine)
+    follower = ModelFollower(app)
+    assert follower.check() is False
+
+    catalogs.register(home, "cpt", resources / "cpt_invented.tsv")  # as the CLI does
+    assert follower.check() is True
+    with_cpt = app.state.engine
+    assert with_cpt.path.resolve() == engine.path.resolve()
+    assert "CPT" in {s.system for s in with_cpt.suggest(note).suggestions}
+    assert follower.check() is False
+
+    catalogs.remove(home, "cpt")
+    assert follower.check() is True
+    assert "CPT" not in {s.system for s in app.state.engine.suggest(note).suggestions}

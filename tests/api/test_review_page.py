@@ -30,6 +30,7 @@ from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from codesuggest.types import Note
 from tests.api.browser import chromium, live_server, require_browser
+from tests.utils.catalogs import PROCEDURE_NOTE
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page, Request, Response, Route
@@ -316,6 +317,96 @@ def test_review_page_warns_when_the_model_relaxed_coding_rules(
         expect(page.locator("#summary")).to_contain_text("recommended")
         page.click("#signout")
         expect(banner).to_be_hidden()
+        assert watch.take() == []
+        context.close()
+
+
+@pytest.fixture
+def catalog_app(
+    catalog_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, str, Store]]:
+    """The app serving the default model with the invented CPT and HCPCS catalogs."""
+    monkeypatch.setenv("CODESUGGEST_HOME", str(tmp_path / "browser-home"))
+    with _serve(catalog_engine) as served:
+        yield served
+
+
+@pytest.mark.browser
+def test_review_page_shows_procedures_in_their_own_group_and_filters_by_system(
+    catalog_app: tuple[str, str, Store], catalog_engine: Engine
+) -> None:
+    require_browser()
+    from playwright.sync_api import expect
+
+    base_url, key, store = catalog_app
+    expected = catalog_engine.suggest(Note(text=PROCEDURE_NOTE, note_id="proc-1"), top=15)
+    diagnoses = [s.code for s in expected.suggestions if s.system == "ICD-10-CM"]
+    procedures = [s.code for s in expected.suggestions if s.system == "CPT"]
+    assert diagnoses and len(procedures) >= 2
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        watch = Watch(page)
+        page.goto(base_url + "/")
+        page.fill("#api-key", key)
+        page.click("#signin")
+        expect(page.locator("#user-name")).to_have_text(f"{CODER} (coder)")
+        # the filter's choices come from GET /v1/codesets
+        choices = page.locator("#systems option")
+        expect(choices).to_have_count(6)
+        assert choices.all_text_contents() == [
+            "All systems",
+            "Procedures",
+            "ICD-10-CM",
+            "ICD-10-PCS",
+            "CPT (your catalog)",
+            "HCPCS (your catalog)",
+        ]
+        assert page.locator("#systems option").nth(1).get_attribute("value") == (
+            "ICD-10-PCS,CPT,HCPCS"
+        )
+        page.fill("#note-id", "proc-1")
+        page.fill("#note-text", PROCEDURE_NOTE)
+        page.click("#suggest")
+
+        diagnosis_rows = page.locator("#suggestions > li")
+        procedure_rows = page.locator("#procedures > li")
+        expect(diagnosis_rows).to_have_count(len(diagnoses))
+        expect(procedure_rows).to_have_count(len(procedures))
+        expect(page.locator("#procedures-box")).to_be_visible()
+        expect(page.locator("#diagnoses-heading")).to_be_visible()
+        assert diagnosis_rows.locator(".code").all_text_contents() == diagnoses
+        assert procedure_rows.locator(".code").all_text_contents() == procedures
+        assert set(procedure_rows.locator(".system").all_text_contents()) == {"CPT"}
+        assert procedure_rows.locator(".rank").all_text_contents()[:2] == ["1", "2"]
+        assert (
+            "Appendectomy, laparoscopic"
+            in procedure_rows.locator(".description").all_text_contents()
+        )
+
+        # j moves through the diagnoses, then on into the procedures; `a` accepts one
+        for _ in range(len(diagnoses)):
+            page.keyboard.press("j")
+        expect(procedure_rows.first).to_have_class(re.compile(r"\bselected\b"))
+        page.keyboard.press("a")
+        expect(procedure_rows.first.locator(".state")).to_have_text("Accepted")
+        stored = store.list_feedback("proc-1")
+        assert [(f.system, f.code, f.decision) for f in stored] == [
+            ("CPT", procedures[0], "accepted")
+        ]
+
+        # "Procedures" only: the diagnoses group is gone, the procedures stay
+        page.select_option("#systems", label="Procedures")
+        page.click("#suggest")
+        expect(diagnosis_rows).to_have_count(0)
+        expect(procedure_rows).to_have_count(len(procedures))
+        expect(page.locator("#diagnoses-heading")).to_be_hidden()
+        page.select_option("#systems", "ICD-10-CM")
+        page.click("#suggest")
+        expect(procedure_rows).to_have_count(0)
+        expect(page.locator("#procedures-box")).to_be_hidden()
+        expect(diagnosis_rows).to_have_count(len(diagnoses))
         assert watch.take() == []
         context.close()
 

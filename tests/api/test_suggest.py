@@ -17,6 +17,7 @@ from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from codesuggest.store.schema import utcnow
 from tests.api.conftest import bearer
+from tests.utils.catalogs import PROCEDURE_NOTE
 
 NOTE = (
     "CHIEF COMPLAINT: shortness of breath.\nASSESSMENT: 1. Essential hypertension. "
@@ -251,3 +252,41 @@ def test_suggest_records_the_run_for_feedback(client: TestClient, store: Store) 
     assert before <= events[0].at <= utcnow()
     for i in range(3):
         assert [e.action for e in store.audit_events(note_id=f"b{i}")] == ["suggest"]
+
+
+def test_suggest_names_each_code_system_and_keeps_the_systems_asked_for(
+    catalog_client: TestClient,
+) -> None:
+    body = {"note_id": "enc-proc", "text": PROCEDURE_NOTE}
+    every = catalog_client.post("/v1/suggest", json=body, params={"top": 30}).json()
+    systems = {s["system"] for s in every["suggestions"]}
+    assert {"ICD-10-CM", "CPT"} <= systems
+    assert every["code_sets"]["CPT"] == "test"
+    cpt = [s for s in every["suggestions"] if s["system"] == "CPT"]
+
+    kept = catalog_client.post(
+        "/v1/suggest", json=body, params=[("top", "30"), ("system", "cpt"), ("system", "HCPCS")]
+    ).json()
+    assert kept["suggestions"] == cpt
+    comma = catalog_client.post(
+        "/v1/suggest", json=body, params={"top": 30, "system": "CPT,ICD-10-CM"}
+    ).json()
+    assert comma["suggestions"] == every["suggestions"]
+
+    batch = catalog_client.post(
+        "/v1/suggest:batch",
+        json={"notes": [body, {**body, "note_id": "b"}]},
+        params={"system": "icd10cm"},
+    )
+    assert batch.status_code == 200
+    for result in batch.json()["results"]:
+        assert {s["system"] for s in result["suggestions"]} == {"ICD-10-CM"}
+
+
+@pytest.mark.parametrize("value", ["SNOMED", "CPT,", "cpt;hcpcs", ""])
+def test_suggest_refuses_an_unknown_system(client: TestClient, value: str) -> None:
+    response = client.post("/v1/suggest", json=_body(), params={"system": value})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-2:] == ["system", 0]
+    batch = client.post("/v1/suggest:batch", json={"notes": [_body()]}, params={"system": value})
+    assert batch.status_code == 422

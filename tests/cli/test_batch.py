@@ -210,7 +210,9 @@ class _FailingEngine:
     def __init__(self) -> None:
         self.calls = 0
 
-    def suggest_many(self, notes: Iterable[Note], top: int | None = None) -> Iterator[NoteResult]:
+    def suggest_many(
+        self, notes: Iterable[Note], top: int | None = None, *, systems: object = None
+    ) -> Iterator[NoteResult]:
         self.calls += 1
         if self.calls > 1:
             raise ModelError("ranker artefact is corrupt")

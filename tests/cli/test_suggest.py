@@ -32,10 +32,11 @@ def test_suggest_prints_table_with_ranked_codes(
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"note visit1 - model {reuse_engine.info.name}")
-    assert lines[1].split()[:4] == ["#", "code", "conf", "rec"]
+    assert lines[1].split()[:5] == ["#", "code", "system", "conf", "rec"]
     first = lines[2].split()
     assert first[0] == "1"
-    assert 0.0 <= float(first[2]) <= 1.0
+    assert first[2] == "ICD-10-CM"
+    assert 0.0 <= float(first[3]) <= 1.0
 
 
 def test_suggest_json_mirrors_note_result(

@@ -143,7 +143,10 @@ class FixedEngine:
         self.codeset: dict[str, str] = {}
         self.answers = answers
 
-    def suggest_many(self, notes: Iterable[Note], top: int | None = None) -> Iterator[NoteResult]:
+    def suggest_many(
+        self, notes: Iterable[Note], top: int | None = None, *, systems: object = None
+    ) -> Iterator[NoteResult]:
+        assert systems is None  # the fixed answers are of every system
         for note in notes:
             sugg = [
                 Suggestion(code, system, f"title {code}", conf, rec)
@@ -214,3 +217,21 @@ def test_reliability_bins_are_equal_width_with_counts() -> None:
     assert bins[0].share_correct == 0.5
     assert bins[0].mean_confidence == pytest.approx(0.06)
     assert bins[9].share_correct == 1.0
+
+
+def test_evaluate_with_systems_measures_only_their_gold_and_suggestions(
+    catalog_engine: Engine,
+) -> None:
+    from tests.utils.catalogs import PROCEDURE_NOTE
+
+    notes = [
+        _coded("proc", PROCEDURE_NOTE, (CM, "I10"), ("CPT", "90001"), ("CPT", "90002")),
+        _coded("htn", "Assessment: essential hypertension.", (CM, "I10")),
+    ]
+    every = evaluate_model(catalog_engine, notes, top=10)
+    assert every.gold_notes["CPT"] == 1 and every.gold_notes[CM] == 2
+    cpt = evaluate_model(catalog_engine, notes, top=10, systems={"CPT"})
+    assert set(cpt.figures) == {"all", "CPT"}
+    assert cpt.gold_notes == {"all": 1, "CPT": 1}
+    assert cpt.figures["all"] == cpt.figures["CPT"] == every.figures["CPT"]
+    assert {c.system for c in cpt.codes} == {"CPT"}

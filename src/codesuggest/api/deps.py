@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from codesuggest.codesets.systems import SYSTEMS, plain, system_filter
 from codesuggest.engine import Engine
-from codesuggest.errors import ModelError, StoreUnavailableError
+from codesuggest.errors import CatalogError, ModelError, StoreUnavailableError
 from codesuggest.store import Store
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.engine is None:
         try:
             app.state.engine = await run_in_threadpool(Engine.load)
-        except ModelError as exc:
+        except (ModelError, CatalogError) as exc:
             app.state.engine_error = str(exc)
             log.error("model not loaded: %s", exc)
     if app.state.store is None:
@@ -98,3 +99,27 @@ def get_store_of(app: FastAPI) -> Store:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+# a system as the API reads it: its name, or its short name (icd10cm); several comma-separated
+_SYSTEM_NAME = "|".join([*SYSTEMS, *(plain(s) for s in SYSTEMS)])
+SYSTEM_PATTERN = f"^({_SYSTEM_NAME})(,({_SYSTEM_NAME}))*$"
+
+
+def _systems(
+    system: Annotated[
+        list[Annotated[str, Query(pattern=SYSTEM_PATTERN)]] | None,
+        Query(
+            max_length=len(SYSTEMS),
+            description=(
+                "Only codes of these systems: ICD-10-CM, ICD-10-PCS, CPT, HCPCS (or icd10cm, "
+                "icd10pcs, cpt, hcpcs); repeat the parameter or separate systems with commas. "
+                "Default: every system."
+            ),
+        ),
+    ] = None,
+) -> frozenset[str] | None:
+    return system_filter(system)
+
+
+SystemsDep = Annotated[frozenset[str] | None, Depends(_systems)]

@@ -45,6 +45,12 @@ class _Job:
     top: int | None
     queued_at: float
     future: Future[list[Payload]] = field(default_factory=Future)
+    systems: frozenset[str] | None = None  # the code systems kept (None: all)
+
+    @property
+    def ask(self) -> tuple[int | None, frozenset[str] | None]:
+        """What the job asks of each note: jobs asking the same are ranked together."""
+        return self.top, self.systems
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,16 @@ class EngineQueue:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def submit(self, notes: Sequence[Note], top: int | None = None) -> Future[list[Payload]]:
-        """Queue ``notes``; the future gives one suggestion payload per note, in order.
-        :class:`OverloadedError` at once when the queue cannot take them in time."""
-        job = _Job(list(notes), top, time.monotonic())
+    def submit(
+        self,
+        notes: Sequence[Note],
+        top: int | None = None,
+        systems: frozenset[str] | None = None,
+    ) -> Future[list[Payload]]:
+        """Queue ``notes``; the future gives one suggestion payload per note, in order (codes
+        of ``systems`` only, when given). :class:`OverloadedError` at once when the queue
+        cannot take them in time."""
+        job = _Job(list(notes), top, time.monotonic(), systems=systems)
         with self._ready:
             if self._closed:
                 raise OverloadedError("server is shutting down", retry_after=1)
@@ -203,10 +215,10 @@ class EngineQueue:
                 for job in live:
                     self._finish(job, error=exc)
             else:
-                for top in dict.fromkeys(job.top for job in live):
-                    group = [job for job in live if job.top == top]
+                for ask in dict.fromkeys(job.ask for job in live):
+                    group = [job for job in live if job.ask == ask]
                     try:
-                        self._rank_group(engine, group, top)
+                        self._rank_group(engine, group, *ask)
                     except Exception as exc:
                         self._finish(group[0], error=exc)
         elapsed = time.monotonic() - started
@@ -218,11 +230,18 @@ class EngineQueue:
                 self._recent.append(elapsed / ranked)
                 self._per_note = statistics.median(self._recent)
 
-    def _rank_group(self, engine: Engine, jobs: list[_Job], top: int | None) -> None:
+    def _rank_group(
+        self,
+        engine: Engine,
+        jobs: list[_Job],
+        top: int | None,
+        systems: frozenset[str] | None = None,
+    ) -> None:
         notes = [note for job in jobs for note in job.notes]
         try:
             payloads = []
-            for result in engine.suggest_many(notes, top=top, batch_size=_STEP_NOTES):
+            ranked = engine.suggest_many(notes, top=top, systems=systems, batch_size=_STEP_NOTES)
+            for result in ranked:
                 payloads.append(result.to_dict())
                 if self._give_way is not None:
                     self._give_way()
@@ -232,7 +251,7 @@ class EngineQueue:
             # one job's note broke the batch: rank each alone, so only that job fails
             for job in jobs:
                 try:
-                    self._rank_group(engine, [job], top)
+                    self._rank_group(engine, [job], top, systems)
                 except Exception as exc:
                     self._finish(job, error=exc)
             return

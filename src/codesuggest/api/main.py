@@ -19,7 +19,17 @@ from codesuggest.api.loop_priority import LoopHeartbeat
 from codesuggest.api.metrics import Metrics, MetricsMiddleware
 from codesuggest.api.ratelimit import RateLimiter
 from codesuggest.api.refusal_hold import RefusalHold
-from codesuggest.api.routes import codes, feedback, health, me, metrics, models, page, suggest
+from codesuggest.api.routes import (
+    codes,
+    codesets,
+    feedback,
+    health,
+    me,
+    metrics,
+    models,
+    page,
+    suggest,
+)
 from codesuggest.api.run_recorder import RunRecorder
 from codesuggest.api.shedding import LoadShedding
 from codesuggest.engine import Engine
@@ -96,7 +106,7 @@ def create_app(
         max_pending=settings.run_queue_max,
         on_drop=app.state.metrics.runs_dropped.inc,
     )
-    for module in (health, suggest, feedback, codes, models, me, metrics, page):
+    for module in (health, suggest, feedback, codes, codesets, models, me, metrics, page):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
     app.add_middleware(DocsSecurityHeaders)

@@ -5,7 +5,9 @@ active by writing the registry's pointer; with several server processes only the
 answered the promotion swaps its engine itself. Each process of ``codesuggest serve`` therefore
 looks at the pointer every few seconds and, when it names another model directory than the one
 it serves, loads that one beside the old and swaps. A model that fails to load is logged and
-not tried again until the pointer changes; the old one keeps serving.
+not tried again until the pointer changes; the old one keeps serving. A change of the registered
+user catalogs (``codesuggest codesets add`` / ``remove``) reloads the model the same way, so
+a removed catalog's codes are no longer proposed a few seconds later.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from codesuggest.api.heap import settle_served_heap
+from codesuggest.codesets import catalogs
 from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
-from codesuggest.errors import ModelError
+from codesuggest.errors import CatalogError, ModelError
 from codesuggest.registry import resolve_model_path, same_directory
 from codesuggest.settings import get_settings
 
@@ -34,7 +37,7 @@ class ModelFollower:
         self.app = app
         self.interval = interval
         self._stop = threading.Event()
-        self._failed: Path | None = None
+        self._failed: tuple[Path, str] | None = None  # what failed to load: model, catalogs
         self._thread = threading.Thread(target=self._run, name="model-follow", daemon=True)
 
     def start(self) -> ModelFollower:
@@ -47,18 +50,25 @@ class ModelFollower:
 
     def check(self) -> bool:
         """Load and serve the named model if it is not the one served; whether it swapped."""
-        wanted = resolve_model_path(get_settings())
+        settings = get_settings()
+        wanted = resolve_model_path(settings)
+        stamp = catalogs.stamp(settings.home)
         engine: Engine | None = self.app.state.engine
-        if engine is not None and same_directory(engine.path, wanted):
+        if (
+            engine is not None
+            and same_directory(engine.path, wanted)
+            and engine.catalog_stamp in (None, stamp)  # None: catalogs given, not the home's
+        ):
             self._failed = None
             return False
-        if self._failed is not None and same_directory(self._failed, wanted):
+        failed = self._failed
+        if failed is not None and same_directory(failed[0], wanted) and failed[1] == stamp:
             return False
         try:
             loaded = Engine.load(wanted)
-        except ModelError as exc:
-            self._failed = wanted
-            log.error("model %s named by the registry does not load: %s", wanted.name, exc)
+        except (ModelError, CatalogError) as exc:
+            self._failed = (wanted, stamp)
+            log.error("model %s with the registered catalogs does not load: %s", wanted.name, exc)
             return False
         self.app.state.engine = loaded
         self.app.state.engine_error = None

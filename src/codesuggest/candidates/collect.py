@@ -8,10 +8,12 @@ highest and describes each candidate among the note's others (:class:`NoteContex
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from spacy.tokens import Doc
 
 from codesuggest.candidates.base import Candidate, CandidateGenerator, NoteContext
+from codesuggest.candidates.catalog import CatalogCandidates
 from codesuggest.candidates.drug_class import DrugClassCandidates
 from codesuggest.candidates.generators import (
     HierarchyCandidates,
@@ -20,6 +22,7 @@ from codesuggest.candidates.generators import (
 )
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
 from codesuggest.candidates.status import StatusCandidates
+from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -28,16 +31,23 @@ from codesuggest.extract.uncertain import establish_uncertain
 
 
 def default_generators(
-    index: LexiconIndex, codeset: Icd10Cm, history: HistoryMap
+    index: LexiconIndex,
+    codeset: Icd10Cm,
+    history: HistoryMap,
+    catalogs: Mapping[str, Catalog] | None = None,
 ) -> list[CandidateGenerator]:
-    """Lexicon, then hierarchy, then history: later generators read the earlier ones' pool."""
-    return [
+    """Lexicon, then hierarchy, then history: later generators read the earlier ones' pool;
+    with registered user ``catalogs`` (CPT, HCPCS), their codes last."""
+    generators: list[CandidateGenerator] = [
         LexiconCandidates(index),
         HierarchyCandidates(codeset),
         HistoryCandidates(history, codeset),
         DrugClassCandidates(),
         StatusCandidates(),
     ]
+    if catalogs:
+        generators.append(CatalogCandidates(catalogs))
+    return generators
 
 
 def collect_candidates(
@@ -55,6 +65,11 @@ def collect_candidates(
         generator.add(mentions, pool)
     out = []
     for code, cand in pool.items():
+        if cand.system != SYSTEM:  # a user catalog's code, described by CatalogCandidates
+            cand.title_words = index.title_words.get(code, 1)
+            cand.note_mentions = len(mentions)
+            out.append(cand)
+            continue
         if code not in codeset:
             continue
         cand.title = codeset.title(code)

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from codesuggest.cli.common import check_model_dir, handled_errors, load_engine, settle_heap
+from codesuggest.cli.common import (
+    SystemOption,
+    check_model_dir,
+    handled_errors,
+    kept_systems,
+    load_engine,
+    settle_heap,
+)
 from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
@@ -56,11 +63,14 @@ def batch(
     ] = None,
     top: Annotated[int | None, typer.Option(min=1, help="Suggestions per note.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    system: SystemOption = None,
 ) -> None:
     """Suggest codes for every note in INPUT and write one JSON result per line to OUT."""
     from tqdm import tqdm
 
     from codesuggest.settings import get_settings
+
+    ask = Ask(top, kept_systems(system))
 
     with handled_errors():
         records = read_notes(input_path, max_chars=get_settings().max_note_chars)
@@ -74,10 +84,10 @@ def batch(
         if workers == 1:
             engine = load_engine(model)
             settle_heap()
-            outcomes = _serial(engine, records, top)
+            outcomes = _serial(engine, records, ask)
         else:
             check_model_dir(model)  # each worker loads the model itself
-            outcomes = _parallel(records, model_arg, top, workers)
+            outcomes = _parallel(records, model_arg, ask, workers)
         progress = tqdm(total=_estimate_total(input_path), unit="note", file=sys.stderr)
         tally = Tally()
         with progress, atomic_writer(out) as handle:
@@ -86,6 +96,14 @@ def batch(
                 raise InputError(f"no usable notes in {input_path}; {tally.skipped} skipped")
     noun = "note" if tally.written == 1 else "notes"
     typer.echo(f"wrote {tally.written} {noun} to {out}; skipped {tally.skipped}", err=True)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What each note is asked for: ``top`` codes, of the ``systems`` kept (None: all)."""
+
+    top: int | None
+    systems: frozenset[str] | None
 
 
 def _check_paths(input_path: Path, out: Path) -> None:
@@ -115,41 +133,43 @@ def _chunks(records: Iterable[Item], size: int = CHUNK_SIZE) -> Iterator[list[It
         yield chunk
 
 
-def _serial(engine: Engine, records: Iterable[Item], top: int | None) -> Iterator[Outcome]:
+def _serial(engine: Engine, records: Iterable[Item], ask: Ask) -> Iterator[Outcome]:
     for chunk in _chunks(records):
-        yield from _process(engine, chunk, top)
+        yield from _process(engine, chunk, ask)
 
 
 def _parallel(
-    records: Iterable[Item], model: str | None, top: int | None, workers: int
+    records: Iterable[Item], model: str | None, ask: Ask, workers: int
 ) -> Iterator[Outcome]:
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=workers, backend="loky", return_as="generator")
-    tasks = (delayed(_process_in_worker)(chunk, model, top) for chunk in _chunks(records))
+    tasks = (delayed(_process_in_worker)(chunk, model, ask) for chunk in _chunks(records))
     for chunk_outcomes in parallel(tasks):
         yield from chunk_outcomes
 
 
-def _process_in_worker(chunk: list[Item], model: str | None, top: int | None) -> list[Outcome]:
+def _process_in_worker(chunk: list[Item], model: str | None, ask: Ask) -> list[Outcome]:
     """Run in a worker process: process one chunk on the process's engine."""
-    return in_worker(model, lambda engine: _process(engine, chunk, top))
+    return in_worker(model, lambda engine: _process(engine, chunk, ask))
 
 
-def _process(engine: Engine, chunk: list[Item], top: int | None) -> list[Outcome]:
+def _process(engine: Engine, chunk: list[Item], ask: Ask) -> list[Outcome]:
     """Suggest for the notes of a chunk, keeping bad records in place."""
     notes = [item for item in chunk if isinstance(item, Note)]
     try:
-        results: list[Outcome] = [r.to_dict() for r in engine.suggest_many(notes, top=top)]
+        results: list[Outcome] = [
+            r.to_dict() for r in engine.suggest_many(notes, top=ask.top, systems=ask.systems)
+        ]
     except InputError:  # find the note the engine refused; keep the others
-        results = [_one(engine, note, top) for note in notes]
+        results = [_one(engine, note, ask) for note in notes]
     answers = iter(results)
     return [item if isinstance(item, BadRecord) else next(answers) for item in chunk]
 
 
-def _one(engine: Engine, note: Note, top: int | None) -> Outcome:
+def _one(engine: Engine, note: Note, ask: Ask) -> Outcome:
     try:
-        return engine.suggest(note, top=top).to_dict()
+        return engine.suggest(note, top=ask.top, systems=ask.systems).to_dict()
     except InputError as exc:
         return BadRecord(0, str(exc), source=f"note {note.note_id!r}")
 

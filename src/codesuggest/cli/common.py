@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,31 @@ from codesuggest.errors import CodeSuggestError
 
 if TYPE_CHECKING:
     from codesuggest.engine import Engine
+
+
+def kept_systems(values: list[str] | None) -> frozenset[str] | None:
+    """``--system`` (repeated, or comma-separated) as the systems kept (None: all); an unknown
+    one is a usage error (exit code 2) that names it."""
+    from codesuggest.codesets.systems import system_filter
+    from codesuggest.errors import InputError
+
+    try:
+        return system_filter(values)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--system'") from None
+
+
+SystemOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--system",
+        metavar="SYSTEM",
+        help=(
+            "Only codes of this system: ICD-10-CM, ICD-10-PCS, CPT or HCPCS (any spelling: "
+            "icd10cm, cpt); repeat it or separate systems with commas."
+        ),
+    ),
+]
 
 
 def exit_on_sigterm() -> None:

@@ -13,7 +13,13 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors, load_engine, settle_heap
+from codesuggest.cli.common import (
+    SystemOption,
+    handled_errors,
+    kept_systems,
+    load_engine,
+    settle_heap,
+)
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
 
@@ -37,11 +43,14 @@ def evaluate(
             ),
         ),
     ] = None,
+    system: SystemOption = None,
 ) -> None:
-    """Evaluate a model on coded notes: ranking, decision and calibration figures."""
+    """Evaluate a model on coded notes: ranking, decision and calibration figures (with
+    --system, of those systems' gold codes and suggestions only)."""
     from codesuggest.training.evaluation import evaluate_model
     from codesuggest.training.trainer import read_training_data
 
+    systems = kept_systems(system)
     with handled_errors():
         if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
             raise InputError(f"--report-dir {report_dir} is not a folder")
@@ -52,7 +61,7 @@ def evaluate(
         notes, summaries = read_training_data(list(data), engine.codeset)
         for summary in summaries:
             typer.echo(summary, err=True)
-        result = evaluate_model(engine, notes, top=top, progress=True)
+        result = evaluate_model(engine, notes, top=top, progress=True, systems=systems)
         folder.mkdir(parents=True, exist_ok=True)
         csv_path = result.write_errors_csv(folder / ERRORS_CSV)
         png_path = result.plot_reliability(folder / RELIABILITY_PNG)

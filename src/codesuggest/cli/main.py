@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli import db, keys, models
+from codesuggest.cli import codesets, db, keys, models
 from codesuggest.cli.audit import audit
 from codesuggest.cli.batch import batch
 from codesuggest.cli.common import exit_on_sigterm
@@ -58,6 +58,7 @@ app.command("info")(info)
 app.add_typer(models.app, name="models")
 app.add_typer(keys.app, name="keys")
 app.add_typer(db.app, name="db")
+app.add_typer(codesets.app, name="codesets")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -10,7 +10,13 @@ from typing import Annotated
 
 import typer
 
-from codesuggest.cli.common import handled_errors, load_engine, one_shot_heap
+from codesuggest.cli.common import (
+    SystemOption,
+    handled_errors,
+    kept_systems,
+    load_engine,
+    one_shot_heap,
+)
 from codesuggest.errors import InputError
 from codesuggest.io.notes import decode_utf8, read_text
 from codesuggest.types import Note, NoteResult, Suggestion, parse_sex
@@ -61,8 +67,10 @@ def suggest(
     date_of_service: Annotated[
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date of service.")
     ] = None,
+    system: SystemOption = None,
 ) -> None:
     """Suggest codes for one note, with confidence and supporting evidence."""
+    systems = kept_systems(system)
     with handled_errors(), one_shot_heap():
         text = _read_input(file)
         note = Note(
@@ -73,7 +81,7 @@ def suggest(
             date_of_service=date_of_service.date() if date_of_service else None,
         )
         engine = load_engine(model)
-        result = engine.suggest(note, top=top)
+        result = engine.suggest(note, top=top, systems=systems)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -92,7 +100,7 @@ def format_table(result: NoteResult) -> str:
     header = f"note {result.note_id} - model {result.model.name} {result.model.version}"
     if not result.suggestions:
         return f"{header}\nno suggestions"
-    rows = [("#", "code", "conf", "rec", "description", "evidence")]
+    rows = [("#", "code", "system", "conf", "rec", "description", "evidence")]
     rows += [_row(rank, s) for rank, s in enumerate(result.suggestions, start=1)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = [header]
@@ -103,7 +111,7 @@ def format_table(result: NoteResult) -> str:
     return "\n".join(lines)
 
 
-def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, str]:
+def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, str, str]:
     evidence = suggestion.evidence
     if not evidence:
         shown = ""
@@ -116,6 +124,7 @@ def _row(rank: int, suggestion: Suggestion) -> tuple[str, str, str, str, str, st
     return (
         str(rank),
         suggestion.code,
+        suggestion.system,
         f"{suggestion.confidence:.2f}",
         "*" if suggestion.recommended else "",
         _clip(suggestion.description, DESCRIPTION_WIDTH),

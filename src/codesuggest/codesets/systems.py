@@ -6,9 +6,19 @@ public suggestion contract does. Other spellings a caller may send (``icd10cm``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from codesuggest.errors import InputError
 
 CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
 SYSTEMS = (CM, PCS, CPT, HCPCS)
+PROCEDURE_SYSTEMS = (PCS, CPT, HCPCS)  # the review page groups them apart from diagnoses
+USER_SYSTEMS = (CPT, HCPCS)  # licensed code sets a site registers (codesets.catalogs)
+CODE_SHAPES = {  # the shape of a valid code where no code table ships
+    PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),  # PCS uses neither I nor O
+    CPT: re.compile(r"[0-9]{4}[0-9FTU]"),
+    HCPCS: re.compile(r"[A-V][0-9]{4}"),
+}
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
@@ -29,3 +39,19 @@ def system_name(value: str) -> str:
 def known_system(value: str) -> str | None:
     """The one name of a code system however it is spelled; ``None`` when it is none of ours."""
     return SHORT_NAMES.get(plain(value))
+
+
+def system_filter(values: Iterable[str] | None) -> frozenset[str] | None:
+    """The systems a caller keeps (``--system``, ``?system=``: repeated or comma-separated,
+    spelled any way), or ``None`` for all; an unknown one raises
+    :class:`~codesuggest.errors.InputError` listing the known ones."""
+    if values is None:
+        return None
+    names = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if not names:
+        return None
+    unknown = [name for name in names if known_system(name) is None]
+    if unknown:
+        known = ", ".join(SYSTEMS)
+        raise InputError(f"unknown code system {unknown[0]!r}; known: {known}")
+    return frozenset(SHORT_NAMES[plain(name)] for name in names)

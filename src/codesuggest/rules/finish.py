@@ -18,7 +18,7 @@ the recommendations it is choosing thresholds and rule settings for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 
 import numpy as np
@@ -46,12 +46,16 @@ def finish(
     rules: RuleSet,
     codeset: Icd10Cm,
     top: int,
+    systems: Collection[str] | None = None,
 ) -> list[Suggestion]:
     """The suggestions of a note (see the module): each candidate recommended when its
     probability reaches its system's threshold (``threshold`` for systems without one of their
     own) and it has evidence, then the rules applied to every recommended candidate and the
-    ``3 * top`` most probable."""
+    ``3 * top`` most probable; with ``systems``, only the codes of those systems (the rules
+    still see every code, so that a rule between two systems acts the same)."""
     ranked = sorted(zip(cands, scores, strict=True), key=lambda cp: (-float(cp[1]), cp[0].code))
+    if systems is not None:  # the kept systems' codes first, so that ``top`` counts them
+        ranked.sort(key=lambda cp: cp[0].system not in systems)
     words = _LearnedWords(note.text, cands)
     items = []
     for i, (c, p) in enumerate(ranked):
@@ -85,6 +89,8 @@ def finish(
         )
     )
     out = [s.suggestion for s in items]
+    if systems is not None:
+        out = [s for s in out if s.system in systems]
     return out[: max(top, sum(s.recommended for s in out))]
 
 

@@ -16,19 +16,16 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.systems import CM, CPT, HCPCS, PCS
+from codesuggest.codesets.systems import CM, CODE_SHAPES, PCS
 from codesuggest.training.codiesp import expanded_default
+
+__all__ = ["CODE_SHAPES", "normalize_code", "seventh_default"]
 
 if TYPE_CHECKING:
     from codesuggest.training.corpus import CorpusReport
 
 
 _PLAIN = re.compile(r"[^0-9A-Z]")
-CODE_SHAPES = {  # the shape of a valid code where no code table ships
-    PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),  # PCS uses neither I nor O
-    CPT: re.compile(r"[0-9]{4}[0-9FTU]"),
-    HCPCS: re.compile(r"[A-V][0-9]{4}"),
-}
 _PCS_PART = re.compile(r"[0-9A-HJ-NP-Z]{1,6}")
 
 

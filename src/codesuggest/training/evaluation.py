@@ -17,7 +17,7 @@ Definitions (gold and predictions are compared as ``(system, code)`` pairs):
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,12 +228,18 @@ class EvaluationReport:
 
 
 def evaluate_model(
-    engine: Engine, notes: list[CodedNote], top: int = 30, *, progress: bool = False
+    engine: Engine,
+    notes: list[CodedNote],
+    top: int = 30,
+    *,
+    progress: bool = False,
+    systems: Collection[str] | None = None,
 ) -> EvaluationReport:
-    """Run ``engine`` on ``notes`` and measure its suggestions against their gold codes."""
+    """Run ``engine`` on ``notes`` and measure its suggestions against their gold codes; with
+    ``systems``, only the gold codes and suggestions of those systems."""
     results = tqdm(
         # twice as many as reported, so that each system's own ranking has ``top`` codes
-        engine.suggest_many([n.note for n in notes], top=top * 2),
+        engine.suggest_many([n.note for n in notes], top=top * 2, systems=systems),
         total=len(notes),
         desc="evaluate",
         unit="note",
@@ -241,7 +247,7 @@ def evaluate_model(
     )
     returned = [r.suggestions for r in results]
     suggestions = [sugg[:top] for sugg in returned]
-    golds = [set(n.codes) for n in notes]
+    golds = [{g for g in n.codes if systems is None or g[0] in systems} for n in notes]
     systems = sorted(
         {s for g in golds for s, _ in g} | {x.system for sugg in returned for x in sugg}
     )

@@ -8,19 +8,24 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from codesuggest.api.auth import AnyKey
-from codesuggest.api.deps import EngineDep
+from codesuggest.api.deps import EngineDep, SystemsDep
 from codesuggest.api.schemas import error_responses
+from codesuggest.codesets.catalog_search import catalog_search
 from codesuggest.codesets.search import code_search
-from codesuggest.codesets.systems import CM
+from codesuggest.codesets.systems import CM, SYSTEMS, USER_SYSTEMS, system_name
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 
-# the one code system with a code table; its short spelling is read as it too
 CodeSystem = Annotated[
-    Literal["ICD-10-CM", "icd10cm"],
-    Query(description="ICD-10-CM (icd10cm is read as it); the only system with a code table."),
+    Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"],
+    Query(
+        description=(
+            "The code's system (icd10cm, cpt... are read as ICD-10-CM, CPT...). CPT and HCPCS "
+            "codes are found while their catalog is registered (codesuggest codesets add)."
+        )
+    ),
 ]
 
 ERRORS = error_responses({404: "No such code", 503: "Model (and its code set) not loaded"})
@@ -63,7 +68,10 @@ class CodeSearchResult(BaseModel):
     """Codes matching a search, best first."""
 
     query: str
-    release: str
+    release: str = Field(description="The ICD-10-CM release.")
+    releases: dict[str, str] = Field(
+        default_factory=dict, description="The release of each system searched."
+    )
     items: list[CodeHitOut]
 
 
@@ -97,30 +105,69 @@ def search_codes(
     key: AnyKey,
     engine: EngineDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Code prefix or words.")],
-    system: CodeSystem = "ICD-10-CM",
+    systems: SystemsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CodeSearchResult:
-    """Codes as a coder looks them up: by code prefix, or by the words of the Alphabetic
-    Index, titles, inclusion terms and the engine's abbreviations and synonyms ("htn", "ckd
-    3b"), common billable codes first; a query naming an Index term lists its subterms next,
-    in the Index's order. Each result says the entry that found it and its Index path."""
-    hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
+    """Codes as a coder looks them up: ICD-10-CM by code prefix, or by the words of the
+    Alphabetic Index, titles, inclusion terms and the engine's abbreviations and synonyms
+    ("htn", "ckd 3b"), common billable codes first; a query naming an Index term lists its
+    subterms next, in the Index's order. Each result says the entry that found it and its
+    Index path. The registered CPT and HCPCS catalogs are searched by code prefix and by the
+    words of their descriptors; with several systems, their results alternate, each system's
+    best first."""
+    per_system: list[list[CodeHitOut]] = []
+    releases: dict[str, str] = {}
+    if systems is None or CM in systems:
+        releases[CM] = engine.codeset.release
+        hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
+        per_system.append(
+            [
+                CodeHitOut(
+                    code=h.code,
+                    system=CM,
+                    title=h.title,
+                    billable=h.billable,
+                    path=h.path or None,
+                    matched=h.matched,
+                    kind=cast(HitKind, h.kind),
+                )
+                for h in hits
+            ]
+        )
+    for system in SYSTEMS:
+        catalog = engine.catalogs.get(system)
+        if catalog is None or (systems is not None and system not in systems):
+            continue
+        releases[system] = catalog.release
+        found = catalog_search(catalog).search(q, limit=limit)
+        per_system.append(
+            [
+                CodeHitOut(
+                    code=h.code,
+                    system=h.system,
+                    title=h.title,
+                    billable=True,
+                    matched=h.title if h.kind == "title" else "",
+                    kind=cast(HitKind, h.kind),
+                )
+                for h in found
+            ]
+        )
     return CodeSearchResult(
         query=q,
         release=engine.codeset.release,
-        items=[
-            CodeHitOut(
-                code=h.code,
-                system=CM,
-                title=h.title,
-                billable=h.billable,
-                path=h.path or None,
-                matched=h.matched,
-                kind=cast(HitKind, h.kind),
-            )
-            for h in hits
-        ],
+        releases=releases,
+        items=_alternate(per_system, limit),
     )
+
+
+def _alternate(lists: list[list[CodeHitOut]], limit: int) -> list[CodeHitOut]:
+    """The first of each list, then the second of each, ... up to ``limit`` items."""
+    out: list[CodeHitOut] = []
+    depth = max((len(items) for items in lists), default=0)
+    for i in range(depth):
+        out.extend(items[i] for items in lists if i < len(items))
+    return out[:limit]
 
 
 @router.get("/{code}", responses=ERRORS)
@@ -130,7 +177,11 @@ def get_code(
     code: Annotated[str, Path(min_length=1, max_length=12, description="With or without dot.")],
     system: CodeSystem = "ICD-10-CM",
 ) -> CodeDetail:
-    """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code."""
+    """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code; the
+    descriptor of a code of a registered CPT or HCPCS catalog."""
+    name = system_name(system)
+    if name != CM:
+        return _catalog_code(engine, name, code)
     codeset = engine.codeset
     found = codeset.normalize(code)
     if found is None:
@@ -154,6 +205,27 @@ def get_code(
             use_additional=list(info.use_additional),
             seventh_characters=dict(info.seventh_characters),
         ),
+    )
+
+
+def _catalog_code(engine: Engine, system: str, code: str) -> CodeDetail:
+    catalog = engine.catalogs.get(system)
+    if catalog is None:
+        why = "no catalog is registered" if system in USER_SYSTEMS else "none ships"
+        raise CodeSetError(f"no {system} code table: {why}")
+    found = catalog.normalize(code)
+    if found is None:
+        raise CodeSetError(f"{code!r} is not a code of the {system} catalog ({catalog.release})")
+    return CodeDetail(
+        code=found,
+        system=system,
+        release=catalog.release,
+        title=catalog.title(found),
+        billable=True,
+        parent=None,
+        ancestors=[],
+        children=[],
+        notes=CodeNotes(),
     )
 
 

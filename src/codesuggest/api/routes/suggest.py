@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from codesuggest.api.auth import ANY_ROLE, require
-from codesuggest.api.deps import EngineDep
+from codesuggest.api.deps import EngineDep, SystemsDep
 from codesuggest.api.engine_queue import EngineQueue
 from codesuggest.api.metrics import Metrics
 from codesuggest.api.run_recorder import RunRecorder
@@ -61,13 +61,18 @@ Caller = Annotated[ApiKey, Depends(require(*ANY_ROLE))]
 
 @router.post("/suggest", responses=ERRORS)
 async def suggest(
-    key: Caller, body: SuggestRequest, engine: EngineDep, request: Request, top: Top = None
+    key: Caller,
+    body: SuggestRequest,
+    engine: EngineDep,
+    request: Request,
+    systems: SystemsDep,
+    top: Top = None,
 ) -> SuggestResponse:
     """Suggest codes for one note, ranked on the process's engine thread (with other requests
     waiting then); 503 with Retry-After at once when more is queued than it can do in time."""
     _check_size(body)
     started = time.perf_counter()
-    [payload] = await _ranked(request, [body], top)
+    [payload] = await _ranked(request, [body], top, systems)
     _served(request, engine, key, body, payload)
     log.info(
         "suggest key=%s note_id=%s sha256=%s chars=%d suggestions=%d ms=%.1f",
@@ -83,7 +88,12 @@ async def suggest(
 
 @router.post("/suggest:batch", responses=ERRORS)
 async def suggest_batch(
-    key: Caller, body: SuggestBatchRequest, engine: EngineDep, request: Request, top: Top = None
+    key: Caller,
+    body: SuggestBatchRequest,
+    engine: EngineDep,
+    request: Request,
+    systems: SystemsDep,
+    top: Top = None,
 ) -> SuggestBatchResponse:
     """Suggest codes for several notes at once (up to the ``batch_max_notes`` setting); admitted
     as one job of that many notes."""
@@ -93,7 +103,7 @@ async def suggest_batch(
     for note in body.notes:
         _check_size(note)
     started = time.perf_counter()
-    payloads = await _ranked(request, body.notes, top)
+    payloads = await _ranked(request, body.notes, top, systems)
     for note, payload in zip(body.notes, payloads, strict=True):
         _served(request, engine, key, note, payload)
     log.info(
@@ -107,10 +117,13 @@ async def suggest_batch(
 
 
 async def _ranked(
-    request: Request, notes: list[SuggestRequest], top: int | None
+    request: Request,
+    notes: list[SuggestRequest],
+    top: int | None,
+    systems: frozenset[str] | None = None,
 ) -> list[dict[str, Any]]:
     queue: EngineQueue = request.app.state.engine_queue
-    return await asyncio.wrap_future(queue.submit([n.to_note() for n in notes], top))
+    return await asyncio.wrap_future(queue.submit([n.to_note() for n in notes], top, systems))
 
 
 def _check_size(body: SuggestRequest) -> None:

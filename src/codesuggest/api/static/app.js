@@ -10,6 +10,7 @@
     age: "codesuggest.age",
     sex: "codesuggest.sex",
     top: "codesuggest.top",
+    systems: "codesuggest.systems",
   };
   const ASSERTIONS = ["present", "negated", "possible", "historical", "family", "hypothetical"];
   const STATE_LABELS = { accepted: "Accepted", rejected: "Rejected", added: "Added" };
@@ -33,6 +34,7 @@
     age: $("age"),
     sex: $("sex"),
     top: $("top"),
+    systems: $("systems"),
     editor: $("editor"),
     noteText: $("note-text"),
     noteView: $("note-view"),
@@ -46,6 +48,9 @@
     addCode: $("add-code"),
     empty: $("empty"),
     list: $("suggestions"),
+    diagnosesHeading: $("diagnoses-heading"),
+    procedures: $("procedures"),
+    proceduresBox: $("procedures-box"),
     addedBox: $("added-box"),
     added: $("added"),
     rowTemplate: $("row-template"),
@@ -64,6 +69,9 @@
     decisions: new Map(), // "system|code" -> latest stored feedback record
     titles: new Map(), // "system|code" -> title, for codes added from the search
     rows: [], // one <li> per suggestion, in rank order
+    order: [], // suggestion indices as shown: diagnoses, then procedures (j / k follow it)
+    // code system -> "diagnosis" | "procedure" (GET /v1/codesets; these until it answers)
+    kinds: new Map([["ICD-10-CM", "diagnosis"], ["ICD-10-PCS", "procedure"], ["CPT", "procedure"], ["HCPCS", "procedure"]]),
     marks: [], // per suggestion: the <mark> elements of its evidence
     selected: -1,
     pending: new Set(), // "system|code" keys with a decision being saved
@@ -261,6 +269,7 @@
     ui.userBox.hidden = false;
     ui.empty.textContent = "Paste a note and press Suggest.";
     loadModel();
+    await loadCodeSystems(); // before a restored note is suggested with its saved filter
     return true;
   }
 
@@ -282,6 +291,38 @@
     showModel(active ? active : null);
     showAdaptations(active && Array.isArray(active.rule_adaptations) ? active.rule_adaptations : []);
   }
+
+  // The code systems the server codes in, each a diagnosis or a procedure system: the choices
+  // of the "Codes" filter, and the group each suggestion is shown in.
+  async function loadCodeSystems() {
+    const res = await api("GET", "/v1/codesets");
+    if (!res.ok || !res.data || !Array.isArray(res.data.items)) return;
+    const items = res.data.items.filter((c) => c && c.system);
+    state.kinds = new Map(items.map((c) => [String(c.system), c.kind === "procedure" ? "procedure" : "diagnosis"]));
+    const kept = ui.systems.value || sessionStorage.getItem(SAVED.systems) || "";
+    const option = (value, text) => {
+      const item = document.createElement("option");
+      item.value = value;
+      item.textContent = text;
+      return item;
+    };
+    const groups = ["diagnosis", "procedure"].map((kind) => items.filter((c) => state.kinds.get(c.system) === kind));
+    const options = [option("", "All systems")];
+    groups.forEach((group, i) => {
+      if (group.length > 1) {
+        options.push(option(group.map((c) => c.system).join(","), i ? "Procedures" : "Diagnoses"));
+      }
+    });
+    for (const c of items) {
+      const registered = c.source === "user catalog" ? " (your catalog)" : "";
+      options.push(option(c.system, `${c.system}${registered}`));
+    }
+    ui.systems.replaceChildren(...options);
+    ui.systems.value = options.some((o) => o.value === kept) ? kept : "";
+    if (state.result) renderSuggestions();
+  }
+
+  const isProcedure = (s) => state.kinds.get(systemLabel(s.system)) === "procedure";
 
   function showModel(model) {
     ui.modelName.textContent = model ? `${model.name} ${model.version}` : "no active model";
@@ -334,6 +375,7 @@
       sessionStorage.setItem(SAVED.age, ui.age.value);
       sessionStorage.setItem(SAVED.sex, ui.sex.value);
       sessionStorage.setItem(SAVED.top, ui.top.value);
+      sessionStorage.setItem(SAVED.systems, ui.systems.value);
     } catch {
       // over the storage quota: the note is just not restored after a reload
     }
@@ -353,7 +395,8 @@
     setStatus("Suggesting codes…", "busy");
     try {
       const top = encodeURIComponent(ui.top.value || "15");
-      const res = await api("POST", `/v1/suggest?top=${top}`, { body: form.body });
+      const systems = ui.systems.value ? `&system=${encodeURIComponent(ui.systems.value)}` : "";
+      const res = await api("POST", `/v1/suggest?top=${top}${systems}`, { body: form.body });
       if (run !== state.suggestRun) return;
       if (!res.ok || !res.data) {
         reportError(res, "suggest codes");
@@ -375,7 +418,7 @@
       renderNote();
       renderSuggestions();
       showView();
-      select(state.result.suggestions.length ? 0 : -1, { focus: true });
+      select(state.order.length ? state.order[0] : -1, { focus: true });
       const n = state.result.suggestions.length;
       const rec = state.result.suggestions.filter((s) => s.recommended).length;
       const restored = state.decisions.size;
@@ -437,6 +480,7 @@
     state.decisions = new Map();
     state.pending.clear();
     state.rows = [];
+    state.order = [];
     state.marks = [];
     state.selected = -1;
     closeResults();
@@ -520,10 +564,25 @@
 
   // ---------------------------------------------------------------- suggestions
 
+  // Diagnoses, then procedures (ICD-10-PCS, CPT, HCPCS) in their own group; each group ranked
+  // as the server ranked its codes.
   function renderSuggestions() {
     const suggestions = state.result ? state.result.suggestions : [];
     state.rows = suggestions.map((s, index) => buildRow(s, index));
-    ui.list.replaceChildren(...state.rows);
+    const diagnoses = [];
+    const procedures = [];
+    suggestions.forEach((s, index) => (isProcedure(s) ? procedures : diagnoses).push(index));
+    state.order = [...diagnoses, ...procedures];
+    for (const group of [diagnoses, procedures]) {
+      group.forEach((index, n) => {
+        state.rows[index].dataset.rank = String(n + 1);
+        state.rows[index].querySelector(".rank").textContent = String(n + 1);
+      });
+    }
+    ui.list.replaceChildren(...diagnoses.map((index) => state.rows[index]));
+    ui.procedures.replaceChildren(...procedures.map((index) => state.rows[index]));
+    ui.proceduresBox.hidden = !procedures.length;
+    ui.diagnosesHeading.hidden = !procedures.length || !diagnoses.length;
     state.rows.forEach((row, index) => updateRow(index));
     ui.empty.hidden = suggestions.length > 0;
     if (!suggestions.length) ui.empty.textContent = "No codes were suggested for this note.";
@@ -631,7 +690,7 @@
     const who = record && record.actor ? ` by ${record.actor}` : "";
     row.setAttribute(
       "aria-label",
-      `${index + 1}. ${s.code} ${s.description}${decision ? `, ${decision}${who}` : ""}`,
+      `${row.dataset.rank || index + 1}. ${s.system} ${s.code} ${s.description}${decision ? `, ${decision}${who}` : ""}`,
     );
   }
 
@@ -740,10 +799,11 @@
   }
 
   function move(step) {
-    const n = state.rows.length;
-    if (!n) return;
-    const next = state.selected < 0 ? 0 : Math.max(0, Math.min(n - 1, state.selected + step));
-    select(next, { focus: true });
+    const order = state.order;
+    if (!order.length) return;
+    const at = order.indexOf(state.selected);
+    const next = at < 0 ? 0 : Math.max(0, Math.min(order.length - 1, at + step));
+    select(order[next], { focus: true });
   }
 
   // ---------------------------------------------------------------- decisions
@@ -1024,7 +1084,7 @@
   });
 
   ui.editNote.addEventListener("click", () => showEditor());
-  for (const field of [ui.noteId, ui.noteText, ui.age, ui.sex, ui.top]) {
+  for (const field of [ui.noteId, ui.noteText, ui.age, ui.sex, ui.top, ui.systems]) {
     field.addEventListener("change", remember);
   }
   for (const field of [ui.noteId, ui.noteText, ui.age, ui.sex]) {
