@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         description="Server processes for 'codesuggest serve'; default: one per core.",
     )
     queue_max_wait_ms: int = Field(
-        default=500,
+        default=400,  # with a batch's ranking, an admitted request answers within a second
         ge=1,
         le=60_000,
         description=(

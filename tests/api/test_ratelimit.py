@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
 import pytest
 
-from codesuggest.api.ratelimit import RateLimiter, parse_limit
+from codesuggest.api.ratelimit import MovingWindows, RateLimiter, parse_limit
 from codesuggest.errors import ConfigError
 
 REDIS = "redis://127.0.0.1:6379"
@@ -18,6 +19,30 @@ def test_memory_limiter_counts_each_key_on_its_own() -> None:
     wait = limiter.hit("a")
     assert wait is not None
     assert 1 <= wait <= 60
+
+
+def test_the_window_moves_with_time() -> None:
+    now = [1000.0]
+    windows = MovingWindows(clock=lambda: now[0])
+    limit = parse_limit("3/minute")
+    for at in (0.0, 10.0, 20.0):
+        now[0] = 1000.0 + at
+        assert windows.hit(limit, "k") is None
+    now[0] = 1030.0
+    assert windows.hit(limit, "k") == pytest.approx(30.0)  # until the first leaves the window
+    now[0] = 1060.0  # the first has left: one more is allowed, and only one
+    assert windows.hit(limit, "k") is None
+    assert windows.hit(limit, "k") == pytest.approx(10.0)
+    assert windows.hit(parse_limit("3/hour"), "k") is None  # another limit counts on its own
+
+
+def test_memory_counting_starts_no_thread() -> None:
+    """It runs on the event loop: no timer thread per request to wait for."""
+    limiter = RateLimiter("memory://", "5/second")
+    before = threading.active_count()
+    for _ in range(200):
+        limiter.hit("busy")
+    assert threading.active_count() == before
 
 
 def test_a_key_limit_overrides_the_default() -> None:

@@ -66,8 +66,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.store = None
 
 
-def get_engine(request: Request) -> Engine:
-    """The loaded engine, or a 503 (via ``ModelError``) while there is none."""
+async def get_engine(request: Request) -> Engine:
+    """The loaded engine, or a 503 (via ``ModelError``) while there is none (on the event
+    loop: a dependency as cheap as this is not worth a thread)."""
     return get_engine_of(request.app)
 
 
@@ -106,7 +107,7 @@ _SYSTEM_NAME = "|".join([*SYSTEMS, *(plain(s) for s in SYSTEMS)])
 SYSTEM_PATTERN = f"^({_SYSTEM_NAME})(,({_SYSTEM_NAME}))*$"
 
 
-def _systems(
+async def _systems(
     system: Annotated[
         list[Annotated[str, Query(pattern=SYSTEM_PATTERN)]] | None,
         Query(
