@@ -10,17 +10,19 @@ from pydantic import BaseModel, Field
 from codesuggest.api.auth import AnyKey
 from codesuggest.api.deps import EngineDep
 from codesuggest.api.schemas import error_responses
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.search import code_search
-from codesuggest.codesets.systems import CM
+from codesuggest.codesets.search_pcs import pcs_search
+from codesuggest.codesets.systems import CM, PCS, system_name
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 
-# the one code system with a code table; its short spelling is read as it too
+# the code systems with a code table; their short spellings are read as them too
 CodeSystem = Annotated[
-    Literal["ICD-10-CM", "icd10cm"],
-    Query(description="ICD-10-CM (icd10cm is read as it); the only system with a code table."),
+    Literal["ICD-10-CM", "icd10cm", "ICD-10-PCS", "icd10pcs"],
+    Query(description="ICD-10-CM or ICD-10-PCS (icd10cm, icd10pcs are read as them)."),
 ]
 
 ERRORS = error_responses({404: "No such code", 503: "Model (and its code set) not loaded"})
@@ -78,6 +80,16 @@ class CodeNotes(BaseModel):
     seventh_characters: dict[str, str] = Field(default_factory=dict)
 
 
+class AxisOut(BaseModel):
+    """One character of an ICD-10-PCS code and what it means there."""
+
+    position: int
+    name: str = Field(description='The axis ("Body Part", "Approach", "Contrast").')
+    value: str
+    meaning: str
+    definition: str = ""
+
+
 class CodeDetail(BaseModel):
     """Everything a coder checks before accepting a code."""
 
@@ -90,6 +102,10 @@ class CodeDetail(BaseModel):
     ancestors: list[CodeRef] = Field(description="From the parent up to the chapter.")
     children: list[CodeRef]
     notes: CodeNotes
+    axes: list[AxisOut] = Field(
+        default_factory=list,
+        description="ICD-10-PCS: each character's axis and meaning (a table row too: BN20).",
+    )
 
 
 @router.get("", responses=ERRORS)
@@ -103,15 +119,21 @@ def search_codes(
     """Codes as a coder looks them up: by code prefix, or by the words of the Alphabetic
     Index, titles, inclusion terms and the engine's abbreviations and synonyms ("htn", "ckd
     3b"), common billable codes first; a query naming an Index term lists its subterms next,
-    in the Index's order. Each result says the entry that found it and its Index path."""
-    hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
+    in the Index's order. Each result says the entry that found it and its Index path.
+    ICD-10-PCS is searched by code prefix (a table row such as BN20 too) or title words."""
+    if system_name(system) == PCS:
+        hits = pcs_search().search(q, limit=limit)
+        release = shipped_pcs().release
+    else:
+        hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
+        release = engine.codeset.release
     return CodeSearchResult(
         query=q,
-        release=engine.codeset.release,
+        release=release,
         items=[
             CodeHitOut(
                 code=h.code,
-                system=CM,
+                system=h.system,
                 title=h.title,
                 billable=h.billable,
                 path=h.path or None,
@@ -130,7 +152,10 @@ def get_code(
     code: Annotated[str, Path(min_length=1, max_length=12, description="With or without dot.")],
     system: CodeSystem = "ICD-10-CM",
 ) -> CodeDetail:
-    """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code."""
+    """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code; the
+    title and axes of an ICD-10-PCS code or table row (``?system=ICD-10-PCS``)."""
+    if system_name(system) == PCS:
+        return _pcs_code(code)
     codeset = engine.codeset
     found = codeset.normalize(code)
     if found is None:
@@ -154,6 +179,28 @@ def get_code(
             use_additional=list(info.use_additional),
             seventh_characters=dict(info.seventh_characters),
         ),
+    )
+
+
+def _pcs_code(code: str) -> CodeDetail:
+    pcs = shipped_pcs()
+    found = pcs.resolve(code)
+    if found is None:
+        raise CodeSetError(f"{code!r} is not an ICD-10-PCS code or table row in {pcs.release}")
+    info = pcs.info(found)
+    return CodeDetail(
+        code=found,
+        system=PCS,
+        release=pcs.release,
+        title=info.title,
+        billable=info.billable,
+        parent=CodeRef(code=info.parent, title=pcs.title(info.parent)) if info.parent else None,
+        ancestors=[CodeRef(code=a, title=pcs.title(a)) for a in pcs.ancestors(found)],
+        children=[CodeRef(code=c, title=pcs.title(c)) for c in pcs.billable_descendants(found, 50)]
+        if found not in pcs
+        else [],
+        notes=CodeNotes(),
+        axes=[AxisOut(**vars(a)) for a in pcs.axes(found)],
     )
 
 

@@ -1,0 +1,240 @@
+"""Procedure mentions: the operation a note names ("laparoscopic appendectomy", "excision
+of", "CT of the abdomen"), the body part and approach words around it, and whether the
+procedure was performed in this encounter or is planned, historical, cancelled or refused.
+
+The knowledge is data (``extract/data/procedure_*``): operation words -> ICD-10-PCS code or
+pattern, body-part words -> the words PCS body part values use, approach words -> approach
+values, and the status cues. Codes are chosen from these by ``candidates.procedures``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from codesuggest.codesets.icd10pcs import Icd10Pcs
+from codesuggest.errors import ConfigError
+from codesuggest.types import Assertion
+
+PERFORMED, PLANNED, HISTORICAL, CANCELLED, REFUSED = (
+    "performed",
+    "planned",
+    "historical",
+    "cancelled",
+    "refused",
+)
+STATUSES = (PERFORMED, PLANNED, HISTORICAL, CANCELLED, REFUSED)
+# how a procedure's status reads as a mention's assertion (the rules read both)
+ASSERTION = {
+    PERFORMED: Assertion.PRESENT,
+    PLANNED: Assertion.HYPOTHETICAL,
+    HISTORICAL: Assertion.HISTORICAL,
+    CANCELLED: Assertion.NEGATED,
+    REFUSED: Assertion.NEGATED,
+}
+_CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, HISTORICAL)
+_WINDOW = 60  # characters around the operation words read for body part and approach
+_CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
+_WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
+
+
+@dataclass(frozen=True)
+class ProcedureMention:
+    """One procedure named in a note: where, what the note says of it, and its status."""
+
+    start: int
+    end: int
+    text: str
+    pcs: str  # a code, a code prefix or a pattern with "_" (procedure_operations.tsv)
+    body: tuple[str, ...]  # the words that may name its body part, PCS spellings read in
+    approach: str  # an approach value ("4") or "" when the note states none
+    status: str
+    sentence: int
+
+    @property
+    def assertion(self) -> Assertion:
+        return ASSERTION[self.status]
+
+
+def _rows(name: str, columns: tuple[str, str]) -> list[tuple[str, str]]:
+    text = resources.files("codesuggest.extract").joinpath("data", name).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    if not lines or tuple(lines[0].split("\t")) != columns:
+        raise ConfigError(f"{name}: the header must be {' '.join(columns)}")
+    out = []
+    for n, line in enumerate(lines[1:], start=2):
+        parts = line.split("\t")
+        if len(parts) != 2 or not all(p.strip() for p in parts):
+            raise ConfigError(f"{name}: line {n} needs two tab-separated fields")
+        out.append((parts[0].strip().lower(), parts[1].strip()))
+    return out
+
+
+@cache
+def operations() -> dict[str, str]:
+    """Operation phrase -> PCS code, prefix or pattern."""
+    return dict(_rows("procedure_operations.tsv", ("phrase", "pcs")))
+
+
+@cache
+def body_parts() -> dict[str, str]:
+    """A note's body-part phrase -> the words PCS body part values use."""
+    return dict(_rows("procedure_body_parts.tsv", ("phrase", "meaning")))
+
+
+@cache
+def approaches() -> dict[str, str]:
+    """Approach phrase -> PCS approach value."""
+    return dict(_rows("procedure_approaches.tsv", ("phrase", "value")))
+
+
+@cache
+def status_cues() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Status -> where the cue stands (before, after, either) -> cue phrases."""
+    text = resources.files("codesuggest.extract").joinpath("data", "procedure_status.json")
+    data = json.loads(text.read_text("utf-8"))
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for status, where in data["statuses"].items():
+        if status not in _CHECK_ORDER or set(where) - {"before", "after", "either"}:
+            raise ConfigError(f"procedure_status.json: unknown status or place in {status!r}")
+        out[status] = {k: tuple(v.lower() for v in cues) for k, cues in where.items()}
+    return out
+
+
+def _alternation(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        _alternation(list(operations())),
+        _alternation(list(body_parts())),
+        _alternation(list(approaches())),
+    )
+
+
+def search_synonyms(pcs: Icd10Pcs) -> dict[str, str]:
+    """Procedure and body-part phrases with the title words they stand for, for the code
+    search ("appendectomy" -> "appendectomy resection appendix"; "ct" -> "ct computerized
+    tomography (ct scan)")."""
+    tables = sorted({code[:3] for code in pcs.codes()})
+    out = {phrase: f"{phrase} {meaning}" for phrase, meaning in body_parts().items()}
+    for phrase, pattern in operations().items():
+        if "_" in pattern:
+            table = next((t for t in tables if _fits(t, pattern)), None)
+            prefix = None if table is None else table
+        else:
+            prefix = pattern[:4] if pcs.resolve(pattern[:4]) else None
+        if prefix is not None:
+            meanings = [a.meaning for a in pcs.axes(prefix)[2:] if a.position != 2]
+            out[phrase] = " ".join([phrase, *meanings])
+    return out
+
+
+def _fits(code: str, pattern: str) -> bool:
+    return all(p in ("_", c) for p, c in zip(pattern, code, strict=False))
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern finding any of ``phrases`` as whole words, longest first."""
+    return _alternation(phrases)
+
+
+def _status(sentence: str, start: int, end: int) -> str:
+    before = sentence[:start]
+    after = sentence[end:]
+    cues = status_cues()
+    for status in _CHECK_ORDER:
+        where = cues.get(status, {})
+        if any(_has(sentence, c) for c in where.get("either", ())):
+            return status
+        if any(_has(before, c) for c in where.get("before", ())):
+            return status
+        if any(_has(after, c) for c in where.get("after", ())):
+            return status
+    return PERFORMED
+
+
+def _has(text: str, cue: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(cue) + r"(?![a-z0-9])", text) is not None
+
+
+def find_procedures(
+    text: str, sentences: list[tuple[int, int]] | None = None
+) -> list[ProcedureMention]:
+    """The procedure mentions of ``text``, sentence by sentence (character bounds; None: the
+    text is split at full stops and line breaks)."""
+    ops, parts, ways = _patterns()
+    lower = text.lower()
+    if sentences is None:
+        sentences = _split(lower)
+    out: list[ProcedureMention] = []
+    for n, (s_start, s_end) in enumerate(sentences):
+        sentence = lower[s_start:s_end]
+        for m in ops.finditer(sentence):
+            lo, hi = _clause(sentence, m.start(), m.end())
+            window = sentence[lo:hi]
+            body = _body_words(window, parts)
+            way = next((approaches()[a.group(1)] for a in ways.finditer(window)), "")
+            out.append(
+                ProcedureMention(
+                    start=s_start + m.start(),
+                    end=s_start + m.end(),
+                    text=text[s_start + m.start() : s_start + m.end()],
+                    pcs=operations()[m.group(1)],
+                    body=body,
+                    approach=way,
+                    status=_status(sentence, m.start(), m.end()),
+                    sentence=n,
+                )
+            )
+    return out
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The words around an operation that may name its body part and approach: up to
+    ``_WINDOW`` characters each side, within its clause."""
+    lo = max(0, start - _WINDOW)
+    hi = min(len(sentence), end + _WINDOW)
+    for m in _CLAUSE_END.finditer(sentence, lo, hi):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _body_words(window: str, parts: re.Pattern[str]) -> tuple[str, ...]:
+    words = list(_WORD.findall(window))
+    for m in parts.finditer(window):
+        words.extend(body_parts()[m.group(1)].split())
+    return tuple(dict.fromkeys(words))
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in re.finditer(r"\.\s|\n", text):
+        out.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def doc_procedures(doc: Doc) -> list[ProcedureMention]:
+    """The procedure mentions of a processed note, by its sentences."""
+    bounds = getattr(doc._, "codesuggest_sentences", None)
+    sentences = None
+    if bounds:
+        sentences = [
+            (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in bounds if e > s
+        ]
+    return find_procedures(doc.text, sentences)
