@@ -28,6 +28,8 @@ from codesuggest.candidates.collect import (
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
+from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
+from codesuggest.codesets.systems import PCS
 from codesuggest.errors import (
     CodeSetError,
     InputError,
@@ -261,7 +263,10 @@ class Engine:
                 codeset=self.codeset,
                 top=top,
             )
-            result = NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
+            releases = dict(self.releases)
+            if any(s.system == PCS for s in suggestions):
+                releases[PCS] = PCS_RELEASE
+            result = NoteResult(note.note_id, self.info, suggestions, releases)
             if asked is None:
                 yield NoteAssessment(result)
                 continue

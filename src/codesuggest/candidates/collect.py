@@ -7,6 +7,7 @@ highest and describes each candidate among the note's others (:class:`NoteContex
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 from spacy.tokens import Doc
@@ -19,11 +20,15 @@ from codesuggest.candidates.generators import (
     LexiconCandidates,
 )
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
+from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.codesets.systems import PCS
 from codesuggest.extract.mentions import doc_mentions
+from codesuggest.extract.procedures import ProcedureMention, doc_procedures
 from codesuggest.extract.uncertain import establish_uncertain
 
 
@@ -62,6 +67,22 @@ def collect_candidates(
         cand.title_words = index.title_words.get(code, 1)
         cand.note_mentions = len(mentions)
         out.append(cand)
+    procedures = doc_procedures(doc)
+    if procedures:  # the PCS tables are read only for notes that name a procedure
+        for cand in procedure_candidates(procedures, shipped_pcs(), _sections_at(doc, procedures)):
+            cand.note_mentions = len(mentions)
+            out.append(cand)
+    return out
+
+
+def _sections_at(doc: Doc, procedures: list[ProcedureMention]) -> dict[int, str]:
+    """The section of each procedure mention, by its first character."""
+    sections = getattr(doc._, "sections", None) or []
+    starts = [doc[min(s.title_start, s.body_start)].idx for s in sections if len(doc)]
+    out = {}
+    for proc in procedures:
+        i = bisect_right(starts, proc.start) - 1
+        out[proc.start] = (sections[i].category if i >= 0 else None) or "none"
     return out
 
 
@@ -79,6 +100,9 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
             if code not in codeset:
                 continue
             cand = Candidate(code, title=codeset.title(code), billable=codeset.is_billable(code))
+        elif system == PCS and shipped_pcs().resolve(code) == code:
+            pcs = shipped_pcs()
+            cand = Candidate(code, system=PCS, title=pcs.title(code), billable=code in pcs)
         else:
             cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
         cand.sources.add("learned")

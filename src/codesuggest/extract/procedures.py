@@ -40,6 +40,11 @@ _CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, HISTORICAL)
 _WINDOW = 60  # characters around the operation words read for body part and approach
 _CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
+_BEFORE = re.compile(r"([a-z][a-z-]*)\s+$")
+_STOP = r"with|without|using|showed|shows|was|were|is|on|for|and then|revealed|demonstrated"
+_OF = re.compile(
+    rf" (?:of|to|on|in) (?:the |his |her |a |an )?(?:(?!{_STOP}\b)[a-z-]+ ?){{1,5}}(?<! )"
+)
 
 
 @dataclass(frozen=True)
@@ -182,11 +187,12 @@ def find_procedures(
             window = sentence[lo:hi]
             body = _body_words(window, parts)
             way = next((approaches()[a.group(1)] for a in ways.finditer(window)), "")
+            start, end = _extent(sentence, m.start(), m.end(), parts, ways)
             out.append(
                 ProcedureMention(
-                    start=s_start + m.start(),
-                    end=s_start + m.end(),
-                    text=text[s_start + m.start() : s_start + m.end()],
+                    start=s_start + start,
+                    end=s_start + end,
+                    text=text[s_start + start : s_start + end],
                     pcs=operations()[m.group(1)],
                     body=body,
                     approach=way,
@@ -195,6 +201,21 @@ def find_procedures(
                 )
             )
     return out
+
+
+def _extent(
+    sentence: str, start: int, end: int, parts: re.Pattern[str], ways: re.Pattern[str]
+) -> tuple[int, int]:
+    """The evidence span of an operation: its words, an approach or body-part word just
+    before ("laparoscopic appendectomy", "abdominal ultrasound") and the body part it is "of"
+    ("CT of the abdomen and pelvis")."""
+    before = _BEFORE.search(sentence, 0, start)
+    if before and (ways.fullmatch(before.group(1)) or parts.fullmatch(before.group(1))):
+        start = before.start(1)
+    after = _OF.match(sentence, end)
+    if after:
+        end = after.end()
+    return start, end
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:

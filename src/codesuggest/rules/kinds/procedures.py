@@ -1,0 +1,69 @@
+"""Rules for procedure codes: only a procedure performed in this encounter is recommended,
+and only as a complete, valid ICD-10-PCS code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.icd10pcs import shipped_pcs
+from codesuggest.codesets.systems import PCS
+from codesuggest.errors import ConfigError
+from codesuggest.extract.procedures import PERFORMED, STATUSES
+from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.types import Note
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+_BASIS = "procedure:"
+
+
+def _check_statuses(params: dict[str, Any]) -> None:
+    statuses = params["statuses"]
+    if not isinstance(statuses, list) or not set(statuses) <= set(STATUSES) - {PERFORMED}:
+        raise ConfigError(f"statuses must be a list of {', '.join(STATUSES[1:])}")
+
+
+def procedure_status(s: Scored) -> set[str]:
+    """The statuses the note gives the procedure behind ``s`` (empty: no procedure mention)."""
+    return {
+        m.basis.removeprefix(_BASIS) for m in s.candidate.mentions if m.basis.startswith(_BASIS)
+    }
+
+
+def _not_performed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Withdraw a procedure code whose every procedure mention has one of the statuses."""
+    barred = set(rule.params["statuses"])
+    for s in items:
+        found = procedure_status(s)
+        if found and found <= barred:
+            fire(s, rule, withdraw=True, flag=f"procedure {'/'.join(sorted(found))}, not performed")
+    return items
+
+
+def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Withdraw an ICD-10-PCS code that is not a complete code of the release (a table row
+    such as CodiEsp's "BN20", or a code retired since), flagged with codes that complete it."""
+    pcs = None
+    for s in items:
+        if s.suggestion.system != PCS:
+            continue
+        pcs = pcs or shipped_pcs()
+        code = s.suggestion.code
+        if code in pcs:
+            continue
+        completions = pcs.billable_descendants(code, limit=3) if pcs.is_prefix(code) else []
+        flag = "incomplete ICD-10-PCS code" if pcs.is_prefix(code) else "not an ICD-10-PCS code"
+        if completions:
+            flag += f": complete it ({', '.join(completions)}...)"
+        fire(s, rule, withdraw=True, flag=flag)
+    return items
+
+
+KINDS = {
+    "procedure_not_performed": Kind(
+        _not_performed, required=frozenset({"statuses"}), check=_check_statuses
+    ),
+    "pcs_complete": Kind(_complete_pcs),
+}
