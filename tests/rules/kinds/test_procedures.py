@@ -49,10 +49,13 @@ def test_performed_and_planned_mentions_keep_the_code(packaged: RuleSet, cs: Icd
 
 
 def test_pcs_code_must_be_complete(packaged: RuleSet, cs: Icd10Cm) -> None:
-    out = apply(packaged, "pcs-complete-code", _items("CT of the abdomen."), cs)
+    items = _items("CT of the abdomen.")
+    out = apply(packaged, "pcs-complete-code", items, cs)
     assert out["BW20ZZZ"].recommended
     assert not out["BW20"].recommended
     assert out["BW20"].flags[0].startswith("incomplete ICD-10-PCS code: complete it (BW20")
+    # a table row names the right procedure: it keeps its rank for the coder to complete
+    assert not any(s.withdrawn for s in items)
 
 
 def test_retired_pcs_code_is_not_recommended(packaged: RuleSet, cs: Icd10Cm) -> None:

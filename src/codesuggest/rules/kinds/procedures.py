@@ -43,8 +43,10 @@ def _not_performed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> 
 
 
 def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    """Withdraw an ICD-10-PCS code that is not a complete code of the release (a table row
-    such as CodiEsp's "BN20", or a code retired since), flagged with codes that complete it."""
+    """Never recommend an ICD-10-PCS code that is not a complete code of the release. A table
+    row such as CodiEsp's "BN20" names the right procedure without its last characters: it
+    keeps its rank, flagged with codes that complete it, for the coder to finish. A code
+    retired since (or never valid) is withdrawn."""
     pcs = None
     for s in items:
         if s.suggestion.system != PCS:
@@ -53,11 +55,12 @@ def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
         code = s.suggestion.code
         if code in pcs:
             continue
-        completions = pcs.billable_descendants(code, limit=3) if pcs.is_prefix(code) else []
-        flag = "incomplete ICD-10-PCS code" if pcs.is_prefix(code) else "not an ICD-10-PCS code"
-        if completions:
-            flag += f": complete it ({', '.join(completions)}...)"
-        fire(s, rule, withdraw=True, flag=flag)
+        if not pcs.is_prefix(code):
+            fire(s, rule, withdraw=True, flag="not an ICD-10-PCS code")
+            continue
+        completions = ", ".join(pcs.billable_descendants(code, limit=3))
+        s.suggestion.recommended = False
+        fire(s, rule, flag=f"incomplete ICD-10-PCS code: complete it ({completions}...)")
     return items
 
 
