@@ -71,8 +71,10 @@ def test_find_procedures_keeps_cues_to_their_sentence() -> None:
 
 def test_procedure_data_names_valid_codes_and_values() -> None:
     pcs = shipped_pcs()
-    for phrase, pattern in procedures.operations().items():
+    for phrase, operation in procedures.operations().items():
+        pattern = operation.pcs
         assert phrase == phrase.strip().lower()
+        assert operation.approach in ("", *"034578FX"), phrase
         if "_" in pattern:
             assert len(pattern) == 3 and pattern[1] == "_", phrase
             assert any(c[0] == pattern[0] and c[2] == pattern[2] for c in pcs.codes()[::50])

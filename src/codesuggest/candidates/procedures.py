@@ -33,6 +33,16 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def _side_score(words: frozenset[str], body: set[str]) -> float:
+    """How well a value's side ("Kidney, Right", "Bilateral Kidneys") fits the note's: the
+    side the note states, else both sides or none."""
+    said = body & {"right", "left", "bilateral"}
+    side = words & {"right", "left", "bilateral"}
+    if said:
+        return 0.5 if side and side <= said else -0.2 if side else 0.0
+    return -0.2 if side & {"right", "left"} else 0.1 if side else 0.0
+
+
 class ProcedureCodes:
     """Chooses the codes of procedure mentions from one ICD-10-PCS release."""
 
@@ -73,10 +83,7 @@ class ProcedureCodes:
                 needed = words - _LOOSE
                 if not needed or not needed <= body:
                     continue
-                side = words & {"right", "left", "bilateral"}
-                score = (
-                    len(needed) + (0.5 if side and side <= body else 0.0) - 0.1 * len(side - body)
-                )
+                score = len(needed) + _side_score(words, body)
                 scored.append((score, table + value))
         scored.sort(key=lambda s: (-s[0], s[1]))
         best = scored[0][0] if scored else 0

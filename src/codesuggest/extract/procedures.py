@@ -65,36 +65,48 @@ class ProcedureMention:
         return ASSERTION[self.status]
 
 
-def _rows(name: str, columns: tuple[str, str]) -> list[tuple[str, str]]:
+def _rows(name: str, columns: tuple[str, ...], required: int = 2) -> list[tuple[str, ...]]:
+    """The rows of data file ``name``: its header must be ``columns``; the first
+    ``required`` fields of a row must be filled, the others may be empty."""
     text = resources.files("codesuggest.extract").joinpath("data", name).read_text("utf-8")
     lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
     if not lines or tuple(lines[0].split("\t")) != columns:
         raise ConfigError(f"{name}: the header must be {' '.join(columns)}")
     out = []
     for n, line in enumerate(lines[1:], start=2):
-        parts = line.split("\t")
-        if len(parts) != 2 or not all(p.strip() for p in parts):
-            raise ConfigError(f"{name}: line {n} needs two tab-separated fields")
-        out.append((parts[0].strip().lower(), parts[1].strip()))
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) != len(columns) or not all(parts[:required]):
+            raise ConfigError(f"{name}: line {n} needs {len(columns)} tab-separated fields")
+        out.append((parts[0].lower(), *parts[1:]))
     return out
 
 
+@dataclass(frozen=True)
+class Operation:
+    """What an operation phrase stands for (a row of procedure_operations.tsv)."""
+
+    pcs: str
+    body: tuple[str, ...]  # body-part words it implies
+    approach: str  # its approach when the note states none ("": none)
+
+
 @cache
-def operations() -> dict[str, str]:
-    """Operation phrase -> PCS code, prefix or pattern."""
-    return dict(_rows("procedure_operations.tsv", ("phrase", "pcs")))
+def operations() -> dict[str, Operation]:
+    """Operation phrase -> its PCS code, prefix or pattern and what it implies."""
+    rows = _rows("procedure_operations.tsv", ("phrase", "pcs", "body", "approach"))
+    return {r[0]: Operation(r[1], tuple(r[2].lower().split()), r[3]) for r in rows}
 
 
 @cache
 def body_parts() -> dict[str, str]:
     """A note's body-part phrase -> the words PCS body part values use."""
-    return dict(_rows("procedure_body_parts.tsv", ("phrase", "meaning")))
+    return {r[0]: r[1] for r in _rows("procedure_body_parts.tsv", ("phrase", "meaning"))}
 
 
 @cache
 def approaches() -> dict[str, str]:
     """Approach phrase -> PCS approach value."""
-    return dict(_rows("procedure_approaches.tsv", ("phrase", "value")))
+    return {r[0]: r[1] for r in _rows("procedure_approaches.tsv", ("phrase", "value"))}
 
 
 @cache
@@ -130,7 +142,8 @@ def search_synonyms(pcs: Icd10Pcs) -> dict[str, str]:
     tomography (ct scan)")."""
     tables = sorted({code[:3] for code in pcs.codes()})
     out = {phrase: f"{phrase} {meaning}" for phrase, meaning in body_parts().items()}
-    for phrase, pattern in operations().items():
+    for phrase, operation in operations().items():
+        pattern = operation.pcs
         if "_" in pattern:
             table = next((t for t in tables if _fits(t, pattern)), None)
             prefix = None if table is None else table
@@ -185,15 +198,17 @@ def find_procedures(
         for m in ops.finditer(sentence):
             lo, hi = _clause(sentence, m.start(), m.end())
             window = sentence[lo:hi]
-            body = _body_words(window, parts)
+            operation = operations()[m.group(1)]
+            body = tuple(dict.fromkeys((*_body_words(window, parts), *operation.body)))
             way = next((approaches()[a.group(1)] for a in ways.finditer(window)), "")
+            way = way or operation.approach
             start, end = _extent(sentence, m.start(), m.end(), parts, ways)
             out.append(
                 ProcedureMention(
                     start=s_start + start,
                     end=s_start + end,
                     text=text[s_start + start : s_start + end],
-                    pcs=operations()[m.group(1)],
+                    pcs=operation.pcs,
                     body=body,
                     approach=way,
                     status=_status(sentence, m.start(), m.end()),
