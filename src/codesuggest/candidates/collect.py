@@ -117,8 +117,18 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
 
 
 def set_context(cands: list[Candidate]) -> None:
-    """Describe each candidate among the note's others: how many there are, where the
-    classifier puts it among them, and what its siblings (same category) have."""
+    """Describe each candidate among the note's other candidates of its code system: how many
+    there are, where the classifier puts it among them, and what its siblings (same category)
+    have. Diagnoses and procedures are described apart, so that the procedures a note names
+    change nothing of how its diagnoses are described."""
+    by_system: dict[str, list[Candidate]] = defaultdict(list)
+    for cand in cands:
+        by_system[cand.system].append(cand)
+    for group in by_system.values():
+        _set_context(group)
+
+
+def _set_context(cands: list[Candidate]) -> None:
     if not cands:
         return
     scores = [c.learned.classifier if c.learned is not None else -1.0 for c in cands]
