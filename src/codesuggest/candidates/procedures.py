@@ -56,14 +56,19 @@ class ProcedureCodes:
             tables[(table[0], table[2])].append(table)
         self._tables = dict(tables)
         self._rows = {t: sorted(v) for t, v in rows.items()}
-        self._words: dict[tuple[str, str], frozenset[str]] = {}
+        # per table: each body-part value's meaning words, and the values each word is in
+        self._values: dict[str, dict[str, list[tuple[str, frozenset[str]]]]] = {}
 
-    def _meaning_words(self, table: str, value: str) -> frozenset[str]:
-        key = (table, value)
-        found = self._words.get(key)
+    def _by_word(self, table: str) -> dict[str, list[tuple[str, frozenset[str]]]]:
+        found = self._values.get(table)
         if found is None:
-            words = _WORD.findall(self.pcs.meaning(table, 4, value).lower())
-            found = self._words[key] = frozenset(_stem(w) for w in words)
+            found = defaultdict(list)
+            for value in self._rows[table]:
+                meaning = self.pcs.meaning(table, 4, value).lower()
+                words = frozenset(_stem(w) for w in _WORD.findall(meaning))
+                for word in words - _LOOSE:
+                    found[word].append((value, words))
+            self._values[table] = found
         return found
 
     def rows(self, proc: ProcedureMention) -> list[str]:
@@ -76,18 +81,17 @@ class ProcedureCodes:
         else:
             tables = [pattern] if pattern in self._rows else []
         body = {_stem(w) for w in proc.body}
-        scored = []
+        scored = {}
         for table in tables:
-            for value in self._rows[table]:
-                words = self._meaning_words(table, value)
-                needed = words - _LOOSE
-                if not needed or not needed <= body:
-                    continue
-                score = len(needed) + _side_score(words, body)
-                scored.append((score, table + value))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        best = scored[0][0] if scored else 0
-        return [row for score, row in scored if score >= best][:MAX_ROWS]
+            by_word = self._by_word(table)
+            for word in body & by_word.keys():
+                for value, words in by_word[word]:
+                    needed = words - _LOOSE
+                    if needed <= body:
+                        scored[table + value] = len(needed) + _side_score(words, body)
+        ranked = sorted(scored.items(), key=lambda s: (-s[1], s[0]))
+        best = ranked[0][1] if ranked else 0
+        return [row for row, score in ranked if score >= best][:MAX_ROWS]
 
     def codes(self, proc: ProcedureMention) -> list[str]:
         """The complete codes of the procedure (a complete code in the data is itself), then

@@ -164,23 +164,25 @@ def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     return _alternation(phrases)
 
 
-def _status(sentence: str, start: int, end: int) -> str:
-    before = sentence[:start]
-    after = sentence[end:]
+@cache
+def _status_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(status, place, one pattern for all its cues there), in the order they are tried."""
     cues = status_cues()
-    for status in _CHECK_ORDER:
-        where = cues.get(status, {})
-        if any(_has(sentence, c) for c in where.get("either", ())):
-            return status
-        if any(_has(before, c) for c in where.get("before", ())):
-            return status
-        if any(_has(after, c) for c in where.get("after", ())):
+    return tuple(
+        (status, place, _alternation(list(cues[status][place])))
+        for status in _CHECK_ORDER
+        for place in ("either", "before", "after")
+        if cues.get(status, {}).get(place)
+    )
+
+
+def _status(sentence: str, start: int, end: int) -> str:
+    """The status the cues of the sentence give a procedure named at ``start:end``."""
+    text = {"either": sentence, "before": sentence[:start], "after": sentence[end:]}
+    for status, place, pattern in _status_patterns():
+        if pattern.search(text[place]):
             return status
     return PERFORMED
-
-
-def _has(text: str, cue: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(cue) + r"(?![a-z0-9])", text) is not None
 
 
 def find_procedures(
