@@ -83,3 +83,14 @@ def test_procedure_data_names_valid_codes_and_values() -> None:
     approach_values = {c[4] for c in pcs.codes() if c[0] == "0"}
     assert set(procedures.approaches().values()) <= approach_values
     assert set(procedures.status_cues()) == {PLANNED, HISTORICAL, CANCELLED, REFUSED}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver biopsy was performed; pathology pending.",
+        "He will be seen in clinic two weeks after his appendectomy.",
+    ],
+)
+def test_find_procedures_performed_despite_words_about_other_things(text: str) -> None:
+    assert [p.status for p in find_procedures(text)] == [PERFORMED]
