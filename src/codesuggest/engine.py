@@ -31,6 +31,8 @@ from codesuggest.codesets import catalogs as catalogs_io
 from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
+from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
+from codesuggest.codesets.systems import PCS
 from codesuggest.errors import (
     CodeSetError,
     InputError,
@@ -305,7 +307,10 @@ class Engine:
                 top=top,
                 systems=systems,
             )
-            result = NoteResult(note.note_id, self.info, suggestions, dict(self.releases))
+            releases = dict(self.releases)
+            if any(s.system == PCS for s in suggestions):
+                releases[PCS] = PCS_RELEASE
+            result = NoteResult(note.note_id, self.info, suggestions, releases)
             if asked is None:
                 yield NoteAssessment(result)
                 continue

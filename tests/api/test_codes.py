@@ -144,8 +144,42 @@ def test_codesets_lists_every_system_with_what_the_server_loaded(
     assert [row["system"] for row in plain] == ["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"]
     assert plain[0]["kind"] == "diagnosis" and plain[0]["codes"] > 70_000
     assert {row["kind"] for row in plain[1:]} == {"procedure"}
-    assert {row["source"] for row in plain[1:]} == {"labels only"}
+    assert plain[1]["source"] == "shipped" and plain[1]["codes"] > 70_000  # the PCS list
+    assert {row["source"] for row in plain[2:]} == {"labels only"}
     loaded = {row["system"]: row for row in catalog_client.get("/v1/codesets").json()["items"]}
     assert loaded["CPT"]["source"] == "user catalog"
     assert (loaded["CPT"]["codes"], loaded["CPT"]["release"]) == (5, "test")
     assert loaded["HCPCS"]["file"] == "hcpcs_invented.tsv"
+
+
+def test_pcs_code_detail_has_title_and_axes(client: TestClient) -> None:
+    detail = client.get("/v1/codes/0dtj4zz", params={"system": "ICD-10-PCS"}).json()
+    assert detail["code"] == "0DTJ4ZZ"
+    assert detail["system"] == "ICD-10-PCS"
+    assert detail["billable"] is True
+    assert detail["title"] == "Resection of Appendix, Percutaneous Endoscopic Approach"
+    assert [a["meaning"] for a in detail["axes"]][2:5] == [
+        "Resection",
+        "Appendix",
+        "Percutaneous Endoscopic",
+    ]
+    assert detail["parent"]["code"] == "0DTJ"
+
+
+def test_pcs_table_row_resolves_and_lists_its_codes(client: TestClient) -> None:
+    detail = client.get("/v1/codes/BN20", params={"system": "icd10pcs"}).json()
+    assert detail["billable"] is False
+    assert detail["title"].endswith("Computerized Tomography (CT Scan) > Skull")
+    assert "BN20ZZZ" in [c["code"] for c in detail["children"]]
+    missing = client.get("/v1/codes/BN2I", params={"system": "ICD-10-PCS"})
+    assert missing.status_code == 404
+
+
+def test_pcs_search_by_words_and_prefix_names_the_system(client: TestClient) -> None:
+    found = client.get(
+        "/v1/codes", params={"q": "laparoscopic appendectomy", "system": "ICD-10-PCS"}
+    ).json()
+    assert found["items"][0]["code"].startswith("0DTJ")
+    assert {i["system"] for i in found["items"]} == {"ICD-10-PCS"}
+    by_code = client.get("/v1/codes", params={"q": "BW20", "system": "ICD-10-PCS"}).json()
+    assert by_code["items"][0]["code"] == "BW20"

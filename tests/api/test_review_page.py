@@ -129,9 +129,11 @@ def test_review_page_coder_reviews_note_in_browser(
     base_url, key, store = coder_app
     note = NOTE_FILE.read_text(encoding="utf-8")
     expected = engine.suggest(Note(text=note, note_id=NOTE_ID, age=71, sex="F"), top=TOP)
-    codes = [s.code for s in expected.suggestions]
+    # diagnoses in the main list; procedures (the default model's ICD-10-PCS) in their group
+    diagnoses = [s for s in expected.suggestions if s.system == "ICD-10-CM"]
+    codes = [s.code for s in diagnoses]
     assert len(codes) >= 5, "the note should give a realistic list to review"
-    first = expected.suggestions[0]
+    first = diagnoses[0]
 
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -173,7 +175,7 @@ def test_review_page_coder_reviews_note_in_browser(
         assert rows.locator(".code").all_text_contents() == codes
         recommended = sum(s.recommended for s in expected.suggestions)
         expect(page.locator("#summary")).to_have_text(
-            f"{len(codes)} codes · {recommended} recommended"
+            f"{len(expected.suggestions)} codes · {recommended} recommended"
         )
         assert rows.first.locator(".pct").text_content() == f"{round(first.confidence * 100)}%"
         marks = page.locator("#note-view mark.ev")
@@ -341,7 +343,8 @@ def test_review_page_shows_procedures_in_their_own_group_and_filters_by_system(
     base_url, key, store = catalog_app
     expected = catalog_engine.suggest(Note(text=PROCEDURE_NOTE, note_id="proc-1"), top=15)
     diagnoses = [s.code for s in expected.suggestions if s.system == "ICD-10-CM"]
-    procedures = [s.code for s in expected.suggestions if s.system == "CPT"]
+    procedure_suggestions = [s for s in expected.suggestions if s.system != "ICD-10-CM"]
+    procedures = [s.code for s in procedure_suggestions]
     assert diagnoses and len(procedures) >= 2
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -378,7 +381,10 @@ def test_review_page_shows_procedures_in_their_own_group_and_filters_by_system(
         expect(page.locator("#diagnoses-heading")).to_be_visible()
         assert diagnosis_rows.locator(".code").all_text_contents() == diagnoses
         assert procedure_rows.locator(".code").all_text_contents() == procedures
-        assert set(procedure_rows.locator(".system").all_text_contents()) == {"CPT"}
+        assert procedure_rows.locator(".system").all_text_contents() == [
+            s.system for s in procedure_suggestions
+        ]
+        assert "CPT" in {s.system for s in procedure_suggestions}  # the catalog's codes too
         assert procedure_rows.locator(".rank").all_text_contents()[:2] == ["1", "2"]
         assert (
             "Appendectomy, laparoscopic"
@@ -393,7 +399,7 @@ def test_review_page_shows_procedures_in_their_own_group_and_filters_by_system(
         expect(procedure_rows.first.locator(".state")).to_have_text("Accepted")
         stored = store.list_feedback("proc-1")
         assert [(f.system, f.code, f.decision) for f in stored] == [
-            ("CPT", procedures[0], "accepted")
+            (procedure_suggestions[0].system, procedures[0], "accepted")
         ]
 
         # "Procedures" only: the diagnoses group is gone, the procedures stay

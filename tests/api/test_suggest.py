@@ -269,7 +269,7 @@ def test_suggest_names_each_code_system_and_keeps_the_systems_asked_for(
     ).json()
     assert kept["suggestions"] == cpt
     comma = catalog_client.post(
-        "/v1/suggest", json=body, params={"top": 30, "system": "CPT,ICD-10-CM"}
+        "/v1/suggest", json=body, params={"top": 30, "system": "CPT,ICD-10-CM,icd10pcs,HCPCS"}
     ).json()
     assert comma["suggestions"] == every["suggestions"]
 

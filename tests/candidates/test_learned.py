@@ -133,3 +133,16 @@ def test_set_context_describes_each_candidate_among_the_others(scorer: LearnedSc
     assert sorted(x.classifier_rank for x in by_code.values()) == [1, 2, 3]
     assert by_code["I10"].classifier_rank == 3
     assert by_code["E11.9"].sibling_classifier == pytest.approx(cands[1].learned.classifier)
+
+
+def test_set_context_describes_diagnoses_and_procedures_apart(scorer: LearnedScorer) -> None:
+    [scores] = scorer.score(["type 2 diabetes with polyuria"])
+    cands = [Candidate(code) for code in ("E11.9", "I10")]
+    for c in cands:
+        c.learned = scores.get(f"ICD-10-CM|{c.code}")
+    procedures = [Candidate(code, system="ICD-10-PCS") for code in ("0DTJ4ZZ", "0DTJ", "BW20")]
+    set_context([*procedures[:1], *cands, *procedures[1:]])
+    assert {c.context.candidates for c in cands} == {2}
+    assert sorted(c.context.classifier_rank for c in cands) == [1, 2]
+    assert {c.context.candidates for c in procedures} == {3}
+    assert procedures[0].context.siblings == 1  # 0DTJ: the same table row

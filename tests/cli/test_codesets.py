@@ -45,6 +45,8 @@ def test_add_list_remove(runner: CliRunner, home: Path) -> None:
     assert by_system["CPT"]["codes"] == 5 and by_system["CPT"]["release"] == "T 1"
     assert by_system["ICD-10-CM"]["codes"] > 70_000
     assert by_system["HCPCS"]["source"] == "labels only"
+    assert by_system["ICD-10-PCS"]["source"] == "shipped"
+    assert by_system["ICD-10-PCS"]["release"].startswith("FY")
     assert {row["kind"] for row in rows if row["system"] != "ICD-10-CM"} == {"procedure"}
 
     removed = runner.invoke(app, ["codesets", "remove", "CPT"])

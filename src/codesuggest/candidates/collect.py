@@ -7,6 +7,7 @@ highest and describes each candidate among the note's others (:class:`NoteContex
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -21,12 +22,16 @@ from codesuggest.candidates.generators import (
     LexiconCandidates,
 )
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
+from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
 from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.codesets.systems import PCS
 from codesuggest.extract.mentions import doc_mentions
+from codesuggest.extract.procedures import ProcedureMention, doc_procedures
 from codesuggest.extract.uncertain import establish_uncertain
 
 
@@ -77,6 +82,22 @@ def collect_candidates(
         cand.title_words = index.title_words.get(code, 1)
         cand.note_mentions = len(mentions)
         out.append(cand)
+    procedures = doc_procedures(doc)
+    if procedures:  # the PCS tables are read only for notes that name a procedure
+        for cand in procedure_candidates(procedures, shipped_pcs(), _sections_at(doc, procedures)):
+            cand.note_mentions = len(mentions)
+            out.append(cand)
+    return out
+
+
+def _sections_at(doc: Doc, procedures: list[ProcedureMention]) -> dict[int, str]:
+    """The section of each procedure mention, by its first character."""
+    sections = getattr(doc._, "sections", None) or []
+    starts = [doc[min(s.title_start, s.body_start)].idx for s in sections if len(doc)]
+    out = {}
+    for proc in procedures:
+        i = bisect_right(starts, proc.start) - 1
+        out[proc.start] = (sections[i].category if i >= 0 else None) or "none"
     return out
 
 
@@ -94,6 +115,9 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
             if code not in codeset:
                 continue
             cand = Candidate(code, title=codeset.title(code), billable=codeset.is_billable(code))
+        elif system == PCS and shipped_pcs().resolve(code) == code:
+            pcs = shipped_pcs()
+            cand = Candidate(code, system=PCS, title=pcs.title(code), billable=code in pcs)
         else:
             cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
         cand.sources.add("learned")
@@ -108,8 +132,18 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
 
 
 def set_context(cands: list[Candidate]) -> None:
-    """Describe each candidate among the note's others: how many there are, where the
-    classifier puts it among them, and what its siblings (same category) have."""
+    """Describe each candidate among the note's other candidates of its code system: how many
+    there are, where the classifier puts it among them, and what its siblings (same category)
+    have. Diagnoses and procedures are described apart, so that the procedures a note names
+    change nothing of how its diagnoses are described."""
+    by_system: dict[str, list[Candidate]] = defaultdict(list)
+    for cand in cands:
+        by_system[cand.system].append(cand)
+    for group in by_system.values():
+        _set_context(group)
+
+
+def _set_context(cands: list[Candidate]) -> None:
     if not cands:
         return
     scores = [c.learned.classifier if c.learned is not None else -1.0 for c in cands]

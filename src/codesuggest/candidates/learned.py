@@ -43,6 +43,7 @@ Label = str  # "ICD-10-CM|E11.9"
 WORD_EVIDENCE = 0.01
 # the note's words that drove a label, most first, kept as its evidence (``LearnedScore.terms``)
 TOP_TERMS = 3
+PROCEDURE_TOP = 10  # procedure labels (not ICD-10-CM) proposed per note besides the top ones
 # the words lexicon_words adds ("lxe119", "lce11"): not the note's own words
 _LEXICON_WORD = re.compile(r"l[xc][a-z][0-9][0-9a-z]*")
 _NUMBER = re.compile(r"[0-9]+")
@@ -112,6 +113,9 @@ class NoteScores:
         self._ranks = {j: r for r, j in enumerate(order, start=1)}
         voted = _top(knn + 1e-4 * probs, scorer.top // 2).tolist()
         chosen = order[: scorer.top] + [j for j in voted if knn[j] > 0]
+        # procedures a note's diagnoses would crowd out of the top labels
+        procedures = scorer.procedure_ids()
+        chosen += [j for j in order if j in procedures][:PROCEDURE_TOP]
         self.labels: list[Label] = [scorer.labels_[j] for j in dict.fromkeys(chosen)]
 
     def get(self, value: Label) -> LearnedScore | None:
@@ -205,6 +209,14 @@ class LearnedScorer:
         self.neighbours = neighbours
         self.alpha = alpha
         self.seed = seed
+
+    def procedure_ids(self) -> frozenset[int]:
+        """The rows of the labels that are procedures (any system but ICD-10-CM)."""
+        found: frozenset[int] | None = getattr(self, "_procedure_ids", None)
+        if found is None:
+            found = frozenset(j for j, v in enumerate(self.labels_) if split_label(v)[0] != CM)
+            self._procedure_ids = found
+        return found
 
     def fit(self, texts: Sequence[str], labels: Sequence[set[Label]]) -> LearnedScorer:
         """Learn the vocabulary, the label space, the ridge weights and the note memory."""

@@ -38,6 +38,7 @@ from codesuggest.codesets.data_files import data_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.search_index import QueryWord, SearchIndex, build_index, query_words
 from codesuggest.codesets.search_priors import TrainedPriors, learned_frequencies
+from codesuggest.codesets.systems import CM
 
 _CODE_LIKE = re.compile(r"[A-Za-z]\d[0-9A-Za-z]?\.?[0-9A-Za-z]{0,4}")
 MAX_QUERY_CHARS = 400  # characters of a query read
@@ -64,6 +65,7 @@ class CodeHit:
     path: str = ""  # the Alphabetic Index path of the entry, when it is an Index entry
     matched: str = ""  # the entry's words ("htn", an inclusion term, the index words)
     kind: str = "code"  # code, title, inclusion, index, synonym, abbreviation, plain, inverted
+    system: str = CM
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Any
 from codesuggest.codesets import catalogs
 from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.systems import CM, PCS, PROCEDURE_SYSTEMS, SYSTEMS, USER_SYSTEMS
 
 SHIPPED, USER, LABELS = "shipped", "user catalog", "labels only"
@@ -80,9 +81,17 @@ def _summaries(
                     entry["source"],
                 )
             )
-        elif system == PCS or system in USER_SYSTEMS:
+        elif system == PCS:
+            out.append(_icd10pcs())
+        elif system in USER_SYSTEMS:
             out.append(SystemSummary(system, kind_of(system), LABELS))
     return out
+
+
+def _icd10pcs() -> SystemSummary:
+    pcs = shipped_pcs()
+    codes = len(pcs)  # every code of the list is complete, so billable
+    return SystemSummary(PCS, kind_of(PCS), SHIPPED, pcs.release, codes, codes)
 
 
 def _icd10cm(codeset: Icd10Cm | None) -> SystemSummary:

@@ -18,7 +18,7 @@ from codesuggest.candidates.base import Candidate, CandidateGenerator
 from codesuggest.candidates.collect import collect_candidates
 from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
-from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
 from codesuggest.model_io import codeset as codeset_io
 from codesuggest.model_io import lexicon as lexicon_io
@@ -78,6 +78,8 @@ def synthetic_rows(
     )
     for i, (coded, doc) in enumerate(rows):
         for cand in collect_candidates(doc, index, codeset, generators):
+            if cand.system != SYSTEM:
+                continue  # synthetic notes code diagnoses only: their procedures are unlabelled
             X.append(cand)
             y.append(int(cand.code in coded.codes))
             groups.append(i)

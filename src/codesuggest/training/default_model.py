@@ -22,10 +22,12 @@ from codesuggest.candidates.collect import default_generators
 from codesuggest.codesets.alpha_index import noise_entries
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
 from codesuggest.codesets.index_convert import RELEASE as INDEX_RELEASE
 from codesuggest.codesets.index_convert import SOURCE as INDEX_SOURCE
 from codesuggest.codesets.lexicon import data_phrases
 from codesuggest.codesets.shipped import shipped_lexicon
+from codesuggest.codesets.systems import PCS
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
@@ -157,7 +159,7 @@ def build_default_model(
                 "index_noise_entries": len(noise_entries()),
                 "normalizer": fingerprint(),
             },
-            "code_sets": {SYSTEM: codeset.release},
+            "code_sets": {SYSTEM: codeset.release, PCS: PCS_RELEASE},
             "metrics": {
                 "synthetic_heldout_f1": round(f1, 4),
                 "synthetic_threshold": round(chosen, 4),

@@ -25,8 +25,10 @@ from codesuggest.candidates.collect import add_learned, collect_candidates, defa
 from codesuggest.candidates.learned import LearnedScorer, label, learned_text, split_label
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
+from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
 from codesuggest.codesets.lexicon import data_phrases
 from codesuggest.codesets.shipped import shipped_lexicon
+from codesuggest.codesets.systems import PCS
 from codesuggest.errors import InputError
 from codesuggest.extract.normalize import fingerprint
 from codesuggest.extract.pipeline import build_pipeline
@@ -289,7 +291,7 @@ def train_model(
                     "phrases_learned": len(phrases),
                     "normalizer": fingerprint(),
                 },
-                "code_sets": {SYSTEM: codeset.release},
+                "code_sets": {SYSTEM: codeset.release, PCS: PCS_RELEASE},
                 "metrics": {
                     "held_out": metrics,
                     "held_out_f1_after_rules": round(choice.f1, 4),

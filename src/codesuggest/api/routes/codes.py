@@ -11,8 +11,10 @@ from codesuggest.api.auth import AnyKey
 from codesuggest.api.deps import EngineDep, SystemsDep
 from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.catalog_search import catalog_search
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.search import code_search
-from codesuggest.codesets.systems import CM, SYSTEMS, USER_SYSTEMS, system_name
+from codesuggest.codesets.search_pcs import pcs_search
+from codesuggest.codesets.systems import CM, PCS, SYSTEMS, USER_SYSTEMS, system_name
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 
@@ -22,8 +24,9 @@ CodeSystem = Annotated[
     Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"],
     Query(
         description=(
-            "The code's system (icd10cm, cpt... are read as ICD-10-CM, CPT...). CPT and HCPCS "
-            "codes are found while their catalog is registered (codesuggest codesets add)."
+            "The code's system (icd10cm, icd10pcs, cpt... are read as ICD-10-CM, ICD-10-PCS, "
+            "CPT...). An ICD-10-PCS table row (BN20) is found too. CPT and HCPCS codes are "
+            "found while their catalog is registered (codesuggest codesets add)."
         )
     ),
 ]
@@ -86,6 +89,16 @@ class CodeNotes(BaseModel):
     seventh_characters: dict[str, str] = Field(default_factory=dict)
 
 
+class AxisOut(BaseModel):
+    """One character of an ICD-10-PCS code and what it means there."""
+
+    position: int
+    name: str = Field(description='The axis ("Body Part", "Approach", "Contrast").')
+    value: str
+    meaning: str
+    definition: str = ""
+
+
 class CodeDetail(BaseModel):
     """Everything a coder checks before accepting a code."""
 
@@ -98,6 +111,10 @@ class CodeDetail(BaseModel):
     ancestors: list[CodeRef] = Field(description="From the parent up to the chapter.")
     children: list[CodeRef]
     notes: CodeNotes
+    axes: list[AxisOut] = Field(
+        default_factory=list,
+        description="ICD-10-PCS: each character's axis and meaning (a table row too: BN20).",
+    )
 
 
 @router.get("", responses=ERRORS)
@@ -114,7 +131,8 @@ def search_codes(
     subterms next, in the Index's order. Each result says the entry that found it and its
     Index path. The registered CPT and HCPCS catalogs are searched by code prefix and by the
     words of their descriptors; with several systems, their results alternate, each system's
-    best first."""
+    best first. ICD-10-PCS, when asked for (``system=ICD-10-PCS``), is searched by code
+    prefix (a table row such as BN20 too) or title words."""
     per_system: list[list[CodeHitOut]] = []
     releases: dict[str, str] = {}
     if systems is None or CM in systems:
@@ -132,6 +150,23 @@ def search_codes(
                     kind=cast(HitKind, h.kind),
                 )
                 for h in hits
+            ]
+        )
+    if systems is not None and PCS in systems:
+        releases[PCS] = shipped_pcs().release
+        pcs_hits = pcs_search().search(q, limit=limit)
+        per_system.append(
+            [
+                CodeHitOut(
+                    code=h.code,
+                    system=h.system,
+                    title=h.title,
+                    billable=h.billable,
+                    path=h.path or None,
+                    matched=h.matched,
+                    kind=cast(HitKind, h.kind),
+                )
+                for h in pcs_hits
             ]
         )
     for system in SYSTEMS:
@@ -178,8 +213,11 @@ def get_code(
     system: CodeSystem = "ICD-10-CM",
 ) -> CodeDetail:
     """Title, billable status, hierarchy and instructional notes of one ICD-10-CM code; the
-    descriptor of a code of a registered CPT or HCPCS catalog."""
+    descriptor of a code of a registered CPT or HCPCS catalog; the title and axes of an
+    ICD-10-PCS code or table row (``?system=ICD-10-PCS``)."""
     name = system_name(system)
+    if name == PCS:
+        return _pcs_code(code)
     if name != CM:
         return _catalog_code(engine, name, code)
     codeset = engine.codeset
@@ -205,6 +243,28 @@ def get_code(
             use_additional=list(info.use_additional),
             seventh_characters=dict(info.seventh_characters),
         ),
+    )
+
+
+def _pcs_code(code: str) -> CodeDetail:
+    pcs = shipped_pcs()
+    found = pcs.resolve(code)
+    if found is None:
+        raise CodeSetError(f"{code!r} is not an ICD-10-PCS code or table row in {pcs.release}")
+    info = pcs.info(found)
+    return CodeDetail(
+        code=found,
+        system=PCS,
+        release=pcs.release,
+        title=info.title,
+        billable=info.billable,
+        parent=CodeRef(code=info.parent, title=pcs.title(info.parent)) if info.parent else None,
+        ancestors=[CodeRef(code=a, title=pcs.title(a)) for a in pcs.ancestors(found)],
+        children=[CodeRef(code=c, title=pcs.title(c)) for c in pcs.billable_descendants(found, 50)]
+        if found not in pcs
+        else [],
+        notes=CodeNotes(),
+        axes=[AxisOut(**vars(a)) for a in pcs.axes(found)],
     )
 
 

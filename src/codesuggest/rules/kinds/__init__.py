@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from codesuggest.rules.base import Kind
-from codesuggest.rules.kinds import cause, combination, edits, integral, specificity, status, typed
+from codesuggest.rules.kinds import (
+    cause,
+    combination,
+    edits,
+    integral,
+    procedures,
+    specificity,
+    status,
+    typed,
+)
 
 ALL: dict[str, Kind] = {
     **edits.KINDS,
@@ -13,4 +22,5 @@ ALL: dict[str, Kind] = {
     **status.KINDS,
     **typed.KINDS,
     **cause.KINDS,
+    **procedures.KINDS,
 }

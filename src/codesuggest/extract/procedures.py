@@ -1,0 +1,278 @@
+"""Procedure mentions: the operation a note names ("laparoscopic appendectomy", "excision
+of", "CT of the abdomen"), the body part and approach words around it, and whether the
+procedure was performed in this encounter or is planned, historical, cancelled or refused.
+
+The knowledge is data (``extract/data/procedure_*``): operation words -> ICD-10-PCS code or
+pattern, body-part words -> the words PCS body part values use, approach words -> approach
+values, and the status cues. Codes are chosen from these by ``candidates.procedures``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from codesuggest.codesets.icd10pcs import Icd10Pcs
+from codesuggest.errors import ConfigError
+from codesuggest.types import Assertion
+
+PERFORMED, PLANNED, HISTORICAL, CANCELLED, REFUSED = (
+    "performed",
+    "planned",
+    "historical",
+    "cancelled",
+    "refused",
+)
+STATUSES = (PERFORMED, PLANNED, HISTORICAL, CANCELLED, REFUSED)
+# how a procedure's status reads as a mention's assertion (the rules read both)
+ASSERTION = {
+    PERFORMED: Assertion.PRESENT,
+    PLANNED: Assertion.HYPOTHETICAL,
+    HISTORICAL: Assertion.HISTORICAL,
+    CANCELLED: Assertion.NEGATED,
+    REFUSED: Assertion.NEGATED,
+}
+_CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, HISTORICAL)
+_WINDOW = 60  # characters around the operation words read for body part and approach
+_CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
+_WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
+_BEFORE = re.compile(r"([a-z][a-z-]*)\s+$")
+_STOP = r"with|without|using|showed|shows|was|were|is|on|for|and then|revealed|demonstrated"
+_OF = re.compile(
+    rf" (?:of|to|on|in) (?:the |his |her |a |an )?(?:(?!{_STOP}\b)[a-z-]+ ?){{1,5}}(?<! )"
+)
+
+
+@dataclass(frozen=True)
+class ProcedureMention:
+    """One procedure named in a note: where, what the note says of it, and its status."""
+
+    start: int
+    end: int
+    text: str
+    pcs: str  # a code, a code prefix or a pattern with "_" (procedure_operations.tsv)
+    body: tuple[str, ...]  # the words that may name its body part, PCS spellings read in
+    approach: str  # an approach value ("4") or "" when the note states none
+    status: str
+    sentence: int
+
+    @property
+    def assertion(self) -> Assertion:
+        return ASSERTION[self.status]
+
+
+def _rows(name: str, columns: tuple[str, ...], required: int = 2) -> list[tuple[str, ...]]:
+    """The rows of data file ``name``: its header must be ``columns``; the first
+    ``required`` fields of a row must be filled, the others may be empty."""
+    text = resources.files("codesuggest.extract").joinpath("data", name).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    if not lines or tuple(lines[0].split("\t")) != columns:
+        raise ConfigError(f"{name}: the header must be {' '.join(columns)}")
+    out = []
+    for n, line in enumerate(lines[1:], start=2):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) != len(columns) or not all(parts[:required]):
+            raise ConfigError(f"{name}: line {n} needs {len(columns)} tab-separated fields")
+        out.append((parts[0].lower(), *parts[1:]))
+    return out
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What an operation phrase stands for (a row of procedure_operations.tsv)."""
+
+    pcs: str
+    body: tuple[str, ...]  # body-part words it implies
+    approach: str  # its approach when the note states none ("": none)
+
+
+@cache
+def operations() -> dict[str, Operation]:
+    """Operation phrase -> its PCS code, prefix or pattern and what it implies."""
+    rows = _rows("procedure_operations.tsv", ("phrase", "pcs", "body", "approach"))
+    return {r[0]: Operation(r[1], tuple(r[2].lower().split()), r[3]) for r in rows}
+
+
+@cache
+def body_parts() -> dict[str, str]:
+    """A note's body-part phrase -> the words PCS body part values use."""
+    return {r[0]: r[1] for r in _rows("procedure_body_parts.tsv", ("phrase", "meaning"))}
+
+
+@cache
+def approaches() -> dict[str, str]:
+    """Approach phrase -> PCS approach value."""
+    return {r[0]: r[1] for r in _rows("procedure_approaches.tsv", ("phrase", "value"))}
+
+
+@cache
+def status_cues() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Status -> where the cue stands (before, after, either) -> cue phrases."""
+    text = resources.files("codesuggest.extract").joinpath("data", "procedure_status.json")
+    data = json.loads(text.read_text("utf-8"))
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for status, where in data["statuses"].items():
+        if status not in _CHECK_ORDER or set(where) - {"before", "after", "either"}:
+            raise ConfigError(f"procedure_status.json: unknown status or place in {status!r}")
+        out[status] = {k: tuple(v.lower() for v in cues) for k, cues in where.items()}
+    return out
+
+
+def _alternation(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        _alternation(list(operations())),
+        _alternation(list(body_parts())),
+        _alternation(list(approaches())),
+    )
+
+
+def search_synonyms(pcs: Icd10Pcs) -> dict[str, str]:
+    """Procedure and body-part phrases with the title words they stand for, for the code
+    search ("appendectomy" -> "appendectomy resection appendix"; "ct" -> "ct computerized
+    tomography (ct scan)")."""
+    tables = sorted({code[:3] for code in pcs.codes()})
+    out = {phrase: f"{phrase} {meaning}" for phrase, meaning in body_parts().items()}
+    for phrase, operation in operations().items():
+        pattern = operation.pcs
+        if "_" in pattern:
+            table = next((t for t in tables if _fits(t, pattern)), None)
+            prefix = None if table is None else table
+        else:
+            prefix = pattern[:4] if pcs.resolve(pattern[:4]) else None
+        if prefix is not None:
+            meanings = [a.meaning for a in pcs.axes(prefix)[2:] if a.position != 2]
+            out[phrase] = " ".join([phrase, *meanings])
+    return out
+
+
+def _fits(code: str, pattern: str) -> bool:
+    return all(p in ("_", c) for p, c in zip(pattern, code, strict=False))
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern finding any of ``phrases`` as whole words, longest first."""
+    return _alternation(phrases)
+
+
+@cache
+def _status_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(status, place, one pattern for all its cues there), in the order they are tried."""
+    cues = status_cues()
+    return tuple(
+        (status, place, _alternation(list(cues[status][place])))
+        for status in _CHECK_ORDER
+        for place in ("either", "before", "after")
+        if cues.get(status, {}).get(place)
+    )
+
+
+def _status(sentence: str, start: int, end: int) -> str:
+    """The status the cues of the sentence give a procedure named at ``start:end``."""
+    text = {"either": sentence, "before": sentence[:start], "after": sentence[end:]}
+    for status, place, pattern in _status_patterns():
+        if pattern.search(text[place]):
+            return status
+    return PERFORMED
+
+
+def find_procedures(
+    text: str, sentences: list[tuple[int, int]] | None = None
+) -> list[ProcedureMention]:
+    """The procedure mentions of ``text``, sentence by sentence (character bounds; None: the
+    text is split at full stops and line breaks)."""
+    ops, parts, ways = _patterns()
+    lower = text.lower()
+    if sentences is None:
+        sentences = _split(lower)
+    out: list[ProcedureMention] = []
+    for n, (s_start, s_end) in enumerate(sentences):
+        sentence = lower[s_start:s_end]
+        for m in ops.finditer(sentence):
+            lo, hi = _clause(sentence, m.start(), m.end())
+            window = sentence[lo:hi]
+            operation = operations()[m.group(1)]
+            body = tuple(dict.fromkeys((*_body_words(window, parts), *operation.body)))
+            way = next((approaches()[a.group(1)] for a in ways.finditer(window)), "")
+            way = way or operation.approach
+            start, end = _extent(sentence, m.start(), m.end(), parts, ways)
+            out.append(
+                ProcedureMention(
+                    start=s_start + start,
+                    end=s_start + end,
+                    text=text[s_start + start : s_start + end],
+                    pcs=operation.pcs,
+                    body=body,
+                    approach=way,
+                    status=_status(sentence, m.start(), m.end()),
+                    sentence=n,
+                )
+            )
+    return out
+
+
+def _extent(
+    sentence: str, start: int, end: int, parts: re.Pattern[str], ways: re.Pattern[str]
+) -> tuple[int, int]:
+    """The evidence span of an operation: its words, an approach or body-part word just
+    before ("laparoscopic appendectomy", "abdominal ultrasound") and the body part it is "of"
+    ("CT of the abdomen and pelvis")."""
+    before = _BEFORE.search(sentence, 0, start)
+    if before and (ways.fullmatch(before.group(1)) or parts.fullmatch(before.group(1))):
+        start = before.start(1)
+    after = _OF.match(sentence, end)
+    if after:
+        end = after.end()
+    return start, end
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The words around an operation that may name its body part and approach: up to
+    ``_WINDOW`` characters each side, within its clause."""
+    lo = max(0, start - _WINDOW)
+    hi = min(len(sentence), end + _WINDOW)
+    for m in _CLAUSE_END.finditer(sentence, lo, hi):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _body_words(window: str, parts: re.Pattern[str]) -> tuple[str, ...]:
+    words = list(_WORD.findall(window))
+    for m in parts.finditer(window):
+        words.extend(body_parts()[m.group(1)].split())
+    return tuple(dict.fromkeys(words))
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in re.finditer(r"\.\s|\n", text):
+        out.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def doc_procedures(doc: Doc) -> list[ProcedureMention]:
+    """The procedure mentions of a processed note, by its sentences."""
+    bounds = getattr(doc._, "codesuggest_sentences", None)
+    sentences = None
+    if bounds:
+        sentences = [
+            (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in bounds if e > s
+        ]
+    return find_procedures(doc.text, sentences)

@@ -1,0 +1,96 @@
+"""Procedure mentions: operation, body part and approach words, evidence span and status."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10pcs import shipped_pcs
+from codesuggest.extract import procedures
+from codesuggest.extract.procedures import (
+    CANCELLED,
+    HISTORICAL,
+    PERFORMED,
+    PLANNED,
+    REFUSED,
+    find_procedures,
+)
+from codesuggest.types import Assertion
+
+NOTE = (
+    "HOSPITAL COURSE: He underwent laparoscopic appendectomy without complication. "
+    "CT of the abdomen and pelvis with contrast showed no abscess.\n"
+    "PLAN: Will schedule colonoscopy as an outpatient."
+)
+
+
+def test_find_procedures_reads_operation_body_part_and_approach() -> None:
+    found = find_procedures(NOTE)
+    assert [p.text for p in found] == [
+        "laparoscopic appendectomy",
+        "CT of the abdomen and pelvis",
+        "colonoscopy",
+    ]
+    appendectomy, ct, _ = found
+    assert appendectomy.pcs == "0DTJ" and appendectomy.approach == "4"
+    assert ct.pcs == "B_2" and {"abdomen", "pelvis"} <= set(ct.body)
+    assert NOTE[ct.start : ct.end] == ct.text
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Underwent colonoscopy on 3/4.", PERFORMED),
+        ("Will schedule colonoscopy next month.", PLANNED),
+        ("Colonoscopy is scheduled for Friday.", PLANNED),
+        ("Recommend upper endoscopy.", PLANNED),
+        ("S/p appendectomy.", HISTORICAL),
+        ("Status post cholecystectomy in 2015.", HISTORICAL),
+        ("Appendectomy as a child.", HISTORICAL),
+        ("Colonoscopy was cancelled because of a poor prep.", CANCELLED),
+        ("MRI of the brain was canceled.", CANCELLED),
+        ("Patient refused blood transfusion.", REFUSED),
+        ("She declined the biopsy.", REFUSED),
+    ],
+)
+def test_find_procedures_status(text: str, status: str) -> None:
+    [found] = find_procedures(text)
+    assert found.status == status
+
+
+def test_procedure_status_reads_as_an_assertion() -> None:
+    [planned] = find_procedures("Plan for colonoscopy.")
+    [performed] = find_procedures("Colonoscopy performed today.")
+    assert planned.assertion is Assertion.HYPOTHETICAL
+    assert performed.assertion is Assertion.PRESENT
+
+
+def test_find_procedures_keeps_cues_to_their_sentence() -> None:
+    found = find_procedures("Will schedule MRI.\nUnderwent appendectomy.")
+    assert [p.status for p in found] == [PLANNED, PERFORMED]
+
+
+def test_procedure_data_names_valid_codes_and_values() -> None:
+    pcs = shipped_pcs()
+    for phrase, operation in procedures.operations().items():
+        pattern = operation.pcs
+        assert phrase == phrase.strip().lower()
+        assert operation.approach in ("", *"034578FX"), phrase
+        if "_" in pattern:
+            assert len(pattern) == 3 and pattern[1] == "_", phrase
+            assert any(c[0] == pattern[0] and c[2] == pattern[2] for c in pcs.codes()[::50])
+        else:
+            assert pattern in pcs or pcs.is_prefix(pattern), (phrase, pattern)
+    approach_values = {c[4] for c in pcs.codes() if c[0] == "0"}
+    assert set(procedures.approaches().values()) <= approach_values
+    assert set(procedures.status_cues()) == {PLANNED, HISTORICAL, CANCELLED, REFUSED}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver biopsy was performed; pathology pending.",
+        "He will be seen in clinic two weeks after his appendectomy.",
+    ],
+)
+def test_find_procedures_performed_despite_words_about_other_things(text: str) -> None:
+    assert [p.status for p in find_procedures(text)] == [PERFORMED]
