@@ -69,6 +69,8 @@ def _page(
     page.fill("#api-key", key)
     page.click("#signin")
     expect(page.locator("#user-name")).to_have_text("coder-1 (coder)")
+    # signed in once the code systems are loaded too (the status says so): only then type
+    expect(page.locator("#status")).to_contain_text("Signed in as coder-1")
     return page
 
 
@@ -80,6 +82,7 @@ def _suggest(page: Page, note_id: str, text: str) -> None:
         page.click("#edit-note")
     page.fill("#note-id", note_id)
     page.fill("#note-text", text)
+    expect(page.locator("#note-id")).to_have_value(note_id)
     page.click("#suggest")
     expect(page.locator("#status")).to_contain_text(f"for {note_id}")
 
