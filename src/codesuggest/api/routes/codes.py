@@ -12,7 +12,7 @@ from codesuggest.api.deps import EngineDep, SystemsDep
 from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.catalog_search import catalog_search
 from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.search import code_search
+from codesuggest.codesets.search import CodeHit, code_search
 from codesuggest.codesets.search_pcs import pcs_search
 from codesuggest.codesets.systems import CM, PCS, SYSTEMS, USER_SYSTEMS, system_name
 from codesuggest.engine import Engine
@@ -138,37 +138,11 @@ def search_codes(
     if systems is None or CM in systems:
         releases[CM] = engine.codeset.release
         hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
-        per_system.append(
-            [
-                CodeHitOut(
-                    code=h.code,
-                    system=CM,
-                    title=h.title,
-                    billable=h.billable,
-                    path=h.path or None,
-                    matched=h.matched,
-                    kind=cast(HitKind, h.kind),
-                )
-                for h in hits
-            ]
-        )
+        per_system.append([_hit_out(h, CM) for h in hits])
     if systems is not None and PCS in systems:
         releases[PCS] = shipped_pcs().release
         pcs_hits = pcs_search().search(q, limit=limit)
-        per_system.append(
-            [
-                CodeHitOut(
-                    code=h.code,
-                    system=h.system,
-                    title=h.title,
-                    billable=h.billable,
-                    path=h.path or None,
-                    matched=h.matched,
-                    kind=cast(HitKind, h.kind),
-                )
-                for h in pcs_hits
-            ]
-        )
+        per_system.append([_hit_out(h, PCS) for h in pcs_hits])
     for system in SYSTEMS:
         catalog = engine.catalogs.get(system)
         if catalog is None or (systems is not None and system not in systems):
@@ -193,6 +167,19 @@ def search_codes(
         release=engine.codeset.release,
         releases=releases,
         items=_alternate(per_system, limit),
+    )
+
+
+def _hit_out(h: CodeHit, system: str) -> CodeHitOut:
+    """A search hit of a code system with a code table, as the API gives it."""
+    return CodeHitOut(
+        code=h.code,
+        system=system,
+        title=h.title,
+        billable=h.billable,
+        path=h.path or None,
+        matched=h.matched,
+        kind=cast(HitKind, h.kind),
     )
 
 
