@@ -284,3 +284,12 @@ def test_engine_load_without_a_model_names_the_place_and_the_fix(
     assert "run `make install` in the checkout or `codesuggest models build-default`" in str(
         raised.value
     )
+
+
+def test_engine_ranks_codes_held_back_last_unless_its_ranker_learned_them(
+    engine: Engine, adapted_model_dir: Path
+) -> None:
+    # the default ranker never learned codes only inner mentions support: they rank last
+    assert engine.held_last
+    # a model trained on coded notes learned how often coders code them: by confidence
+    assert not Engine.load(adapted_model_dir).held_last

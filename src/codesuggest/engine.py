@@ -149,6 +149,8 @@ class Engine:
             self.threshold = float(config["threshold"])
             # per code system where training chose one (models before it: one for all)
             self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+            # a ranker that learned from coded notes ranks the codes held back by confidence
+            self.held_last = not config.get("ranks_held_back", False)
             # a strictly increasing map to confidences calibrated on real notes (default model)
             self.calibration: Calibration | None = None
             if calibrated and "calibration" in config:
@@ -306,6 +308,7 @@ class Engine:
                 codeset=self.codeset,
                 top=top,
                 systems=systems,
+                held_last=self.held_last,
             )
             releases = dict(self.releases)
             if any(s.system == PCS for s in suggestions):

@@ -61,12 +61,16 @@ class Note:
             object.__setattr__(self, "sex", parse_sex(self.sex))
 
 
+INNER = "inner"  # ``Mention.kind`` of an index match a longer term hid ("pain" in "chest pain")
+
+
 @dataclass(frozen=True)
 class Mention:
     """A span of the note that a lexicon entry matched, with its assertion and codes.
 
     ``kind`` says how it matched: ``exact`` (the phrase in order), ``bag`` (the same words in
-    another order, contiguous) or ``scattered`` (all the words of a title within one sentence).
+    another order, contiguous) or ``scattered`` (all the words of a title within one sentence);
+    ``inner`` (:data:`INNER`): an Alphabetic Index entry inside a longer term that hid it.
     ``coverage`` is the share of the entry's content words found (1.0 for exact and bag).
     """
 

@@ -8,7 +8,7 @@ import spacy
 from codesuggest.engine import Engine
 from codesuggest.extract.current import PAST
 from codesuggest.extract.mentions import assertion_of, doc_mentions, located_matches
-from codesuggest.types import Assertion, Mention
+from codesuggest.types import INNER, Assertion, Mention
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
 pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
@@ -224,3 +224,35 @@ def test_mentions_nonfinding_phrase_hides_the_finding_inside(
     engine: Engine, text: str, hidden: str
 ) -> None:
     assert not [m for m in _mentions(engine, text) if hidden in m.codes]
+
+
+def _with_inner(engine: Engine, text: str) -> tuple[list[Mention], list[Mention]]:
+    inner: list[Mention] = []
+    return doc_mentions(engine.nlp(text), engine.index, inner), inner
+
+
+def test_mentions_index_entry_inside_a_longer_term_is_an_inner_mention(engine: Engine) -> None:
+    text = "Patient denies chest pain."
+    outer, inner = _with_inner(engine, text)
+    # the note's own mentions are as they were without asking for inner ones
+    assert outer == _mentions(engine, text)
+    assert [m.codes for m in outer] == [("R07.9",)]
+    [m] = [m for m in inner if "R52" in m.codes]  # "Pain" in the Alphabetic Index
+    assert m.kind == INNER
+    assert text[m.start : m.end] == m.text == "pain"
+    # the cues of the term around it are its own: "denies chest pain" denies the pain
+    assert m.assertion is Assertion.NEGATED
+    assert engine.index.paths[m.key, "R52"] == "Pain"
+
+
+def test_mentions_inner_mentions_take_the_section_of_the_term_around_them(
+    engine: Engine,
+) -> None:
+    _, inner = _with_inner(engine, "Family history: mother had colon cancer.")
+    assert inner and all(m.assertion is Assertion.FAMILY for m in inner)
+    assert {m.text for m in inner} == {"cancer"}
+
+
+def test_mentions_nonfinding_phrase_holds_no_inner_mention(engine: Engine) -> None:
+    outer, inner = _with_inner(engine, "Stress test was normal.")
+    assert outer == [] and inner == []

@@ -310,3 +310,76 @@ def test_terms_list_numbers_are_no_specifiers(nlp: Language, text: str) -> None:
 def test_terms_a_number_after_its_phrase_still_binds(nlp: Language) -> None:
     found = _found(nlp, "A/P:\n1. CKD stage 5.")
     assert [text for text, key, _ in found if key == ("5", "ckd", "stage")] == ["CKD stage 5"]
+
+
+def _indexed_nlp(paths: dict[tuple[int, str], str], *, subsume: bool = True) -> Language:
+    """The test lexicon with Alphabetic Index ``paths`` ((key id, code) -> path)."""
+    index = _index()
+    index.paths = paths
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
+    matcher = nlp.add_pipe("codesuggest_terms")
+    assert isinstance(matcher, TermMatcher)
+    matcher.index = index
+    matcher.subsume = subsume
+    return nlp
+
+
+PAIN = KEYS_BY_ID.index(("pain",))
+CHEST_PAIN = KEYS_BY_ID.index(("chest", "pain"))
+
+
+def _inner(nlp: Language, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    return [
+        (doc[m.start : m.end].text, doc[o.start : o.end].text) for m, o in doc._.codesuggest_inner
+    ]
+
+
+def test_terms_an_index_key_inside_a_larger_match_is_kept_as_inner() -> None:
+    nlp = _indexed_nlp({(PAIN, "R52"): "Pain"})
+    doc = nlp("He has chest pain today.")
+    # the kept matches are as before: "chest pain" alone, one span
+    assert [KEYS_BY_ID[m.key_id] for m in doc._.codesuggest_matches] == [("chest", "pain")]
+    assert len(doc.spans[SPAN_KEY]) == 1
+    assert _inner(nlp, "He has chest pain today.") == [("pain", "chest pain")]
+    [(match, outer)] = doc._.codesuggest_inner
+    assert match.key_id == PAIN and outer.key_id == CHEST_PAIN
+
+
+def test_terms_a_key_no_index_entry_names_is_not_kept_inside() -> None:
+    # the index names the larger key's code, not the smaller key's
+    nlp = _indexed_nlp({(CHEST_PAIN, "R07.9"): "Pain > chest"})
+    assert _inner(nlp, "He has chest pain today.") == []
+    assert nlp("He has chest pain today.")._.codesuggest_inner == []
+
+
+def test_terms_inner_matches_only_what_a_larger_match_hides() -> None:
+    nlp = _indexed_nlp({(PAIN, "R52"): "Pain"})
+    assert _inner(nlp, "Pain today.") == []  # a kept match is no inner one
+    # mining phrases keeps every match: nothing is hidden, nothing is inner
+    mining = _indexed_nlp({(PAIN, "R52"): "Pain"}, subsume=False)
+    assert mining("He has chest pain today.")._.codesuggest_inner == []
+
+
+def test_terms_no_inner_match_behind_a_cue_of_the_larger_match() -> None:
+    keys = {
+        ("cystitis", "hematuria", "without"): "N30.00",
+        ("cystitis",): "N30.90",
+        ("hematuria",): "R31.9",
+    }
+    index = LexiconIndex()
+    for i, (key, code) in enumerate(keys.items()):
+        index.keys.append(key)
+        index.codes.append(((code, "index"),))
+        index.anchors.setdefault(key[0], []).append(i)
+        index.paths[i, code] = key[-1].capitalize()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _SENT_END})
+    matcher = nlp.add_pipe("codesuggest_terms")
+    assert isinstance(matcher, TermMatcher)
+    matcher.index = index
+    # "hematuria" follows "without" inside the larger match: the note denies it
+    assert _inner(nlp, "Cystitis without hematuria.") == [
+        ("Cystitis", "Cystitis without hematuria")
+    ]

@@ -9,7 +9,7 @@ import numpy as np
 from codesuggest.candidates.base import Candidate
 from codesuggest.rank.features import FEATURES, candidate_features
 from codesuggest.rank.ranker import CandidateFeatures
-from codesuggest.types import Assertion, Mention
+from codesuggest.types import INNER, Assertion, Mention
 
 
 def mention(
@@ -122,3 +122,11 @@ def test_candidate_features_transformer_shape() -> None:
 
 def test_candidate_features_transform_empty() -> None:
     assert CandidateFeatures().fit([]).transform([]).shape == (0, len(FEATURES))
+
+
+def test_features_inner_only() -> None:
+    # every mention an index entry inside a longer term ("pain" in "chest pain")
+    assert _f(candidate("R52", [mention(kind=INNER)]))["inner_only"] == 1.0
+    assert _f(candidate("R52", [mention(kind=INNER), mention(start=20)]))["inner_only"] == 0.0
+    assert _f(candidate())["inner_only"] == 0.0
+    assert _f(candidate(mentions=[]))["inner_only"] == 0.0  # learned alone

@@ -3,14 +3,22 @@ which evidence."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import LearnedScore
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import NO_EVIDENCE, evidence, finish, secondary_prefixes
-from codesuggest.types import Assertion, Mention, Note, Suggestion
+from codesuggest.rules.finish import (
+    INNER_ONLY,
+    NO_EVIDENCE,
+    evidence,
+    finish,
+    secondary_prefixes,
+)
+from codesuggest.types import INNER, Assertion, Mention, Note, Suggestion
 
 NOTE = "Denies chest pain. Essential hypertension. Knee swelling for two weeks."
 # billable codes with no ancestor, Excludes1 or combination relation among them
@@ -150,3 +158,68 @@ def test_secondary_codes_table_names_whole_chapters_or_categories(codeset: Icd10
     assert {"V", "W", "X", "Y", "Z79", "Z86"} <= set(found)
     for p in found:
         assert len(p) == 1 or p in codeset, p
+
+
+def _inner(start: int, end: int, assertion: Assertion = Assertion.PRESENT) -> Mention:
+    return replace(_mention(start, end, assertion), kind=INNER)
+
+
+def test_finish_never_recommends_a_code_only_inner_mentions_support(codeset: Icd10Cm) -> None:
+    # "hypertension" inside a longer term: the code ranks, with its evidence, for the coder
+    inner = _cand("I10", [_inner(29, 41)], ["index"])
+    denied = _cand("J18.9", [_mention(7, 17, Assertion.NEGATED)])
+    cands = [inner, _cand("R07.9"), _cand("M25.461", [_mention(43, 56)]), denied]
+    out = _finish(cands, [0.9, 0.7, 0.2, 0.95], codeset, top=15, rules=RuleSet.from_json())
+    assert [(s.code, s.recommended) for s in out] == [
+        ("R07.9", True),
+        ("M25.461", False),
+        ("J18.9", False),  # withdrawn by a rule
+        ("I10", False),  # held back: last, whatever its confidence
+    ]
+    assert out[3].confidence == pytest.approx(0.9)
+    assert INNER_ONLY in out[3].flags
+    assert [e.text for e in out[3].evidence] == ["hypertension"]
+
+
+def test_finish_ranks_codes_held_back_by_confidence_when_asked(codeset: Icd10Cm) -> None:
+    # a model trained on coded notes learned how often such codes are coded
+    inner = _cand("I10", [_inner(29, 41)], ["index"])
+    cands = [inner, _cand("R07.9"), _cand("M25.461", [_mention(43, 56)])]
+    out = finish(
+        Note(NOTE),
+        cands,
+        [0.9, 0.7, 0.2],
+        threshold=0.5,
+        thresholds={},
+        rules=RuleSet([]),
+        codeset=codeset,
+        top=15,
+        held_last=False,
+    )
+    assert [(s.code, s.recommended) for s in out] == [
+        ("R07.9", True),
+        ("I10", False),  # still not recommended
+        ("M25.461", False),
+    ]
+
+
+def test_finish_rules_do_not_recommend_a_code_only_inner_mentions_support(
+    codeset: Icd10Cm,
+) -> None:
+    # a present mention stating I10's title word for word: the rules recommend it (OCG I.B.2)
+    stated = _cand("I10", [_mention(19, 41)])
+    [s] = _finish([stated], [0.4], codeset, top=15, rules=RuleSet.from_json())
+    assert s.recommended and s.rules
+    # the same words inside a longer term: the rules never see the code
+    held = _cand("I10", [_inner(19, 41)], ["index"])
+    [s] = _finish([held], [0.4], codeset, top=15, rules=RuleSet.from_json())
+    assert not s.recommended and not s.rules
+
+
+def test_finish_recommends_an_inner_only_code_the_model_proposed_itself(
+    codeset: Icd10Cm,
+) -> None:
+    proposed = _cand("I10", [_inner(29, 41)], ["index"])
+    proposed.sources.add("learned")  # collect.mark_proposed: among the model's own labels
+    [s] = _finish([proposed], [0.9], codeset, top=15, rules=RuleSet.from_json())
+    assert s.recommended and INNER_ONLY not in s.flags

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,7 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.adaptable import adaptations
 from codesuggest.rules.engine import Rule, RuleSet
 from codesuggest.training.rule_choice import Choice, choose, recommendable
-from codesuggest.types import Assertion, Mention, Note
+from codesuggest.types import INNER, Assertion, Mention, Note
 
 
 def _mention(assertion: Assertion, code: str = "R52") -> Mention:
@@ -43,6 +45,15 @@ def test_recommendable_follows_the_rules() -> None:
     assert not recommendable(negated, frozenset({"present", "historical"}))
     assert recommendable(negated, None)
     assert not recommendable(category, None)
+
+
+def test_recommendable_not_a_code_only_inner_mentions_support() -> None:
+    inner = replace(_mention(Assertion.PRESENT), kind=INNER)  # "pain" in "chest pain"
+    held = Candidate("R52", [inner], sources={"lexicon"}, billable=True)
+    assert not recommendable(held) and not recommendable(held, None)
+    # unless the trained model proposed it itself (``collect.mark_proposed``)
+    proposed = Candidate("R52", [inner], sources={"lexicon", "learned"}, billable=True)
+    assert recommendable(proposed)
 
 
 def _held_out(

@@ -9,7 +9,7 @@ from typing import Protocol
 from codesuggest.candidates.learned import LearnedScore
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
-from codesuggest.types import Mention
+from codesuggest.types import INNER, Mention
 
 
 @dataclass(slots=True)
@@ -44,6 +44,12 @@ class Candidate:
     system: str = CM
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
     context: NoteContext = field(default_factory=NoteContext)
+
+
+def inner_only(c: Candidate) -> bool:
+    """Whether every mention of ``c`` is an index match inside a longer term ("pain" in "chest
+    pain"): such a code ranks, for the coder to see, but is not recommended on that alone."""
+    return bool(c.mentions) and all(m.kind == INNER for m in c.mentions)
 
 
 class CandidateGenerator(Protocol):

@@ -1,7 +1,9 @@
 """Runs the candidate generators over one processed note (shared by engine and trainer).
 
-Two stages: :func:`collect_candidates` proposes codes from the note's mentions; a trained
-model's scores then join them (:func:`add_learned`), which also proposes the labels it scores
+Two stages: :func:`collect_candidates` proposes codes from the note's mentions (then, apart,
+from the Alphabetic Index entries hidden inside longer terms: codes no mention names, to rank
+but never to recommend on that alone; ``candidates.base.inner_only``); a trained model's scores
+then join them (:func:`add_learned`), which also proposes the labels it scores
 highest and describes each candidate among the note's others (:class:`NoteContext`).
 """
 
@@ -9,11 +11,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from spacy.tokens import Doc
 
-from codesuggest.candidates.base import Candidate, CandidateGenerator, NoteContext
+from codesuggest.candidates.base import Candidate, CandidateGenerator, NoteContext, inner_only
 from codesuggest.candidates.catalog import CatalogCandidates
 from codesuggest.candidates.drug_class import DrugClassCandidates
 from codesuggest.candidates.generators import (
@@ -33,6 +35,7 @@ from codesuggest.codesets.systems import PCS
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.procedures import ProcedureMention, doc_procedures
 from codesuggest.extract.uncertain import establish_uncertain
+from codesuggest.types import Mention
 
 
 def default_generators(
@@ -64,10 +67,13 @@ def collect_candidates(
 ) -> list[Candidate]:
     """Candidates of one processed note from its mentions, with the code facts the ranker's
     features read; ``setting`` is the note's (an inpatient stay codes uncertain diagnoses)."""
-    mentions = establish_uncertain(doc_mentions(doc, index), setting)
+    inner: list[Mention] = []
+    mentions = establish_uncertain(doc_mentions(doc, index, inner), setting)
     pool: dict[str, Candidate] = {}
     for generator in generators:
         generator.add(mentions, pool)
+    if inner:
+        _add_inner(establish_uncertain(inner, setting), generators, pool)
     out = []
     for code, cand in pool.items():
         if cand.system != SYSTEM:  # a user catalog's code, described by CatalogCandidates
@@ -90,6 +96,21 @@ def collect_candidates(
     return out
 
 
+def _add_inner(
+    inner: list[Mention], generators: list[CandidateGenerator], pool: dict[str, Candidate]
+) -> None:
+    """Add to ``pool`` the codes the inner mentions propose through the lexicon and the
+    hierarchy that no other mention proposed: the candidates of the note's mentions stay as
+    they are, whatever the longer terms hid."""
+    found: dict[str, Candidate] = {}
+    for generator in generators:
+        if isinstance(generator, (LexiconCandidates, HierarchyCandidates)):
+            generator.add(inner, found)
+    for code, cand in found.items():
+        if code not in pool:
+            pool[code] = cand
+
+
 def _sections_at(doc: Doc, procedures: list[ProcedureMention]) -> dict[int, str]:
     """The section of each procedure mention, by its first character."""
     sections = getattr(doc._, "sections", None) or []
@@ -107,6 +128,7 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
     n_mentions = out[0].note_mentions if out else 0
     keys = [label(cand.system, cand.code) for cand in out]
     seen = set(keys)
+    mark_proposed(out, learned.labels)
     for key in learned.labels:
         if key in seen:
             continue
@@ -129,6 +151,16 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
     for cand, score in zip(out, scores, strict=True):
         cand.learned = score
     set_context(out)
+
+
+def mark_proposed(cands: list[Candidate], labels: Collection[str]) -> None:
+    """Give source ``learned`` to the candidates whose only mentions are inner ones that a
+    trained model proposes itself (``labels``): they stand on what it learned, as they did
+    before those mentions were read, and may be recommended."""
+    wanted = set(labels)
+    for cand in cands:
+        if inner_only(cand) and label(cand.system, cand.code) in wanted:
+            cand.sources.add("learned")
 
 
 def set_context(cands: list[Candidate]) -> None:

@@ -15,7 +15,7 @@ from codesuggest.extract.qualifiers import SentenceMarks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
-from codesuggest.types import Assertion, Mention
+from codesuggest.types import INNER, Assertion, Mention
 
 # When ConText finds more than one modifier, the first that applies wins: a negation first
 # ("no family history of colon cancer" is no history at all).
@@ -171,9 +171,17 @@ def _section_parts(
     return held, tuple(p for p in named if p not in held)
 
 
-def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
-    """Every lexicon match of a processed Doc as a Mention, in text order."""
+def doc_mentions(
+    doc: Doc, index: LexiconIndex, inner: list[Mention] | None = None
+) -> list[Mention]:
+    """Every lexicon match of a processed Doc as a Mention, in text order; with ``inner``,
+    the index matches larger ones hid are added to it as mentions of kind ``INNER``."""
     out = []
+    # the kept matches that hold inner ones, and (section, start, end, span) of those located
+    holding: set[TermMatch] | None = None
+    holders: dict[TermMatch, tuple[str, int, int, Span]] = {}
+    if inner is not None and doc._.codesuggest_inner:
+        holding = {outer for _, outer in doc._.codesuggest_inner}
     # ``span.text`` is ``doc.text[span.start_char:span.end_char]``; ``doc.text`` joins every
     # token of the note (~0.13 ms), a span's text only its own few
     user_data = doc.user_data
@@ -187,6 +195,8 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
         named = index.codes[match.key_id]
         if not named:  # a non-finding phrase ("stress test"): it only hides what it holds
             continue
+        if holding is not None and match in holding:
+            holders[match] = (section, span.start_char, span.end_char, span)
         key = index.keys[match.key_id]
         if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
             named = _senses_held(ambiguous, key, named, doc, match, bounds)
@@ -234,4 +244,74 @@ def doc_mentions(doc: Doc, index: LexiconIndex) -> list[Mention]:
                     span=where,
                 )
             )
+    if holders and inner is not None:
+        inner.extend(_inner_mentions(doc, index, holders, flags, orths, contexts))
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))
+
+
+def _inner_mentions(
+    doc: Doc,
+    index: LexiconIndex,
+    holders: dict[TermMatch, tuple[str, int, int, Span]],
+    flags: list[tuple[str, Any, Assertion]] | None,
+    orths: Any,
+    contexts: dict[int, SentenceMarks],
+) -> Iterator[Mention]:
+    """The inner matches of a Doc as mentions of the codes an index entry names with their
+    words, in the section and under the ConText cues of the match that holds them: "no chest
+    pain" denies the pain too. A match inside a non-finding phrase, a section header or an
+    abbreviation's unheld sense gives none."""
+    user_data = doc.user_data
+    paths = getattr(index, "paths", None) or {}
+    ambiguous = ambiguous_abbreviations()
+    bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
+    possible: dict[tuple[int, int], tuple[str, ...]] | None = None
+    for match, outer in doc._.codesuggest_inner:
+        held = holders.get(outer)
+        if held is None:
+            continue
+        section, start, end, outer_span = held
+        key_id = match.key_id
+        named = tuple((c, s) for c, s in index.codes[key_id] if (key_id, c) in paths)
+        key = index.keys[key_id]
+        if named and key in ambiguous.by_key:
+            named = _senses_held(ambiguous, key, named, doc, match, bounds)
+        if not named:
+            continue
+        codes = tuple(c for c, _ in named)
+        if flags is None:
+            assertion, decided = _decide(_span_cue(outer_span), section, codes)
+        else:
+            assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
+        cues: tuple[str, ...] = ()
+        if assertion is Assertion.POSSIBLE:
+            if possible is None:
+                possible = _possible_cues(doc)
+            cues = possible.get((outer_span.start, outer_span.end), ())
+        context: SentenceMarks | tuple[()] = ()
+        where = (0, 0)
+        if orths is not None and bounds is not None and match.sentence < len(bounds):
+            s_start, s_end = bounds[match.sentence]
+            context = contexts.get(match.sentence) or contexts.setdefault(
+                match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
+            )
+            where = (match.start - s_start, match.end - s_start)
+        span = doc[match.start : match.end]
+        yield Mention(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            section=section,
+            assertion=assertion,
+            codes=codes,
+            kind=INNER,
+            source=named[0][1],
+            n_words=match.n_words,
+            sentence=match.sentence,
+            sources=tuple(s for _, s in named),
+            key=key_id,
+            basis=_basis(user_data, start, end, section, decided),
+            cues=cues,
+            context=context,
+            span=where,
+        )

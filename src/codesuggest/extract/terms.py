@@ -8,7 +8,11 @@ for 5 days" must not lend "5" to stage 5, and no assertion cue that is not one o
 may stand inside it: "ankle: no fracture" and "Chest X-ray without infiltrates" are no findings.
 Matches whose words are a strict subset of a neighbouring, larger match are dropped: "chest
 pain" wins over "pain" (a key that only learned phrases name hides only other such keys: a
-mined phrase must not silence the dictionary).
+mined phrase must not silence the dictionary). A dropped match whose key an Alphabetic Index
+entry names is kept aside as an *inner* match of the kept match around it
+(``doc._.codesuggest_inner``): "Pain > chest" found as "chest pain" still says "pain", which a
+coder looking the term up would see; it gives candidates for the ranker, never spans of their
+own (the outer match's assertion is theirs).
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
@@ -87,6 +91,9 @@ if not Doc.has_extension("codesuggest_matches"):
 # (start, end) token bounds of each sentence, by ``TermMatch.sentence``
 if not Doc.has_extension("codesuggest_sentences"):
     Doc.set_extension("codesuggest_sentences", default=None)
+# (inner match, the kept match it stands in) pairs: index matches a larger match hid
+if not Doc.has_extension("codesuggest_inner"):
+    Doc.set_extension("codesuggest_inner", default=None)
 
 
 # a key an anchor word files: (its rank in the anchor's list, its id, its words)
@@ -119,6 +126,9 @@ class TermMatcher:
         self._anchored: dict[str, _Anchored] = {}  # built per anchor word on first sight
         self._words: dict[int, tuple[str, ...]] = {}  # token orth id -> its content words
         self._specified: dict[int, bool] = {}  # key id -> whether it has a specifier word
+        # key id -> whether an Alphabetic Index entry names one of its codes (read once a key)
+        self._indexed: dict[int, bool] = {}
+        self._paths = getattr(index, "paths", None) or {}  # indexes pickled before it: none
 
     def __call__(self, doc: Doc) -> Doc:
         words_of = self._words
@@ -139,12 +149,14 @@ class TermMatcher:
         _drop_enumerators(doc, orths, words)
         matches: list[TermMatch] = []
         bounds: list[tuple[int, int]] = []
+        inner: list[tuple[TermMatch, TermMatch]] = []
         for s_i, sent in enumerate(doc.sents):
             start, end = sent.start, sent.end
             bounds.append((start, end))
-            matches.extend(self._match_sentence(doc, words, start, end, s_i))
+            matches.extend(self._match_sentence(doc, words, start, end, s_i, inner))
         doc._.codesuggest_matches = matches
         doc._.codesuggest_sentences = bounds
+        doc._.codesuggest_inner = inner
         doc.spans[SPAN_KEY] = [Span(doc, m.start, m.end, label=LABEL) for m in matches]
         return doc
 
@@ -174,8 +186,16 @@ class TermMatcher:
         return entry
 
     def _match_sentence(
-        self, doc: Doc, words: list[tuple[str, ...]], start: int, end: int, s_i: int
+        self,
+        doc: Doc,
+        words: list[tuple[str, ...]],
+        start: int,
+        end: int,
+        s_i: int,
+        inner: list[tuple[TermMatch, TermMatch]] | None = None,
     ) -> list[TermMatch]:
+        """The kept matches of one sentence; with ``inner``, the index matches they hide
+        are added to it with the kept match around each."""
         positions: dict[str, list[int]] = {}
         token_of: list[int] = []
         word_at: list[str] = []
@@ -287,7 +307,44 @@ class TermMatcher:
                 for f in found
                 if not _subsumed(f[0], f[1], f[2], found if f[3].key_id in self._weak else strong)
             ]
-        return [m for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
+        out = [(lo, hi, m) for _, lo, hi, m in kept if not _chained(lo, hi, m, kept)]
+        if inner is not None and len(out) < len(found):
+            self._add_inner(found, kept, out, inner, word_at)
+        return [m for *_, m in out]
+
+    def _add_inner(
+        self,
+        found: list[tuple[frozenset[str], int, int, TermMatch]],
+        kept: list[tuple[frozenset[str], int, int, TermMatch]],
+        out: list[tuple[int, int, TermMatch]],
+        inner: list[tuple[TermMatch, TermMatch]],
+        word_at: list[str],
+    ) -> None:
+        """Add to ``inner`` each match of ``found`` that a larger one hid and whose key an
+        index entry names, with the narrowest kept match (``out``) around it, unless a cue
+        of that match stands before it ("hematuria" in "cystitis without hematuria")."""
+        indexed = self._indexed
+        paths = self._paths
+        codes = self._index.codes
+        cues = self._cues
+        shown = {id(f) for f in kept}
+        for f in found:
+            if id(f) in shown:
+                continue
+            match = f[3]
+            key_id = match.key_id
+            named = indexed.get(key_id)
+            if named is None:
+                named = indexed[key_id] = any((key_id, c) in paths for c, _ in codes[key_id])
+            if not named:
+                continue
+            lo, hi = f[1], f[2]
+            around = [o for o in out if o[0] <= lo and hi <= o[1]]
+            if not around:
+                continue
+            o_lo, _, outer = min(around, key=lambda o: o[1] - o[0])
+            if not any(word_at[p] in cues for p in range(o_lo, lo)):
+                inner.append((match, outer))
 
 
 def _drop_enumerators(doc: Doc, orths: list[int], words: list[tuple[str, ...]]) -> None:

@@ -2,7 +2,8 @@
 transformer over them).
 
 Each row describes how the note supports one code: how often and how it is asserted, how
-well the words match, how specific and how ambiguous the lexicon key is, and where it sits.
+well the words match, how specific and how ambiguous the lexicon key is, and where it sits;
+``inner_only``: its only mentions are index entries inside longer terms.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.base import Candidate, inner_only
 from codesuggest.types import Assertion
 
 FEATURES = (
@@ -63,6 +64,7 @@ FEATURES = (
     "siblings",
     "sibling_mentions",
     "classifier_above_fifth",
+    "inner_only",
 )
 # How each feature may move the probability (+1 up, -1 down, 0 free): keeps the trees from
 # learning quirks of synthetic notes, e.g. that a code mentioned twice is less likely.
@@ -154,6 +156,7 @@ def candidate_features(c: Candidate) -> list[float]:
             math.log1p(c.note_mentions),
             float(c.derived_from is not None),
             *_learned(c),
+            0.0,
         ]
     # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
     derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
@@ -204,6 +207,7 @@ def candidate_features(c: Candidate) -> list[float]:
         math.log1p(c.note_mentions),
         float(c.derived_from is not None),
         *_learned(c),
+        float(inner_only(c)),
     ]
 
 

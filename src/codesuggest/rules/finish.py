@@ -10,7 +10,11 @@ result has ``max(top, recommended)`` codes (fewer when the note has fewer candid
 
 A recommended code always shows its support in the note: the mentions that name it, or, for a
 code the trained model learned from the note as a whole, the note's words that drove it
-(evidence of kind ``learned``). A code with neither is not recommended.
+(evidence of kind ``learned``). A code with neither is not recommended, nor one whose only
+mentions are Alphabetic Index entries inside longer terms ("pain" in "chest pain"; unless the
+trained model proposed it itself): the rules do not see it, and it ranks last, after the codes
+a rule withdrew (or by its confidence, for a model trained on coded notes: its ranker learned
+how often coders code such codes), with those mentions as evidence, for the coder to see.
 
 Shared by the Engine and by the trainer, which measures on held-out notes what the rules do to
 the recommendations it is choosing thresholds and rule settings for.
@@ -24,7 +28,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.base import Candidate, inner_only
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
@@ -34,6 +38,7 @@ from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
 MAX_EVIDENCE = 5
 LEARNED = "learned"  # the lexicon source of phrases mined from a site's coded notes
 NO_EVIDENCE = "no evidence in the note"
+INNER_ONLY = "only inside a longer term: not recommended"  # the flag of ``held_back`` codes
 
 
 def finish(
@@ -47,12 +52,15 @@ def finish(
     codeset: Icd10Cm,
     top: int,
     systems: Collection[str] | None = None,
+    held_last: bool = True,
 ) -> list[Suggestion]:
     """The suggestions of a note (see the module): each candidate recommended when its
     probability reaches its system's threshold (``threshold`` for systems without one of their
     own) and it has evidence, then the rules applied to every recommended candidate and the
     ``3 * top`` most probable; with ``systems``, only the codes of those systems (the rules
-    still see every code, so that a rule between two systems acts the same)."""
+    still see every code, so that a rule between two systems acts the same). The codes
+    :func:`held_back` rank last unless ``held_last`` is False (a ranker that learned from
+    coded notes how often such codes are coded: they rank by their confidence)."""
     ranked = sorted(zip(cands, scores, strict=True), key=lambda cp: (-float(cp[1]), cp[0].code))
     if systems is not None:  # the kept systems' codes first, so that ``top`` counts them
         ranked.sort(key=lambda cp: cp[0].system not in systems)
@@ -62,6 +70,9 @@ def finish(
         recommended = bool(p >= thresholds.get(c.system, threshold))
         if not recommended and i >= top * 3:
             continue  # only these need evidence
+        held = held_back(c)
+        if held:
+            recommended = False
         found = evidence(c)
         if not found and recommended:  # learned words: what a recommendation needs
             found = words.evidence(c)
@@ -74,14 +85,29 @@ def finish(
             evidence=found,
             index_path=c.index_path,
         )
+        if held:
+            suggestion.flags.append(INNER_ONLY)
         items.append(Scored(suggestion, c))
     _require_evidence(items)
+    # the rules neither see nor recommend the codes held back (they would take the place of
+    # codes the note states: "iron deficiency" inside "iron deficiency anemia")
+    aside = [s for s in items if INNER_ONLY in s.suggestion.flags]
+    if aside:
+        items = [s for s in items if INNER_ONLY not in s.suggestion.flags]
     items = rules.apply(items, note, codeset)
     _require_evidence(items)
+    last: set[int] = set()  # codes held back that rank after all others, withdrawn ones too
+    if aside:
+        named = {(s.suggestion.system, s.suggestion.code) for s in items}
+        aside = [s for s in aside if (s.suggestion.system, s.suggestion.code) not in named]
+        if held_last:
+            last = {id(s) for s in aside}
+        items.extend(aside)
     secondary = secondary_prefixes()
     items.sort(
         key=lambda s: (
             not s.suggestion.recommended,
+            id(s) in last,
             s.withdrawn and not s.suggestion.recommended,
             s.suggestion.recommended and s.suggestion.code.startswith(secondary),
             -s.suggestion.confidence,
@@ -136,6 +162,12 @@ def support_evidence(text: str, c: Candidate, cands: Sequence[Candidate]) -> lis
     its candidates ``cands``: its mentions (:func:`evidence`), else the note's words that drove
     a learned code. An audit reads it for codes the engine did not recommend."""
     return evidence(c) or _LearnedWords(text, [*cands, c]).evidence(c)
+
+
+def held_back(c: Candidate) -> bool:
+    """Whether ``c`` may not be recommended: its only mentions are index entries inside
+    longer terms and the trained model did not propose it itself."""
+    return inner_only(c) and LEARNED not in c.sources
 
 
 def _require_evidence(items: list[Scored]) -> None:

@@ -29,7 +29,7 @@ from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.rank.ranker import best_threshold
 from codesuggest.rules.adaptable import Adaptation, adaptations
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish
+from codesuggest.rules.finish import finish, held_back
 from codesuggest.types import Assertion, Note
 
 # a code system gets a threshold of its own when its held-out rows hold this many gold codes
@@ -56,9 +56,10 @@ class Choice:
 
 
 def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
-    """Whether the rules could leave ``c`` recommended: billable, and (unless ``affirmed`` is
-    None) supported by a mention of an ``affirmed`` kind (history codes excepted)."""
-    if c.system == SYSTEM and not c.billable:
+    """Whether the rules could leave ``c`` recommended: billable, not held back (its only
+    mentions inside longer terms: ``finish.held_back``), and (unless ``affirmed`` is None)
+    supported by a mention of an ``affirmed`` kind (history codes excepted)."""
+    if (c.system == SYSTEM and not c.billable) or held_back(c):
         return False
     return (
         affirmed is None

@@ -256,6 +256,9 @@ def train_model(
                     "thresholds": thresholds,
                     "seed": cfg.seed,
                     "systems": _systems(notes),
+                    # its ranker learned from coded notes how often coders code the codes
+                    # only inner mentions support (``rules.finish.held_back``)
+                    "ranks_held_back": True,
                 },
                 learned,
                 choice.rules,

@@ -1,0 +1,67 @@
+"""Collecting a note's candidates: the codes its mentions propose, then apart the codes only
+Alphabetic Index entries inside longer terms propose (``inner`` mentions), and the learned
+scores joining them."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.candidates.base import Candidate, inner_only
+from codesuggest.candidates.collect import collect_candidates, mark_proposed
+from codesuggest.candidates.learned import label
+from codesuggest.codesets.icd10cm import SYSTEM
+from codesuggest.engine import Engine
+from codesuggest.types import INNER, Assertion
+
+# medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
+pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
+
+
+def _collect(engine: Engine, text: str) -> dict[str, Candidate]:
+    doc = engine.nlp(text)
+    return {
+        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
+    }
+
+
+def test_collect_inner_mentions_propose_codes_no_mention_names(engine: Engine) -> None:
+    found = _collect(engine, "Patient denies chest pain.")
+    assert not inner_only(found["R07.9"])
+    pain = found["R52"]  # "Pain" of the index, inside "chest pain"
+    assert inner_only(pain)
+    assert [m.kind for m in pain.mentions] == [INNER]
+    assert pain.mentions[0].assertion is Assertion.NEGATED
+    assert pain.title and pain.billable
+    # the note counts its own mentions only
+    assert pain.note_mentions == found["R07.9"].note_mentions == 1
+
+
+def test_collect_inner_mentions_leave_the_codes_of_the_notes_mentions_as_they_are(
+    engine: Engine,
+) -> None:
+    # "anemia" inside "iron deficiency anemia", and said alone in the next sentence
+    found = _collect(engine, "Iron deficiency anemia. Anemia is worse.")
+    assert not inner_only(found["D50.9"])
+    anemia = found["D64.9"]
+    assert not inner_only(anemia)
+    assert all(m.kind != INNER for m in anemia.mentions)
+    assert [m.text for m in anemia.mentions] == ["Anemia"]
+
+
+def test_collect_inner_categories_propose_their_default_children(engine: Engine) -> None:
+    # an inner category goes through the hierarchy as any match: its billable default child
+    found = _collect(engine, "Family history: mother had colon cancer.")
+    assert inner_only(found["C80.1"])
+    assert "Z80.0" in found and not inner_only(found["Z80.0"])
+    # the history generator reads the note's own mentions only: no family history of "cancer"
+    assert all(not inner_only(c) or "history" not in c.sources for c in found.values())
+
+
+def test_mark_proposed_lets_an_inner_only_code_the_model_proposes_stand(engine: Engine) -> None:
+    found = _collect(engine, "Patient denies chest pain.")
+    mark_proposed(list(found.values()), [label(SYSTEM, "R52"), label(SYSTEM, "R07.9")])
+    assert "learned" in found["R52"].sources  # inner only, and proposed by the model
+    assert "learned" not in found["R07.9"].sources  # a mention of its own: nothing to mark
+    found = _collect(engine, "Patient denies chest pain.")
+    mark_proposed(list(found.values()), [label(SYSTEM, "I10")])
+    assert "learned" not in found["R52"].sources
