@@ -49,7 +49,8 @@ class Candidate:
 def inner_only(c: Candidate) -> bool:
     """Whether every mention of ``c`` is an index match inside a longer term ("pain" in "chest
     pain"): such a code ranks, for the coder to see, but is not recommended on that alone."""
-    return bool(c.mentions) and all(m.kind == INNER for m in c.mentions)
+    mentions = c.mentions  # the first mention settles nearly every candidate
+    return bool(mentions) and mentions[0].kind == INNER and all(m.kind == INNER for m in mentions)
 
 
 class CandidateGenerator(Protocol):

@@ -177,11 +177,12 @@ def doc_mentions(
     """Every lexicon match of a processed Doc as a Mention, in text order; with ``inner``,
     the index matches larger ones hid are added to it as mentions of kind ``INNER``."""
     out = []
-    # the kept matches that hold inner ones, and (section, start, end, span) of those located
-    holding: set[TermMatch] | None = None
-    holders: dict[TermMatch, tuple[str, int, int, Span]] = {}
+    # the kept matches that hold inner ones (by id: the very objects of the Doc's matches),
+    # and (section, start, end, span) of those located
+    holding: set[int] | None = None
+    holders: dict[int, tuple[str, int, int, Span]] = {}
     if inner is not None and doc._.codesuggest_inner:
-        holding = {outer for _, outer in doc._.codesuggest_inner}
+        holding = {id(outer) for _, outer in doc._.codesuggest_inner}
     # ``span.text`` is ``doc.text[span.start_char:span.end_char]``; ``doc.text`` joins every
     # token of the note (~0.13 ms), a span's text only its own few
     user_data = doc.user_data
@@ -195,8 +196,8 @@ def doc_mentions(
         named = index.codes[match.key_id]
         if not named:  # a non-finding phrase ("stress test"): it only hides what it holds
             continue
-        if holding is not None and match in holding:
-            holders[match] = (section, span.start_char, span.end_char, span)
+        if holding is not None and id(match) in holding:
+            holders[id(match)] = (section, span.start_char, span.end_char, span)
         key = index.keys[match.key_id]
         if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
             named = _senses_held(ambiguous, key, named, doc, match, bounds)
@@ -252,7 +253,7 @@ def doc_mentions(
 def _inner_mentions(
     doc: Doc,
     index: LexiconIndex,
-    holders: dict[TermMatch, tuple[str, int, int, Span]],
+    holders: dict[int, tuple[str, int, int, Span]],
     flags: list[tuple[str, Any, Assertion]] | None,
     orths: Any,
     contexts: dict[int, SentenceMarks],
@@ -267,7 +268,7 @@ def _inner_mentions(
     bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
     possible: dict[tuple[int, int], tuple[str, ...]] | None = None
     for match, outer in doc._.codesuggest_inner:
-        held = holders.get(outer)
+        held = holders.get(id(outer))
         if held is None:
             continue
         section, start, end, outer_span = held
