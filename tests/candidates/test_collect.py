@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.candidates.base import Candidate, inner_only
-from codesuggest.candidates.collect import collect_candidates, mark_proposed
-from codesuggest.candidates.learned import label
+from codesuggest.candidates.collect import collect_candidates, mark_proposed, set_context
+from codesuggest.candidates.learned import LearnedScore, label
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.engine import Engine
 from codesuggest.types import INNER, Assertion
@@ -65,3 +65,20 @@ def test_mark_proposed_lets_an_inner_only_code_the_model_proposes_stand(engine: 
     found = _collect(engine, "Patient denies chest pain.")
     mark_proposed(list(found.values()), [label(SYSTEM, "I10")])
     assert "learned" not in found["R52"].sources
+
+
+def test_set_context_describes_codes_that_may_be_recommended_among_themselves(
+    engine: Engine,
+) -> None:
+    # R52 ("pain" inside "chest pain") is held back: the others are described without it
+    found = _collect(engine, "Patient denies chest pain. Hypertension.")
+    for code, classifier in (("R52", 0.9), ("R07.9", 0.5), ("I10", 0.4)):
+        found[code].learned = LearnedScore(classifier, 0.0, -1.0, 1, 0.0)
+    cands = [found["R52"], found["R07.9"], found["I10"]]
+    set_context(cands)
+    assert [c.context.candidates for c in cands] == [3, 2, 2]
+    assert [c.context.classifier_rank for c in cands] == [1, 1, 2]
+    # once the model proposes it itself, it is described among them, and they beside it
+    mark_proposed(cands, [label(SYSTEM, "R52")])
+    set_context(cands)
+    assert [c.context.classifier_rank for c in cands] == [1, 2, 3]

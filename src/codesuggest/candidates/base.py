@@ -53,6 +53,12 @@ def inner_only(c: Candidate) -> bool:
     return bool(mentions) and mentions[0].kind == INNER and all(m.kind == INNER for m in mentions)
 
 
+def held_back(c: Candidate) -> bool:
+    """Whether ``c`` may not be recommended: its only mentions are index entries inside
+    longer terms and the trained model did not propose it itself (source ``learned``)."""
+    return inner_only(c) and "learned" not in c.sources
+
+
 class CandidateGenerator(Protocol):
     """Adds candidates for one note to ``pool`` (code -> Candidate)."""
 

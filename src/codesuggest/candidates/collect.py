@@ -15,7 +15,13 @@ from collections.abc import Collection, Mapping
 
 from spacy.tokens import Doc
 
-from codesuggest.candidates.base import Candidate, CandidateGenerator, NoteContext, inner_only
+from codesuggest.candidates.base import (
+    Candidate,
+    CandidateGenerator,
+    NoteContext,
+    held_back,
+    inner_only,
+)
 from codesuggest.candidates.catalog import CatalogCandidates
 from codesuggest.candidates.drug_class import DrugClassCandidates
 from codesuggest.candidates.generators import (
@@ -173,6 +179,11 @@ def set_context(cands: list[Candidate]) -> None:
         by_system[cand.system].append(cand)
     for group in by_system.values():
         _set_context(group)
+        # a code that may be recommended is described among those that may be too: the codes
+        # held back (``held_back``) change nothing of how the others are described
+        kept = [c for c in group if not held_back(c)]
+        if len(kept) < len(group):
+            _set_context(kept)
 
 
 def _set_context(cands: list[Candidate]) -> None:

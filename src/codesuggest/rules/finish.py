@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from codesuggest.candidates.base import Candidate, inner_only
+from codesuggest.candidates.base import Candidate, held_back
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet, Scored
@@ -162,12 +162,6 @@ def support_evidence(text: str, c: Candidate, cands: Sequence[Candidate]) -> lis
     its candidates ``cands``: its mentions (:func:`evidence`), else the note's words that drove
     a learned code. An audit reads it for codes the engine did not recommend."""
     return evidence(c) or _LearnedWords(text, [*cands, c]).evidence(c)
-
-
-def held_back(c: Candidate) -> bool:
-    """Whether ``c`` may not be recommended: its only mentions are index entries inside
-    longer terms and the trained model did not propose it itself."""
-    return inner_only(c) and LEARNED not in c.sources
 
 
 def _require_evidence(items: list[Scored]) -> None:

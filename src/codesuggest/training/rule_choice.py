@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.base import Candidate, held_back
 from codesuggest.candidates.learned import Label, label
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.rank.ranker import best_threshold
 from codesuggest.rules.adaptable import Adaptation, adaptations
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish, held_back
+from codesuggest.rules.finish import finish
 from codesuggest.types import Assertion, Note
 
 # a code system gets a threshold of its own when its held-out rows hold this many gold codes
@@ -57,7 +57,7 @@ class Choice:
 
 def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
     """Whether the rules could leave ``c`` recommended: billable, not held back (its only
-    mentions inside longer terms: ``finish.held_back``), and (unless ``affirmed`` is None)
+    mentions inside longer terms: ``candidates.base.held_back``), and (unless ``affirmed`` is None)
     supported by a mention of an ``affirmed`` kind (history codes excepted)."""
     if (c.system == SYSTEM and not c.billable) or held_back(c):
         return False
