@@ -10,9 +10,9 @@ Matches whose words are a strict subset of a neighbouring, larger match are drop
 pain" wins over "pain" (a key that only learned phrases name hides only other such keys: a
 mined phrase must not silence the dictionary). A dropped match whose key an Alphabetic Index
 entry names is kept aside as an *inner* match of the kept match around it
-(``doc._.codesuggest_inner``): "Pain > chest" found as "chest pain" still says "pain", which a
-coder looking the term up would see; it gives candidates for the ranker, never spans of their
-own (the outer match's assertion is theirs).
+(``doc._.codesuggest_inner``): "chest pain" still says "pain" (the Index's "Pain"), as a coder
+looking the term up would see. Inner matches give candidates to rank, never spans of their
+own: the assertion of the match around them is theirs.
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
