@@ -273,8 +273,10 @@ class Engine:
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
-            collect_candidates(doc, self.index, self.codeset, self.generators, note.setting)
-            for note, doc in zip(notes, self.nlp.pipe(texts), strict=True)
+            collect_candidates(
+                doc, self.index, self.codeset, self.generators, note.setting, text=text
+            )
+            for note, text, doc in zip(notes, texts, self.nlp.pipe(texts), strict=True)
         ]
         learned: list[NoteScores | None] = [None] * len(notes)
         if self.learned is not None:
