@@ -5,7 +5,7 @@ contradicts; and "with"/"without" in a note's sentence choosing between sibling 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -91,8 +91,24 @@ def _check_table(columns: tuple[str, ...]) -> Any:
 
 
 @cache
-def _winners(table: str) -> tuple[str, ...]:
-    return tuple(p for row in read_table(table, SUPERSEDES_COLUMNS) for p in prefixes(row["code"]))
+def _rows_won_by(table: str) -> dict[str, tuple[int, ...]]:
+    """A winner prefix of the table -> the rows (by position) it wins."""
+    out: dict[str, list[int]] = {}
+    for i, row in enumerate(read_table(table, SUPERSEDES_COLUMNS)):
+        for p in prefixes(row["code"]):
+            out.setdefault(p, []).append(i)
+    return {p: tuple(rows) for p, rows in out.items()}
+
+
+def _rows_won(table: str, code: str) -> set[int]:
+    """The rows of the table that ``code`` is a winner of (one of the row's prefixes)."""
+    won = _rows_won_by(table)
+    found: set[int] = set()
+    for k in range(1, len(code) + 1):
+        rows = won.get(code[:k])
+        if rows:
+            found.update(rows)
+    return found
 
 
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
@@ -103,18 +119,21 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
     rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
     if "promote_min_confidence" in rule.params:
         _promote_winners(rule, items, rows, cs, float(rule.params["promote_min_confidence"]))
-    # the codes that may supersede: recommended, affirmed, billable, of some row's prefixes
-    able = [
-        s
-        for s in items
-        if s.suggestion.code.startswith(_winners(rule.params["table"]))
-        and affirmed(s)
-        and s.suggestion.code in cs
-        and cs.is_billable(s.suggestion.code)
-    ]
+    # the codes that may supersede: affirmed, billable, of some row's prefixes; the rows they
+    # may win (the others have no winner in the note)
+    table = rule.params["table"]
+    able = []
+    won: set[int] = set()
+    for s in items:
+        code = s.suggestion.code
+        found = _rows_won(table, code)
+        if found and affirmed(s) and code in cs and cs.is_billable(code):
+            able.append(s)
+            won |= found
     if not able:
         return items
-    for row in rows:
+    for i in sorted(won):
+        row = rows[i]
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         by = next(
             (
@@ -351,16 +370,29 @@ def _affirms(words: list[str], term: tuple[str, ...]) -> bool:
     """Whether ``words`` hold ``term`` (its words in order, compared by stem) with no negation
     in the few words before it ("GERD without esophagitis", "no ascites" do not affirm) and no
     word of feeling after it ("foreign body sensation" is a symptom, not a foreign body)."""
-    stems = [_stem(w) for w in words]
-    wanted = [_stem(w) for w in term]
+    stems = _stems(tuple(words))
+    wanted = _stems(term)
     n = len(wanted)
-    for i in range(len(stems) - n + 1):
+    first = wanted[0] if n else ""
+    i = -1
+    while True:  # each place the term's first stem stands, in order
+        try:
+            i = stems.index(first, i + 1) if n else i + 1
+        except ValueError:
+            return False
+        if i + n > len(stems):
+            return False
         if stems[i : i + n] == wanted:
             before = words[max(0, i - _NEGATION_WINDOW) : i]
             after = words[i + n] if i + n < len(words) else ""
             if not _NEGATIVE & set(before) and after not in _FELT:
                 return True
-    return False
+
+
+@lru_cache(maxsize=8192)
+def _stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The stems of a run of words (the same sentences and titles are read for many codes)."""
+    return tuple(_stem(w) for w in words)
 
 
 def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
@@ -447,8 +479,13 @@ def _recommend_with(
 def _speaks_of(other: Suggestion, code: str, term: tuple[str, ...]) -> bool:
     """Whether a candidate's mentions may affirm ``term`` for ``code``: a code of its category,
     or one whose title says the term."""
-    title = _TOKEN.findall(other.description.lower())
-    return other.code[:3] == code[:3] or _affirms(title, term)
+    return other.code[:3] == code[:3] or _affirms(_title_words(other.description), term)
+
+
+@lru_cache(maxsize=8192)
+def _title_words(title: str) -> list[str]:
+    """A title's words, lowercased (read-only: shared between calls)."""
+    return _TOKEN.findall(title.lower())
 
 
 KINDS = {
