@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.base import Kind, Scored, affirmed, documented_candidate, fire
-from codesuggest.rules.tables import Row, prefixes, read_table
+from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
@@ -91,21 +91,21 @@ def _check_table(columns: tuple[str, ...]) -> Any:
 
 
 @cache
-def _rows_won_by(table: str) -> dict[str, tuple[int, ...]]:
-    """A winner prefix of the table -> the rows (by position) it wins."""
+def _rows_by_prefix(table: str, column: str) -> dict[str, tuple[int, ...]]:
+    """A prefix of the table's ``column`` -> the rows (by position) that name it there."""
     out: dict[str, list[int]] = {}
     for i, row in enumerate(read_table(table, SUPERSEDES_COLUMNS)):
-        for p in prefixes(row["code"]):
+        for p in prefixes(row[column]):
             out.setdefault(p, []).append(i)
     return {p: tuple(rows) for p, rows in out.items()}
 
 
-def _rows_won(table: str, code: str) -> set[int]:
-    """The rows of the table that ``code`` is a winner of (one of the row's prefixes)."""
-    won = _rows_won_by(table)
+def _rows_naming(table: str, column: str, code: str) -> set[int]:
+    """The rows of the table whose ``column`` holds a prefix of ``code``."""
+    by_prefix = _rows_by_prefix(table, column)
     found: set[int] = set()
     for k in range(1, len(code) + 1):
-        rows = won.get(code[:k])
+        rows = by_prefix.get(code[:k])
         if rows:
             found.update(rows)
     return found
@@ -118,7 +118,8 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
     recommended code it supersedes is recommended first (``_promote_winners``)."""
     rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
     if "promote_min_confidence" in rule.params:
-        _promote_winners(rule, items, rows, cs, float(rule.params["promote_min_confidence"]))
+        floor = float(rule.params["promote_min_confidence"])
+        _promote_winners(rule, items, rule.params["table"], cs, floor)
     # the codes that may supersede: affirmed, billable, of some row's prefixes; the rows they
     # may win (the others have no winner in the note)
     table = rule.params["table"]
@@ -126,7 +127,7 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
     won: set[int] = set()
     for s in items:
         code = s.suggestion.code
-        found = _rows_won(table, code)
+        found = _rows_naming(table, "code", code)
         if found and affirmed(s) and code in cs and cs.is_billable(code):
             able.append(s)
             won |= found
@@ -157,7 +158,7 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
 
 
 def _promote_winners(
-    rule: Rule, items: list[Scored], rows: tuple[Row, ...], cs: Icd10Cm, floor: float
+    rule: Rule, items: list[Scored], table: str, cs: Icd10Cm, floor: float
 ) -> None:
     """For each row with a recommended code it supersedes, the best candidate of its winners
     that the note documents for the same condition is recommended: a present mention that
@@ -167,7 +168,12 @@ def _promote_winners(
     live = [s for s in items if s.suggestion.recommended]
     if not live:
         return
-    for row in rows:
+    rows = read_table(table, SUPERSEDES_COLUMNS)
+    # the rows a recommended code loses by (the others beat nothing in the note)
+    lost = set().union(*(_rows_naming(table, "supersedes", s.suggestion.code) for s in live))
+    for i, row in enumerate(rows):
+        if i not in lost:
+            continue
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         beaten = [s for s in live if s.suggestion.code.startswith(losers)]
         if not beaten or any(
@@ -197,6 +203,7 @@ def _promote_winners(
             beaten_confidence = max(b.suggestion.confidence for b in beaten)
             best.suggestion.confidence = max(best.suggestion.confidence, beaten_confidence)
             live.append(best)
+            lost |= _rows_naming(table, "supersedes", best.suggestion.code)
             named = ", ".join(b.suggestion.code for b in beaten)
             fire(best, rule, flag=f"documented beside {named}, which it supersedes")
 
