@@ -293,3 +293,22 @@ def test_engine_ranks_codes_held_back_last_unless_its_ranker_learned_them(
     assert engine.held_last
     # a model trained on coded notes learned how often coders code them: by confidence
     assert not Engine.load(adapted_model_dir).held_last
+
+
+def test_engine_leaves_no_cyclic_garbage_per_note(engine: Engine) -> None:
+    """A processed note's Doc is released once its candidates are read: ranking notes leaves
+    nothing for the cyclic garbage collector (one-shot processes rarely run it)."""
+    import gc
+
+    notes = [p.read_text("utf-8") for p in sorted(NOTES.glob("*.txt"))]
+    list(engine.suggest_many(notes))  # first sight: lazily built tables and caches
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        results = list(engine.suggest_many(notes))
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+    assert all(r.suggestions for r in results)

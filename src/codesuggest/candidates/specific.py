@@ -107,12 +107,20 @@ class Family:
         for c, forms in zip(codes, readings, strict=True):
             residual = bool(_RESIDUAL.search(codeset.title(c)))
             for form in forms:
+                # (most sets below are empty or hold a word or two: sorted only when not)
                 extra = form.words - implied
-                optional = tuple(sorted(extra & form.optional))
-                extra -= form.optional
-                assumed = tuple(sorted(w for w in extra if w in defaults))
-                required = tuple(sorted(w for w in extra if w not in defaults))
-                denied = tuple(sorted(tuple(sorted(p)) for p in form.denied - shared))
+                listed = extra & form.optional
+                optional: tuple[str, ...] = ()
+                if listed:
+                    optional = tuple(sorted(listed))
+                    extra -= form.optional
+                assumed: tuple[str, ...] = ()
+                required: tuple[str, ...] = ()
+                if extra:
+                    assumed = tuple(sorted(w for w in extra if w in defaults))
+                    required = tuple(sorted(w for w in extra if w not in defaults))
+                own_denied = form.denied - shared
+                denied = tuple(sorted(tuple(sorted(p)) for p in own_denied)) if own_denied else ()
                 out.append(Descendant(c, required, assumed, denied, optional, residual))
         return cls(title, out)
 

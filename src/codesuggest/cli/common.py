@@ -100,10 +100,13 @@ def settle_heap() -> None:
     which then lives until the process exits: its few hundred thousand objects move to the
     interpreter's permanent generation, which the cyclic garbage collector no longer walks,
     and young collections run less often. A sixth of batch time went to collections walking
-    the model. Not for the service: it may load a new model and must free the old one."""
+    the model. Not for the service: it may load a new model and must free the old one.
+    The engine leaves no cyclic garbage per note (``engine._release``), so a collection finds
+    little to free: they run only once 200,000 objects more live than at the last one, not
+    in the middle of every chunk of notes (another 5% of a batch)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
+    gc.set_threshold(200_000, 50, 100)
 
 
 @contextmanager

@@ -113,6 +113,12 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
 
     loose: tuple[bool, ...] = ()  # per target: its words are scattered over the sentence
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the token bounds of cues left out of ``modifiers`` as they could change nothing
+        # (``QuickConText``): cue words still, for what reads the cues
+        self.idle: list[tuple[int, int]] = []
+
     def apply_modifiers(self) -> None:
         targets: list[Span] = list(self.targets)
         bounds = [(t.start, t.end) for t in targets]
@@ -131,6 +137,9 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
                     m
                     for m in modifiers
                     if m.modifier_span[0] not in covered and m.modifier_span[1] - 1 not in covered
+                ]
+                self.idle = [
+                    c for c in self.idle if c[0] not in covered and c[1] - 1 not in covered
                 ]
         active = [(m, *m.modifier_span, *m.scope_span) for m in modifiers]
         active = [a for a in active if a[0].direction not in _INERT]
@@ -298,17 +307,30 @@ class QuickConText(ConText):  # type: ignore[misc]
         matches = self._matches(doc, matcher)
         sentences = self._sentences(doc) if matches and not self.max_scope else None
         starts = [span.start for span in spans]
+        cues = []
         for match_id, start, end in matches:
             rule = matcher.rule_map[vocab[match_id].text]
-            end = _lead_end(starts, spans, start, end)
-            if sentences is None:
+            cues.append((rule, start, _lead_end(starts, spans, start, end)))
+        if sentences is None:
+            for rule, start, end in cues:
                 modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
-            else:
-                scope_start, scope_end = _scope(rule, start, end, *sentences(start))
+                graph.modifiers.append(modifier)
+        else:
+            # a pseudo or terminating cue only ever narrows a steered cue's scope, which ends
+            # at its sentence: in a sentence without one it changes nothing (most commas)
+            steered = {
+                sentences(start)[0] for rule, start, _ in cues if rule.direction.upper() in _STEERED
+            }
+            for rule, start, end in cues:
+                bounds = sentences(start)
+                if bounds[0] not in steered:
+                    graph.idle.append((start, end))
+                    continue
+                scope_start, scope_end = _scope(rule, start, end, *bounds)
                 modifier = ConTextModifier(
                     rule, start, end, None, scope_start, scope_end, max_scope=self.max_scope
                 )
-            graph.modifiers.append(modifier)
+                graph.modifiers.append(modifier)
         graph.update_scopes()
         graph.apply_modifiers()
         for target, modifier in graph.edges:

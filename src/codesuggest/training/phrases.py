@@ -85,7 +85,9 @@ def note_ngrams(doc: Doc, max_words: int = MAX_WORDS) -> set[tuple[str, ...]]:
     holding one would stop the cue from modifying its neighbours, and keys without an
     informative word are left out."""
     graph = getattr(doc._, "context_graph", None)
-    cues = {i for m in (graph.modifiers if graph else ()) for i in range(*m.modifier_span)}
+    spans = [m.modifier_span for m in graph.modifiers] if graph else []
+    spans += getattr(graph, "idle", [])  # cues that modified nothing are cue words too
+    cues = {i for span in spans for i in range(*span)}
     out: set[tuple[str, ...]] = set()
     for sent in doc.sents:
         runs: list[list[str]] = [[]]

@@ -163,7 +163,7 @@ def train_model(
                 held_docs = nlp.pipe([texts[i] for i in held_idx], batch_size=64)
                 for i, doc in zip(held_idx, held_docs, strict=True):
                     per_note[i] = collect_candidates(
-                        doc, fold_index, codeset, generators, notes[i].note.setting
+                        doc, fold_index, codeset, generators, notes[i].note.setting, text=texts[i]
                     )
                     read[i] = learned_text(texts[i], per_note[i])
                 steps.update()

@@ -5,13 +5,13 @@ contradicts; and "with"/"without" in a note's sentence choosing between sibling 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.base import Kind, Scored, affirmed, documented_candidate, fire
-from codesuggest.rules.tables import Row, prefixes, read_table
+from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
@@ -91,8 +91,24 @@ def _check_table(columns: tuple[str, ...]) -> Any:
 
 
 @cache
-def _winners(table: str) -> tuple[str, ...]:
-    return tuple(p for row in read_table(table, SUPERSEDES_COLUMNS) for p in prefixes(row["code"]))
+def _rows_by_prefix(table: str, column: str) -> dict[str, tuple[int, ...]]:
+    """A prefix of the table's ``column`` -> the rows (by position) that name it there."""
+    out: dict[str, list[int]] = {}
+    for i, row in enumerate(read_table(table, SUPERSEDES_COLUMNS)):
+        for p in prefixes(row[column]):
+            out.setdefault(p, []).append(i)
+    return {p: tuple(rows) for p, rows in out.items()}
+
+
+def _rows_naming(table: str, column: str, code: str) -> set[int]:
+    """The rows of the table whose ``column`` holds a prefix of ``code``."""
+    by_prefix = _rows_by_prefix(table, column)
+    found: set[int] = set()
+    for k in range(1, len(code) + 1):
+        rows = by_prefix.get(code[:k])
+        if rows:
+            found.update(rows)
+    return found
 
 
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
@@ -102,19 +118,23 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
     recommended code it supersedes is recommended first (``_promote_winners``)."""
     rows = read_table(rule.params["table"], SUPERSEDES_COLUMNS)
     if "promote_min_confidence" in rule.params:
-        _promote_winners(rule, items, rows, cs, float(rule.params["promote_min_confidence"]))
-    # the codes that may supersede: recommended, affirmed, billable, of some row's prefixes
-    able = [
-        s
-        for s in items
-        if s.suggestion.code.startswith(_winners(rule.params["table"]))
-        and affirmed(s)
-        and s.suggestion.code in cs
-        and cs.is_billable(s.suggestion.code)
-    ]
+        floor = float(rule.params["promote_min_confidence"])
+        _promote_winners(rule, items, rule.params["table"], cs, floor)
+    # the codes that may supersede: affirmed, billable, of some row's prefixes; the rows they
+    # may win (the others have no winner in the note)
+    table = rule.params["table"]
+    able = []
+    won: set[int] = set()
+    for s in items:
+        code = s.suggestion.code
+        found = _rows_naming(table, "code", code)
+        if found and affirmed(s) and code in cs and cs.is_billable(code):
+            able.append(s)
+            won |= found
     if not able:
         return items
-    for row in rows:
+    for i in sorted(won):
+        row = rows[i]
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         by = next(
             (
@@ -138,7 +158,7 @@ def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
 
 
 def _promote_winners(
-    rule: Rule, items: list[Scored], rows: tuple[Row, ...], cs: Icd10Cm, floor: float
+    rule: Rule, items: list[Scored], table: str, cs: Icd10Cm, floor: float
 ) -> None:
     """For each row with a recommended code it supersedes, the best candidate of its winners
     that the note documents for the same condition is recommended: a present mention that
@@ -148,7 +168,12 @@ def _promote_winners(
     live = [s for s in items if s.suggestion.recommended]
     if not live:
         return
-    for row in rows:
+    rows = read_table(table, SUPERSEDES_COLUMNS)
+    # the rows a recommended code loses by (the others beat nothing in the note)
+    lost = set().union(*(_rows_naming(table, "supersedes", s.suggestion.code) for s in live))
+    for i, row in enumerate(rows):
+        if i not in lost:
+            continue
         winners, losers = prefixes(row["code"]), prefixes(row["supersedes"])
         beaten = [s for s in live if s.suggestion.code.startswith(losers)]
         if not beaten or any(
@@ -178,6 +203,7 @@ def _promote_winners(
             beaten_confidence = max(b.suggestion.confidence for b in beaten)
             best.suggestion.confidence = max(best.suggestion.confidence, beaten_confidence)
             live.append(best)
+            lost |= _rows_naming(table, "supersedes", best.suggestion.code)
             named = ", ".join(b.suggestion.code for b in beaten)
             fire(best, rule, flag=f"documented beside {named}, which it supersedes")
 
@@ -351,16 +377,29 @@ def _affirms(words: list[str], term: tuple[str, ...]) -> bool:
     """Whether ``words`` hold ``term`` (its words in order, compared by stem) with no negation
     in the few words before it ("GERD without esophagitis", "no ascites" do not affirm) and no
     word of feeling after it ("foreign body sensation" is a symptom, not a foreign body)."""
-    stems = [_stem(w) for w in words]
-    wanted = [_stem(w) for w in term]
+    stems = _stems(tuple(words))
+    wanted = _stems(term)
     n = len(wanted)
-    for i in range(len(stems) - n + 1):
+    first = wanted[0] if n else ""
+    i = -1
+    while True:  # each place the term's first stem stands, in order
+        try:
+            i = stems.index(first, i + 1) if n else i + 1
+        except ValueError:
+            return False
+        if i + n > len(stems):
+            return False
         if stems[i : i + n] == wanted:
             before = words[max(0, i - _NEGATION_WINDOW) : i]
             after = words[i + n] if i + n < len(words) else ""
             if not _NEGATIVE & set(before) and after not in _FELT:
                 return True
-    return False
+
+
+@lru_cache(maxsize=8192)
+def _stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The stems of a run of words (the same sentences and titles are read for many codes)."""
+    return tuple(_stem(w) for w in words)
 
 
 def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
@@ -447,8 +486,13 @@ def _recommend_with(
 def _speaks_of(other: Suggestion, code: str, term: tuple[str, ...]) -> bool:
     """Whether a candidate's mentions may affirm ``term`` for ``code``: a code of its category,
     or one whose title says the term."""
-    title = _TOKEN.findall(other.description.lower())
-    return other.code[:3] == code[:3] or _affirms(title, term)
+    return other.code[:3] == code[:3] or _affirms(_title_words(other.description), term)
+
+
+@lru_cache(maxsize=8192)
+def _title_words(title: str) -> list[str]:
+    """A title's words, lowercased (read-only: shared between calls)."""
+    return _TOKEN.findall(title.lower())
 
 
 KINDS = {
