@@ -14,19 +14,12 @@ CodiEsp (CC-BY 4.0; CLEF eHealth 2020), read from ../shared/data/codiesp and nev
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from pathlib import Path
 
-from tqdm import tqdm
+from codiesp_split import add_arguments, load_split
 
 from codesuggest.codesets.systems import CM, PCS
-from codesuggest.engine import Engine
-from codesuggest.errors import CodeSuggestError
-from codesuggest.training.corpus import read_corpus
-from codesuggest.training.metrics import Ranked, evaluate
+from codesuggest.training.metrics import evaluate
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
 SHOWN = ("map", "p_at_5", "r_at_10", "micro_precision", "micro_recall", "micro_f1", "ece")
 TABLE_ROW = 4  # characters of a PCS code compared for the structural hit rate
 HIT_TOP = 10
@@ -34,50 +27,31 @@ HIT_TOP = 10
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=None)
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--top", type=int, default=30)
+    add_arguments(parser)
     args = parser.parse_args()
-    folder = args.data / args.split
-    if not folder.is_dir():
-        print(f"skipped: CodiEsp split not found at {folder}", file=sys.stderr)
-        return 0
-    try:
-        engine = Engine.load(args.model)
-    except CodeSuggestError as exc:
-        print(f"error: {exc} (run `make install`, or pass --model DIR)", file=sys.stderr)
-        return 1
-    coded, report = read_corpus(f"codiesp:{folder}", engine.codeset)
-    notes = [c.note for c in coded]
-    gold = {s: {c.note.note_id: c.codes_of(s) for c in coded if c.codes_of(s)} for s in (CM, PCS)}
-    ranked: dict[str, dict[str, Ranked]] = {CM: {}, PCS: {}}
-    started = time.perf_counter()
-    results = engine.suggest_many(notes, top=args.top * 2)
-    for result in tqdm(results, total=len(notes), desc=f"codiesp {args.split}", file=sys.stderr):
-        for system in (CM, PCS):
-            s = [x for x in result.suggestions if x.system == system][: args.top]
-            ranked[system][result.note_id] = Ranked(
-                [x.code for x in s], [x.confidence for x in s], [x.recommended for x in s]
-            )
-    elapsed = time.perf_counter() - started
+    split = load_split(args)
+    if isinstance(split, int):
+        return split
+    ranked, speed = split.rank([CM, PCS], args.top)
+    engine = split.engine
     print(
         f"model {engine.info.name} {engine.info.version} ({engine.path}); CodiEsp {args.split}, "
-        f"{len(notes)} notes; top {args.top}; {len(notes) / elapsed:.1f} notes/s"
+        f"{len(split.coded)} notes; top {args.top}; {speed:.1f} notes/s"
     )
-    print(report.summary())
+    print(split.report.summary())
     print(f"  {'system':12s} {'notes':>5s} " + " ".join(f"{k:>15s}" for k in SHOWN))
     for system in (CM, PCS):
-        figures = evaluate(ranked[system], gold[system])
+        figures = evaluate(ranked[system], split.gold(system))
         values = " ".join(f"{figures[k]:15.4f}" for k in SHOWN)
         print(f"  {system:12s} {int(figures['notes']):5d} {values}")
+    gold = split.gold(PCS)
     hits = sum(
         1
-        for note_id, codes in gold[PCS].items()
+        for note_id, codes in gold.items()
         if {c[:TABLE_ROW] for c in ranked[PCS][note_id].codes[:HIT_TOP]}
         & {c[:TABLE_ROW] for c in codes}
     )
-    n = len(gold[PCS])
+    n = len(gold)
     share = hits / n if n else 0.0
     print(
         f"  notes with ICD-10-PCS gold and >= 1 correct PCS code (first {TABLE_ROW} characters) "

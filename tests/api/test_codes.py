@@ -183,3 +183,17 @@ def test_pcs_search_by_words_and_prefix_names_the_system(client: TestClient) -> 
     assert {i["system"] for i in found["items"]} == {"ICD-10-PCS"}
     by_code = client.get("/v1/codes", params={"q": "BW20", "system": "ICD-10-PCS"}).json()
     assert by_code["items"][0]["code"] == "BW20"
+
+
+def test_search_without_a_system_lists_procedure_codes_for_a_procedure(
+    client: TestClient,
+) -> None:
+    found = client.get("/v1/codes", params={"q": "laparoscopic appendectomy"}).json()
+    systems = [i["system"] for i in found["items"]]
+    assert "ICD-10-PCS" in systems[:2]  # alternating with the diagnoses, each best first
+    assert any(i["code"].startswith("0DTJ") for i in found["items"][:4])
+    assert found["releases"].keys() >= {"ICD-10-CM", "ICD-10-PCS"}
+    # a diagnosis names no procedure: no procedure codes, no PCS release
+    plain = client.get("/v1/codes", params={"q": "hypertension"}).json()
+    assert {i["system"] for i in plain["items"]} == {"ICD-10-CM"}
+    assert "ICD-10-PCS" not in plain["releases"]

@@ -21,6 +21,23 @@ def codes() -> ProcedureCodes:
         ("Open appendectomy.", ["0DTJ0ZZ", "0DTJ"]),
         ("CT of the abdomen and pelvis.", ["BW21ZZZ", "BW21"]),
         ("CT of the abdomen.", ["BW20ZZZ", "BW20"]),
+        # an adjective pair names the combined region ("Abdomen and Pelvis"), not each apart
+        ("Abdominal and pelvic CT showed a mass.", ["BW21ZZZ", "BW21"]),
+        ("Abdominal-pelvic computerized axial tomography.", ["BW21ZZZ", "BW21"]),
+        ("Pelvic CT.", ["BW2GZZZ", "BW2G"]),
+        # the ICD-10-PCS Index: Gastroscopy see Inspection, Stomach 0DJ6; Dialysis, Peritoneal
+        # see Irrigation, Peritoneal Cavity 3E1M39Z; Plasmapheresis, therapeutic see Pheresis
+        # 6A55; Tracheotomy see Drainage, Respiratory System 0B9
+        ("Gastroscopy was normal.", ["0DJ68ZZ", "0DJ6"]),
+        ("Peritoneal dialysis was started.", ["3E1M39Z", "3E1M"]),
+        ("Plasmapheresis was performed.", ["6A550Z3", "6A55"]),
+        ("An emergency tracheotomy was done.", ["0B910ZZ", "0B91"]),
+        ("Abdominal echography.", ["BW40ZZZ", "BW40"]),
+        ("He required parenteral nutrition.", ["3E0436Z", "3E04"]),
+        # a tumour's resection takes a portion of the organ: Excision (PCS guideline B3.8)
+        ("Transurethral resection confirmed bladder leiomyoma.", ["0TBB8ZZ", "0TBB"]),
+        ("Resection of the tumor of the left kidney was performed.", ["0TB10ZZ", "0TB1"]),
+        ("Left breast lumpectomy.", ["0HBU0ZZ", "0HBU"]),
         ("Abdominal ultrasound.", ["BW40ZZZ", "BW40"]),
         ("MRI of the brain.", ["B030ZZZ", "B030"]),
         ("Chest x-ray.", ["BW03ZZZ", "BW03"]),

@@ -46,11 +46,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from codesuggest.api.heap import settle_served_heap
         from codesuggest.api.model_follow import ModelFollower
         from codesuggest.codesets.search import warm_code_search
+        from codesuggest.codesets.search_pcs import warm_pcs_search
 
         if app.state.engine is not None:
             engine = app.state.engine
             settle_served_heap()
             warm_code_search(engine.codeset, engine.learned)
+            warm_pcs_search()
         if app.state.follow_models:
             follower = ModelFollower(app).start()
     try:

@@ -83,6 +83,14 @@ _LOCK = threading.Lock()
 _BUILT: list[PcsSearch] = []
 
 
+def warm_pcs_search() -> threading.Thread:
+    """Build the search in the background (a few seconds of one core), so that a coder's
+    first procedure search does not wait for it."""
+    thread = threading.Thread(target=pcs_search, name="pcs-search-build", daemon=True)
+    thread.start()
+    return thread
+
+
 def pcs_search() -> PcsSearch:
     """The search over the shipped release, built on first use."""
     with _LOCK:

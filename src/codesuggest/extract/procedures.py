@@ -180,6 +180,12 @@ def _fits(code: str, pattern: str) -> bool:
     return all(p in ("_", c) for p, c in zip(pattern, code, strict=False))
 
 
+def names_procedure(text: str) -> bool:
+    """Whether ``text`` names an operation the procedure reader knows ("appendectomy", "CT of
+    the chest", "biopsy"): a code search for it should list procedure codes too."""
+    return _patterns()[0].search(text.lower()) is not None
+
+
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     """One pattern finding any of ``phrases`` as whole words, longest first."""
     return _alternation(phrases)

@@ -17,6 +17,7 @@ from codesuggest.codesets.search_pcs import pcs_search
 from codesuggest.codesets.systems import CM, PCS, SYSTEMS, USER_SYSTEMS, system_name
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
+from codesuggest.extract.procedures import names_procedure
 
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 
@@ -131,15 +132,17 @@ def search_codes(
     subterms next, in the Index's order. Each result says the entry that found it and its
     Index path. The registered CPT and HCPCS catalogs are searched by code prefix and by the
     words of their descriptors; with several systems, their results alternate, each system's
-    best first. ICD-10-PCS, when asked for (``system=ICD-10-PCS``), is searched by code
-    prefix (a table row such as BN20 too) or title words."""
+    best first. ICD-10-PCS is searched by code prefix (a table row such as BN20 too) or title
+    words when asked for (``system=ICD-10-PCS``) and, with no system asked, when the query
+    names a procedure ("laparoscopic appendectomy", "CT abdomen"): its codes then alternate
+    with the diagnoses."""
     per_system: list[list[CodeHitOut]] = []
     releases: dict[str, str] = {}
     if systems is None or CM in systems:
         releases[CM] = engine.codeset.release
         hits = code_search(engine.codeset, engine.learned).search(q, limit=limit)
         per_system.append([_hit_out(h, CM) for h in hits])
-    if systems is not None and PCS in systems:
+    if PCS in systems if systems is not None else names_procedure(q):
         releases[PCS] = shipped_pcs().release
         pcs_hits = pcs_search().search(q, limit=limit)
         per_system.append([_hit_out(h, PCS) for h in pcs_hits])
