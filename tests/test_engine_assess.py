@@ -30,3 +30,16 @@ def test_assessing_codes_leaves_the_suggestions_as_they_were(engine: Engine) -> 
 def test_an_unknown_code_is_a_code_set_error(engine: Engine) -> None:
     with pytest.raises(CodeSetError):
         list(engine.assess_many([(Note(TEXT), [(CM, "XYZ")])]))
+
+
+def test_an_asked_procedure_code_is_described_from_the_pcs_tables(engine: Engine) -> None:
+    note = Note("Laparoscopic appendectomy for acute appendicitis.", "p")
+    asked = [("ICD-10-PCS", "0DTJ4ZZ"), ("ICD-10-PCS", "0DTJ0ZZ"), ("ICD-10-PCS", "BN20")]
+    (assessment,) = engine.assess_many([(note, asked)])
+    support = assessment.support
+    assert support[asked[0]].proposed  # the note's own procedure
+    assert not support[asked[1]].proposed  # scored only because it was asked
+    assert support[asked[1]].confidence < support[asked[0]].confidence
+    assert not support[asked[2]].recommended  # a table row is never recommended
+    with pytest.raises(CodeSetError):
+        list(engine.assess_many([(note, [("ICD-10-PCS", "0DTJ4Z")])]))

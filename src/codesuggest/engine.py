@@ -32,6 +32,7 @@ from codesuggest.codesets.catalogs import Catalog
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
+from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.systems import PCS
 from codesuggest.errors import (
     CodeSetError,
@@ -377,6 +378,19 @@ class Engine:
                     title=self.codeset.title(code),
                     billable=self.codeset.is_billable(code),
                     title_words=self.index.title_words.get(code, 1),
+                )
+            elif system == PCS:
+                pcs = shipped_pcs()
+                if pcs.as_label(code) != code:
+                    raise CodeSetError(f"{code!r} is not an {PCS} code or table ({pcs.release})")
+                title = pcs.title(code)
+                # described as the procedure candidates are (``candidates.procedures``)
+                cand = Candidate(
+                    code,
+                    system=PCS,
+                    title=title,
+                    billable=pcs.is_billable(code),
+                    title_words=max(1, len(title.split())),
                 )
             else:
                 catalog = self.catalogs.get(system)

@@ -61,3 +61,21 @@ def test_a_file_that_is_not_parquet_or_csv_is_an_input_error(tmp_path: Path, cs:
     other.write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match="unsupported billed file"):
         read_billed(other, cs)
+
+
+def test_procedure_codes_are_read_in_official_form_or_are_problems(
+    tmp_path: Path, cs: Icd10Cm
+) -> None:
+    path = tmp_path / "billed.csv"
+    path.write_text(
+        "note_id,code,system\n"
+        "n1,0dtj4zz,ICD-10-PCS\n"  # complete code, lower case
+        "n1,BN20,icd10pcs\n"  # a table row, as CodiEsp bills some procedures
+        "n1,0DTJ4Z,ICD-10-PCS\n"  # cut short: no code or table row
+        "n1,QQQQQQQ,ICD-10-PCS\n",
+        encoding="utf-8",
+    )
+    billed = read_billed(path, cs)
+    assert billed.codes("n1") == [("ICD-10-PCS", "0DTJ4ZZ"), ("ICD-10-PCS", "BN20")]
+    kinds = {(p.kind, p.where.rsplit(":", 1)[1], p.code) for p in billed.problems}
+    assert kinds == {("unknown_code", "4", "0DTJ4Z"), ("unknown_code", "5", "QQQQQQQ")}

@@ -115,3 +115,20 @@ def test_icd10pcs_axis_meanings_drop_no_letters(pcs: Icd10Pcs) -> None:
                 w for w in re.findall(r"[A-Za-z]+", axis.meaning) if w.lower() not in vocabulary
             }
     assert not odd
+
+
+@pytest.mark.parametrize(
+    ("given", "label"),
+    [
+        ("0dtj4zz", "0DTJ4ZZ"),  # a complete code, any case
+        ("BN20", "BN20"),  # a table row
+        ("0DTJ4Z", None),  # a code cut short elsewhere than at its row
+        ("0DT", None),  # a table
+        ("BN2I", None),  # no such row
+        ("QQQQQQQ", None),
+    ],
+)
+def test_icd10pcs_labels_are_complete_codes_or_table_rows(
+    pcs: Icd10Pcs, given: str, label: str | None
+) -> None:
+    assert pcs.as_label(given) == label

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from codesuggest.audit.problems import Problem
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.systems import CM, known_system
+from codesuggest.codesets.icd10pcs import shipped_pcs
+from codesuggest.codesets.systems import CM, PCS, known_system
 from codesuggest.errors import InputError
 
 COLUMNS = ("note_id", "code", "system")
@@ -98,6 +99,13 @@ def _billed_code(
         code = codeset.normalize(raw)
         if code is None:
             reason = f"not an {CM} code ({codeset.release})"
+            problems.append(Problem("unknown_code", where, reason, note_id, raw))
+            return None
+    elif system == PCS:
+        pcs = shipped_pcs()
+        code = pcs.as_label(raw)  # a complete code, or a table row as CodiEsp bills some
+        if code is None:
+            reason = f"not an {PCS} code or table ({pcs.release})"
             problems.append(Problem("unknown_code", where, reason, note_id, raw))
             return None
     assert code is not None

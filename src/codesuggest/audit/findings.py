@@ -42,7 +42,8 @@ from codesuggest.audit.impact import Impact, ImpactTables
 from codesuggest.audit.specificity import Specificity
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.systems import CM
+from codesuggest.codesets.icd10pcs import shipped_pcs
+from codesuggest.codesets.systems import CM, PCS
 from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import KINDS, RuleSet
 from codesuggest.rules.tables import parse_table
@@ -288,7 +289,12 @@ def _row(
 
 
 def _title(system: str, code: str, cs: Icd10Cm) -> str:
-    return cs.title(code) if system == CM and code in cs else ""
+    if system == CM:
+        return cs.title(code) if code in cs else ""
+    if system == PCS:
+        pcs = shipped_pcs()
+        return pcs.title(code) if pcs.as_label(code) == code else ""
+    return ""
 
 
 def _in_lineage(s: Suggestion, billed: set[tuple[str, str]], cs: Icd10Cm) -> bool:

@@ -31,6 +31,7 @@ AXES_FILE = "icd10pcs_axes.tsv.gz"
 NAMES_FILE = "icd10pcs_names.tsv"
 DRG_TITLES = ("drg", "data/tuva/icd_10_pcs.csv")
 LENGTH = 7
+ROW = 4  # characters of a table row: section, body system, root operation, body part
 SEP = " > "
 _PLAIN = re.compile(r"[^A-Za-z0-9]")
 _VALUES = re.compile(r"[0-9A-HJ-NP-Z]{1,7}")  # PCS uses neither I nor O
@@ -120,6 +121,15 @@ class Icd10Pcs:
         """A complete code or a valid prefix in its official form (capitals), else None."""
         plain = _PLAIN.sub("", code).upper()
         return plain if plain in self._titles or self.is_prefix(plain) else None
+
+    def as_label(self, code: str) -> str | None:
+        """In official form, a complete code of the release or a row of one of its tables
+        (``BN20``): the two forms procedures are billed and labelled in (CodiEsp labels some by
+        their row); None for anything else, a code cut short elsewhere included."""
+        plain = self.resolve(code)
+        if plain is None or not (plain in self._titles or len(plain) == ROW):
+            return None
+        return plain
 
     def _check(self, code: str) -> None:
         if code not in self._titles and not self.is_prefix(code):
