@@ -171,6 +171,51 @@ def _section_parts(
     return held, tuple(p for p in named if p not in held)
 
 
+class _Reading:
+    """What the mentions of one processed note read of it, each read once: the stored ConText
+    flags, the uncertainty cues on each term, the sentence bounds and each sentence's marks."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.user_data = doc.user_data
+        self.flags = _stored_flags()
+        self.bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
+        self.orths = doc.to_array("ORTH") if self.bounds else None
+        self.contexts: dict[int, SentenceMarks] = {}  # by sentence: one for its mentions
+        self.possible: dict[tuple[int, int], tuple[str, ...]] | None = None  # when needed
+
+    def assertion(
+        self, cued: Span, start: int, end: int, section: str, codes: tuple[str, ...]
+    ) -> tuple[Assertion, str, tuple[str, ...]]:
+        """The assertion of codes found at ``start:end`` under the ConText cues of the term
+        span ``cued``, how it was decided, and the literals of its uncertainty cues."""
+        if self.flags is None:
+            assertion, decided = _decide(_span_cue(cued), section, codes)
+        else:
+            assertion, decided = assertion_from(
+                self.user_data, start, end, section, self.flags, codes
+            )
+        cues: tuple[str, ...] = ()
+        if assertion is Assertion.POSSIBLE:
+            if self.possible is None:
+                self.possible = _possible_cues(self.doc)
+            cues = self.possible.get((cued.start, cued.end), ())
+        return assertion, decided, cues
+
+    def sentence_of(self, match: TermMatch) -> tuple[SentenceMarks | tuple[()], tuple[int, int]]:
+        """The marks of a match's sentence and the match's tokens within it."""
+        bounds = self.bounds
+        if self.orths is None or bounds is None or match.sentence >= len(bounds):
+            return (), (0, 0)
+        s_start, s_end = bounds[match.sentence]
+        context = self.contexts.get(match.sentence)
+        if context is None:
+            context = self.contexts[match.sentence] = SentenceMarks(
+                self.orths[s_start:s_end], self.doc.vocab.strings
+            )
+        return context, (match.start - s_start, match.end - s_start)
+
+
 def doc_mentions(
     doc: Doc, index: LexiconIndex, inner: list[Mention] | None = None
 ) -> list[Mention]:
@@ -185,12 +230,8 @@ def doc_mentions(
         holding = {id(outer) for _, outer in doc._.codesuggest_inner}
     # ``span.text`` is ``doc.text[span.start_char:span.end_char]``; ``doc.text`` joins every
     # token of the note (~0.13 ms), a span's text only its own few
-    user_data = doc.user_data
-    flags = _stored_flags()
-    possible: dict[tuple[int, int], tuple[str, ...]] | None = None  # read once, when needed
-    bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
-    orths = doc.to_array("ORTH") if bounds else None
-    contexts: dict[int, SentenceMarks] = {}  # by sentence: one for its mentions
+    reading = _Reading(doc)
+    user_data, bounds = reading.user_data, reading.bounds
     ambiguous = ambiguous_abbreviations()
     for match, span, section in located_matches(doc):
         named = index.codes[match.key_id]
@@ -208,23 +249,8 @@ def doc_mentions(
             codes = tuple(c for c, _ in named)
             start = span.start_char
             end = span.end_char
-            if flags is None:
-                assertion, decided = _decide(_span_cue(span), section, codes)
-            else:
-                assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
-            cues: tuple[str, ...] = ()
-            if assertion is Assertion.POSSIBLE:
-                if possible is None:
-                    possible = _possible_cues(doc)
-                cues = possible.get((span.start, span.end), ())
-            context: SentenceMarks | tuple[()] = ()
-            where = (0, 0)
-            if orths is not None and bounds is not None and match.sentence < len(bounds):
-                s_start, s_end = bounds[match.sentence]
-                context = contexts.get(match.sentence) or contexts.setdefault(
-                    match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
-                )
-                where = (match.start - s_start, match.end - s_start)
+            assertion, decided, cues = reading.assertion(span, start, end, section, codes)
+            context, where = reading.sentence_of(match)
             out.append(
                 Mention(
                     start=start,
@@ -246,7 +272,7 @@ def doc_mentions(
                 )
             )
     if holders and inner is not None:
-        inner.extend(_inner_mentions(doc, index, holders, flags, orths, contexts))
+        inner.extend(_inner_mentions(doc, index, holders, reading))
     return affirm_treated(carry_resolution(out), getattr(doc._, TREATED_ATTR, None))
 
 
@@ -254,19 +280,15 @@ def _inner_mentions(
     doc: Doc,
     index: LexiconIndex,
     holders: dict[int, tuple[str, int, int, Span]],
-    flags: list[tuple[str, Any, Assertion]] | None,
-    orths: Any,
-    contexts: dict[int, SentenceMarks],
+    reading: _Reading,
 ) -> Iterator[Mention]:
     """The inner matches of a Doc as mentions of the codes an index entry names with their
     words, in the section and under the ConText cues of the match that holds them: "no chest
     pain" denies the pain too. A match inside a non-finding phrase, a section header or an
     abbreviation's unheld sense gives none."""
-    user_data = doc.user_data
+    user_data, bounds = reading.user_data, reading.bounds
     paths = getattr(index, "paths", None) or {}
     ambiguous = ambiguous_abbreviations()
-    bounds: list[tuple[int, int]] | None = getattr(doc._, "codesuggest_sentences", None)
-    possible: dict[tuple[int, int], tuple[str, ...]] | None = None
     for match, outer in doc._.codesuggest_inner:
         held = holders.get(id(outer))
         if held is None:
@@ -280,23 +302,9 @@ def _inner_mentions(
         if not named:
             continue
         codes = tuple(c for c, _ in named)
-        if flags is None:
-            assertion, decided = _decide(_span_cue(outer_span), section, codes)
-        else:
-            assertion, decided = assertion_from(user_data, start, end, section, flags, codes)
-        cues: tuple[str, ...] = ()
-        if assertion is Assertion.POSSIBLE:
-            if possible is None:
-                possible = _possible_cues(doc)
-            cues = possible.get((outer_span.start, outer_span.end), ())
-        context: SentenceMarks | tuple[()] = ()
-        where = (0, 0)
-        if orths is not None and bounds is not None and match.sentence < len(bounds):
-            s_start, s_end = bounds[match.sentence]
-            context = contexts.get(match.sentence) or contexts.setdefault(
-                match.sentence, SentenceMarks(orths[s_start:s_end], doc.vocab.strings)
-            )
-            where = (match.start - s_start, match.end - s_start)
+        # the assertion of the match that holds it: its cues, its section
+        assertion, decided, cues = reading.assertion(outer_span, start, end, section, codes)
+        context, where = reading.sentence_of(match)
         span = doc[match.start : match.end]
         yield Mention(
             start=span.start_char,
