@@ -70,6 +70,24 @@ def test_family_implied_words_need_no_support(cs: Icd10Cm) -> None:
         ("G43.9", "intractable", "migraine", "", ["G43.919"]),
         ("M17.1", "primary", "osteoarthritis of the right knee", "", ["M17.11"]),
         ("E11.6", "type 2", "diabetes with hyperglycemia", "", ["E11.65"]),
+        # OCG I.C.6.a: a side stated without its dominance: right is dominant, left is
+        # nondominant, the right side of an ambidextrous patient is dominant (the left side's
+        # "left" and "ambidextrous" overrule both defaults: no sided code is guessed)
+        ("G81.0", "", "flaccid hemiplegia affecting the left side", "", ["G81.04"]),
+        ("G81.0", "", "flaccid hemiplegia affecting the right side", "", ["G81.01"]),
+        ("G81.0", "", "flaccid hemiplegia affecting the right side", "ambidextrous", ["G81.01"]),
+        ("G81.0", "", "flaccid hemiplegia", "left side, nondominant", ["G81.04"]),
+        ("G83.1", "", "monoplegia of the left lower limb", "", ["G83.14"]),
+        ("I69.35", "", "hemiplegia following cerebral infarction", "right side", ["I69.351"]),
+        ("I69.35", "", "hemiplegia following cerebral infarction", "left side", ["I69.354"]),
+        # the side of another thing in the sentence overrules no default: it binds elsewhere
+        (
+            "I69.35",
+            "History of left MCA ischemic stroke in March 2024 with residual",
+            "right hemiplegia following cerebral infarction",
+            "",
+            ["I69.351"],
+        ),
     ],
 )
 def test_family_supported_most_specific_child(
@@ -158,3 +176,8 @@ def test_family_supported_checked_skips_only_the_contradiction_test(cs: Icd10Cm)
     unchecked = family.supported(q, span, title_defaults())
     assert unchecked  # the sentence supports some child
     assert family.supported(q, span, title_defaults(), checked=True) == unchecked
+
+
+def test_family_left_side_of_ambidextrous_patient_guesses_no_dominance(cs: Icd10Cm) -> None:
+    found = best(cs, "G81.0", "", "flaccid hemiplegia affecting the left side", "ambidextrous")
+    assert not {"G81.02", "G81.04"} & set(found)

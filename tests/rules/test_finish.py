@@ -153,6 +153,50 @@ def test_finish_lists_status_history_and_external_cause_codes_after_the_diagnose
     assert all(s.recommended for s in out)
 
 
+def _pcs(code: str) -> Candidate:
+    return replace(_cand(code), system="ICD-10-PCS")
+
+
+def _only(*names: str) -> RuleSet:
+    return RuleSet([r for r in RuleSet.from_json().rules if r.name in names])
+
+
+def test_finish_ranks_a_pcs_table_row_among_the_recommended_codes_by_confidence(
+    codeset: Icd10Cm,
+) -> None:
+    cands = [_cand("I10"), _pcs("BW20"), _pcs("BW20ZZZ"), _cand("J18.9")]
+    out = _finish(cands, [0.9, 0.8, 0.7, 0.2], codeset, top=5, rules=_only("pcs-complete-code"))
+    assert [(s.code, s.recommended) for s in out] == [
+        ("I10", True),
+        ("BW20", False),  # the coder completes it: not recommended, but not pushed down
+        ("BW20ZZZ", True),
+        ("J18.9", False),
+    ]
+
+
+def test_finish_ranks_a_pcs_table_row_below_threshold_or_withdrawn_after_the_recommended(
+    codeset: Icd10Cm,
+) -> None:
+    rules = _only("pcs-complete-code", "procedure-not-performed")
+    # below its threshold: it would not have been recommended complete either
+    out = _finish([_pcs("BW20"), _cand("I10")], [0.3, 0.9], codeset, top=5, rules=rules)
+    assert [s.code for s in out] == ["I10", "BW20"]
+    # another rule withdrew it (a planned procedure): it ranks after the codes below threshold
+    planned = replace(_mention(0, 6), basis="procedure:planned")
+    row = replace(_pcs("BW20"), mentions=[planned], lexicon_sources=["title"])
+    out = _finish([row, _cand("I10"), _cand("J18.9")], [0.9, 0.8, 0.2], codeset, 5, rules)
+    assert [s.code for s in out] == ["I10", "J18.9", "BW20"]
+
+
+def test_finish_lists_a_procedure_code_by_confidence_whatever_its_first_letter(
+    codeset: Icd10Cm,
+) -> None:
+    # "X" starts ICD-10-CM external causes (never listed first) and ICD-10-PCS New Technology
+    cands = [_cand("I10"), _pcs("XW033E5"), _cand("X58.XXXA")]
+    out = _finish(cands, [0.6, 0.9, 0.95], codeset, top=5, rules=RuleSet([]))
+    assert [s.code for s in out] == ["XW033E5", "I10", "X58.XXXA"]
+
+
 def test_secondary_codes_table_names_whole_chapters_or_categories(codeset: Icd10Cm) -> None:
     found = secondary_prefixes()
     assert {"V", "W", "X", "Y", "Z79", "Z86"} <= set(found)

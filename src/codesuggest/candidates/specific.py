@@ -5,17 +5,17 @@ A category's billable descendants are read against its title (``extract.qualifie
 words each adds ("nondisplaced", "right", "initial encounter", "chronic") and the denials it
 adds ("without status migrainosus", "not intractable"). Words every descendant shares are
 implied by the category ("fibula" under "Fracture of lateral malleolus") and need no support.
-A descendant is *supported* by a sentence when each word it adds is said in the sentence, or
-is a default (``codesets/data/title_defaults.tsv``: "initial encounter", "closed",
-"displaced") the sentence does not overrule, and no denial it adds is contradicted by words
-the sentence affirms. Of an "or" list ("type I or II") a title needs no word; "/" starts
-another reading of its last clause ("... open fracture NOS"). Sides, numbers and stages
-(``terms.is_specifier``) must stand within :data:`SPECIFIER_WINDOW` tokens of the mention
-("left ankle fracture ... right knee pain" lends no side to the ankle), with no "with" between
-them: "Type 2 DM with diabetic CKD, stage 4" lends no stage 2 to the kidney disease (numbers
-bind within their condition's words). The best supported
-descendants say most of what the sentence says (words it names, denials it states), are not
-residual ("Other ...": OCG I.A.9.a), then assume the fewest defaults.
+A descendant is *supported* by a sentence when each word it adds is said in the sentence, or is
+a default (``codesets/data/title_defaults.tsv``: "initial encounter", "closed", "displaced")
+the sentence does not overrule (a side overrules only where it would bind), and no denial it
+adds is contradicted by words the sentence affirms. Of an "or" list ("type I or II") a title
+needs no word; "/" starts another reading of its last clause ("... open fracture NOS"). Sides,
+numbers and stages (``terms.is_specifier``) must stand within :data:`SPECIFIER_WINDOW` tokens
+of the mention ("left ankle fracture ... right knee pain" lends no side to the ankle), with no
+"with" between them: "Type 2 DM with diabetic CKD, stage 4" lends no stage 2 to the kidney
+disease (numbers bind within their condition's words). The best supported descendants say most
+of what the sentence says (words it names, denials it states), are not residual ("Other ...":
+OCG I.A.9.a), then assume the fewest defaults.
 """
 
 from __future__ import annotations
@@ -158,12 +158,16 @@ class Family:
             ):
                 present.add(w)
         out: dict[str, Support] = {}
+        heard: set[str] | None = None  # the words that may overrule a default (read once)
         for d in self._candidates(present):
             # (each test only where the descendant has what it reads: most have none of it)
-            if d.defaults and any(
-                said.keys() & defaults[w] or sentence.denies(w) for w in d.defaults
-            ):
-                continue  # "open fracture": not the closed default
+            if d.defaults:
+                if heard is None:
+                    # a side overrules a default only near the mention, as it binds: "left
+                    # MCA stroke with residual right hemiparesis" keeps the right's dominance
+                    heard = {w for w in said if not is_specifier(w)} | present
+                if any(heard & defaults[w] or sentence.denies(w) for w in d.defaults):
+                    continue  # "open fracture": not the closed default
             stated = 0
             if d.denied:
                 if any(all(w in said for w in p) for p in d.denied):

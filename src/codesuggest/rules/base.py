@@ -26,6 +26,9 @@ class Scored:
     # a rule withdrew it (or would have, were it recommended): it ranks after the codes that
     # are merely below their threshold
     withdrawn: bool = False
+    # not recommended only because the code needs completing (an ICD-10-PCS table row): it
+    # keeps its place among the recommended codes, by its confidence, for the coder to finish
+    to_complete: bool = False
 
 
 Apply = Callable[["Rule", list[Scored], Note, Icd10Cm], list[Scored]]

@@ -1,8 +1,10 @@
 """From a note's scored candidates to its suggestions: the operating thresholds, the evidence,
 then the rules.
 
-What a note's result holds: every recommended code, most confident first (codes never listed
-first, external causes and status or history Z codes, after the others), then the most
+What a note's result holds: every recommended code, most confident first (ICD-10-CM codes never
+listed first, external causes and status or history Z codes, after the others; an ICD-10-PCS
+table row that would be recommended were it complete ranks among them, by its confidence,
+flagged for the coder to complete), then the most
 confident of the codes below their threshold, then those a rule withdrew (they keep their
 confidence but rank after every code no rule struck) until the result holds ``top`` codes. So a
 result has ``max(top, recommended)`` codes (fewer when the note has fewer candidates), and
@@ -31,6 +33,7 @@ import numpy.typing as npt
 from codesuggest.candidates.base import Candidate, held_back
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.systems import CM
 from codesuggest.rules.engine import RuleSet, Scored
 from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
@@ -106,10 +109,12 @@ def finish(
     secondary = secondary_prefixes()
     items.sort(
         key=lambda s: (
-            not s.suggestion.recommended,
+            not (s.suggestion.recommended or (s.to_complete and not s.withdrawn)),
             id(s) in last,
             s.withdrawn and not s.suggestion.recommended,
-            s.suggestion.recommended and s.suggestion.code.startswith(secondary),
+            s.suggestion.recommended
+            and s.suggestion.system == CM
+            and s.suggestion.code.startswith(secondary),
             -s.suggestion.confidence,
             s.suggestion.code,
         )

@@ -3,10 +3,13 @@ conditions, superseded components and contradictions, "with"/"without" read in t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.engine import Engine
+from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import INNER_ONLY
 from codesuggest.types import Assertion, Note
@@ -85,6 +88,44 @@ def test_combination_recommends_a_suggested_combination_code(
     marked = [item("A41.9", cs), item("B96.20", cs), item("A41.51", cs, 0.4, recommended=False)]
     marked[2].suggestion.rules.append("unaffirmed-evidence")
     assert not apply(packaged, "combination-codes", marked, cs)["A41.51"].recommended
+
+
+def _supported(code: str, cs: Icd10Cm, confidence: float, source: str = "specific") -> Scored:
+    """A candidate ``code`` below threshold that the note's words support (source "specific")
+    in a present mention."""
+    s = mentioned(code, cs, "residual right hemiparesis", 0, confidence, recommended=False)
+    s.candidate.sources.add(source)
+    return s
+
+
+def test_combination_code_takes_the_detail_the_note_supports(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # history of stroke + hemiparesis of no stated side is I69.359 "... unspecified side", but
+    # the note's "residual right hemiparesis" supports I69.351 (right: dominant, OCG I.C.6.a)
+    items = [item("Z86.73", cs), item("G81.90", cs), _supported("I69.351", cs, 0.3)]
+    items.append(_supported("I69.359", cs, 0.4))
+    out = apply(packaged, "combination-codes", items, cs)
+    assert out["I69.351"].recommended and out["I69.351"].rules == ["combination-codes"]
+    assert not out["I69.359"].recommended
+    assert out["G81.90"].flags == ["reported in combination code I69.351"]
+
+
+@pytest.mark.parametrize("mark", ["source", "rule", "assertion"])
+def test_combination_code_stays_unspecified_without_support(
+    packaged: RuleSet, cs: Icd10Cm, mark: str
+) -> None:
+    sibling = _supported("I69.351", cs, 0.3, "lexicon" if mark == "source" else "specific")
+    if mark == "rule":
+        sibling.suggestion.rules.append("unaffirmed-evidence")
+    if mark == "assertion":
+        sibling.candidate.mentions[0] = replace(
+            sibling.candidate.mentions[0], assertion=Assertion.HISTORICAL
+        )
+    items = [item("Z86.73", cs), item("G81.90", cs), sibling]
+    out = apply(packaged, "combination-codes", items, cs)
+    assert out["I69.359"].recommended
+    assert not out["I69.351"].recommended
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,17 @@ def test_pcs_code_must_be_complete(packaged: RuleSet, cs: Icd10Cm) -> None:
     assert out["BW20"].flags[0].startswith("incomplete ICD-10-PCS code: complete it (BW20")
     # a table row names the right procedure: it keeps its rank for the coder to complete
     assert not any(s.withdrawn for s in items)
+    assert [s.suggestion.code for s in items if s.to_complete] == ["BW20"]
+
+
+def test_pcs_table_row_keeps_its_rank_only_if_it_would_be_recommended(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = _items("CT of the abdomen.")
+    for s in items:
+        s.suggestion.recommended = False  # below its threshold, or no evidence
+    apply(packaged, "pcs-complete-code", items, cs)
+    assert not any(s.to_complete for s in items)
 
 
 def test_retired_pcs_code_is_not_recommended(packaged: RuleSet, cs: Icd10Cm) -> None:

@@ -8,9 +8,17 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from codesuggest.candidates.generators import HierarchyCandidates
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, affirmed, documented_candidate, fire
+from codesuggest.rules.base import (
+    Kind,
+    Scored,
+    affirmed,
+    documented_candidate,
+    fire,
+    vagueness,
+)
 from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Note, Suggestion
 
@@ -49,6 +57,7 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
             target = combo["code"]
             if target not in cs:
                 continue
+            target = _most_specific(target, items, cs)
             replaced = [s for s in found if s.suggestion.code in combo["replaces"]]
             existing = next((s for s in items if s.suggestion.code == target), None)
             if existing is not None:
@@ -78,6 +87,37 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
             items.append(Scored(merged, found[0].candidate))
             categories.add(target[:3])
     return items
+
+
+_SPECIFIC_SOURCE = HierarchyCandidates.supported_name  # a child the note's words support
+
+
+def _most_specific(target: str, items: list[Scored], cs: Icd10Cm) -> str:
+    """A combination code at the level of detail the note supports (OCG I.B.2, I.B.18): for an
+    "unspecified" target ("... affecting unspecified side"), the most confident code beside it
+    in its subcategory that says more, when the note's words support that code (a candidate
+    of source "specific": "residual right hemiparesis" -> I69.351, "right" read as dominant by
+    OCG I.C.6.a) in a present mention and no rule has marked it; else the target."""
+    vague = vagueness(cs.title(target))
+    if not vague:
+        return target
+    parent = cs.parent(target)
+    best: Scored | None = None
+    for s in items:
+        code = s.suggestion.code
+        if (
+            _SPECIFIC_SOURCE not in s.candidate.sources
+            or code == target
+            or s.suggestion.rules
+            or code not in cs
+            or cs.parent(code) != parent
+            or not documented_candidate(s, 0.0, cs)
+            or vagueness(cs.title(code)) >= vague
+        ):
+            continue
+        if best is None or s.suggestion.confidence > best.suggestion.confidence:
+            best = s
+    return target if best is None else best.suggestion.code
 
 
 SUPERSEDES_COLUMNS = ("code", "supersedes", "cite", "comment")

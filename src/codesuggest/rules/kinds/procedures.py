@@ -45,7 +45,9 @@ def _not_performed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> 
 def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """Never recommend an ICD-10-PCS code that is not a complete code of the release. A table
     row such as CodiEsp's "BN20" names the right procedure without its last characters: it
-    keeps its rank, flagged with codes that complete it, for the coder to finish. A code
+    keeps its rank (``Scored.to_complete``: among the recommended codes, by its confidence,
+    when it would have been recommended), flagged with codes that complete it, for the coder
+    to finish. A code
     retired since (or never valid) is withdrawn."""
     pcs = None
     for s in items:
@@ -59,6 +61,7 @@ def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
             fire(s, rule, withdraw=True, flag="not an ICD-10-PCS code")
             continue
         completions = ", ".join(pcs.billable_descendants(code, limit=3))
+        s.to_complete = s.suggestion.recommended and not s.withdrawn
         s.suggestion.recommended = False
         fire(s, rule, flag=f"incomplete ICD-10-PCS code: complete it ({completions}...)")
     return items
