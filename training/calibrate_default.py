@@ -9,8 +9,8 @@ data it was fitted on with its credit, the ranker recipe it was fitted against a
 ``--model`` reuses a default model built from the current recipe (`codesuggest models
 build-default`); without it one is built in a temporary folder. Rebuild the default model
 afterwards: the calibration is part of its recipe. ``--method auto`` (default) fits Platt
-scaling on the logit (two numbers) unless its 5-fold ECE on train exceeds 0.075, and a
-piecewise-linear map through isotonic regression then.
+scaling on the logit (two numbers) unless the piecewise-linear map through isotonic regression
+has a 5-fold ECE on train lower by more than 0.01, and that map then.
 """
 
 from __future__ import annotations

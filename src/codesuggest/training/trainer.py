@@ -209,12 +209,15 @@ def train_model(
             labels = np.asarray(y)
             steps.update()
             # thresholds, rule settings and held-out metrics: a ranker fitted without a third
-            # of the real notes
+            # of the real notes, drawn by the seed alone (not balanced by candidate rows, which
+            # moved the held-out notes, and the threshold, with any change to the candidates)
             stage(
                 "thresholds" + (", rule settings" if cfg.adapt_rules else "") + " on held-out notes"
             )
             fit_rows, held_rows = next(
-                GroupKFold(n_splits=3).split(X[:n_real], labels[:n_real], groups[:n_real])
+                GroupKFold(n_splits=3, shuffle=True, random_state=cfg.seed).split(
+                    X[:n_real], labels[:n_real], groups[:n_real]
+                )
             )
             probe_rows = np.concatenate([fit_rows, np.arange(n_real, len(X))])
             probe = cfg.ranker().fit([X[i] for i in probe_rows], labels[probe_rows])

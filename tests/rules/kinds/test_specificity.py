@@ -241,6 +241,21 @@ def test_promote_specific_reads_the_side_of_a_shared_mention(
     assert not apply(packaged, PROMOTE, items, cs)["I13.2"].recommended
 
 
+def test_promote_specific_needs_no_default_word_where_the_sentence_supports_the_code(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "left" monoplegia is G83.14 "... left nondominant side" (OCG I.C.6.a): "nondominant" is a
+    # default, not said; only a code the sentence supports (source "specific") goes without it
+    said = "monoplegia of the left lower limb"
+    items = [
+        _named("G83.10", cs, 0.5, words=3, recommended=True, text=said),
+        _named("G83.14", cs, 0.49, words=3, recommended=False, text=said),
+    ]
+    assert not apply(packaged, PROMOTE, items, cs)["G83.14"].recommended
+    items[1].candidate.sources.add("specific")
+    assert apply(packaged, PROMOTE, items, cs)["G83.14"].recommended
+
+
 def test_promote_specific_picks_the_sibling_whose_title_the_mention_words(
     packaged: RuleSet, cs: Icd10Cm
 ) -> None:

@@ -7,6 +7,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from codesuggest.candidates.generators import HierarchyCandidates
+from codesuggest.candidates.specific import title_defaults
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire, other_side, words_said
 from codesuggest.types import Assertion, Note
@@ -167,12 +169,17 @@ def _present_spans(s: Scored) -> frozenset[tuple[int, int]]:
 def _worded_closer(s: Scored, floor: float, vague: Scored, title: str, vague_title: str) -> bool:
     """A present mention the unspecified code shares says every word by which this code's
     title differs from the unspecified one's ("low back pain with left-sided sciatica": M54.42
-    "..., left side", not M54.40 "..., unspecified side"), and the code is at least ``floor``
-    confident."""
+    "..., left side", not M54.40 "..., unspecified side"), but a default word
+    (``title_defaults``) where the note's sentence supports the code (``candidates.specific``),
+    and the code is at least ``floor`` confident."""
     if s.suggestion.confidence < floor:
         return False
     extra = frozenset(_WORD.findall(title.lower())) - frozenset(_WORD.findall(vague_title.lower()))
     extra -= _FILLER
+    if _SPECIFIC_SOURCE in s.candidate.sources:
+        # the note's sentence supports it, defaults included ("left" hemiplegia is the
+        # nondominant side's, OCG I.C.6.a): its default words need not be said
+        extra -= title_defaults().keys()
     if not extra:
         return False
     spans = _present_spans(vague)
@@ -236,6 +243,7 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
 
 
 # words a mention may add to or drop from a title it states: "of the right ear", "(primary)"
+_SPECIFIC_SOURCE = HierarchyCandidates.supported_name  # a code the sentence supports
 _FILLER = frozenset({"of", "the", "a", "an", "to", "in", "on", "at", "by", "for", "is", "as"})
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
