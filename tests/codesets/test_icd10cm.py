@@ -9,11 +9,6 @@ from codesuggest.codesets.icd10cm import Icd10Cm, code_refs, in_ref
 from codesuggest.errors import CodeSetError
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 def test_icd10cm_implements_code_system_protocol(cs: Icd10Cm) -> None:
     assert isinstance(cs, CodeSystem)
     assert len(cs) > 70_000

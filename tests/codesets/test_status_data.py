@@ -21,8 +21,9 @@ def _rows(name):
 
 
 @pytest.fixture(scope="module")
-def codeset():
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 @pytest.fixture(scope="module")

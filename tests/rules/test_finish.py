@@ -27,8 +27,9 @@ CODES += ["H10.9", "L30.9", "M54.50", "R51.9", "J45.909", "E03.9", "F32.A", "N18
 
 
 @pytest.fixture(scope="module")
-def codeset() -> Icd10Cm:
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 def _mention(start: int, end: int, assertion: Assertion = Assertion.PRESENT) -> Mention:

@@ -17,11 +17,6 @@ TABLES = {"integral_symptoms.tsv": INTEGRAL_COLUMNS, "supersedes.tsv": SUPERSEDE
 COLUMNS = ("a", "b", "cite")
 
 
-@pytest.fixture(scope="module")
-def cs() -> Icd10Cm:
-    return Icd10Cm.from_package()
-
-
 def test_parse_table_reads_rows_and_skips_comments() -> None:
     rows = parse_table("# note\na\tb\tcite\nI10\tI11 I12\tOCG I.C.9.a\n", "t.tsv", COLUMNS)
     assert rows == ({"a": "I10", "b": "I11 I12", "cite": "OCG I.C.9.a"},)

@@ -163,8 +163,9 @@ def test_load_cases_rejects_invalid_json(tmp_path: Path) -> None:
 
 # --- (b) the case files in the repository ---------------------------------------------------------
 @pytest.fixture(scope="module")
-def codeset() -> Icd10Cm:
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ def _mention(assertion: Assertion, code: str = "R52") -> Mention:
 
 
 @pytest.fixture(scope="module")
-def codeset() -> Icd10Cm:
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 def _cand(code: str, assertion: Assertion) -> Candidate:

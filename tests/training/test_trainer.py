@@ -13,8 +13,9 @@ from codesuggest.training.trainer import read_training_data
 
 
 @pytest.fixture(scope="module")
-def codeset() -> Icd10Cm:
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 def test_read_training_data_rejects_an_id_in_two_corpora(tmp_path: Path, codeset: Icd10Cm) -> None:

@@ -26,8 +26,9 @@ RULE = Rule(
 
 
 @pytest.fixture(scope="module")
-def codeset():
-    return Icd10Cm.from_package()
+def codeset(cs: Icd10Cm) -> Icd10Cm:
+    """The session's packaged code set (tests/conftest.py; read-only)."""
+    return cs
 
 
 def _items(*codes):
