@@ -288,7 +288,7 @@ class Engine:
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         per_note = [
-            self._candidates(note, text, doc)
+            self._candidates(note, text, doc, procedures=systems is None or PCS in systems)
             for note, text, doc in zip(notes, texts, self.nlp.pipe(texts), strict=True)
         ]
         learned: list[NoteScores | None] = [None] * len(notes)
@@ -340,11 +340,20 @@ class Engine:
                 support[key].confidence = float(p)
             yield NoteAssessment(result, support)
 
-    def _candidates(self, note: Note, text: str, doc: Doc) -> list[Candidate]:
-        """The candidates of one processed note; the Doc is released once read."""
+    def _candidates(
+        self, note: Note, text: str, doc: Doc, *, procedures: bool = True
+    ) -> list[Candidate]:
+        """The candidates of one processed note (``procedures``: its ICD-10-PCS ones too);
+        the Doc is released once read."""
         try:
             return collect_candidates(
-                doc, self.index, self.codeset, self.generators, note.setting, text=text
+                doc,
+                self.index,
+                self.codeset,
+                self.generators,
+                note.setting,
+                text=text,
+                procedures=procedures,
             )
         finally:
             _release(doc)

@@ -82,3 +82,28 @@ def test_set_context_describes_codes_that_may_be_recommended_among_themselves(
     mark_proposed(cands, [label(SYSTEM, "R52")])
     set_context(cands)
     assert [c.context.classifier_rank for c in cands] == [1, 2, 3]
+
+
+def test_collect_reads_procedures_only_when_asked(engine: Engine) -> None:
+    text = "Laparoscopic cholecystectomy for acute cholecystitis with cholelithiasis."
+    doc = engine.nlp(text)
+    every = collect_candidates(doc, engine.index, engine.codeset, engine.generators, text=text)
+    assert any(c.system == "ICD-10-PCS" for c in every)
+    doc = engine.nlp(text)
+    cm = collect_candidates(
+        doc, engine.index, engine.codeset, engine.generators, text=text, procedures=False
+    )
+    assert cm and all(c.system == SYSTEM for c in cm)
+    assert [c.code for c in cm] == [c.code for c in every if c.system == SYSTEM]
+
+
+def test_engine_diagnoses_alone_are_those_of_every_system_less_procedures(engine: Engine) -> None:
+    # asked for ICD-10-CM only, the engine skips the procedures: the same diagnoses either way
+    text = (
+        "Laparoscopic cholecystectomy for acute cholecystitis. CT of the brain for zoster "
+        "with a rash. History of hypertension on lisinopril."
+    )
+    every = engine.suggest(text, top=40).to_dict()["suggestions"]
+    cm = engine.suggest(text, top=40, systems=frozenset({SYSTEM})).to_dict()["suggestions"]
+    assert cm == [s for s in every if s["system"] == SYSTEM][: len(cm)]
+    assert any(s["system"] == "ICD-10-PCS" for s in every)

@@ -18,6 +18,7 @@ from codesuggest.codesets.lexicon import (
     inclusion_variants,
     lowercase_abbreviations,
     nonfinding_phrases,
+    pair_variants,
     title_variants,
 )
 from codesuggest.extract.normalize import content_words
@@ -251,3 +252,27 @@ def test_compile_lexicon_stores_equal_codes_and_paths_once(cs: Icd10Cm) -> None:
     assert index.codes[k][0] is index.codes[m][0]  # one ("I10", "synonym") pair
     assert index.paths[i, "I10"] == path
     assert index.paths[i, "I10"] is index.paths[j, "I10"]
+
+
+def test_pair_variants_name_either_word_of_an_opening_pair() -> None:
+    # "Hemiplegia and hemiparesis following ...": a note says one of them
+    title = "Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side"
+    assert pair_variants(title_variants(title)) == {
+        "hemiparesis following cerebral infarction affecting right dominant side",
+        "Hemiplegia following cerebral infarction affecting right dominant side",
+    }
+    assert "stenosis of right carotid artery" in pair_variants(
+        {"Occlusion and stenosis of right carotid artery"}
+    )
+    # a pair inside a title is left as it is
+    assert pair_variants({"Fracture of radius and ulna"}) == set()
+
+
+def test_code_set_phrases_keep_a_half_of_a_pair_only_where_no_other_code_is_named_so(
+    cs: Icd10Cm,
+) -> None:
+    phrases = {(p.text, p.code) for p in code_set_phrases(cs) if p.code in ("I65.21", "J96.21")}
+    assert ("stenosis of right carotid artery", "I65.21") in phrases
+    # "Acute and chronic respiratory failure with hypoxia" means both: "Acute respiratory
+    # failure with hypoxia" is J96.01's title, not a way of saying J96.21
+    assert not any(code == "J96.21" and "and" not in text.split() for text, code in phrases)

@@ -161,3 +161,12 @@ def test_title_side_ends_a_denial_and_is_the_codes_own() -> None:
     # in a note a side stays within the few words a denial reaches
     note = read(text_marks("no fracture of right ankle"))
     assert note.denies("right")
+
+
+def test_side_restated_as_a_side_is_no_word_of_its_own() -> None:
+    # "right side" says no more than "right": a note's "right eye" supports "..., right side"
+    [reading] = title_readings("Unspecified epiphora, right side")
+    assert set(reading.words) == {"epiphora", "right"}
+    [reading] = title_readings("Hemiplegia, unspecified affecting left nondominant side")
+    assert "side" not in reading.words and {"left", "nondominant"} <= reading.words
+    assert token_marks("side") == ()

@@ -286,3 +286,49 @@ def test_ruleset_apply_runs_rules_in_order(packaged: RuleSet, cs: Icd10Cm) -> No
     assert out["E11.9"].recommended
     assert not out["R07.9"].recommended
     assert "unaffirmed-evidence" in out["R07.9"].rules
+
+
+# --- code systems -----------------------------------------------------------------------------
+
+
+def _of_system(code: str, system: str) -> Scored:
+    s = item(code)
+    s.suggestion.system = s.candidate.system = system
+    return s
+
+
+def test_kinds_read_only_the_suggestions_of_their_systems(cs: Icd10Cm) -> None:
+    from codesuggest.rules.base import for_systems
+
+    seen: list[list[str]] = []
+
+    def drop_first_add_one(
+        rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm
+    ) -> list[Scored]:
+        seen.append([s.suggestion.code for s in items])
+        return [*items[1:], item("Z99.2")]
+
+    cm_only = for_systems(drop_first_add_one, frozenset({"ICD-10-CM"}))
+    rule = Rule("r", "drop_ancestors", "d", {})
+    items = [
+        item("I10"),
+        _of_system("0DTJ4ZZ", "ICD-10-PCS"),
+        item("E11.9"),
+        _of_system("99213", "CPT"),
+    ]
+    out = cm_only(rule, items, Note("text"), cs)
+    assert seen == [["I10", "E11.9"]]
+    # the others keep their places; what the kind dropped is gone; what it added comes last
+    assert [s.suggestion.code for s in out] == ["0DTJ4ZZ", "E11.9", "99213", "Z99.2"]
+    # a kind of every system reads them all
+    assert for_systems(drop_first_add_one, None) is drop_first_add_one
+
+
+def test_packaged_procedure_kinds_read_procedures_and_assertion_kinds_every_code() -> None:
+    from codesuggest.rules.kinds import ALL
+
+    assert ALL["pcs_complete"].systems == {"ICD-10-PCS"}
+    assert ALL["procedure_not_performed"].systems == {"ICD-10-PCS"}
+    assert ALL["require_affirmed"].systems is None
+    assert ALL["integral_symptom"].systems == {"ICD-10-CM"}
+    assert ALL["combination"].systems == {"ICD-10-CM"}

@@ -72,11 +72,14 @@ def collect_candidates(
     setting: str | None = None,
     *,
     text: str | None = None,
+    procedures: bool = True,
 ) -> list[Candidate]:
     """Candidates of one processed note from its mentions, with the code facts the ranker's
     features read; ``setting`` is the note's (an inpatient stay codes uncertain diagnoses);
     ``text``: the text ``doc`` was made from, when the caller has it (spaCy rebuilds
-    ``doc.text`` token by token, a tenth of a millisecond per note)."""
+    ``doc.text`` token by token, a tenth of a millisecond per note); ``procedures``: whether
+    to read the note's procedures (ICD-10-PCS candidates; a caller that keeps no PCS code
+    need not pay for them: a candidate's features are read among its own system's)."""
     inner: list[Mention] = []
     mentions = establish_uncertain(doc_mentions(doc, index, inner), setting)
     pool: dict[str, Candidate] = {}
@@ -98,9 +101,9 @@ def collect_candidates(
         cand.title_words = index.title_words.get(code, 1)
         cand.note_mentions = len(mentions)
         out.append(cand)
-    procedures = doc_procedures(doc, text)
-    if procedures:  # the PCS tables are read only for notes that name a procedure
-        for cand in procedure_candidates(procedures, shipped_pcs(), _sections_at(doc, procedures)):
+    found = doc_procedures(doc, text) if procedures else None
+    if found:  # the PCS tables are read only for notes that name a procedure
+        for cand in procedure_candidates(found, shipped_pcs(), _sections_at(doc, found)):
             cand.note_mentions = len(mentions)
             out.append(cand)
     return out

@@ -39,6 +39,8 @@ _NONESSENTIAL = re.compile(
     re.IGNORECASE,
 )
 _BOTH = re.compile(r"\bboth\s+", re.IGNORECASE)
+_PAIR = re.compile(r"^(\w+) and (\w+) (.+)$")  # a title that opens on a pair of words
+_HALF = "half"  # a title variant naming one word of its opening pair (``pair_variants``)
 MAX_WORDS = 12
 MAX_VARIANT_CODES = 3  # codes a title variant may name before it is too ambiguous to keep
 # Residual categories ("Other X", "Other specified X"): a note saying "X" means the default
@@ -102,6 +104,21 @@ def title_variants(title: str) -> set[str]:
     return {v for v in out if v.strip()}
 
 
+def pair_variants(variants: Iterable[str]) -> set[str]:
+    """A title that opens on a pair ("Hemiplegia and hemiparesis following cerebral infarction
+    ...", "Occlusion and stenosis of right carotid artery") as a note names it, with one word
+    of the pair ("hemiparesis following ..."). Where the pair means both ("Acute and chronic
+    respiratory failure"), its halves are other codes' titles, which ``code_set_phrases``
+    keeps them for."""
+    out = set()
+    for v in variants:
+        pair = _PAIR.match(v)
+        if pair:
+            out.add(f"{pair.group(1)} {pair.group(3)}")
+            out.add(f"{pair.group(2)} {pair.group(3)}")
+    return out
+
+
 def inclusion_variants(term: str) -> set[str]:
     """An inclusion term's base and each of its parenthetical modifiers applied alone."""
     base = _PARENS.sub("", term).strip()
@@ -120,12 +137,23 @@ def code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
     unspecified with intoxication delirium"): it names none of them."""
     phrases = list(_code_set_phrases(codeset))
     shared: dict[tuple[str, ...], set[str]] = {}
+    named: dict[tuple[str, ...], set[str]] = {}  # the codes each phrase names, halves aside
+    halves: dict[tuple[str, ...], set[str]] = {}
     for p in phrases:
         if p.source == "variant":
             shared.setdefault(_key_of(p.text), set()).add(p.code)
+        if p.source == _HALF:
+            halves.setdefault(_key_of(p.text), set()).add(p.code)
+        else:
+            named.setdefault(_key_of(p.text), set()).add(p.code)
     ambiguous = {k for k, codes in shared.items() if len(codes) > MAX_VARIANT_CODES}
     for p in phrases:
-        if p.source != "variant" or _key_of(p.text) not in ambiguous:
+        if p.source == _HALF:
+            key = _key_of(p.text)
+            if named.get(key, {p.code}) != {p.code} or len(halves[key]) > MAX_VARIANT_CODES:
+                continue  # "Acute respiratory failure with hypoxia" is J96.01's, not J96.21's
+            yield Phrase(p.text, p.code, "variant")
+        elif p.source != "variant" or _key_of(p.text) not in ambiguous:
             yield p
 
 
@@ -142,8 +170,11 @@ def _code_set_phrases(codeset: Icd10Cm) -> Iterator[Phrase]:
         title = codeset.title(code)
         if not _RESIDUAL.match(title):  # "Other hypertension" must not claim "hypertension"
             yield Phrase(title, code, "title")
-            for variant in sorted(title_variants(title) - {title}):  # sets: fix the order
+            variants = title_variants(title)
+            for variant in sorted(variants - {title}):  # sets: fix the order
                 yield Phrase(variant, code, "variant")
+            for half in sorted(pair_variants(variants) - variants):
+                yield Phrase(half, code, _HALF)
         for term in codeset.info(code).inclusion_terms:
             for variant in sorted(inclusion_variants(term)):
                 yield Phrase(variant, code, "inclusion")

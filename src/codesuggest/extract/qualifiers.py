@@ -35,6 +35,10 @@ _NEGATORS = frozenset({"without", "not", "no"})
 # fracture without intercondylar fracture of right humerus" is of the right humerus
 _SIDES = frozenset({"right", "left", "bilateral"})
 _BREAKERS = frozenset({"with"})
+# words that only restate the side before them: "right side" says no more than "right" in the
+# titles ("Unspecified epiphora, right side", "... affecting left nondominant side"), so a
+# note's "epiphora of the right eye" supports H04.201
+_RESTATING = frozenset({"side"})
 _PREFIXES = frozenset({"non"})  # "non-displaced", "non intractable": one word with the next
 _SPECIAL = _PREFIXES | {BREAK, COMMA, NEGATION, OR, WITH}
 MAX_DENIED = 3  # content words a denial reaches in a note: "no aura, intractable"
@@ -63,7 +67,7 @@ def token_marks(text: str) -> Marks:
         return (COMMA,)
     words = token_words(text)
     if words:
-        return words
+        return tuple(w for w in words if w not in _RESTATING)
     if _PUNCT.search(text) and text not in ("-", "/"):
         return (BREAK,)
     return ()
@@ -260,7 +264,8 @@ def _title_readings(title: str) -> tuple[Qualifiers, ...]:
         items = _LIST_SEP.sub(" or ", listed.group(1))
         text = f"{text[: listed.start()]}without {items}"
     if not _MARKED.search(text):  # most titles: their words alone (positions unused)
-        return (Qualifiers(dict.fromkeys(content_words(text), ()), frozenset()),)
+        words = (w for w in content_words(text) if w not in _RESTATING)
+        return (Qualifiers(dict.fromkeys(words, ()), frozenset()),)
     first, *others = _ALTERNATIVE.split(text)
     readings = [first]
     head = first[: first.rfind(",") + 1]  # the clauses an alternative does not replace

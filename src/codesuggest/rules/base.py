@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.systems import CM
 from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
@@ -35,6 +36,26 @@ Apply = Callable[["Rule", list[Scored], Note, Icd10Cm], list[Scored]]
 Check = Callable[[dict[str, Any]], None]
 
 
+def for_systems(apply: Apply, systems: frozenset[str] | None) -> Apply:
+    """``apply`` on the suggestions of ``systems`` only: the others keep their place, and
+    what ``apply`` adds comes after every suggestion it was given, as it would alone."""
+    if systems is None:
+        return apply
+
+    def applied(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+        if all(s.suggestion.system in systems for s in items):
+            return apply(rule, items, note, cs)
+        read = [s for s in items if s.suggestion.system in systems]
+        given = {id(s) for s in read}
+        out = apply(rule, read, note, cs)
+        kept = {id(s) for s in out}
+        return [s for s in items if id(s) in kept or id(s) not in given] + [
+            s for s in out if id(s) not in given
+        ]
+
+    return applied
+
+
 @dataclass(frozen=True)
 class Kind:
     """A rule kind: how it applies, and the params it requires and accepts (``withdraw`` is
@@ -44,6 +65,10 @@ class Kind:
     required: frozenset[str] = frozenset()
     optional: frozenset[str] = frozenset()
     check: Check | None = None  # deeper checks of the params (tables, nested records)
+    # the code systems whose suggestions the kind reads (None: all): an ICD-10-CM rule's
+    # prefixes never match an ICD-10-PCS or HCPCS code ("B02" zoster is not "B020ZZZ", a CT
+    # of the brain; "J12" pneumonia is not a HCPCS J code)
+    systems: frozenset[str] | None = frozenset({CM})
 
 
 def fire(s: Scored, rule: Rule, *, withdraw: bool = False, flag: str | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Apply, Scored
+from codesuggest.rules.base import Apply, Scored, for_systems
 from codesuggest.rules.kinds import ALL
 from codesuggest.types import Note
 
@@ -27,7 +27,10 @@ _KEYS = {"name", "kind", "description", "params"}
 # a rule declares adaptable (rules/adaptable.py)
 _ANY_KIND = frozenset({"withdraw", "adaptable"})
 
-KINDS: dict[str, Apply] = {name: kind.apply for name, kind in ALL.items()}
+# each kind applied to the suggestions of its code systems (``Kind.systems``)
+KINDS: dict[str, Apply] = {
+    name: for_systems(kind.apply, kind.systems) for name, kind in ALL.items()
+}
 
 
 @dataclass(frozen=True)

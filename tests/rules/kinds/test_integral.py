@@ -137,3 +137,16 @@ def test_integral_symptom_withdraws_the_symptoms_a_coder_leaves_out(
     assert not out[symptom].recommended
     assert out[symptom].flags[0].startswith(f"integral to {condition} ")
     assert out[condition].recommended
+
+
+def test_integral_symptom_reads_no_procedure_code(packaged: RuleSet, cs: Icd10Cm) -> None:
+    # "B020ZZZ" (a CT of the brain) starts like B02 (zoster), to which a rash is integral: an
+    # ICD-10-CM rule never reads an ICD-10-PCS code
+    ct = item("B02.9", cs)
+    ct.suggestion.code, ct.candidate.code = "B020ZZZ", "B020ZZZ"
+    ct.suggestion.system = ct.candidate.system = "ICD-10-PCS"
+    out = apply(packaged, RULE, [item("R21", cs), ct], cs)
+    assert out["R21"].recommended and out["R21"].rules == []
+    # the same rash beside zoster itself is withdrawn
+    out = apply(packaged, RULE, [item("R21", cs), item("B02.9", cs)], cs)
+    assert not out["R21"].recommended

@@ -341,3 +341,78 @@ def test_engine_recommends_a_migraine_stated_by_its_title(engine: Engine) -> Non
     out = {s.code: s for s in engine.suggest(Note(text), top=15).suggestions}
     assert out["G43.009"].recommended
     assert not any(s.recommended for c, s in out.items() if c.startswith("G43.9"))
+
+
+def test_engine_a_side_said_of_the_eye_picks_the_lacrimal_codes_side(engine: Engine) -> None:
+    # the lacrimal titles say "right side"; the note says "right eye" (OCG I.B.13)
+    out = {
+        s.code: s for s in engine.suggest(Note("Epiphora of the right eye."), top=15).suggestions
+    }
+    assert out["H04.201"].recommended
+    assert not any(s.recommended for c, s in out.items() if c in ("H04.209", "H04.202", "H04.203"))
+
+
+CATEGORY = "documented-category-specified"
+
+
+def _said(code: str, cs: Icd10Cm, confidence: float, *sources: str) -> Scored:
+    """``code`` named by the present mention "acute biliary (gallstone) pancreatitis"."""
+    s = item(code, cs, confidence, recommended=False)
+    s.candidate.mentions.append(
+        Mention(
+            0,
+            38,
+            "acute biliary (gallstone) pancreatitis",
+            "none",
+            Assertion.PRESENT,
+            (code,),
+            "contiguous",
+            "x",
+            3,
+        )
+    )
+    s.candidate.sources.update(sources or ("lexicon",))
+    return s
+
+
+def test_category_specified_recommends_the_supported_code_beneath_a_named_category(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [_said("K85.1", cs, 0.0), _said("K85.10", cs, 0.42, "specific")]
+    out = apply(packaged, CATEGORY, items, cs)
+    assert out["K85.10"].recommended
+    assert out["K85.10"].rules == [CATEGORY]
+    assert out["K85.10"].flags == [
+        "reports K85.1 (Biliary acute pancreatitis) at its billable level"
+    ]
+    assert not out["K85.1"].recommended
+
+
+@pytest.mark.parametrize(
+    ("child", "why"),
+    [
+        (("K85.10", 0.42, "hierarchy"), "a default the sentence does not support"),
+        (("K85.10", 0.2, "specific"), "below min_confidence"),
+    ],
+)
+def test_category_specified_needs_a_supported_confident_code(
+    packaged: RuleSet, cs: Icd10Cm, child: tuple[str, float, str], why: str
+) -> None:
+    code, confidence, source = child
+    items = [_said("K85.1", cs, 0.0), _said(code, cs, confidence, source)]
+    assert not apply(packaged, CATEGORY, items, cs)[code].recommended, why
+
+
+def test_category_specified_leaves_a_category_already_reported(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    reported = _said("K85.12", cs, 0.7, "specific")
+    reported.suggestion.recommended = True
+    items = [_said("K85.1", cs, 0.0), reported, _said("K85.10", cs, 0.42, "specific")]
+    assert not apply(packaged, CATEGORY, items, cs)["K85.10"].recommended
+
+
+def test_category_specified_exempts_external_causes(packaged: RuleSet, cs: Icd10Cm) -> None:
+    # "walking to the toilet and fell" is no fall from a toilet (W18.1-)
+    items = [_said("W18.1", cs, 0.0), _said("W18.11XA", cs, 0.5, "specific")]
+    assert not apply(packaged, CATEGORY, items, cs)["W18.11XA"].recommended

@@ -161,8 +161,11 @@ def _age_edit(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[
 
 
 KINDS = {
-    "require_affirmed": Kind(_require_affirmed, optional=frozenset({"affirmed", "past_codes"})),
-    "basis_flag": Kind(_basis_flag, required=frozenset({"basis", "flag"})),
+    # a code of any system needs affirmed evidence, and says why it was read as present
+    "require_affirmed": Kind(
+        _require_affirmed, optional=frozenset({"affirmed", "past_codes"}), systems=None
+    ),
+    "basis_flag": Kind(_basis_flag, required=frozenset({"basis", "flag"}), systems=None),
     "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
     "drop_ancestors": Kind(_drop_ancestors),
     "non_billable": Kind(_non_billable, optional=frozenset({"max_children"})),

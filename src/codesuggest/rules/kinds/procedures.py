@@ -69,7 +69,10 @@ def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
 
 KINDS = {
     "procedure_not_performed": Kind(
-        _not_performed, required=frozenset({"statuses"}), check=_check_statuses
+        _not_performed,
+        required=frozenset({"statuses"}),
+        check=_check_statuses,
+        systems=frozenset({PCS}),
     ),
-    "pcs_complete": Kind(_complete_pcs),
+    "pcs_complete": Kind(_complete_pcs, systems=frozenset({PCS})),
 }

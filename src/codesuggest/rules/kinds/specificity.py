@@ -8,7 +8,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from codesuggest.candidates.generators import HierarchyCandidates
-from codesuggest.candidates.specific import title_defaults
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire, other_side, words_said
 from codesuggest.types import Assertion, Note
@@ -169,20 +168,26 @@ def _present_spans(s: Scored) -> frozenset[tuple[int, int]]:
 def _worded_closer(s: Scored, floor: float, vague: Scored, title: str, vague_title: str) -> bool:
     """A present mention the unspecified code shares says every word by which this code's
     title differs from the unspecified one's ("low back pain with left-sided sciatica": M54.42
-    "..., left side", not M54.40 "..., unspecified side"), but a default word
-    (``title_defaults``) where the note's sentence supports the code (``candidates.specific``),
-    and the code is at least ``floor`` confident."""
+    "..., left side", not M54.40 "..., unspecified side"), or the code is one the sentence of
+    a mention they share supports (``candidates.specific``), and the code is at least
+    ``floor`` confident."""
     if s.suggestion.confidence < floor:
         return False
     extra = frozenset(_WORD.findall(title.lower())) - frozenset(_WORD.findall(vague_title.lower()))
     extra -= _FILLER
-    if _SPECIFIC_SOURCE in s.candidate.sources:
-        # the note's sentence supports it, defaults included ("left" hemiplegia is the
-        # nondominant side's, OCG I.C.6.a): its default words need not be said
-        extra -= title_defaults().keys()
     if not extra:
         return False
     spans = _present_spans(vague)
+    if _SPECIFIC_SOURCE in s.candidate.sources:
+        # the note's sentence supports it (``candidates.specific``): each word its title adds
+        # is said there, a side within reach of the mention ("epiphora of the right eye":
+        # H04.201 "..., right side"), or is a default the sentence does not overrule ("left"
+        # hemiplegia is the nondominant side's, OCG I.C.6.a)
+        return any(
+            (m.start, m.end) in spans
+            for m in s.candidate.mentions
+            if m.assertion is Assertion.PRESENT
+        )
     return any(
         (m.start, m.end) in spans and extra <= frozenset(_WORD.findall(m.text.lower()))
         for m in s.candidate.mentions
@@ -242,6 +247,49 @@ def _promote_specific(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     return items
 
 
+def _category_specified(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A category that is not billable, named by a present mention in at least two words side
+    by side ("acute biliary (gallstone) pancreatitis": K85.1), is reported by the billable code
+    beneath it that the mention's sentence supports (``candidates.specific``: K85.10, no
+    necrosis or infection said): that code is recommended when no code of the category is,
+    it reaches ``min_confidence`` and no rule has marked it; categories of ``exempt`` prefixes
+    aside. Of several, the one whose title the mention words most closely, then the most
+    confident."""
+    floor = float(rule.params.get("min_confidence", 0.3))
+    exempt = tuple(rule.params.get("exempt", ()))
+    recommended = [s.suggestion.code for s in items if s.suggestion.recommended]
+    for s in items:
+        code = s.suggestion.code
+        if code.startswith(exempt) or code not in cs or cs.is_billable(code):
+            continue
+        if not _documented(s, 0.0, 1):
+            continue
+        if any(c.startswith(code) for c in recommended):
+            continue  # the category is reported already
+        spans = _present_spans(s)
+        best: tuple[tuple[int, float], Scored] | None = None
+        for child in items:
+            sug = child.suggestion
+            if (
+                not sug.code.startswith(code)
+                or sug.code == code
+                or sug.recommended
+                or sug.rules
+                or sug.confidence < floor
+                or _SPECIFIC_SOURCE not in child.candidate.sources
+                or not (_present_spans(child) & spans)
+            ):
+                continue
+            fit = (_title_fit(sug.description, child), sug.confidence)
+            if best is None or fit > best[0]:
+                best = (fit, child)
+        if best is not None:
+            best[1].suggestion.recommended = True
+            recommended.append(best[1].suggestion.code)
+            fire(best[1], rule, flag=f"reports {code} ({cs.title(code)}) at its billable level")
+    return items
+
+
 # words a mention may add to or drop from a title it states: "of the right ear", "(primary)"
 _SPECIFIC_SOURCE = HierarchyCandidates.supported_name  # a code the sentence supports
 _FILLER = frozenset({"of", "the", "a", "an", "to", "in", "on", "at", "by", "for", "is", "as"})
@@ -292,4 +340,7 @@ KINDS = {
     "title_stated": Kind(_title_stated, optional=frozenset({"min_confidence"})),
     "unspecified_sibling": Kind(_unspecified_sibling, optional=frozenset({"exempt"})),
     "promote_specific": Kind(_promote_specific, optional=frozenset({"exempt", "min_confidence"})),
+    "category_specified": Kind(
+        _category_specified, optional=frozenset({"exempt", "min_confidence"})
+    ),
 }
