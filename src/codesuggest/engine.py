@@ -287,8 +287,9 @@ class Engine:
         systems: Collection[str] | None = None,
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
+        procedures = systems is None or PCS in systems
         per_note = [
-            self._candidates(note, text, doc, procedures=systems is None or PCS in systems)
+            self._candidates(note, text, doc, procedures=procedures)
             for note, text, doc in zip(notes, texts, self.nlp.pipe(texts), strict=True)
         ]
         learned: list[NoteScores | None] = [None] * len(notes)

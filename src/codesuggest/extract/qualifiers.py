@@ -67,10 +67,15 @@ def token_marks(text: str) -> Marks:
         return (COMMA,)
     words = token_words(text)
     if words:
-        return tuple(w for w in words if w not in _RESTATING)
+        return _said(words)
     if _PUNCT.search(text) and text not in ("-", "/"):
         return (BREAK,)
     return ()
+
+
+def _said(words: Sequence[str]) -> tuple[str, ...]:
+    """``words`` less those that only restate a side (``_RESTATING``)."""
+    return tuple(w for w in words if w not in _RESTATING)
 
 
 def text_marks(text: str) -> list[Marks]:
@@ -264,8 +269,7 @@ def _title_readings(title: str) -> tuple[Qualifiers, ...]:
         items = _LIST_SEP.sub(" or ", listed.group(1))
         text = f"{text[: listed.start()]}without {items}"
     if not _MARKED.search(text):  # most titles: their words alone (positions unused)
-        words = (w for w in content_words(text) if w not in _RESTATING)
-        return (Qualifiers(dict.fromkeys(words, ()), frozenset()),)
+        return (Qualifiers(dict.fromkeys(_said(content_words(text)), ()), frozenset()),)
     first, *others = _ALTERNATIVE.split(text)
     readings = [first]
     head = first[: first.rfind(",") + 1]  # the clauses an alternative does not replace

@@ -50,9 +50,7 @@ def _complete_pcs(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> l
     to finish. A code
     retired since (or never valid) is withdrawn."""
     pcs = None
-    for s in items:
-        if s.suggestion.system != PCS:
-            continue
+    for s in items:  # ICD-10-PCS codes only (``Kind.systems``)
         pcs = pcs or shipped_pcs()
         code = s.suggestion.code
         if code in pcs:
