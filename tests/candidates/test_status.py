@@ -76,11 +76,18 @@ def test_status_acquired_absence_from_past_procedure(engine, text, code):
         "Laparoscopic appendectomy performed today without complication.",
         "No history of appendicitis.",
         "Scheduled for cholecystectomy next week.",
+        "Cholelithiasis s/p lap cholecystectomy HD4, tolerating diet.",  # this stay's operation
+        "POD 2 s/p appendectomy, afebrile.",
     ],
 )
 def test_status_absence_needs_a_past_procedure(engine, text):
     cands = _candidates(engine, text)
     assert not any(_affirmed(c) for code, c in cands.items() if code.startswith("Z90"))
+
+
+def test_status_a_device_placed_this_stay_is_no_status(engine):
+    assert not any(c.startswith("Z95") for c in _candidates(engine, "POD 3 s/p CABG x3."))
+    assert "Z95.1" in _candidates(engine, "S/p CABG x3 in 2015.")
 
 
 def test_status_absence_negated_stays_negated(engine):
@@ -281,6 +288,8 @@ def test_status_long_term_cue_of_the_next_list_item_is_not_the_drugs(engine):
     [
         ("Sprained his left ankle playing basketball.", "Y93.67"),
         ("Acute lumbar strain after lifting at work this morning.", "Y99.0"),
+        ("Hurt his back at work lifting boxes; lumbar strain.", "Y99.0"),
+        ("Laceration of the left hand, injured on the job.", "Y99.0"),
     ],
 )
 def test_status_activity_and_status_beside_an_injury(engine, text, code):
@@ -294,6 +303,7 @@ def test_status_activity_and_status_beside_an_injury(engine, text, code):
     [
         ("Plays basketball twice a week, feels well.", "Y93.67"),
         ("Back at work, walking daily, no complaints.", "Y99.0"),
+        ("Hurt at work last year, now back to full duty, no complaints.", "Y99.0"),
     ],
 )
 def test_status_activity_and_status_need_an_injury(engine, text, code):

@@ -68,6 +68,18 @@ def test_title_variants_drop_unspecified_segments() -> None:
     )
 
 
+def test_title_variants_keep_a_segment_naming_a_site_left_open() -> None:
+    # "fascia and tendon of unspecified hip" continues the title's list: the hip stays, so
+    # "lumbar muscle strain" does not read "Strain of muscle" of the hip (S76.019A)
+    variants = {
+        " ".join(v.split())
+        for v in title_variants("Strain of muscle, fascia and tendon of unspecified hip")
+    }
+    assert "Strain of muscle" not in variants
+    assert "Strain of muscle, fascia and tendon of hip" in variants
+    assert "Epiphora" in title_variants("Epiphora, unspecified side")
+
+
 def test_title_variants_drop_without_complications() -> None:
     variants = {v.strip() for v in title_variants("Type 2 diabetes mellitus without complications")}
     assert variants == {

@@ -149,6 +149,23 @@ def test_context_uncertain_is_possible(engine: Engine, text: str, term: str) -> 
 @pytest.mark.parametrize(
     ("text", "term"),
     [
+        ("Oncology to start chemo next week.", "chemo"),
+        ("Will start insulin if A1c stays above 9.", "insulin"),
+        ("Plan to start apixaban at discharge.", "apixaban"),
+        ("We will begin dialysis next month.", "dialysis"),
+    ],
+)
+def test_context_a_treatment_to_start_is_hypothetical(engine: Engine, text: str, term: str) -> None:
+    assert _mention(engine, text, term).assertion is Assertion.HYPOTHETICAL
+
+
+def test_context_a_treatment_started_is_present(engine: Engine) -> None:
+    assert _mention(engine, "Apixaban started HD4.", "apixaban").assertion is Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
         ("Pulmonary embolism was ruled out.", "pulmonary embolism"),
         ("Myocardial infarction ruled out.", "myocardial infarction"),
         ("MI has been ruled out.", "mi"),

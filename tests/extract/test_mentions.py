@@ -218,6 +218,9 @@ def test_mentions_allergy_section_splits_status_from_reaction(engine: Engine) ->
         ("Plan: outpatient stress test with PCP.", "Z73.3"),
         ("Blood and urine cultures pending.", "R31.9"),
         ("Fall precautions, PT/OT.", "W19.XXXA"),
+        ("Movement disorders consult.", "G25.9"),  # a service's name
+        ("Plan: PET-CT, then tumor board.", "D49.9"),  # a meeting
+        ("Infectious disease consult for antibiotic choice.", "B99.9"),
     ],
 )
 def test_mentions_nonfinding_phrase_hides_the_finding_inside(

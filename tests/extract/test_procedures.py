@@ -50,6 +50,13 @@ def test_find_procedures_reads_operation_body_part_and_approach() -> None:
         ("MRI of the brain was canceled.", CANCELLED),
         ("Patient refused blood transfusion.", REFUSED),
         ("She declined the biopsy.", REFUSED),
+        # a day of this stay: "s/p" is the operation of this admission, not a past one
+        ("Cholelithiasis s/p lap cholecystectomy HD4.", PERFORMED),
+        ("S/p appendectomy on hospital day 2.", PERFORMED),
+        ("POD 2 s/p appendectomy, tolerating diet.", PERFORMED),
+        ("Status post colectomy, POD#3.", PERFORMED),
+        ("Plan for cholecystectomy HD3.", PLANNED),  # a plan stays a plan
+        ("S/p appendectomy 2 years ago.", HISTORICAL),
     ],
 )
 def test_find_procedures_status(text: str, status: str) -> None:
@@ -82,7 +89,7 @@ def test_procedure_data_names_valid_codes_and_values() -> None:
             assert pattern in pcs or pcs.is_prefix(pattern), (phrase, pattern)
     approach_values = {c[4] for c in pcs.codes() if c[0] == "0"}
     assert set(procedures.approaches().values()) <= approach_values
-    assert set(procedures.status_cues()) == {PLANNED, HISTORICAL, CANCELLED, REFUSED}
+    assert set(procedures.status_cues()) == {PLANNED, PERFORMED, HISTORICAL, CANCELLED, REFUSED}
 
 
 @pytest.mark.parametrize(

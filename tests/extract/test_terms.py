@@ -280,6 +280,22 @@ def test_terms_full_lexicon_a_side_across_a_comma_is_not_borrowed(engine: Engine
         assert "M25.561" not in trailing
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Likely SIADH, secondary to lung cancer.", False),  # "secondary to": caused by
+        ("Hypercalcemia secondary to lung cancer.", False),
+        ("Secondary lung cancer from a colon primary.", True),
+        ("Lung cancer, secondary, from a colon primary.", True),
+    ],
+)
+def test_terms_full_lexicon_secondary_to_names_a_cause_not_a_neoplasm(
+    engine: Engine, text: str, found: bool
+) -> None:
+    codes = {c for _, cs, _ in _mentions(engine, text) for c in cs}
+    assert ("C78.00" in codes) is found
+
+
 def test_terms_full_lexicon_upper_only_mi(engine: Engine) -> None:
     assert [(t, c) for t, c, _ in _mentions(engine, "History of MI.")] == [("MI", ("I21.9",))]
     assert _mentions(engine, "He said mi casa es su casa.") == []

@@ -28,11 +28,14 @@ Evidence starts at the thing, not at its cue: "S/p CABG" shows "CABG".
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from functools import cache
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
+from codesuggest.extract.procedures import PERFORMED, phrase_pattern, status_cues
 from codesuggest.extract.qualifiers import BREAK, COMMA, WITH
 from codesuggest.types import Assertion, Mention
 
@@ -48,6 +51,8 @@ _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
 _INJURY = ("S", "T")
 _AFFIRMING = (Assertion.PRESENT, Assertion.HISTORICAL)
 _CUE_WINDOW = 6  # tokens after a drug read for its long-term cue ("2 puffs BID")
+_STAY_WINDOW = 4  # tokens beside an operation read for a day of this stay ("HD4", "POD 2")
+_NUMBER = re.compile(r"\d+")  # a cue's "#": a number
 
 
 @register("codesuggest.status_candidates.v1")
@@ -93,6 +98,8 @@ class StatusCandidates:
         cues = self.status.cues
         text = m.text.lower()
         if kind == "absence":
+            if _this_stay(m):
+                return False  # "s/p lap cholecystectomy HD4": the operation of this stay
             return (
                 m.assertion is not Assertion.PRESENT
                 or m.basis == PAST
@@ -111,6 +118,8 @@ class StatusCandidates:
         if kind == "device":
             # "Procedure: right total knee arthroplasty", "pacemaker implantation": the device
             # is placed at this encounter, not a status it brings (unless "s/p", "history of")
+            if _this_stay(m):
+                return False  # "s/p CABG POD 3": the graft placed in this stay
             if m.assertion is not Assertion.PRESENT or m.basis == PAST:
                 return True
             if self.status.past.search(text) is not None:
@@ -193,6 +202,36 @@ def _words_from(m: Mention) -> list[str]:
     """The words of ``m`` and of the few tokens after it in its sentence, up to a break."""
     out = [w for marks in m.context[m.span[0] : m.span[1]] for w in marks]
     return out + _words_after(m, _PLACEMENT_WINDOW, stop=(BREAK, WITH))
+
+
+def _this_stay(m: Mention) -> bool:
+    """Whether the words around ``m``, in its clause, name a day of this stay: "s/p lap
+    cholecystectomy HD4", "POD 2 s/p appendectomy" (``performed`` cues of
+    ``extract/data/procedure_status.json``, read as the procedure reader reads them)."""
+    if not m.context:
+        return False
+    after = _NUMBER.sub("#", " ".join(_words_after(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
+    before = _NUMBER.sub("#", " ".join(_words_before(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
+    either, later = _stay_patterns()
+    return bool(either.search(f"{before} | {after}") or later.search(after))
+
+
+@cache
+def _stay_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The ``performed`` cues that may stand on either side of a procedure, and after it."""
+    cues = status_cues()[PERFORMED]
+    return phrase_pattern(list(cues.get("either", ()))), phrase_pattern(list(cues.get("after", ())))
+
+
+def _words_before(m: Mention, window: int, stop: tuple[str, ...]) -> list[str]:
+    """The last ``window`` words before ``m`` in its sentence, after a ``stop`` mark ("POD 2
+    s/p appendectomy": "s/p" is three tokens, two of them no word)."""
+    out: list[str] = []
+    for marks in reversed(m.context[: m.span[0]]):
+        if any(s in marks for s in stop) or len(out) >= window:
+            break
+        out[:0] = marks
+    return out
 
 
 def _words_after(m: Mention, window: int, stop: tuple[str, ...]) -> list[str]:

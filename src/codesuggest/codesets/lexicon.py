@@ -39,6 +39,9 @@ _NONESSENTIAL = re.compile(
     re.IGNORECASE,
 )
 _BOTH = re.compile(r"\bboth\s+", re.IGNORECASE)
+# a segment continuing the title's list to a site left open ("Strain of muscle, fascia and
+# tendon of unspecified hip"): its site is essential, only "unspecified" goes
+_OPEN_SITE = re.compile(r"^(?!unspecified\b).*\bof (?:other and )?unspecified\b", re.IGNORECASE)
 _PAIR = re.compile(r"^(\w+) and (\w+) (.+)$")  # a title that opens on a pair of words
 _HALF = "half"  # a title variant naming one word of its opening pair (``pair_variants``)
 MAX_WORDS = 12
@@ -96,7 +99,9 @@ def title_variants(title: str) -> set[str]:
     for modifier in _PARENS.findall(title):
         out.add(f"{modifier} {base}")
     segments = [s.strip() for s in base.split(",")]
-    essential = [segments[0]] + [s for s in segments[1:] if not _NONESSENTIAL.search(s)]
+    essential = [segments[0]] + [
+        s for s in segments[1:] if not _NONESSENTIAL.search(s) or _OPEN_SITE.match(s)
+    ]
     out.add(", ".join(essential))
     out.add(_NONESSENTIAL.sub(" ", ", ".join(essential)))
     # "Crohn's disease of both small and large intestine": notes leave out the "both"

@@ -36,7 +36,8 @@ ASSERTION = {
     CANCELLED: Assertion.NEGATED,
     REFUSED: Assertion.NEGATED,
 }
-_CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, HISTORICAL)
+_CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, PERFORMED, HISTORICAL)
+_NUMBER = re.compile(r"\d+")  # a cue's "#": a number ("HD4", "POD 2")
 _WINDOW = 60  # characters around the operation words read for body part and approach
 _CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
@@ -205,7 +206,11 @@ def _status_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
 
 def _status(sentence: str, start: int, end: int) -> str:
     """The status the cues of the sentence give a procedure named at ``start:end``."""
-    text = {"either": sentence, "before": sentence[:start], "after": sentence[end:]}
+    text = {
+        "either": _NUMBER.sub("#", sentence),
+        "before": _NUMBER.sub("#", sentence[:start]),
+        "after": _NUMBER.sub("#", sentence[end:]),
+    }
     for status, place, pattern in _status_patterns():
         if pattern.search(text[place]):
             return status

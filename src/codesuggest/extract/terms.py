@@ -146,7 +146,7 @@ class TermMatcher:
                         w = words_of[orth] = token_words(strings[orth])
                     looked_up[i] = w
         words = cast(list[tuple[str, ...]], looked_up)
-        _drop_enumerators(doc, orths, words)
+        _drop_nonterm_words(doc, orths, words)
         matches: list[TermMatch] = []
         bounds: list[tuple[int, int]] = []
         inner: list[tuple[TermMatch, TermMatch]] = []
@@ -347,13 +347,24 @@ class TermMatcher:
                 inner.append((match, outer))
 
 
-def _drop_enumerators(doc: Doc, orths: list[int], words: list[tuple[str, ...]]) -> None:
+_CAUSAL = token_words("secondary")  # "secondary to": caused by, not a secondary neoplasm
+
+
+def _drop_nonterm_words(doc: Doc, orths: list[int], words: list[tuple[str, ...]]) -> None:
     """List numbers are no words of a term: "(2) Pressure ulcer of sacrum, stage 3" must not
-    read stage 2. A number in parentheses, or followed by ")" or "." at the start of a line."""
+    read stage 2. A number in parentheses, or followed by ")" or "." at the start of a line.
+    Nor is "secondary" in "secondary to" ("SIADH secondary to lung cancer" is no secondary
+    malignant neoplasm of lung): it says what caused a condition, as "due to" does."""
     strings = doc.vocab.strings
     last = len(words) - 1
     for i, w in enumerate(words):
-        if len(w) != 1 or not w[0].isdigit() or len(w[0]) > 2 or i == last:
+        if len(w) != 1 or i == last:
+            continue
+        if w == _CAUSAL:
+            if strings[orths[i + 1]].lower() == "to":
+                words[i] = ()
+            continue
+        if not w[0].isdigit() or len(w[0]) > 2:
             continue
         after = strings[orths[i + 1]]
         if after not in (")", "."):

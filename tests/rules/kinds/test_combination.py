@@ -463,3 +463,33 @@ def test_without_affirmed_a_sensation_of_x_is_no_x(packaged: RuleSet, cs: Icd10C
     items = [item("R09.A9", cs, span=(0, 22)), item("S05.01XA", cs, span=(24, 74))]
     out = apply(packaged, WITHOUT, items, cs, note)
     assert out["S05.01XA"].recommended
+
+
+def test_combination_reads_a_documented_component_beside_a_recommended_one(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "hypertensive heart & CKD w/ chronic systolic HF" read as I13.0 below its threshold,
+    # beside a recommended ESRD: the note documents I13.2 (OCG I.C.9.a.3)
+    i13 = mentioned("I13.0", cs, "hypertensive heart & CKD w/ HF", 0, 0.45, recommended=False)
+    out = apply(packaged, "combination-codes", [i13, item("N18.6", cs, 0.6)], cs)
+    assert out["I13.2"].recommended and out["I13.2"].rules == ["combination-codes"]
+    assert out["I13.2"].confidence == 0.6  # the recommended component's
+    assert out["I13.0"].flags == ["reported in combination code I13.2"]
+    assert out["N18.6"].recommended  # the stage is coded beside it
+
+
+@pytest.mark.parametrize("why", ["unconfident", "not present", "nothing recommended"])
+def test_combination_needs_a_recommended_component_and_a_documented_one(
+    packaged: RuleSet, cs: Icd10Cm, why: str
+) -> None:
+    confidence = 0.2 if why == "unconfident" else 0.45
+    assertion = Assertion.FAMILY if why == "not present" else Assertion.PRESENT
+    i13 = mentioned(
+        "I13.0", cs, "hypertensive heart & CKD w/ HF", 0, confidence, False, assertion=assertion
+    )
+    n18 = item("N18.6", cs, 0.6, recommended=why != "nothing recommended")
+    if why == "nothing recommended":
+        n18 = mentioned("N18.6", cs, "ESRD", 40, 0.45, recommended=False)
+    out = apply(packaged, "combination-codes", [i13, n18], cs)
+    assert "I13.2" not in out
+    assert not out["I13.0"].recommended and not out["I13.0"].flags

@@ -196,6 +196,18 @@ def test_promote_specific_needs_a_present_fuller_mention(
     assert not out["I50.23"].recommended
 
 
+@pytest.mark.parametrize(("source", "promoted"), [("synonym", True), ("title", False)])
+def test_promote_specific_accepts_a_synonym_as_full_as_the_unspecified_mention(
+    packaged: RuleSet, cs: Icd10Cm, source: str, promoted: bool
+) -> None:
+    # "nicotine dependence ... Smokes 1 ppd": our synonym table names F17.210 in as many words
+    # as F17.200 is named; a phrase of equal words from elsewhere does not say more
+    specific = _named("F17.210", cs, 0.42, words=2, recommended=False, text="Smokes 1 ppd")
+    specific.candidate.lexicon_sources.append(source)
+    items = [_named("F17.200", cs, 0.5, words=2, recommended=True), specific]
+    assert apply(packaged, PROMOTE, items, cs)["F17.210"].recommended is promoted
+
+
 def test_promote_specific_accepts_a_nearly_contiguous_mention(
     packaged: RuleSet, cs: Icd10Cm
 ) -> None:

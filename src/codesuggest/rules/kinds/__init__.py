@@ -8,6 +8,7 @@ from codesuggest.rules.kinds import (
     combination,
     edits,
     integral,
+    neoplasm,
     procedures,
     specificity,
     status,
@@ -23,4 +24,5 @@ ALL: dict[str, Kind] = {
     **typed.KINDS,
     **cause.KINDS,
     **procedures.KINDS,
+    **neoplasm.KINDS,
 }

@@ -35,8 +35,17 @@ def _check_combinations(params: dict[str, Any]) -> None:
 
 
 def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    """Recommended codes that ICD-10-CM reports as one combination code."""
+    """Recommended codes that ICD-10-CM reports as one combination code. With
+    ``documented_min_confidence``, a component may also be a code the note documents (a
+    present mention, that confident, no rule has withdrawn it) beside a recommended one:
+    "hypertensive heart & CKD w/ chronic systolic HF" read as I13.0 below its threshold, beside
+    a recommended N18.6, is I13.2."""
+    floor = rule.params.get("documented_min_confidence")
     categories = {s.suggestion.code[:3] for s in items if s.suggestion.recommended}
+    if floor is not None:
+        categories |= {
+            s.suggestion.code[:3] for s in items if documented_candidate(s, float(floor), cs)
+        }
     for combo in rule.params["combinations"]:
         if not all(p[:3] in categories for p in combo["all_of"]):
             continue
@@ -50,10 +59,24 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
                 ),
                 None,
             )
+            if match is None and floor is not None:
+                match = max(
+                    (
+                        s
+                        for s in items
+                        if s.suggestion.code.startswith(prefix)
+                        and documented_candidate(s, float(floor), cs)
+                    ),
+                    key=lambda s: s.suggestion.confidence,
+                    default=None,
+                )
             if match is None:
                 break
             found.append(match)
         else:
+            coded = [s.suggestion.confidence for s in found if s.suggestion.recommended]
+            if not coded:
+                continue  # documented codes alone: the model read none of them as coded
             target = combo["code"]
             if target not in cs:
                 continue
@@ -65,8 +88,7 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
                 if not existing.suggestion.recommended and not existing.suggestion.rules:
                     existing.suggestion.recommended = True
                     # it takes the place of its components: at least as confident as they
-                    floor = min(s.suggestion.confidence for s in found)
-                    existing.suggestion.confidence = max(existing.suggestion.confidence, floor)
+                    existing.suggestion.confidence = max(existing.suggestion.confidence, min(coded))
                     combines = " + ".join(s.suggestion.code for s in found)
                     fire(existing, rule, flag=f"combines {combines}")
                     for s in replaced:
@@ -76,7 +98,7 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
                 code=target,
                 system=found[0].suggestion.system,
                 description=cs.title(target),
-                confidence=min(s.suggestion.confidence for s in found),
+                confidence=min(coded),
                 recommended=True,
                 evidence=[e for s in found for e in s.suggestion.evidence],
                 flags=[f"combines {' + '.join(s.suggestion.code for s in found)}"],
@@ -537,7 +559,10 @@ def _title_words(title: str) -> list[str]:
 
 KINDS = {
     "combination": Kind(
-        _combination, required=frozenset({"combinations"}), check=_check_combinations
+        _combination,
+        required=frozenset({"combinations"}),
+        optional=frozenset({"documented_min_confidence"}),
+        check=_check_combinations,
     ),
     "supersedes": Kind(
         _supersedes,

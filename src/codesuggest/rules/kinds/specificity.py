@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from codesuggest.candidates.generators import HierarchyCandidates
@@ -129,17 +130,21 @@ def _negators(title: str) -> frozenset[str]:
 # "Other asthma", "Other specified ..." say no more than the note: never promoted over "unspecified"
 _RESIDUAL = re.compile(r"^other\b|\bother specified\b|, other\b", re.IGNORECASE)
 
+_CURATED = "synonym"  # a lexicon source: a phrase of our own synonym table
+
 
 def _documented(s: Scored, floor: float, beyond: int) -> bool:
-    """A present mention names the code with more than ``beyond`` words, side by side or
-    nearly (at least half the words of its span are the code's: "idiopathic gout flare, left
-    ankle", not words scattered over a sentence), and the code is at least ``floor``
-    confident."""
+    """A present mention names the code with more than ``beyond`` words, or as many through a
+    phrase of our synonym table (``codesets/data/synonyms.tsv``: "smokes 1 ppd" names F17.210
+    as surely as "nicotine dependence" names F17.200), side by side or nearly (at least half
+    the words of its span are the code's: "idiopathic gout flare, left ankle", not words
+    scattered over a sentence), and the code is at least ``floor`` confident."""
+    c = s.candidate
     return s.suggestion.confidence >= floor and any(
         m.assertion is Assertion.PRESENT
-        and m.n_words > beyond
+        and (m.n_words > beyond or (m.n_words == beyond and source == _CURATED))
         and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
-        for m in s.candidate.mentions
+        for m, source in zip_longest(c.mentions, c.lexicon_sources[: len(c.mentions)])
     )
 
 

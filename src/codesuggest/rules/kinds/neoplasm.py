@@ -1,0 +1,130 @@
+"""A site a cancer spread to is a secondary malignant neoplasm of that site (Alphabetic Index:
+"Metastasis, metastatic -- see Neoplasm, secondary, by site"; OCG I.C.2): "malignant pleural
+effusion from metastatic breast cancer to the pleura" is C78.2 beside the breast's C50.-, not
+C38.4, a primary malignant neoplasm of the pleura.
+
+The secondary code of a primary site is the one the Neoplasm Table gives on the same row
+(``codesets/data/icd10cm_index.tsv.gz``, its ``MalignantPrimary`` and ``MalignantSecondary``
+columns), at the side the primary code names where the secondary code has sides."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from codesuggest.codesets.alpha_index import index_rows
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.base import Kind, Scored, fire, sides
+from codesuggest.types import Assertion, Note, Suggestion
+
+if TYPE_CHECKING:
+    from codesuggest.rules.engine import Rule
+
+_PRIMARY, _SECONDARY = "MalignantPrimary", "MalignantSecondary"
+_CONTEXT = 120  # characters before a mention read for the spread it names
+# "metastatic ... to the pleura", "mets to L lung", "spread to the brain and liver": the
+# mention ends on a site the cancer reached, the last of a short list of sites
+_SITE = r"(?:[\w-]+\s+){0,2}[\w-]+"
+_SITES = rf"(?:{_SITE}(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:the\s+)?){{0,3}}{_SITE}"
+_SPREAD_TO = re.compile(
+    rf"\b(?:metasta\w*|mets|spread\w*|seeding)\b[^.;:\n]*?\b(?:to|into|involving)\s+"
+    rf"(?:the\s+)?{_SITES}\W*$"
+)
+
+
+@cache
+def _secondary_rows() -> dict[str, str]:
+    """A primary-site code of the Neoplasm Table -> the secondary code of its row (as the
+    table gives them: an incomplete code without its dash)."""
+    by_row: dict[str, dict[str, str]] = {}
+    for row in index_rows():
+        if row.table != "neoplasm":
+            continue
+        site, _, column = row.path.rpartition(" > ")
+        if column in (_PRIMARY, _SECONDARY):
+            by_row.setdefault(site, {})[column] = row.code
+    out: dict[str, str] = {}
+    for columns in by_row.values():
+        primary, secondary = columns.get(_PRIMARY), columns.get(_SECONDARY)
+        if primary and secondary:
+            out.setdefault(primary, secondary)
+    return out
+
+
+def secondary_of(code: str, cs: Icd10Cm) -> str | None:
+    """The billable secondary code of the site of primary malignant neoplasm ``code``: its own
+    row's, else its category's (C34.11 -> C34.1 -> C78.0-); an incomplete one completed at
+    the primary's side (C34.11, right upper lobe -> C78.01, right lung), else its unspecified
+    child. None for a code the table gives no secondary site."""
+    rows = _secondary_rows()
+    found = None
+    for k in range(len(code), 2, -1):
+        found = rows.get(code[:k]) or rows.get(code[:k].rstrip("."))
+        if found:
+            break
+    if found is None:
+        return None
+    target = cs.normalize(found)
+    if target is None:
+        return None
+    if cs.is_billable(target):
+        return target
+    children = cs.billable_descendants(target)
+    side = sides(cs.title(code))
+    same = [c for c in children if sides(cs.title(c)) == side]
+    found_children = same or children
+    return found_children[0] if found_children else None
+
+
+def spread_to(note: Note, start: int, end: int) -> bool:
+    """Whether the note names the text at ``start:end`` as a site a cancer spread to."""
+    return _SPREAD_TO.search(note.text[max(0, start - _CONTEXT) : end].lower()) is not None
+
+
+def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """A recommended primary malignant neoplasm (C00-C76) that a present mention names as a
+    site the cancer spread to is withdrawn; the site's secondary code is recommended in its
+    place (a candidate of the note, or added with the primary's evidence)."""
+    by_code = {s.suggestion.code: s for s in items}
+    for s in list(items):
+        code = s.suggestion.code
+        if not s.suggestion.recommended or not code.startswith("C") or code[:3] > "C76":
+            continue
+        if not any(
+            m.assertion is Assertion.PRESENT and spread_to(note, m.start, m.end)
+            for m in s.candidate.mentions
+        ):
+            continue
+        target = secondary_of(code, cs)
+        if target is None or target == code:
+            continue
+        fire(s, rule, withdraw=True, flag=f"a site the cancer spread to: {target}")
+        existing = by_code.get(target)
+        if existing is not None:
+            if not existing.suggestion.recommended and not existing.withdrawn:
+                existing.suggestion.recommended = True
+                existing.suggestion.confidence = max(
+                    existing.suggestion.confidence, s.suggestion.confidence
+                )
+                fire(existing, rule, flag=f"in place of {code}")
+            continue
+        added = Scored(
+            Suggestion(
+                code=target,
+                system=s.suggestion.system,
+                description=cs.title(target),
+                confidence=s.suggestion.confidence,
+                recommended=True,
+                evidence=list(s.suggestion.evidence),
+                flags=[f"in place of {code}"],
+                rules=[rule.name],
+            ),
+            s.candidate,
+        )
+        items.append(added)
+        by_code[target] = added
+    return items
+
+
+KINDS = {"secondary_site": Kind(_secondary_site)}

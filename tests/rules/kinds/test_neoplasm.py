@@ -1,0 +1,84 @@
+"""A site a cancer spread to is a secondary malignant neoplasm of that site."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.rules.base import Scored
+from codesuggest.rules.engine import RuleSet
+from codesuggest.rules.kinds.neoplasm import secondary_of, spread_to
+from codesuggest.types import Note
+from tests.utils.scored import apply, item, mentioned
+
+RULE = "metastatic-site-secondary"
+NOTE = "Impression: malignant pleural effusion from metastatic breast cancer to the pleura."
+
+
+@pytest.mark.parametrize(
+    ("primary", "secondary"),
+    [
+        ("C38.4", "C78.2"),  # pleura
+        ("C34.11", "C78.01"),  # right upper lobe: the right lung's secondary code
+        ("C34.92", "C78.02"),
+        ("C71.9", "C79.31"),  # brain
+        ("C22.0", "C78.7"),  # liver
+        ("C41.9", "C79.51"),  # bone
+    ],
+)
+def test_secondary_of_reads_the_neoplasm_tables_row(
+    cs: Icd10Cm, primary: str, secondary: str
+) -> None:
+    assert secondary_of(primary, cs) == secondary
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "spread"),
+    [
+        (NOTE, "cancer to the pleura", True),
+        (NOTE, "breast cancer", False),  # the primary: "metastatic breast cancer"
+        ("Lung cancer metastatic to the brain and liver.", "cancer metastatic to the brain", True),
+        ("Lung cancer metastatic to the brain and liver.", "Lung cancer", False),
+        ("Colon cancer with mets to the liver.", "cancer with mets to the liver", True),
+        ("Metastatic prostate cancer, on ADT.", "prostate cancer", False),
+        ("Spread to family members is unlikely. Lung cancer.", "Lung cancer", False),
+    ],
+)
+def test_spread_to_reads_the_site_a_cancer_reached(text: str, mention: str, spread: bool) -> None:
+    start = text.index(mention)
+    assert spread_to(Note(text), start, start + len(mention)) is spread
+
+
+def _at(code: str, cs: Icd10Cm, text: str, recommended: bool = True) -> Scored:
+    return mentioned(code, cs, text, NOTE.index(text), 0.6, recommended)
+
+
+def test_metastatic_site_recommends_the_sites_secondary_code(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    items = [
+        _at("C38.4", cs, "cancer to the pleura"),
+        _at("C50.919", cs, "breast cancer"),
+        mentioned("C78.2", cs, "pleura", NOTE.index("pleura."), 0.3, recommended=False),
+    ]
+    out = apply(packaged, RULE, items, cs, Note(NOTE))
+    assert not out["C38.4"].recommended
+    assert out["C38.4"].flags == ["a site the cancer spread to: C78.2"]
+    assert out["C78.2"].recommended and out["C78.2"].confidence == 0.6
+    assert out["C50.919"].recommended and not out["C50.919"].rules  # the primary stays
+
+
+def test_metastatic_site_adds_the_secondary_code_it_lacks(packaged: RuleSet, cs: Icd10Cm) -> None:
+    out = apply(packaged, RULE, [_at("C38.4", cs, "cancer to the pleura")], cs, Note(NOTE))
+    assert out["C78.2"].recommended and out["C78.2"].rules == [RULE]
+    assert out["C78.2"].flags == ["in place of C38.4"]
+    assert out["C78.2"].evidence == out["C38.4"].evidence
+
+
+def test_metastatic_site_leaves_a_primary_the_note_does_not_say_spread(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    text = "Primary pleural mesothelioma, metastatic breast cancer excluded."
+    s = mentioned("C38.4", cs, "pleural", text.index("pleural"), 0.6)
+    out = apply(packaged, RULE, [s, item("C50.919", cs)], cs, Note(text))
+    assert out["C38.4"].recommended and "C78.2" not in out
