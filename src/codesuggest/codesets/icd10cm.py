@@ -96,7 +96,9 @@ class Icd10Cm:
     def __init__(self, entries: dict[str, Entry], release: str) -> None:
         self._entries = entries
         self.release = release
-        codes = [c for c, e in entries.items() if e.kind == "code"]
+        # the codes' own entries (chapters and blocks left out): what the lookups read
+        self._codes = {c: e for c, e in entries.items() if e.kind == "code"}
+        codes = list(self._codes)
         dotted = "".join(codes)
         if dotted.isascii() and dotted.replace(".", "").isalnum() and dotted.upper() == dotted:
             plain = [c.replace(".", "") for c in codes]  # what _PLAIN leaves, a third the time
@@ -156,7 +158,7 @@ class Icd10Cm:
 
     # --- lookups ----------------------------------------------------------------------------
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self._entries.get(code, _MISSING).kind == "code"
+        return isinstance(code, str) and code in self._codes
 
     def __len__(self) -> int:
         return len(self._undotted)
@@ -168,8 +170,8 @@ class Icd10Cm:
         return self._undotted.get(_PLAIN.sub("", code).upper())
 
     def _get(self, code: str) -> Entry:
-        entry = self._entries.get(code)
-        if entry is None or entry.kind != "code":
+        entry = self._codes.get(code)
+        if entry is None:
             raise CodeSetError(f"{code!r} is not an {SYSTEM} code ({self.release})")
         return entry
 
@@ -330,10 +332,7 @@ class Icd10Cm:
         )
 
     def codes(self) -> list[str]:
-        return [c for c, e in self._entries.items() if e.kind == "code"]
-
-
-_MISSING = Entry("", None, "missing", False, (), (), (), (), (), (), ())
+        return list(self._codes)
 
 
 def _lines(text: str | None) -> list[str]:
