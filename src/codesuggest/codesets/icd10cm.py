@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -110,6 +111,9 @@ class Icd10Cm:
         self._excludes1_scoped: dict[str, list[tuple[tuple[str, str], frozenset[str] | None]]] = {}
         self._nos_scopes: dict[tuple[str, str], frozenset[str] | None] = {}
         self._conflicts: dict[tuple[str, str], bool] = {}
+        # per code: the categories (three characters) its Excludes1 references may reach
+        self._reach: dict[str, frozenset[str]] = {}
+        self._categories: list[str] | None = None  # every category, sorted (when first asked)
         self._ancestors: dict[str, tuple[str, ...]] = {}
 
     # --- building and storage -------------------------------------------------------------
@@ -298,10 +302,39 @@ class Icd10Cm:
         key = (a, b) if a <= b else (b, a)
         found = self._conflicts.get(key)
         if found is None:
-            found = _excludes(self.excludes1_scoped(a), b) or _excludes(self.excludes1_scoped(b), a)
+            if a in self._codes and b in self._codes and not self._may_reach(a, b):
+                found = False  # (most pairs of a note: no reference of either reaches the other)
+            else:
+                found = _excludes(self.excludes1_scoped(a), b) or _excludes(
+                    self.excludes1_scoped(b), a
+                )
             if len(self._conflicts) >= _MAX_CACHED_PAIRS:  # a server runs for months
                 self._conflicts.clear()
             self._conflicts[key] = found
+        return found
+
+    def _may_reach(self, a: str, b: str) -> bool:
+        """Whether an Excludes1 reference of code ``a`` may name code ``b`` or the reverse:
+        whether the category of either is among those the other's references reach."""
+        return b[:3] in self._reached(a) or a[:3] in self._reached(b)
+
+    def _reached(self, code: str) -> frozenset[str]:
+        """The categories of the codes the Excludes1 references of ``code`` may name: a code
+        ``in_ref`` puts in ("C00", "C96") begins with a category from C00 to C96."""
+        found = self._reach.get(code)
+        if found is None:
+            if self._categories is None:
+                self._categories = sorted(c for c in self._codes if len(c) == 3)
+            categories = self._categories
+            reached: set[str] = set()
+            for (first, last), _ in self.excludes1_scoped(code):
+                lo, hi = first[:3], last[:3]
+                reached.update((lo, hi))  # (``startswith(last)`` too, whatever the order)
+                if lo < hi:
+                    reached.update(
+                        categories[bisect_left(categories, lo) : bisect_right(categories, hi)]
+                    )
+            found = self._reach[code] = frozenset(reached)
         return found
 
     def seventh_characters(self, code: str) -> dict[str, str]:
