@@ -188,6 +188,14 @@ class Icd10Cm:
     def inclusion_terms(self, code: str) -> tuple[str, ...]:
         return self._get(code).inclusion_terms
 
+    def code_first(self, code: str) -> tuple[str, ...]:
+        """The "code first" notes of ``code`` itself (``info(code).code_first``)."""
+        return self._get(code).code_first
+
+    def use_additional(self, code: str) -> tuple[str, ...]:
+        """The "use additional code" notes of ``code`` itself (``info(code).use_additional``)."""
+        return self._get(code).use_additional
+
     def parent(self, code: str) -> str | None:
         parent = self._get(code).parent
         return parent if parent is not None and parent in self else None
