@@ -165,7 +165,8 @@ def candidate_features(c: Candidate) -> list[float]:
     # one pass over the mentions: of every one and of the affirmed ones, the most words
     # matched and whether one is contiguous; of every one, where they start and end
     affirmed = False
-    words_all = words_affirmed = 0
+    words_all = c.mentions[0].n_words
+    words_affirmed = 0  # (read only once a mention is affirmed)
     contiguous_all = contiguous = in_diagnosis = False
     first = c.mentions[0].start
     last_end = c.mentions[0].end
@@ -184,9 +185,9 @@ def candidate_features(c: Candidate) -> list[float]:
         if is_contiguous:
             contiguous_all = True
         if said:
-            affirmed = True
-            if m.n_words > words_affirmed:
+            if not affirmed or m.n_words > words_affirmed:
                 words_affirmed = m.n_words
+            affirmed = True
             if is_contiguous:
                 contiguous = True
             if not in_diagnosis and m.section in _DIAGNOSIS_SECTIONS:
