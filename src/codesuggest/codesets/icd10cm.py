@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -96,7 +97,9 @@ class Icd10Cm:
     def __init__(self, entries: dict[str, Entry], release: str) -> None:
         self._entries = entries
         self.release = release
-        codes = [c for c, e in entries.items() if e.kind == "code"]
+        # the codes' own entries (chapters and blocks left out): what the lookups read
+        self._codes = {c: e for c, e in entries.items() if e.kind == "code"}
+        codes = list(self._codes)
         dotted = "".join(codes)
         if dotted.isascii() and dotted.replace(".", "").isalnum() and dotted.upper() == dotted:
             plain = [c.replace(".", "") for c in codes]  # what _PLAIN leaves, a third the time
@@ -108,6 +111,9 @@ class Icd10Cm:
         self._excludes1_scoped: dict[str, list[tuple[tuple[str, str], frozenset[str] | None]]] = {}
         self._nos_scopes: dict[tuple[str, str], frozenset[str] | None] = {}
         self._conflicts: dict[tuple[str, str], bool] = {}
+        # per code: the categories (three characters) its Excludes1 references may reach
+        self._reach: dict[str, frozenset[str]] = {}
+        self._categories: list[str] | None = None  # every category, sorted (when first asked)
         self._ancestors: dict[str, tuple[str, ...]] = {}
 
     # --- building and storage -------------------------------------------------------------
@@ -156,7 +162,7 @@ class Icd10Cm:
 
     # --- lookups ----------------------------------------------------------------------------
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self._entries.get(code, _MISSING).kind == "code"
+        return isinstance(code, str) and code in self._codes
 
     def __len__(self) -> int:
         return len(self._undotted)
@@ -168,8 +174,8 @@ class Icd10Cm:
         return self._undotted.get(_PLAIN.sub("", code).upper())
 
     def _get(self, code: str) -> Entry:
-        entry = self._entries.get(code)
-        if entry is None or entry.kind != "code":
+        entry = self._codes.get(code)
+        if entry is None:
             raise CodeSetError(f"{code!r} is not an {SYSTEM} code ({self.release})")
         return entry
 
@@ -181,6 +187,14 @@ class Icd10Cm:
 
     def inclusion_terms(self, code: str) -> tuple[str, ...]:
         return self._get(code).inclusion_terms
+
+    def code_first(self, code: str) -> tuple[str, ...]:
+        """The "code first" notes of ``code`` itself (``info(code).code_first``)."""
+        return self._get(code).code_first
+
+    def use_additional(self, code: str) -> tuple[str, ...]:
+        """The "use additional code" notes of ``code`` itself (``info(code).use_additional``)."""
+        return self._get(code).use_additional
 
     def parent(self, code: str) -> str | None:
         parent = self._get(code).parent
@@ -296,10 +310,39 @@ class Icd10Cm:
         key = (a, b) if a <= b else (b, a)
         found = self._conflicts.get(key)
         if found is None:
-            found = _excludes(self.excludes1_scoped(a), b) or _excludes(self.excludes1_scoped(b), a)
+            if a in self._codes and b in self._codes and not self._may_reach(a, b):
+                found = False  # (most pairs of a note: no reference of either reaches the other)
+            else:
+                found = _excludes(self.excludes1_scoped(a), b) or _excludes(
+                    self.excludes1_scoped(b), a
+                )
             if len(self._conflicts) >= _MAX_CACHED_PAIRS:  # a server runs for months
                 self._conflicts.clear()
             self._conflicts[key] = found
+        return found
+
+    def _may_reach(self, a: str, b: str) -> bool:
+        """Whether an Excludes1 reference of code ``a`` may name code ``b`` or the reverse:
+        whether the category of either is among those the other's references reach."""
+        return b[:3] in self._reached(a) or a[:3] in self._reached(b)
+
+    def _reached(self, code: str) -> frozenset[str]:
+        """The categories of the codes the Excludes1 references of ``code`` may name: a code
+        ``in_ref`` puts in ("C00", "C96") begins with a category from C00 to C96."""
+        found = self._reach.get(code)
+        if found is None:
+            if self._categories is None:
+                self._categories = sorted(c for c in self._codes if len(c) == 3)
+            categories = self._categories
+            reached: set[str] = set()
+            for (first, last), _ in self.excludes1_scoped(code):
+                lo, hi = first[:3], last[:3]
+                reached.update((lo, hi))  # (``startswith(last)`` too, whatever the order)
+                if lo < hi:
+                    reached.update(
+                        categories[bisect_left(categories, lo) : bisect_right(categories, hi)]
+                    )
+            found = self._reach[code] = frozenset(reached)
         return found
 
     def seventh_characters(self, code: str) -> dict[str, str]:
@@ -330,10 +373,7 @@ class Icd10Cm:
         )
 
     def codes(self) -> list[str]:
-        return [c for c, e in self._entries.items() if e.kind == "code"]
-
-
-_MISSING = Entry("", None, "missing", False, (), (), (), (), (), (), ())
+        return list(self._codes)
 
 
 def _lines(text: str | None) -> list[str]:

@@ -303,13 +303,15 @@ class QuickConText(ConText):  # type: ignore[misc]
         graph.loose = _scattered(doc, len(spans))
         graph.modifiers = []
         matcher = self._ConText__matcher  # medspaCy keeps it name-mangled
-        vocab = self.nlp.vocab
+        # a match's id is its rule's literal in the string store (``vocab[id].text`` made a
+        # Lexeme of the literal for each match, and kept it in the vocabulary)
+        strings = self.nlp.vocab.strings
         matches = self._matches(doc, matcher)
         sentences = self._sentences(doc) if matches and not self.max_scope else None
         starts = [span.start for span in spans]
         cues = []
         for match_id, start, end in matches:
-            rule = matcher.rule_map[vocab[match_id].text]
+            rule = matcher.rule_map[strings[match_id]]
             cues.append((rule, start, _lead_end(starts, spans, start, end)))
         if sentences is None:
             for rule, start, end in cues:

@@ -100,6 +100,7 @@ _DIAGNOSIS_SECTIONS = frozenset(
         "reason_for_examination",
     }
 )
+_AFFIRMING = (Assertion.PRESENT, Assertion.POSSIBLE)
 _ASSERTIONS = (
     Assertion.PRESENT,
     Assertion.NEGATED,
@@ -161,19 +162,45 @@ def candidate_features(c: Candidate) -> list[float]:
     # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
     derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
     counts = dict.fromkeys(_ASSERTIONS, 0)
+    # one pass over the mentions: of every one and of the affirmed ones, the most words
+    # matched and whether one is contiguous; of every one, where they start and end
+    affirmed = False
+    words_all = c.mentions[0].n_words
+    words_affirmed = 0  # (read only once a mention is affirmed)
+    contiguous_all = contiguous = in_diagnosis = False
+    first = c.mentions[0].start
+    last_end = c.mentions[0].end
+    sentences: set[int] = set()
     for m in c.mentions:
-        counts[Assertion.PRESENT if m.assertion in derived else m.assertion] += 1
-    affirmed = [
-        m
-        for m in c.mentions
-        if m.assertion in (Assertion.PRESENT, Assertion.POSSIBLE) or m.assertion in derived
-    ]
-    best = affirmed or c.mentions
-    n_words = max((m.n_words for m in best), default=0)
-    contiguous = any(m.kind == "contiguous" for m in affirmed)
-    compact = max((1.0 if m.kind == "contiguous" else 0.5 for m in best), default=0.0)
+        assertion = m.assertion
+        if assertion in derived:
+            counts[Assertion.PRESENT] += 1
+            said = True
+        else:
+            counts[assertion] += 1
+            said = assertion in _AFFIRMING
+        is_contiguous = m.kind == "contiguous"
+        if m.n_words > words_all:
+            words_all = m.n_words
+        if is_contiguous:
+            contiguous_all = True
+        if said:
+            if not affirmed or m.n_words > words_affirmed:
+                words_affirmed = m.n_words
+            affirmed = True
+            if is_contiguous:
+                contiguous = True
+            if not in_diagnosis and m.section in _DIAGNOSIS_SECTIONS:
+                in_diagnosis = True
+        if m.start < first:
+            first = m.start
+        if m.end > last_end:
+            last_end = m.end
+        sentences.add(m.sentence)
+    # the best mentions: the affirmed ones, else every one
+    n_words = words_affirmed if affirmed else words_all
+    compact = 1.0 if (contiguous if affirmed else contiguous_all) else 0.5
     lex = set(c.lexicon_sources)
-    first = min((m.start for m in c.mentions), default=0)
     return [
         math.log1p(counts[Assertion.PRESENT]),
         math.log1p(counts[Assertion.NEGATED]),
@@ -199,9 +226,9 @@ def candidate_features(c: Candidate) -> list[float]:
         unspecified,
         residual,
         float(c.sources == {"hierarchy"}),
-        float(any(m.section in _DIAGNOSIS_SECTIONS for m in affirmed)),
-        first / max(1, max((m.end for m in c.mentions), default=1)),
-        math.log1p(len({m.sentence for m in c.mentions})),
+        float(in_diagnosis),
+        first / max(1, last_end),
+        math.log1p(len(sentences)),
         chapter_r,
         chapter_z,
         math.log1p(c.note_mentions),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 from codesuggest.candidates.base import Candidate
@@ -43,11 +44,14 @@ def for_systems(apply: Apply, systems: frozenset[str] | None) -> Apply:
         return apply
 
     def applied(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-        if all(s.suggestion.system in systems for s in items):
-            return apply(rule, items, note, cs)
         read = [s for s in items if s.suggestion.system in systems]
-        given = {id(s) for s in read}
+        if len(read) == len(items):
+            return apply(rule, items, note, cs)
+        given_order = tuple(read)  # (``apply`` may edit the list it is given)
         out = apply(rule, read, note, cs)
+        if len(out) == len(given_order) and all(map(is_, out, given_order)):
+            return items[:]  # most rules drop, add and reorder nothing
+        given = {id(s) for s in given_order}
         kept = {id(s) for s in out}
         return [s for s in items if id(s) in kept or id(s) not in given] + [
             s for s in out if id(s) not in given

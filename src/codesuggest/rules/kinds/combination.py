@@ -47,7 +47,11 @@ def _combination(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> li
             s.suggestion.code[:3] for s in items if documented_candidate(s, float(floor), cs)
         }
     for combo in rule.params["combinations"]:
-        if not all(p[:3] in categories for p in combo["all_of"]):
+        parts = combo["all_of"]
+        # (the first part's category alone rules out nearly every combination of a note)
+        if parts and parts[0][:3] not in categories:
+            continue
+        if not all(p[:3] in categories for p in parts):
             continue
         found = []
         for prefix in combo["all_of"]:
@@ -476,7 +480,7 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
         if not s.suggestion.recommended or code not in cs:
             continue
         title = cs.title(code)
-        if not any(f"{lead} " in title.lower() for lead in _WITHOUT_LEADS):
+        if not _says_without(title):
             continue
         if mentions is None:
             mentions = [
@@ -504,6 +508,13 @@ def _without_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
             fire(s, rule, withdraw=True, flag=flag)
             _recommend_with(rule, items, s, title, cs)
     return items
+
+
+@lru_cache(maxsize=8192)
+def _says_without(title: str) -> bool:
+    """Whether a title says "without" or "not specified as" (read once per title)."""
+    low = title.lower()
+    return any(f"{lead} " in low for lead in _WITHOUT_LEADS)
 
 
 def _recommend_with(

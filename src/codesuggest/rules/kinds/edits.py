@@ -129,9 +129,9 @@ def _instructional_notes(rule: Rule, items: list[Scored], note: Note, cs: Icd10C
     for s in items:
         if not s.suggestion.recommended or s.suggestion.code not in cs:
             continue
-        info = cs.info(s.suggestion.code)
-        notes = [f"code first: {n}" for n in info.code_first[:limit]]
-        notes += [f"use additional code: {n}" for n in info.use_additional[:limit]]
+        code = s.suggestion.code  # (its notes alone: no CodeInfo built per suggestion)
+        notes = [f"code first: {n}" for n in cs.code_first(code)[:limit]]
+        notes += [f"use additional code: {n}" for n in cs.use_additional(code)[:limit]]
         for n in notes:
             fire(s, rule, flag=n)
     return items
