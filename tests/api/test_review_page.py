@@ -9,6 +9,7 @@ README's picture), there.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -177,7 +178,10 @@ def test_review_page_coder_reviews_note_in_browser(
         expect(page.locator("#summary")).to_have_text(
             f"{len(expected.suggestions)} codes · {recommended} recommended"
         )
-        assert rows.first.locator(".pct").text_content() == f"{round(first.confidence * 100)}%"
+        # the page rounds the API's value (4 decimals) half up, as JavaScript's Math.round does
+        # (Python's round() would show 0.605 as 60%, the page 61%)
+        shown = math.floor(round(first.confidence, 4) * 100 + 0.5)
+        assert rows.first.locator(".pct").text_content() == f"{shown}%"
         marks = page.locator("#note-view mark.ev")
         assert marks.count() > 0
         assertions = {e.assertion for s in expected.suggestions for e in s.evidence}
