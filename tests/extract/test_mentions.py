@@ -221,12 +221,21 @@ def test_mentions_allergy_section_splits_status_from_reaction(engine: Engine) ->
         ("Movement disorders consult.", "G25.9"),  # a service's name
         ("Plan: PET-CT, then tumor board.", "D49.9"),  # a meeting
         ("Infectious disease consult for antibiotic choice.", "B99.9"),
+        ("P: continue ICS-LABA, flu/COVID vaccines, RTC 6 mo.", "U07.1"),  # vaccines
+        ("P: continue ICS-LABA, flu/COVID vaccines, RTC 6 mo.", "J11.1"),
+        ("Tetanus 2 yrs ago. Sensation intact.", "A35"),  # the shot, not the disease
+        ("Tetanus up to date.", "A35"),
+        ("Shingles vaccine series completed.", "B02.9"),
     ],
 )
 def test_mentions_nonfinding_phrase_hides_the_finding_inside(
     engine: Engine, text: str, hidden: str
 ) -> None:
     assert not [m for m in _mentions(engine, text) if hidden in m.codes]
+
+
+def test_mentions_a_vaccine_given_is_still_an_immunization(engine: Engine) -> None:
+    assert any("Z23" in m.codes for m in _mentions(engine, "Flu shot given today."))
 
 
 def _with_inner(engine: Engine, text: str) -> tuple[list[Mention], list[Mention]]:

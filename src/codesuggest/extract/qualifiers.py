@@ -75,6 +75,8 @@ def token_marks(text: str) -> Marks:
 
 def _said(words: Sequence[str]) -> tuple[str, ...]:
     """``words`` less those that only restate a side (``_RESTATING``)."""
+    if _RESTATING.isdisjoint(words):  # nearly every title and token
+        return tuple(words)
     return tuple(w for w in words if w not in _RESTATING)
 
 
