@@ -47,8 +47,8 @@ def test_context_cue_inside_contiguous_term_stays_with_it(engine: Engine) -> Non
     assert found["family history of breast cancer"] is Assertion.PRESENT
 
 
-def _start(patterns: list[list[dict[str, object]]], text: str) -> int | None:
-    return _TokenPatterns(patterns).start(spacy.blank("en")(text))
+def _windows(patterns: list[list[dict[str, object]]], text: str) -> list[tuple[int, int]]:
+    return _TokenPatterns(patterns).windows(spacy.blank("en")(text))
 
 
 NO_RELEVANT_HISTORY = [
@@ -63,20 +63,59 @@ IN_YEAR = [{"LOWER": "in"}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # the first token at which a pattern's leading tokens (before its first OP) match
-        ("Seen in clinic in 2019 for a fracture.", 3),
-        ("Seen in clinic in 1850 for a fracture.", None),  # no year: "in" alone starts none
-        ("Seen in clinic.", None),
-        ("In 2019, no relevant history.", 0),
-        ("Seen in clinic: no relevant history since 2019.", 4),
-        ("Seen in clinic: no history in 2019.", 6),  # "no" leads, but "relevant" is missing
-        ("It was in", None),  # too few tokens left for the pattern
+        # from each token at which a pattern's leading tokens (before its first OP) match, to
+        # where its match may reach: "no" and its run of "other relevant past", then two more
+        ("Seen in clinic in 2019 for a fracture.", [(3, 5)]),
+        ("Seen in clinic in 1850 for a fracture.", []),  # no year: "in" alone starts none
+        ("Seen in clinic.", []),
+        ("In 2019, no relevant history.", [(0, 7)]),  # two ranges a token apart: one call
+        ("Seen in clinic: no relevant history since 2019.", [(4, 8)]),
+        ("Seen in clinic: no history in 2019.", [(6, 8)]),  # "relevant" is missing
+        ("It was in", []),  # too few tokens left for the pattern
+        (
+            "No relevant past history. " + "Seen. " * 10 + "Without other relevant background.",
+            [(0, 5), (25, 30)],
+        ),
     ],
 )
-def test_token_patterns_start_where_a_pattern_may_match(text: str, expected: int | None) -> None:
-    assert _start([NO_RELEVANT_HISTORY, IN_YEAR], text) == expected
+def test_token_patterns_windows_hold_every_match(
+    text: str, expected: list[tuple[int, int]]
+) -> None:
+    assert _windows([NO_RELEVANT_HISTORY, IN_YEAR], text) == expected
 
 
-def test_token_patterns_start_anywhere_when_a_pattern_may_start_with_any_token() -> None:
-    assert _start([[{"LOWER": "in", "OP": "?"}, {"LOWER": "clinic"}]], "Seen in clinic.") == 0
-    assert _start([[{"IS_DIGIT": True}, {"LOWER": "clinic"}]], "Seen in clinic.") == 0
+def test_token_patterns_read_the_whole_note_when_a_match_may_start_anywhere() -> None:
+    assert _windows([[{"LOWER": "in", "OP": "?"}, {"LOWER": "clinic"}]], "Seen in clinic.") == [
+        (0, 4)
+    ]
+    assert _windows([[{"IS_DIGIT": True}, {"LOWER": "clinic"}]], "Seen in clinic.") == [(0, 4)]
+
+
+def test_token_patterns_read_to_the_end_when_a_match_has_no_bound() -> None:
+    # a repeated token of any value, or an optional last token: from the first start on
+    anything = [{"LOWER": "in"}, {"OP": "*"}, {"LOWER": "clinic"}]
+    assert _windows([anything], "Seen in a clinic in town.") == [(1, 7)]
+    optional_end = [{"LOWER": "in"}, {"LOWER": "clinic", "OP": "?"}]
+    assert _windows([optional_end], "Seen in a clinic in town.") == [(1, 7)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen in clinic in 2019 and in 2020; excised in 2018, resected 2017 in 2016.",
+        "no relevant relevant history history. Without other relevant past medical history of "
+        "interest, no significant history in 2019, no history of note no relevant background x",
+        "Excised in in 2019. No notable important history for 2 years. no relevant history",
+        "no relevant history",
+    ],
+)
+def test_token_matcher_over_the_windows_finds_what_it_finds_over_the_note(
+    engine: Engine, text: str
+) -> None:
+    quick = engine.nlp.get_pipe("medspacy_context")
+    matcher = quick._ConText__matcher
+    tokens = matcher._MedspacyMatcher__matcher
+    doc = engine.nlp.make_doc(text)
+    windows = quick._token_windows(doc, matcher, tokens)
+    found = [(k, s + a, e + a) for a, b in windows for k, s, e in tokens(doc[a:b])]
+    assert found == tokens(doc)  # the same matches, in the same order

@@ -161,7 +161,7 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
     # the token-pattern rules ("no ... history of interest") matched after the first token
     doc = nlp(CONTEXT_TEXTS[1])
     matcher = quick._ConText__matcher
-    assert quick._token_start(doc, matcher, matcher._MedspacyMatcher__matcher) > 0
+    assert quick._token_windows(doc, matcher, matcher._MedspacyMatcher__matcher)[0][0] > 0
     graph = doc._.context_graph
     cues = [m.modifier_span for m in graph.modifiers if m.category == "PSEUDO"] + graph.idle
     assert any(doc[s:e].text.startswith("no previous history of interest") for s, e in cues)
