@@ -13,11 +13,12 @@ from codesuggest.candidates.generators import (
     LexiconCandidates,
     _Sentences,
 )
+from codesuggest.candidates.specific import Descendant, Family
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.errors import RegistryError
-from codesuggest.extract.qualifiers import text_marks
+from codesuggest.extract.qualifiers import read, text_marks
 from codesuggest.types import Assertion, Mention
 
 
@@ -314,15 +315,29 @@ def test_hierarchy_sibling_parent(
 
 def test_hierarchy_sentences_may_support_a_family_by_its_words_or_a_denial() -> None:
     sentences = _Sentences()
-    vocabulary = frozenset({"right", "ankle"})
+    family = Family(
+        read(()),
+        [
+            Descendant("S82.851A", ("ankle", "right"), (), ()),
+            Descendant("K80.11", ("acute",), (), (("obstruction",),)),
+        ],
+    )
     said = in_sentence(("S82.853A",), "", "fracture of the right lower leg")
     other = in_sentence(("S82.853A",), "", "fracture of the lower leg")
     denied = in_sentence(("K80.10",), "", "cholecystitis", "without obstruction")
-    assert sentences.may_support(said, vocabulary)
-    assert not sentences.may_support(other, vocabulary)
-    assert sentences.may_support(denied, vocabulary)
-    assert not sentences.may_support(mention(("I10",)), vocabulary)  # no sentence: none
-    assert len(sentences.marks) == 4  # each sentence's words read once
+    denied_other = in_sentence(("K80.10",), "", "cholecystitis", "without fever")
+    # "non-" makes one word of the next ("nonspecific"), which the sentence's marks lack
+    unlisted = Family(read(()), [Descendant("R93.89", ("nonspecific",), (), ())])
+    prefixed = in_sentence(("R93.89",), "", "finding", "no mass, non-specific")
+    unprefixed = in_sentence(("R93.89",), "", "finding", "no mass, specific")
+    assert sentences.may_support(said, family)
+    assert not sentences.may_support(other, family)
+    assert sentences.may_support(denied, family)  # it may state a child's denial
+    assert not sentences.may_support(denied_other, family)  # no child denies a fever
+    assert sentences.may_support(prefixed, unlisted)
+    assert not sentences.may_support(unprefixed, unlisted)
+    assert not sentences.may_support(mention(("I10",)), family)  # no sentence: none
+    assert len(sentences.marks) == 7  # each sentence's words read once
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import spacy
 
-from codesuggest.extract.pipeline import _drop_whitespace_special_cases
+from codesuggest.extract.pipeline import (
+    _ATTRIBUTE_NAMES,
+    LEXEME_ATTRIBUTES,
+    _compute_only_attributes_read,
+    _drop_whitespace_special_cases,
+)
 
 TEXTS = [
     "Chest pain.\nNo fever;\n\nDr. Smith's note:\tBP 120/80  mmHg, e.g. at 10 a.m.\n",
@@ -181,3 +187,49 @@ def test_nltk_is_imported_when_first_used_not_with_medspacy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["_Deferred False", "module True"]
+
+
+# token attributes a pattern may read beyond the lexeme's: the text itself
+_TEXT_ATTRIBUTES = {"TEXT", "ORTH"}
+
+
+def test_only_the_lexeme_attributes_read_are_computed_and_as_spacy_computes_them() -> None:
+    reference = spacy.blank("en")
+    nlp = spacy.blank("en")
+    _compute_only_attributes_read(nlp)
+    names = {_ATTRIBUTE_NAMES[k] for k in nlp.vocab.lex_attr_getters}
+    assert names == LEXEME_ATTRIBUTES
+    kept = sorted(LEXEME_ATTRIBUTES)
+    for text in [*TEXTS, "Hgb 7.2 g/dL, 3 days; see www.example.org or a@b.org! 45-year-old"]:
+        ours, theirs = nlp.make_doc(text), reference.make_doc(text)
+        assert ours.to_array(kept).tolist() == theirs.to_array(kept).tolist()
+    assert not nlp.make_doc("forty-five")[0].like_num  # not computed: reads False
+
+
+def _pattern_attributes(rule_file: str, key: str) -> set[str]:
+    import json
+
+    with open(rule_file, encoding="utf-8") as f:
+        rules = json.load(f)[key]
+    found: set[str] = set()
+    for rule in rules:
+        pattern = rule.get("pattern")
+        if isinstance(pattern, list):
+            for token in pattern:
+                found.update(k for k in token if k != "OP")
+    return found
+
+
+def test_packaged_rule_patterns_read_only_attributes_the_pipeline_computes() -> None:
+    from importlib import resources
+
+    import medspacy
+
+    data = resources.files("codesuggest.extract").joinpath("data")
+    read = _pattern_attributes(str(data.joinpath("context_rules.json")), "context_rules")
+    read |= _pattern_attributes(str(data.joinpath("section_rules.json")), "section_rules")
+    # the rules medspaCy's Sectionizer packages (``DEFAULT_RULES_FILEPATH``), which ours extend
+    packaged = Path(medspacy.__file__).parents[1] / "resources" / "en" / "section_patterns.json"
+    read |= _pattern_attributes(str(packaged), "section_rules")
+    assert "LOWER" in read  # the files were read
+    assert read <= LEXEME_ATTRIBUTES | _TEXT_ATTRIBUTES

@@ -12,7 +12,7 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.normalize import content_words
-from codesuggest.extract.qualifiers import NEGATION, Qualifiers
+from codesuggest.extract.qualifiers import NEGATION, PREFIXES, Qualifiers
 from codesuggest.types import Assertion, Mention
 
 _UNSPECIFIED = re.compile(r"\bunspecified\b", re.IGNORECASE)
@@ -108,7 +108,7 @@ class HierarchyCandidates:
         supported: dict[str, list[int]] = {}
         agreeing = []  # the mentions whose sentence does not contradict the category's title
         for i, m in enumerate(cand.mentions):
-            if supported_only and not seen.may_support(m, family.vocabulary):
+            if supported_only and not seen.may_support(m, family):
                 continue
             sentence, span = sentence_of(m, seen.read)
             if family.contradicted(sentence):
@@ -321,12 +321,17 @@ class _Sentences:
         self.read: dict[int, Qualifiers] = {}  # by ``id`` of a mention's shared context
         self.marks: dict[int, frozenset[str]] = {}
 
-    def may_support(self, m: Mention, vocabulary: frozenset[str]) -> bool:
-        """Whether ``m``'s sentence may support a child of a family of ``vocabulary``: it
-        holds one of the family's words, or denies something (a stated denial counts as
-        said)."""
+    def may_support(self, m: Mention, family: Family) -> bool:
+        """Whether ``m``'s sentence may support a child of ``family``: it holds one of the
+        words the family's children require or list, or it denies something (a stated denial
+        counts as said) and holds a word of a child's denial or a prefix ("non-") that may
+        make one of the family's words."""
         context = m.context
         marks = self.marks.get(id(context))
         if marks is None:
             marks = self.marks[id(context)] = frozenset(chain.from_iterable(context))
-        return NEGATION in marks or not vocabulary.isdisjoint(marks)
+        if not family.vocabulary.isdisjoint(marks):
+            return True
+        return NEGATION in marks and not (
+            family.denied_vocabulary.isdisjoint(marks) and PREFIXES.isdisjoint(marks)
+        )

@@ -89,6 +89,8 @@ class Family:
             filed.setdefault(d.required, []).append(d)
         self.by_required = {k: tuple(v) for k, v in filed.items()}
         self.vocabulary = frozenset(w for d in descendants for w in (*d.required, *d.optional))
+        # the words of the denials descendants add: a sentence's denial may state one
+        self.denied_vocabulary = frozenset(w for d in descendants for p in d.denied for w in p)
         self.by_code: dict[str, Descendant] = {}
         for d in descendants:  # its first reading
             self.by_code.setdefault(d.code, d)

@@ -39,8 +39,8 @@ _BREAKERS = frozenset({"with"})
 # titles ("Unspecified epiphora, right side", "... affecting left nondominant side"), so a
 # note's "epiphora of the right eye" supports H04.201
 _RESTATING = frozenset({"side"})
-_PREFIXES = frozenset({"non"})  # "non-displaced", "non intractable": one word with the next
-_SPECIAL = _PREFIXES | {BREAK, COMMA, NEGATION, OR, WITH}
+PREFIXES = frozenset({"non"})  # "non-displaced", "non intractable": one word with the next
+_SPECIAL = PREFIXES | {BREAK, COMMA, NEGATION, OR, WITH}
 MAX_DENIED = 3  # content words a denial reaches in a note: "no aura, intractable"
 _PUNCT = re.compile(r"[^\sA-Za-z0-9]")
 _TITLE_TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+|[^\sA-Za-z0-9]")
@@ -59,7 +59,7 @@ def token_marks(text: str) -> Marks:
         return (NEGATION,)
     if low in _BREAKERS:
         return (WITH,)
-    if low in _PREFIXES:
+    if low in PREFIXES:
         return (low,)
     if low == "or":
         return (OR,)
@@ -178,7 +178,7 @@ def read(tokens: Sequence[Marks], max_denied: int | None = MAX_DENIED) -> Qualif
             if mark in _SPECIAL:
                 if mark == WITH:
                     links.append(pos)
-                if mark in _PREFIXES:
+                if mark in PREFIXES:
                     prefix = mark
                     continue
                 if mark == OR:
