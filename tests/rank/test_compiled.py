@@ -58,6 +58,18 @@ def test_compiled_matches_pipeline_bit_for_bit_on_feature_rows() -> None:
     )
 
 
+@pytest.mark.parametrize("pairs", [1, 1_000, 10_000_000])  # a tree a block ... all at once
+def test_compiled_walks_its_trees_in_blocks_with_the_same_sums(
+    monkeypatch: pytest.MonkeyPatch, pairs: int
+) -> None:
+    ranker = _fitted_on_rows(max_iter=40)
+    trees = ranker.named_steps["model"].calibrated_classifiers_[0].estimator
+    rows = _rows(300, seed=11)
+    monkeypatch.setattr(compiled, "_PAIRS", pairs)
+    got = compile_ranker(ranker).decision_function(rows)
+    assert got.tobytes() == trees.decision_function(rows).tobytes()
+
+
 def test_compiled_matches_pipeline_on_missing_values() -> None:
     rows = _rows(800, seed=3)
     rows[::4, 0] = np.nan  # missing at fit: the trees learn where a missing value goes

@@ -28,6 +28,7 @@ from codesuggest.rank.features import FEATURES, candidate_features
 FILE = "ranker.npz"
 FORMAT = 1  # bump when the arrays below change meaning
 _LEVELS = 4  # tree levels walked between two compactions of the pairs still walking
+_PAIRS = 60_000  # (tree, row) pairs walked at once
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -56,11 +57,16 @@ class CompiledRanker:
     iso_y: Floats
     clip_low: float
     clip_high: float
-    # derived for the walk: a leaf leads to itself whatever it reads; child of node i is
-    # _children[2i] (right) or _children[2i + 1] (left)
-    _feature: Ints = field(init=False, repr=False)
-    _threshold: Floats = field(init=False, repr=False)
-    _children: Ints = field(init=False, repr=False)
+    # derived for the walk, which visits node i as two slots, 2i and 2i + 1, that hold its
+    # feature, threshold, flags and value alike: the slot of its child is _next[2i] (right) or
+    # _next[2i + 1] (left), the slot it is in plus whether it goes left; a leaf leads to
+    # itself whatever it reads
+    _slot_feature: Ints = field(init=False, repr=False)
+    _slot_threshold: Floats = field(init=False, repr=False)
+    _slot_missing_left: Flags = field(init=False, repr=False)
+    _slot_leaf: Flags = field(init=False, repr=False)
+    _slot_value: Floats = field(init=False, repr=False)
+    _next: Ints = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.feature)
@@ -84,9 +90,16 @@ class CompiledRanker:
             [np.where(self.leaf, itself, self.right), np.where(self.leaf, itself, self.left)],
             axis=1,
         )
-        object.__setattr__(self, "_feature", np.where(self.leaf, 0, self.feature))
-        object.__setattr__(self, "_threshold", np.where(self.leaf, np.inf, self.threshold))
-        object.__setattr__(self, "_children", children.ravel())
+        slots: dict[str, npt.NDArray[np.generic]] = {
+            "_slot_feature": np.where(self.leaf, 0, self.feature),
+            "_slot_threshold": np.where(self.leaf, np.inf, self.threshold),
+            "_slot_missing_left": self.missing_left,
+            "_slot_leaf": self.leaf,
+            "_slot_value": self.value,
+        }
+        for name, per_node in slots.items():
+            object.__setattr__(self, name, np.repeat(per_node, 2))
+        object.__setattr__(self, "_next", 2 * children.ravel())
 
     # --- scoring --------------------------------------------------------------------------------
     def predict_proba(self, X: Sequence[Candidate]) -> Floats:
@@ -115,28 +128,40 @@ class CompiledRanker:
         n, width = rows.shape
         values = rows.ravel()
         missing = bool(np.isnan(values).any())
-        at = np.repeat(self.roots, n)  # each (tree, row) pair's node, tree by tree
-        active = np.arange(len(at))  # the pairs not yet at a leaf
-        node = at
-        cell = np.tile(np.arange(n) * width, len(self.roots))  # a pair's row in ``values``
-        take = np.take  # (quicker than indexing with an array)
-        while active.size:
-            # a few levels down, then set aside the pairs that reached a leaf (a leaf leads
-            # to itself): compacting at every level costs more than it saves
-            for _ in range(_LEVELS):
-                x = take(values, take(self._feature, node) + cell)
-                go_left = x <= take(self._threshold, node)
-                if missing:
-                    go_left |= np.isnan(x) & take(self.missing_left, node)
-                node = take(self._children, 2 * node + go_left)
-            at[active] = node
-            inner = ~take(self.leaf, node)
-            active, node, cell = active[inner], node[inner], cell[inner]
-        leaves = take(self.value, at).reshape(len(self.roots), n)
+        reached = np.empty(len(self.roots) * n, dtype=np.int64)  # (tree, row) -> leaf slot
+        per_block = max(1, _PAIRS // max(n, 1))
+        for first in range(0, len(self.roots), per_block):
+            roots = self.roots[first : first + per_block]
+            found = self._walk(values, n, width, roots, missing)
+            reached[first * n : (first + len(roots)) * n] = found
+        leaves = np.take(self._slot_value, reached).reshape(len(self.roots), n)
         raw = np.zeros(n) + self.baseline
         for tree in leaves:  # in order, one tree at a time: the same sums as scikit-learn's
             raw += tree
         return raw
+
+    def _walk(self, values: Floats, n: int, width: int, roots: Ints, missing: bool) -> Ints:
+        """The leaf slot each (tree, row) pair of ``roots`` and the ``n`` rows of ``values``
+        reaches, tree by tree (a few trees at a time: the pairs' arrays stay in the CPU's
+        cache, which halves the walk's time)."""
+        take = np.take  # (quicker than indexing with an array)
+        at = np.repeat(2 * roots, n)  # each pair's slot
+        active = np.arange(len(at))  # the pairs not yet at a leaf
+        slot = at
+        cell = np.tile(np.arange(n) * width, len(roots))  # a pair's row in ``values``
+        while active.size:
+            # a few levels down, then set aside the pairs that reached a leaf (a leaf leads
+            # to itself): compacting at every level costs more than it saves
+            for _ in range(_LEVELS):
+                x = take(values, take(self._slot_feature, slot) + cell)
+                go_left = x <= take(self._slot_threshold, slot)
+                if missing:
+                    go_left |= np.isnan(x) & take(self._slot_missing_left, slot)
+                slot = take(self._next, slot + go_left)
+            at[active] = slot
+            inner = ~take(self._slot_leaf, slot)
+            active, slot, cell = active[inner], slot[inner], cell[inner]
+        return at
 
     def _calibrate(self, raw: Floats) -> Floats:
         """``IsotonicRegression.predict`` with ``out_of_bounds="clip"``."""
