@@ -3,11 +3,14 @@ terms in its scope, through the real pipeline of the default model."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import spacy
+from medspacy.common.util import prune_overlapping_matches
 
 from codesuggest.engine import Engine
-from codesuggest.extract.context import _TokenPatterns
+from codesuggest.extract.context import _prune_overlapping, _TokenPatterns
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.types import Assertion
 
@@ -119,3 +122,16 @@ def test_token_matcher_over_the_windows_finds_what_it_finds_over_the_note(
     windows = quick._token_windows(doc, matcher, tokens)
     found = [(k, s + a, e + a) for a, b in windows for k, s, e in tokens(doc[a:b])]
     assert found == tokens(doc)  # the same matches, in the same order
+
+
+def test_pruned_overlapping_matches_are_medspacys() -> None:
+    # ``_prune_overlapping`` is medspaCy 1.3.1's ``prune_overlapping_matches`` read by index:
+    # the same matches, in the same order, on many random lists (nested, chained, repeated)
+    rng = random.Random(0)
+    for _ in range(3000):
+        matches = []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randint(0, 15)
+            matches.append((rng.randint(1, 4), start, start + rng.randint(1, 5)))
+        expected = prune_overlapping_matches(list(matches))
+        assert _prune_overlapping(list(matches)) == expected, matches
