@@ -39,6 +39,13 @@ def index_rows() -> tuple[IndexRow, ...]:
     return tuple(read_table(data_bytes(TABLE)))
 
 
+@lru_cache(maxsize=4)
+def table_rows(table: str) -> tuple[IndexRow, ...]:
+    """The rows of one table of the shipped index ("neoplasm": the Neoplasm Table), read
+    without parsing the others' (a fifth of the time of ``index_rows``)."""
+    return tuple(read_table(data_bytes(TABLE), (table,)))
+
+
 @lru_cache(maxsize=1)
 def drug_aliases() -> tuple[tuple[str, str], ...]:
     """(drug, table entry) pairs of ``data/drug_aliases.tsv``."""

@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from codesuggest.codesets.alpha_index import index_rows
+from codesuggest.codesets.alpha_index import table_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.base import Kind, Scored, fire, sides
 from codesuggest.types import Assertion, Note, Suggestion
@@ -38,9 +38,7 @@ def _secondary_rows() -> dict[str, str]:
     """A primary-site code of the Neoplasm Table -> the secondary code of its row (as the
     table gives them: an incomplete code without its dash)."""
     by_row: dict[str, dict[str, str]] = {}
-    for row in index_rows():
-        if row.table != "neoplasm":
-            continue
+    for row in table_rows("neoplasm"):
         site, _, column = row.path.rpartition(" > ")
         if column in (_PRIMARY, _SECONDARY):
             by_row.setdefault(site, {})[column] = row.code
