@@ -241,6 +241,15 @@ def test_nonfinding_phrase_file_rows_are_complete() -> None:
     assert len({r["phrase"] for r in rows}) == len(rows)
 
 
+def test_nonfinding_phrases_are_no_phrase_our_data_says_names_a_code(cs: Icd10Cm) -> None:
+    # a key that names a code is that code's key: a non-finding row of the same words would
+    # be a no-op saying the opposite of the data ("flu shot": Z23 in synonyms.tsv)
+    named = {tuple(sorted(set(content_words(p.text)))): p for p in data_phrases(cs) if p.code}
+    for row in data_rows(NONFINDING_FILE):
+        key = tuple(sorted(set(content_words(row["phrase"]))))
+        assert key not in named, (row["phrase"], named.get(key))
+
+
 def test_compile_lexicon_stores_equal_codes_and_paths_once(cs: Icd10Cm) -> None:
     path = "Hypertension > essential"  # and below an equal string that is another object
     index = compile_lexicon(
