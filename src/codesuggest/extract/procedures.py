@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -44,7 +42,6 @@ _WINDOW = 60  # characters around the operation words read for body part and app
 _CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")  # ``[a-z]``
-_ALNUM = _LETTERS | frozenset("0123456789")  # ``[a-z0-9]``: what a phrase's word is not next to
 _WORD_BEFORE = _LETTERS | {"-"}  # ``[a-z-]``: the characters of a word read before an operation
 _STOP = r"with|without|using|showed|shows|was|were|is|on|for|and then|revealed|demonstrated"
 _OF = re.compile(
@@ -255,10 +252,13 @@ def find_procedures(
         sentences = _split(lower)
     named, ways_of = operations(), approaches()
     out: list[ProcedureMention] = []
-    for n, s_start, s_end in _naming(ops, lower, sentences):
+    for n, (s_start, s_end) in enumerate(sentences):
         sentence = lower[s_start:s_end]
-        marked = _cued(sentence)
-        for m in ops.finditer(sentence):
+        found = list(ops.finditer(sentence))
+        if not found:
+            continue
+        marked = _cued(sentence)  # read once for all its operations
+        for m in found:
             lo, hi = _clause(sentence, m.start(), m.end())
             window = sentence[lo:hi]
             operation = named[m.group(1)]
@@ -279,34 +279,6 @@ def find_procedures(
                 )
             )
     return out
-
-
-def _naming(
-    ops: re.Pattern[str], lower: str, sentences: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, int]]:
-    """The sentences (number, start, end) of the lower-case text that may name an operation,
-    from one search of the whole text rather than one per sentence: those an operation found
-    there overlaps, and those cut from a word (a sentence read alone may find an operation the
-    text does not, at its very start or end); no other sentence names one."""
-    hits = [m.span() for m in ops.finditer(lower)]  # apart, in order: their ends sorted too
-    ends = [end for _, end in hits]
-    for n, (s_start, s_end) in enumerate(sentences):
-        i = bisect_right(ends, s_start)  # the first found that ends inside or after it
-        if (i < len(hits) and hits[i][0] < s_end) or _cut(lower, s_start, s_end):
-            yield n, s_start, s_end
-
-
-def _cut(lower: str, start: int, end: int) -> bool:
-    """Whether the text ``lower[start:end]`` starts with a character that is not whitespace
-    right after a letter or digit, or ends so right before one: an operation phrase (never
-    starting or ending with whitespace) may begin or end there as a word of the sentence and
-    not of the text."""
-    if start >= end:
-        return False
-    before = lower[start - 1 : start] if start > 0 else ""
-    if before in _ALNUM and not lower[start : start + 1].isspace():
-        return True
-    return lower[end : end + 1] in _ALNUM and not lower[end - 1 : end].isspace()
 
 
 def _extent(sentence: str, start: int, end: int) -> tuple[int, int]:
