@@ -219,8 +219,8 @@ def _any_cue() -> re.Pattern[str]:
 
 def _cued(sentence: str) -> str | None:
     """The sentence with its numbers read as "#", as cues are written, when a status cue is in
-    it; None when none is: no cue is then before, after or around any operation it names (an
-    operation's words begin and end a word, so the numbers around it read as in the whole)."""
+    it; None when none is: no cue is then before, after or around any operation it names (the
+    part before or after an operation, numbers read as "#", is a part of the whole so read)."""
     marked = _NUMBER.sub("#", sentence)
     return marked if _any_cue().search(marked) else None
 
