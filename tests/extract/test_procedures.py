@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from codesuggest.codesets.icd10pcs import shipped_pcs
@@ -12,6 +15,7 @@ from codesuggest.extract.procedures import (
     PERFORMED,
     PLANNED,
     REFUSED,
+    STATUSES,
     find_procedures,
 )
 from codesuggest.types import Assertion
@@ -101,3 +105,60 @@ def test_procedure_data_names_valid_codes_and_values() -> None:
 )
 def test_find_procedures_performed_despite_words_about_other_things(text: str) -> None:
     assert [p.status for p in find_procedures(text)] == [PERFORMED]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "at", "word"),
+    [
+        ("laparoscopic appendectomy", 13, "laparoscopic"),
+        ("a -abdominal\n ct", 14, "abdominal"),
+        ("x2 ct", 3, None),
+        ("ct", 0, None),
+        ("left-sided  ct", 12, "left-sided"),
+    ],
+)
+def test_word_before_an_operation(sentence: str, at: int, word: str | None) -> None:
+    found = procedures._word_before(sentence, at)
+    assert (None if found is None else sentence[found[0] : found[1]]) == word
+
+
+def test_word_before_reads_as_the_pattern_it_replaces() -> None:
+    before = re.compile(r"([a-z][a-z-]*)\s+$")
+    rng = random.Random(3)
+    for _ in range(20_000):
+        sentence = "".join(rng.choice("ab-z \n\t1.\xa0A") for _ in range(rng.randint(0, 9)))
+        at = rng.randint(0, len(sentence))
+        m = before.search(sentence, 0, at)
+        assert procedures._word_before(sentence, at) == (m.span(1) if m else None), sentence
+
+
+def test_status_read_only_where_a_cue_is_gives_the_status_of_every_cue() -> None:
+    """``_cued`` lets ``_status`` skip sentences with no cue: the statuses are those of reading
+    every place's cues in every sentence."""
+
+    def every_cue(sentence: str, start: int, end: int) -> str:
+        number = procedures._NUMBER
+        text = {
+            "either": number.sub("#", sentence),
+            "before": number.sub("#", sentence[:start]),
+            "after": number.sub("#", sentence[end:]),
+        }
+        for status, place, pattern in procedures._status_patterns():
+            if pattern.search(text[place]):
+                return status
+        return PERFORMED
+
+    cues = [c for places in procedures.status_cues().values() for v in places.values() for c in v]
+    pieces = [*(c.replace("#", "2") for c in cues), "ct", "12", " ", ".", "x", "s"]
+    rng = random.Random(5)
+    statuses: set[str] = set()
+    for _ in range(3000):
+        head = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        tail = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        sentence = f"{head} colonoscopy {tail}"
+        start = len(head) + 1
+        end = start + len("colonoscopy")
+        got = procedures._status(sentence, start, end, procedures._cued(sentence))
+        assert got == every_cue(sentence, start, end), sentence
+        statuses.add(got)
+    assert statuses == set(STATUSES)

@@ -65,17 +65,26 @@ class ProcedureCodes:
         # the codes of each (pattern, body words that choose, approach) met so far
         self._chosen: dict[tuple[str, frozenset[str], str], tuple[str, ...]] = {}
         self._words: dict[str, frozenset[str]] = {}  # see ``_vocabulary``
+        self._meanings: dict[str, frozenset[str]] = {}  # see ``_meaning_words``
 
     def _by_word(self, table: str) -> dict[str, list[tuple[str, frozenset[str]]]]:
         found = self._values.get(table)
         if found is None:
             found = defaultdict(list)
             for value in self._rows[table]:
-                meaning = self.pcs.meaning(table, 4, value).lower()
-                words = frozenset(_stem(w) for w in _WORD.findall(meaning))
+                words = self._meaning_words(self.pcs.meaning(table, 4, value))
                 for word in words - _LOOSE:
                     found[word].append((value, words))
             self._values[table] = found
+        return found
+
+    def _meaning_words(self, meaning: str) -> frozenset[str]:
+        """The words of a body part value's meaning, stemmed: read once for each meaning
+        (tables share many: "Kidney, Right")."""
+        found = self._meanings.get(meaning)
+        if found is None:
+            words = _WORD.findall(meaning.lower())
+            found = self._meanings[meaning] = frozenset(_stem(w) for w in words)
         return found
 
     def _tables_of(self, pattern: str) -> list[str]:
@@ -193,12 +202,13 @@ def procedure_candidates(
         for code in codes:
             cand = pool.get(code)
             if cand is None:
+                title = pcs.title(code)
                 cand = pool[code] = Candidate(
                     code,
                     system=PCS,
-                    title=pcs.title(code),
+                    title=title,
                     billable=pcs.is_billable(code),
-                    title_words=max(1, len(pcs.title(code).split())),
+                    title_words=max(1, len(title.split())),
                 )
             cand.mentions.append(mention)
             cand.sources.add(SOURCE)

@@ -83,6 +83,7 @@ class Icd10Pcs:
         self._axis_names = axis_names
         self._sorted = sorted(titles)
         self.release = release
+        self._prefix_titles: dict[str, str] = {}  # the titles of prefixes asked, made once
 
     @classmethod
     def from_package(cls) -> Icd10Pcs:
@@ -155,10 +156,13 @@ class Icd10Pcs:
     def title(self, code: str) -> str:
         """CMS's title of a complete code; the meanings of its characters for a prefix."""
         found = self._titles.get(code)
+        if found is None:
+            found = self._prefix_titles.get(code)
         if found is not None:
             return found
         self._check(code)
-        return SEP.join(a.meaning or a.value for a in self.axes(code))
+        found = self._prefix_titles[code] = SEP.join(a.meaning or a.value for a in self.axes(code))
+        return found
 
     def is_billable(self, code: str) -> bool:
         """Only a complete code of the release is reported."""

@@ -87,14 +87,11 @@ def assertion_from(
 ) -> tuple[Assertion, str]:
     """``assertion_of`` for the span at these offsets, from the flags ``_stored_flags`` gave,
     and what decided it besides the cue (``_decide``)."""
-    cue = next(
-        (
-            value
-            for attr, default, value in flags
-            if user_data.get(("._.", attr, start_char, end_char), default)
-        ),
-        None,
-    )
+    cue = None
+    for attr, default, value in flags:  # a plain loop: no generator for each term
+        if user_data.get(("._.", attr, start_char, end_char), default):
+            cue = value
+            break
     return _decide(cue, section, codes)
 
 
@@ -116,7 +113,7 @@ def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
     starts = [min(s.title_start, s.body_start) for s in sections]
     headers = [(s.title_start, s.title_end) for s in sections if s.title_end > s.title_start]
     for match, span in zip(matches, spans, strict=True):
-        if any(lo <= span.start and span.end <= hi for lo, hi in headers):
+        if headers and any(lo <= span.start and span.end <= hi for lo, hi in headers):
             continue  # "History of present illness:" names a section, not a finding
         i = bisect_right(starts, span.start) - 1
         yield match, span, (sections[i].category if i >= 0 else None) or "none"
@@ -237,25 +234,25 @@ def doc_mentions(
         named = index.codes[match.key_id]
         if not named:  # a non-finding phrase ("stress test"): it only hides what it holds
             continue
+        start, end = span.start_char, span.end_char
         if holding is not None and id(match) in holding:
-            holders[id(match)] = (section, span.start_char, span.end_char, span)
+            holders[id(match)] = (section, start, end, span)
         key = index.keys[match.key_id]
         if key in ambiguous.by_key:  # "on RA": room air, not rheumatoid arthritis
             named = _senses_held(ambiguous, key, named, doc, match, bounds)
             if not named:
                 continue
+        text = span.text
         for part in _section_parts(section, named):
             named = part
             codes = tuple(c for c, _ in named)
-            start = span.start_char
-            end = span.end_char
             assertion, decided, cues = reading.assertion(span, start, end, section, codes)
             context, where = reading.sentence_of(match)
             out.append(
                 Mention(
                     start=start,
                     end=end,
-                    text=span.text,
+                    text=text,
                     section=section,
                     assertion=assertion,
                     codes=codes,

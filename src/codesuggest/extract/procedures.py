@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from spacy.tokens import Doc
@@ -41,7 +41,8 @@ _NUMBER = re.compile(r"\d+")  # a cue's "#": a number ("HD4", "POD 2")
 _WINDOW = 60  # characters around the operation words read for body part and approach
 _CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
-_BEFORE = re.compile(r"([a-z][a-z-]*)\s+$")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")  # ``[a-z]``
+_WORD_BEFORE = _LETTERS | {"-"}  # ``[a-z-]``: the characters of a word read before an operation
 _STOP = r"with|without|using|showed|shows|was|were|is|on|for|and then|revealed|demonstrated"
 _OF = re.compile(
     rf" (?:of|to|on|in) (?:the |his |her |a |an )?(?:(?!{_STOP}\b)[a-z-]+ ?){{1,5}}(?<! )"
@@ -126,26 +127,31 @@ def status_cues() -> dict[str, dict[str, tuple[str, ...]]]:
 _Trie = dict[str, "_Trie"]  # next character -> the rest; "" marks a phrase's end
 
 
-def _alternation(phrases: list[str]) -> re.Pattern[str]:
+def _alternation(phrases: list[str], words: bool = True) -> re.Pattern[str]:
     """One pattern finding any of ``phrases`` as whole words, the longest at a place: group 1
     is the phrase. The phrases are merged into a trie ("appendectomy", "appendix" share
     "append"), so each place is read once rather than once per phrase (two to three times
-    faster on notes than a plain alternation, with the same matches)."""
+    faster on notes than a plain alternation, with the same matches). ``words=False``: any
+    of them anywhere, inside other words too."""
     trie: _Trie = {}
     for phrase in phrases:
         node = trie
         for ch in phrase:
             node = node.setdefault(ch, {})
         node[""] = {}  # a phrase ends here
+    if not words:
+        return re.compile("(" + _trie_pattern(trie, "") + ")")
     return re.compile(r"(?<![a-z0-9])(" + _trie_pattern(trie) + ")")
 
 
-def _trie_pattern(node: _Trie) -> str:
+def _trie_pattern(node: _Trie, word_end: str = "(?![a-z0-9])") -> str:
     """The pattern of a trie node: longer phrases tried before the one ending here, so the
     longest phrase that ends at a word's end wins (a shorter one when the longer does not)."""
-    alts = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    alts = [
+        re.escape(ch) + _trie_pattern(child, word_end) for ch, child in sorted(node.items()) if ch
+    ]
     if "" in node:
-        alts.append("(?![a-z0-9])")
+        alts.append(word_end)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
@@ -204,10 +210,28 @@ def _status_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     )
 
 
-def _status(sentence: str, start: int, end: int) -> str:
-    """The status the cues of the sentence give a procedure named at ``start:end``."""
+@cache
+def _any_cue() -> re.Pattern[str]:
+    """A pattern finding any status cue anywhere, inside other words too."""
+    cues = status_cues()
+    return _alternation([c for places in cues.values() for v in places.values() for c in v], False)
+
+
+def _cued(sentence: str) -> str | None:
+    """The sentence with its numbers read as "#", as cues are written, when a status cue is in
+    it; None when none is: no cue is then before, after or around any operation it names (the
+    part before or after an operation, numbers read as "#", is a part of the whole so read)."""
+    marked = _NUMBER.sub("#", sentence)
+    return marked if _any_cue().search(marked) else None
+
+
+def _status(sentence: str, start: int, end: int, marked: str | None) -> str:
+    """The status the cues of the sentence give a procedure named at ``start:end``; ``marked``:
+    ``_cued(sentence)``."""
+    if marked is None:
+        return PERFORMED
     text = {
-        "either": _NUMBER.sub("#", sentence),
+        "either": marked,
         "before": _NUMBER.sub("#", sentence[:start]),
         "after": _NUMBER.sub("#", sentence[end:]),
     }
@@ -226,17 +250,22 @@ def find_procedures(
     lower = text.lower()
     if sentences is None:
         sentences = _split(lower)
+    named, ways_of = operations(), approaches()
     out: list[ProcedureMention] = []
     for n, (s_start, s_end) in enumerate(sentences):
         sentence = lower[s_start:s_end]
-        for m in ops.finditer(sentence):
+        found = list(ops.finditer(sentence))
+        if not found:
+            continue
+        marked = _cued(sentence)  # read once for all its operations
+        for m in found:
             lo, hi = _clause(sentence, m.start(), m.end())
             window = sentence[lo:hi]
-            operation = operations()[m.group(1)]
-            body = tuple(dict.fromkeys((*_body_words(window, parts), *operation.body)))
-            way = next((approaches()[a.group(1)] for a in ways.finditer(window)), "")
+            operation = named[m.group(1)]
+            body = _body_words(window, parts, operation.body)
+            way = next((ways_of[a.group(1)] for a in ways.finditer(window)), "")
             way = way or operation.approach
-            start, end = _extent(sentence, m.start(), m.end(), parts, ways)
+            start, end = _extent(sentence, m.start(), m.end())
             out.append(
                 ProcedureMention(
                     start=s_start + start,
@@ -245,26 +274,49 @@ def find_procedures(
                     pcs=operation.pcs,
                     body=body,
                     approach=way,
-                    status=_status(sentence, m.start(), m.end()),
+                    status=_status(sentence, m.start(), m.end(), marked),
                     sentence=n,
                 )
             )
     return out
 
 
-def _extent(
-    sentence: str, start: int, end: int, parts: re.Pattern[str], ways: re.Pattern[str]
-) -> tuple[int, int]:
+def _extent(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The evidence span of an operation: its words, an approach or body-part word just
     before ("laparoscopic appendectomy", "abdominal ultrasound") and the body part it is "of"
     ("CT of the abdomen and pelvis")."""
-    before = _BEFORE.search(sentence, 0, start)
-    if before and (ways.fullmatch(before.group(1)) or parts.fullmatch(before.group(1))):
-        start = before.start(1)
+    before = _word_before(sentence, start)
+    if before is not None and _modifies(sentence[before[0] : before[1]]):
+        start = before[0]
     after = _OF.match(sentence, end)
     if after:
         end = after.end()
     return start, end
+
+
+def _word_before(sentence: str, at: int) -> tuple[int, int] | None:
+    """The bounds of the word just before ``at`` (None: none), read backwards from it: a
+    letter, then letters and hyphens, then whitespace up to ``at``; what the pattern
+    ``([a-z][a-z-]*)\\s+$`` finds in ``sentence[:at]``, without reading the sentence from
+    its start."""
+    end = at
+    while end > 0 and sentence[end - 1].isspace():
+        end -= 1
+    if end == at:
+        return None
+    start = end
+    while start > 0 and sentence[start - 1] in _WORD_BEFORE:
+        start -= 1
+    while start < end and sentence[start] not in _LETTERS:  # a letter starts it, no hyphen
+        start += 1
+    return (start, end) if start < end else None
+
+
+@lru_cache(maxsize=8192)
+def _modifies(word: str) -> bool:
+    """Whether ``word``, just before an operation, is an approach or a body part."""
+    _, parts, ways = _patterns()
+    return ways.fullmatch(word) is not None or parts.fullmatch(word) is not None
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -281,10 +333,14 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _body_words(window: str, parts: re.Pattern[str]) -> tuple[str, ...]:
-    words = list(_WORD.findall(window))
+def _body_words(window: str, parts: re.Pattern[str], implied: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of ``window``, the PCS words of the body parts it names, then the
+    ``implied`` body-part words of the operation, each once."""
+    words = _WORD.findall(window)
+    meanings = body_parts()
     for m in parts.finditer(window):
-        words.extend(body_parts()[m.group(1)].split())
+        words.extend(meanings[m.group(1)].split())
+    words.extend(implied)
     return tuple(dict.fromkeys(words))
 
 

@@ -98,9 +98,10 @@ if not Doc.has_extension("codesuggest_inner"):
 
 # a key an anchor word files: (its rank in the anchor's list, its id, its words)
 _Filed = tuple[int, int, tuple[str, ...]]
-# an anchor word's keys: its one-word keys; longer keys filed by another of their words
-_Anchored = tuple[list[_Filed], dict[str, list[_Filed]]]
-_NOT_ANCHOR: _Anchored = ([], {})  # a word that anchors no key
+# an anchor word's keys: its one-word keys; longer keys filed by another of their words, and
+# those words as a set (a sentence's words meet it walking the smaller of the two)
+_Anchored = tuple[list[_Filed], dict[str, list[_Filed]], frozenset[str]]
+_NOT_ANCHOR: _Anchored = ([], {}, frozenset())  # a word that anchors no key
 
 
 class TermMatcher:
@@ -182,7 +183,7 @@ class TermMatcher:
                 by_other[other] = [(rank, key_id, key)]
             else:
                 filed.append((rank, key_id, key))
-        entry = self._anchored[word] = (singles, by_other)
+        entry = self._anchored[word] = (singles, by_other, frozenset(by_other))
         return entry
 
     def _match_sentence(
@@ -232,10 +233,10 @@ class TermMatcher:
                     entry = anchored[word] = _NOT_ANCHOR
             if entry is _NOT_ANCHOR:
                 continue
-            singles, by_other = entry
+            singles, by_other, others = entry
             # the words filing this anchor's longer keys that the sentence holds (the set
             # operation walks the smaller side); ranks are sorted below, so order is moot
-            held = by_other.keys() & seen if by_other else None
+            held = others & seen if others else None
             if held:
                 hits = [f for other in held for f in by_other[other] if seen.issuperset(f[2])]
                 if not hits:
@@ -454,10 +455,12 @@ def _window(
 def _subsumed(
     words: frozenset[str], lo: int, hi: int, found: list[tuple[frozenset[str], int, int, TermMatch]]
 ) -> bool:
-    return any(
-        words < other and o_lo <= lo and hi <= o_hi and m.compactness >= 0.5
-        for other, o_lo, o_hi, m in found
-    )
+    """Whether a match of ``words`` at positions ``lo..hi`` stands inside one of ``found``
+    whose words are more (its positions compared first: the cheaper test)."""
+    for other, o_lo, o_hi, m in found:
+        if o_lo <= lo and hi <= o_hi and words < other and m.compactness >= 0.5:
+            return True
+    return False
 
 
 def _chained(
