@@ -8,6 +8,13 @@
   RSS. The engine measured is the one ``codesuggest`` imports (``PYTHONPATH`` picks a tree).
 * latency: ``Engine.suggest`` on one note at a time, in-process, p50/p99 over N notes.
 * cold start: a fresh interpreter importing codesuggest and loading the model.
+
+    python benchmarks/speed.py --against OTHER/src --against-model OTHER_MODEL [--rounds 3]
+
+compares two trees on a machine whose speed drifts between runs: each round runs the batch of
+this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core, and
+prints each one's CPU time and their ratio (``--batch-arg=--system=ICD-10-CM``: passed to this
+tree's batch only, to compare its diagnoses alone with an older tree that read no procedures).
 Figures are printed; nothing here asserts on time.
 """
 
@@ -49,6 +56,43 @@ def batch(model: str | None, folder: Path) -> None:
     # CPU time is less swayed than wall time by other processes on a shared machine
     print(f"batch CPU (user+sys): {notes / cpu:7.1f} notes per CPU-second ({cpu:.1f} s)")
     print(f"batch peak RSS:       {peak:7.0f} MB")
+
+
+def against(
+    model: str | None, folder: Path, other_src: str, other_model: str, rounds: int, extra: list[str]
+) -> None:
+    """Rounds of this tree's batch (with ``extra`` arguments) and ``other_src``'s, run at the
+    same time (the same machine state for both), each one's user+sys CPU read from its own
+    exit status."""
+    ratios = []
+    for r in range(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            ours = _batch_cmd(model, folder, Path(tmp) / "a.jsonl", extra)
+            theirs = _batch_cmd(other_model, folder, Path(tmp) / "b.jsonl", [])
+            env = {**os.environ, "PYTHONPATH": other_src}
+            null = subprocess.DEVNULL
+            procs = {
+                "this": subprocess.Popen(ours, stdout=null, stderr=null),
+                "other": subprocess.Popen(theirs, env=env, stdout=null, stderr=null),
+            }
+            cpu = {}
+            for name, proc in procs.items():
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                if proc.returncode:
+                    raise SystemExit(f"{name} tree's batch failed ({proc.returncode})")
+                cpu[name] = usage.ru_utime + usage.ru_stime
+        ratios.append(cpu["other"] / cpu["this"])
+        print(
+            f"round {r + 1}: this tree {cpu['this']:.2f} s CPU, other {cpu['other']:.2f} s: "
+            f"other/this {ratios[-1]:.3f}"
+        )
+    print(f"other/this CPU, median of {rounds}: {np.median(ratios):.3f}")
+
+
+def _batch_cmd(model: str | None, folder: Path, out: Path, extra: list[str]) -> list[str]:
+    cmd = [str(BIN / "codesuggest"), "batch", str(folder), "--out", str(out), "--workers", "1"]
+    return cmd + (["--model", model] if model else []) + extra
 
 
 def _children_cpu() -> float:
@@ -102,10 +146,24 @@ def main() -> int:
         default=DATA,
         help="CodiEsp folder (default: ../shared beside the repo)",
     )
+    parser.add_argument("--against", help="the other tree's src folder: compare batches")
+    parser.add_argument("--against-model", help="the model the other tree reads")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--batch-arg",
+        action="append",
+        default=[],
+        help="passed to this tree's batch only (--system=...)",
+    )
     args = parser.parse_args()
     folder = args.data / "background" / "text_files_en"
     if not folder.is_dir():
         print(f"skipped: CodiEsp background notes not found at {folder}", file=sys.stderr)
+        return 0
+    if args.against:
+        if not args.against_model:
+            parser.error("--against needs --against-model")
+        against(args.model, folder, args.against, args.against_model, args.rounds, args.batch_arg)
         return 0
     batch(args.model, folder)
     latency(args.model, folder, args.notes)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from codesuggest.codesets import icd10pcs
 from codesuggest.codesets.base import CodeSystem
 from codesuggest.codesets.icd10pcs import SEP, Icd10Pcs, shipped_pcs
 from codesuggest.errors import CodeSetError
@@ -44,6 +45,16 @@ def test_icd10pcs_prefix_title_is_made_once_and_read_again(pcs: Icd10Pcs) -> Non
         fresh.title("BN2I")  # PCS has no I: still refused after titles are kept
     with pytest.raises(CodeSetError):
         fresh.title("BN2I")
+
+
+def test_icd10pcs_prefix_titles_kept_are_bounded(
+    pcs: Icd10Pcs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(icd10pcs, "_MAX_PREFIX_TITLES", 2)
+    fresh = Icd10Pcs(pcs._titles, pcs._axes, pcs._axis_names)
+    titles = [fresh.title(p) for p in ("BN20", "BN2", "BN")]
+    assert len(fresh._prefix_titles) <= 2  # a long-running service asks ever new prefixes
+    assert fresh.title("BN20") == titles[0]  # made afresh once let go, the same
 
 
 def test_icd10pcs_normalize_takes_any_case_and_punctuation(pcs: Icd10Pcs) -> None:

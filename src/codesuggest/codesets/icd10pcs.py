@@ -25,6 +25,8 @@ from codesuggest.codesets.data_files import data_bytes, data_rows
 from codesuggest.codesets.systems import PCS
 from codesuggest.errors import CodeSetError
 
+_MAX_PREFIX_TITLES = 50_000  # prefix titles kept once made (then made afresh)
+
 SYSTEM = PCS
 RELEASE = "FY2024 (drg 1.0.0, Tuva Project list)"
 AXES_FILE = "icd10pcs_axes.tsv.gz"
@@ -161,6 +163,8 @@ class Icd10Pcs:
         if found is not None:
             return found
         self._check(code)
+        if len(self._prefix_titles) >= _MAX_PREFIX_TITLES:  # a server runs for months
+            self._prefix_titles.clear()
         found = self._prefix_titles[code] = SEP.join(a.meaning or a.value for a in self.axes(code))
         return found
 
