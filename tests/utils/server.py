@@ -2,7 +2,9 @@
 
 It is started as a user starts it (``python -m codesuggest.cli.main serve``, the environment of
 the test plus the given CODESUGGEST_HOME) and waited on through its own log: the admin key it
-prints on a new database, then uvicorn's "Application startup complete" line (no polling).
+prints on a new database, uvicorn's "Application startup complete" line and its "Uvicorn running
+on" line (no polling). Both lines are needed: a single uvicorn process logs the first when the
+app's startup has run but before it listens, and the second once its socket accepts connections.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 START_TIMEOUT_S = 180.0  # loads the full default model on a shared 2-core machine
 READY = "Application startup complete"
+LISTENING = "Uvicorn running on"
 
 
 @dataclass
@@ -76,7 +79,7 @@ def running_server(home: Path, *args: str) -> Iterator[Served]:
             served.log.append(line.rstrip("\n"))
             if line.strip().startswith("csk_") and served.admin_key is None:
                 served.admin_key = line.strip()
-            if READY in line:
+            if started(served.log):
                 ready.set()
         ready.set()  # the server ended
 
@@ -84,7 +87,7 @@ def running_server(home: Path, *args: str) -> Iterator[Served]:
     reader.start()
     try:
         ready.wait(START_TIMEOUT_S)
-        if process.poll() is not None or not any(READY in line for line in served.log):
+        if process.poll() is not None or not started(served.log):
             raise RuntimeError("codesuggest serve did not start:\n" + "\n".join(served.log))
         yield served
     finally:
@@ -96,3 +99,8 @@ def running_server(home: Path, *args: str) -> Iterator[Served]:
             process.wait()
         reader.join(timeout=30)
         process.stderr.close()
+
+
+def started(log: list[str]) -> bool:
+    """Whether the log shows an app that has started and a socket that accepts connections."""
+    return any(READY in line for line in log) and any(LISTENING in line for line in log)
