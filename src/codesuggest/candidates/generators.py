@@ -227,17 +227,21 @@ class HierarchyCandidates:
             tier = [s for s in found if s.key()[:4] == top]
             return [s.code for s in sorted(tier, key=Support.key)][: self.max_children]
         base = set(content_words(self.codeset.title(code)))
-
-        def extra(child: str) -> tuple[int, int, str]:
-            words = set(content_words(self.codeset.title(child)))
-            return len(words - base), len(child), child
-
         # each child's words read once (sorting by the key, then keeping the fewest)
-        ranked = sorted(map(extra, self.codeset.billable_descendants(code, limit=200)))
+        ranked = sorted(
+            _added_words(child, self.codeset.title(child), base)
+            for child in self.codeset.billable_descendants(code, limit=200)
+        )
         if not ranked:
             return []
         fewest = ranked[0][0]
         return [c for n, _, c in ranked if n == fewest][: self.max_children]
+
+
+def _added_words(child: str, title: str, base: set[str]) -> tuple[int, int, str]:
+    """How many words a child's ``title`` adds to its category's (``base``), its code's
+    length, its code: the key a category's default children are chosen by."""
+    return len(set(content_words(title)) - base), len(child), child
 
 
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}

@@ -120,7 +120,7 @@ class ProcedureCodes:
         scored = {}
         for table in self._tables_of(pattern):
             by_word = self._by_word(table)
-            for word in body & by_word.keys():
+            for word in by_word.keys() & body:
                 for value, words in by_word[word]:
                     needed = words - _LOOSE
                     if needed <= body:

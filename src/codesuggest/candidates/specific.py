@@ -152,7 +152,7 @@ class Family:
         said = sentence.affirmed
         lo, hi = span
         present = set()
-        for w in self.vocabulary & said.keys():
+        for w in said.keys() & self.vocabulary:
             if not is_specifier(w) or any(
                 lo - SPECIFIER_WINDOW <= p < hi + SPECIFIER_WINDOW
                 and not any(p < k < lo or hi <= k < p for k in sentence.links)

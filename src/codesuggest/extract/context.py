@@ -419,13 +419,8 @@ class _TokenTest(NamedTuple):
 
     @classmethod
     def of(cls, token: dict[str, Any]) -> "_TokenTest":
-        def regex(attr: str) -> tuple[re.Pattern[str], ...]:
-            value = token.get(attr)
-            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-                return (re.compile(value["REGEX"]),)  # as spaCy's Matcher compiles it
-            return ()
-
-        return cls(_lower_values(token), regex("TEXT") + regex("ORTH"), regex("LOWER"))
+        text = _regex(token, "TEXT") + _regex(token, "ORTH")
+        return cls(_lower_values(token), text, _regex(token, "LOWER"))
 
     def holds(self, doc: Doc, lowers: list[int], i: int) -> bool:
         if self.lowers is not None and lowers[i] not in self.lowers:
@@ -433,6 +428,14 @@ class _TokenTest(NamedTuple):
         if self.text and not all(r.search(doc[i].text) for r in self.text):
             return False
         return not self.lower or all(r.search(doc[i].lower_) for r in self.lower)
+
+
+def _regex(token: dict[str, Any], attr: str) -> tuple[re.Pattern[str], ...]:
+    """The regular expression a pattern token asks of ``attr`` (``{attr: {"REGEX": r}}``)."""
+    value = token.get(attr)
+    if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+        return (re.compile(value["REGEX"]),)  # as spaCy's Matcher compiles it
+    return ()
 
 
 def _lower_values(token: dict[str, Any]) -> frozenset[int] | None:

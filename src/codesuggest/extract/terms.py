@@ -101,7 +101,6 @@ _Filed = tuple[int, int, tuple[str, ...]]
 # an anchor word's keys: its one-word keys; longer keys filed by another of their words, and
 # those words as a set (a sentence's words meet it walking the smaller of the two)
 _Anchored = tuple[list[_Filed], dict[str, list[_Filed]], frozenset[str]]
-_NOT_ANCHOR: _Anchored = ([], {}, frozenset())  # a word that anchors no key
 
 
 class TermMatcher:
@@ -225,14 +224,11 @@ class TermMatcher:
         bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
         found: list[tuple[frozenset[str], int, int, TermMatch]] = []
         for word, occurrences in positions.items():
+            if word not in anchors:
+                continue
             entry = anchored.get(word)
             if entry is None:
-                if word in anchors:
-                    entry = self._anchored_by(word)
-                else:
-                    entry = anchored[word] = _NOT_ANCHOR
-            if entry is _NOT_ANCHOR:
-                continue
+                entry = self._anchored_by(word)
             singles, by_other, others = entry
             # the words filing this anchor's longer keys that the sentence holds (the set
             # operation walks the smaller side); ranks are sorted below, so order is moot
@@ -328,11 +324,11 @@ class TermMatcher:
         paths = self._paths
         codes = self._index.codes
         cues = self._cues
-        shown = {id(f) for f in kept}
+        shown = {id(f[3]) for f in kept}  # (by its match: a compiled tuple has no identity)
         for f in found:
-            if id(f) in shown:
-                continue
             match = f[3]
+            if id(match) in shown:
+                continue
             key_id = match.key_id
             named = indexed.get(key_id)
             if named is None:
