@@ -137,7 +137,7 @@ def test_status_read_only_where_a_cue_is_gives_the_status_of_every_cue() -> None
     every place's cues in every sentence."""
 
     def every_cue(sentence: str, start: int, end: int) -> str:
-        number = procedures._NUMBER
+        number = procedures.NUMBER
         text = {
             "either": number.sub("#", sentence),
             "before": number.sub("#", sentence[:start]),

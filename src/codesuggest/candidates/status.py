@@ -35,7 +35,7 @@ from functools import cache
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
-from codesuggest.extract.procedures import PERFORMED, phrase_pattern, status_cues
+from codesuggest.extract.procedures import NUMBER, PERFORMED, phrase_pattern, status_cues
 from codesuggest.extract.qualifiers import BREAK, COMMA, WITH
 from codesuggest.types import Assertion, Mention
 
@@ -52,7 +52,6 @@ _INJURY = ("S", "T")
 _AFFIRMING = (Assertion.PRESENT, Assertion.HISTORICAL)
 _CUE_WINDOW = 6  # tokens after a drug read for its long-term cue ("2 puffs BID")
 _STAY_WINDOW = 4  # tokens beside an operation read for a day of this stay ("HD4", "POD 2")
-_NUMBER = re.compile(r"\d+")  # a cue's "#": a number
 
 
 @register("codesuggest.status_candidates.v1")
@@ -210,8 +209,8 @@ def _this_stay(m: Mention) -> bool:
     ``extract/data/procedure_status.json``, read as the procedure reader reads them)."""
     if not m.context:
         return False
-    after = _NUMBER.sub("#", " ".join(_words_after(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
-    before = _NUMBER.sub("#", " ".join(_words_before(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
+    after = NUMBER.sub("#", " ".join(_words_after(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
+    before = NUMBER.sub("#", " ".join(_words_before(m, _STAY_WINDOW, stop=(BREAK, COMMA))))
     either, later = _stay_patterns()
     return bool(either.search(f"{before} | {after}") or later.search(after))
 

@@ -37,7 +37,7 @@ ASSERTION = {
     REFUSED: Assertion.NEGATED,
 }
 _CHECK_ORDER = (REFUSED, CANCELLED, PLANNED, PERFORMED, HISTORICAL)
-_NUMBER = re.compile(r"\d+")  # a cue's "#": a number ("HD4", "POD 2")
+NUMBER = re.compile(r"\d+")  # a cue's "#": a number ("HD4", "POD 2")
 _WINDOW = 60  # characters around the operation words read for body part and approach
 _CLAUSE_END = re.compile(r"[;.:]\s|\n|\bbut\b|\band then\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9/'-]*")
@@ -221,7 +221,7 @@ def _cued(sentence: str) -> str | None:
     """The sentence with its numbers read as "#", as cues are written, when a status cue is in
     it; None when none is: no cue is then before, after or around any operation it names (the
     part before or after an operation, numbers read as "#", is a part of the whole so read)."""
-    marked = _NUMBER.sub("#", sentence)
+    marked = NUMBER.sub("#", sentence)
     return marked if _any_cue().search(marked) else None
 
 
@@ -232,8 +232,8 @@ def _status(sentence: str, start: int, end: int, marked: str | None) -> str:
         return PERFORMED
     text = {
         "either": marked,
-        "before": _NUMBER.sub("#", sentence[:start]),
-        "after": _NUMBER.sub("#", sentence[end:]),
+        "before": NUMBER.sub("#", sentence[:start]),
+        "after": NUMBER.sub("#", sentence[end:]),
     }
     for status, place, pattern in _status_patterns():
         if pattern.search(text[place]):
