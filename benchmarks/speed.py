@@ -39,9 +39,7 @@ def batch(model: str | None, folder: Path) -> None:
     notes = len(list(folder.glob("*.txt")))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.jsonl"
-        cmd = [str(BIN / "codesuggest"), "batch", str(folder), "--out", str(out), "--workers", "1"]
-        if model:
-            cmd += ["--model", model]
+        cmd = _batch_cmd(model, folder, out, [])
         cpu_before = _children_cpu()
         started = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
