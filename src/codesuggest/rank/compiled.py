@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.errors import ModelError
+from codesuggest.rank.exit_leaves import ExitLeaves
 from codesuggest.rank.features import FEATURES, candidate_features
 
 FILE = "ranker.npz"
@@ -67,6 +68,9 @@ class CompiledRanker:
     _slot_leaf: Flags = field(init=False, repr=False)
     _slot_value: Floats = field(init=False, repr=False)
     _next: Ints = field(init=False, repr=False)
+    # the same leaves found feature by feature (``rank.exit_leaves``), for rows without NaN;
+    # None: trees it cannot represent, walked
+    _exits: ExitLeaves | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.feature)
@@ -100,6 +104,10 @@ class CompiledRanker:
         for name, per_node in slots.items():
             object.__setattr__(self, name, np.repeat(per_node, 2))
         object.__setattr__(self, "_next", 2 * children.ravel())
+        exits = ExitLeaves.of(
+            self.roots, self.feature, self.threshold, self.left, self.right, self.leaf, self.value
+        )
+        object.__setattr__(self, "_exits", exits)
 
     # --- scoring --------------------------------------------------------------------------------
     def predict_proba(self, X: Sequence[Candidate]) -> Floats:
@@ -125,6 +133,21 @@ class CompiledRanker:
 
     def decision_function(self, rows: Floats) -> Floats:
         """The baseline plus every tree's leaf value, added tree by tree."""
+        n = len(rows)
+        values = rows.ravel()
+        missing = bool(np.isnan(values).any())
+        if self._exits is not None and not missing:
+            leaves = self._exits.leaf_values(rows)  # a third of the walk's time
+        else:
+            leaves = np.take(self._slot_value, self._walk_all(rows)).reshape(len(self.roots), n)
+        raw = np.zeros(n) + self.baseline
+        for tree in leaves:  # in order, one tree at a time: the same sums as scikit-learn's
+            raw += tree
+        return raw
+
+    def _walk_all(self, rows: Floats) -> Ints:
+        """The leaf slot each (tree, row) pair reaches, walked node by node (missing values go
+        where each node says), a block of trees at a time."""
         n, width = rows.shape
         values = rows.ravel()
         missing = bool(np.isnan(values).any())
@@ -134,11 +157,7 @@ class CompiledRanker:
             roots = self.roots[first : first + per_block]
             found = self._walk(values, n, width, roots, missing)
             reached[first * n : (first + len(roots)) * n] = found
-        leaves = np.take(self._slot_value, reached).reshape(len(self.roots), n)
-        raw = np.zeros(n) + self.baseline
-        for tree in leaves:  # in order, one tree at a time: the same sums as scikit-learn's
-            raw += tree
-        return raw
+        return reached
 
     def _walk(self, values: Floats, n: int, width: int, roots: Ints, missing: bool) -> Ints:
         """The leaf slot each (tree, row) pair of ``roots`` and the ``n`` rows of ``values``
