@@ -11,8 +11,8 @@ import spacy
 from codesuggest.extract.pipeline import (
     _ATTRIBUTE_NAMES,
     LEXEME_ATTRIBUTES,
+    TOKENIZER,
     _compute_only_attributes_read,
-    _drop_whitespace_special_cases,
 )
 
 TEXTS = [
@@ -28,11 +28,14 @@ def _tokens(nlp: spacy.language.Language, text: str) -> list[tuple[str, str, str
 
 def test_whitespace_special_cases_gone_tokens_unchanged() -> None:
     reference = spacy.blank("en")
-    nlp = spacy.blank("en")
-    _drop_whitespace_special_cases(nlp)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     assert {"\n", "\t", " "}.isdisjoint(nlp.tokenizer.rules)
     assert "\u00a0" in nlp.tokenizer.rules  # it sets a NORM: kept
     assert len(nlp.tokenizer.rules) == len(reference.tokenizer.rules) - 3
+    # the same affix rules, URL and token matching as spaCy's own tokenizer
+    for attr in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match"):
+        ours, theirs = getattr(nlp.tokenizer, attr), getattr(reference.tokenizer, attr)
+        assert getattr(ours, "__self__", ours) == getattr(theirs, "__self__", theirs)
     for text in TEXTS:
         for _ in range(2):  # the second time from the tokenizer's cache
             assert _tokens(nlp, text) == _tokens(reference, text)

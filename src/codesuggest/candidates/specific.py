@@ -21,7 +21,7 @@ OCG I.A.9.a), then assume the fewest defaults.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from functools import cache
 from itertools import combinations
 from typing import NamedTuple
@@ -100,27 +100,33 @@ class Family:
         """``code``'s billable descendants (each reading of each title) against its title."""
         title = title_qualifiers(codeset.title(code))
         codes = codeset.billable_descendants(code, limit=MAX_DESCENDANTS)
-        readings = [title_readings(codeset.title(c)) for c in codes]
+        titles = [codeset.title(c) for c in codes]
+        readings = [title_readings(t) for t in titles]
         if not readings:
             return cls(title, [])
         implied = frozenset.intersection(*(r[0].words for r in readings)) | title.words
         shared = frozenset.intersection(*(r[0].denied for r in readings)) | title.denied
+        default_words = defaults.keys()
         out = []
-        for c, forms in zip(codes, readings, strict=True):
-            residual = bool(_RESIDUAL.search(codeset.title(c)))
+        for c, t, forms in zip(codes, titles, readings, strict=True):
+            residual = bool(_RESIDUAL.search(t))
             for form in forms:
                 # (most sets below are empty or hold a word or two: sorted only when not)
                 extra = form.words - implied
                 listed = extra & form.optional
                 optional: tuple[str, ...] = ()
                 if listed:
-                    optional = tuple(sorted(listed))
+                    optional = _ordered(listed)
                     extra -= form.optional
                 assumed: tuple[str, ...] = ()
                 required: tuple[str, ...] = ()
                 if extra:
-                    assumed = tuple(sorted(w for w in extra if w in defaults))
-                    required = tuple(sorted(w for w in extra if w not in defaults))
+                    defaulted = default_words & extra
+                    if defaulted:
+                        assumed = _ordered(defaulted)
+                        required = _ordered(extra - defaulted)
+                    else:
+                        required = _ordered(extra)
                 own_denied = form.denied - shared
                 denied = tuple(sorted(tuple(sorted(p)) for p in own_denied)) if own_denied else ()
                 out.append(Descendant(c, required, assumed, denied, optional, residual))
@@ -213,6 +219,11 @@ class Family:
             for subset in combinations(words, n):
                 found.extend(self.by_required.get(subset, ()))
         return found
+
+
+def _ordered(words: Set[str]) -> tuple[str, ...]:
+    """``words`` sorted (most sets here hold one word or none: no sort for those)."""
+    return tuple(words) if len(words) < 2 else tuple(sorted(words))
 
 
 EMPTY = read(())  # a sentence that says nothing

@@ -13,13 +13,16 @@ import logging
 import sys
 import types
 import warnings
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 import spacy
+from spacy import util
 from spacy.attrs import IDS  # type: ignore[import-not-found]  # (Cython: no stub)
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # (Cython: no stub)
 from spacy.tokens import Span
 
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -68,8 +71,7 @@ def build_pipeline(index: LexiconIndex) -> Language:
 
     from codesuggest.extract import context, current, sections, sentences, terms  # noqa: F401
 
-    nlp = spacy.blank("en")
-    _drop_whitespace_special_cases(nlp)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     _compute_only_attributes_read(nlp)
     nlp.add_pipe("codesuggest_sentencizer", name="sentencizer", config={"punct_chars": _SENT_END})
     matcher = nlp.add_pipe("codesuggest_terms")
@@ -110,29 +112,52 @@ def build_pipeline(index: LexiconIndex) -> Language:
     return nlp
 
 
-def _drop_whitespace_special_cases(nlp: Language) -> None:
-    """Remove the tokenizer's special cases for a lone whitespace character ("\\n", "\\t", " ")
-    that only name the character itself: without them the affix rules make the very same single
-    token. They cost much: spaCy's tokenizer stops caching the rest of a note once a special
-    case has matched (its ``has_special`` flag), so the first line break of a note left every
-    later word to be split afresh, as if never seen (about 40% of the tokenizer's time).
-    Special cases that set anything else (NORM of a no-break space) are kept."""
-    tokenizer: Any = nlp.tokenizer
-    rules: dict[str, list[dict[int, str]]] = tokenizer.rules
+TOKENIZER = "codesuggest.tokenizer.v1"
 
-    def redundant(k: str, v: list[dict[int, str]]) -> bool:
-        # a rule's every token has an ORTH: a lone attribute that is the text itself is that ORTH
-        return (
-            k.isspace()
-            and len(v) == 1
-            and list(v[0].values()) == [k]
-            and not (tokenizer.find_prefix(k) or tokenizer.find_suffix(k))
-            and not tokenizer.find_infix(k)
+
+def quick_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's tokenizer for the language, less the special cases for a lone whitespace
+    character ("\\n", "\\t", " ") that only name the character itself: without them the affix
+    rules make the very same single token. They cost much: spaCy's tokenizer stops caching the
+    rest of a note once a special case has matched (its ``has_special`` flag), so the first line
+    break of a note left every later word to be split afresh, as if never seen (about 40% of
+    the tokenizer's time). Special cases that set anything else (NORM of a no-break space) are
+    kept. Built with its special cases once: setting them afresh costs a tenth of a second."""
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults  # (as spaCy's own tokenizer factory reads them)
+        p, s, i = defaults.prefixes, defaults.suffixes, defaults.infixes
+        prefix = util.compile_prefix_regex(p).search if p else None
+        suffix = util.compile_suffix_regex(s).search if s else None
+        infix = util.compile_infix_regex(i).finditer if i else None
+
+        def redundant(k: str, v: list[dict[int, str]]) -> bool:
+            # a rule's every token has an ORTH: a lone attribute that is the text itself is
+            # that ORTH
+            return (
+                k.isspace()
+                and len(v) == 1
+                and list(v[0].values()) == [k]
+                and not (prefix and prefix(k))
+                and not (suffix and suffix(k))
+                and not (infix and next(infix(k), None) is not None)
+            )
+
+        rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if not redundant(k, v)}
+        return Tokenizer(
+            nlp.vocab,
+            rules=rules,
+            prefix_search=prefix,
+            suffix_search=suffix,
+            infix_finditer=infix,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
         )
 
-    kept = {k: v for k, v in rules.items() if not redundant(k, v)}
-    if len(kept) < len(rules):
-        tokenizer.rules = kept
+    return make
+
+
+util.registry.tokenizers.register(TOKENIZER, func=quick_tokenizer)
 
 
 def _compute_only_attributes_read(nlp: Language) -> None:

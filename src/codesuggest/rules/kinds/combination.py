@@ -166,15 +166,17 @@ def _rows_by_prefix(table: str, column: str) -> dict[str, tuple[int, ...]]:
     return {p: tuple(rows) for p, rows in out.items()}
 
 
-def _rows_naming(table: str, column: str, code: str) -> set[int]:
-    """The rows of the table whose ``column`` holds a prefix of ``code``."""
+@lru_cache(maxsize=65_536)
+def _rows_naming(table: str, column: str, code: str) -> frozenset[int]:
+    """The rows of the table whose ``column`` holds a prefix of ``code`` (found once per code:
+    every note asks of each of its codes)."""
     by_prefix = _rows_by_prefix(table, column)
     found: set[int] = set()
     for k in range(1, len(code) + 1):
         rows = by_prefix.get(code[:k])
         if rows:
             found.update(rows)
-    return found
+    return frozenset(found)
 
 
 def _supersedes(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
