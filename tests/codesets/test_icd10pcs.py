@@ -154,3 +154,23 @@ def test_icd10pcs_labels_are_complete_codes_or_table_rows(
     pcs: Icd10Pcs, given: str, label: str | None
 ) -> None:
     assert pcs.as_label(given) == label
+
+
+def test_titles_read_as_the_csv_reader_reads_them() -> None:
+    import csv
+    import io
+    from importlib import resources
+
+    package, name = icd10pcs.DRG_TITLES
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    expected = {row[0]: row[1] for row in csv.reader(io.StringIO(text)) if len(row) == 2}
+    assert list(icd10pcs.parse_titles(text).items()) == list(expected.items())
+    # a line the quick reading cannot take (an escaped quote, a field over two lines): all of
+    # the text goes through the CSV reader
+    odd = '"0016070","Bypass, Open"\n"0016071","A ""quoted"" title"\n\n"0016072","two\nlines"\n'
+    assert icd10pcs.parse_titles(odd) == {
+        "0016070": "Bypass, Open",
+        "0016071": 'A "quoted" title',
+        "0016072": "two\nlines",
+    }
+    assert icd10pcs.parse_titles('"A","b"\r\n"C","d"\r\n') == {"A": "b", "C": "d"}
