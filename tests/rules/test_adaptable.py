@@ -26,6 +26,7 @@ def test_adaptations_of_the_packaged_rules_state_their_effects() -> None:
         "symptom-outside-diagnostic-statement",
         "unspecified-beside-specific",
         "combination-supersedes-components",
+        "neoplasm-site-supersedes-unspecified",
     }
     assert not adaptable & {"non-billable-specify", "sex-edit", "age-edit", "seventh-character"}
     for found in declared.values():

@@ -493,3 +493,42 @@ def test_combination_needs_a_recommended_component_and_a_documented_one(
     out = apply(packaged, "combination-codes", [i13, n18], cs)
     assert "I13.2" not in out
     assert not out["I13.0"].recommended and not out["I13.0"].flags
+
+
+NEOPLASM_SITE = "neoplasm-site-supersedes-unspecified"
+
+
+@pytest.mark.parametrize(
+    ("site", "unspecified", "withdrawn"),
+    [
+        ("C32.9", "C80.1", True),  # a primary site: the primary is known (OCG I.C.2.k)
+        ("C91.10", "C80.1", True),  # a leukemia has no other primary site
+        ("C78.7", "C80.1", False),  # liver metastases of an unknown primary: C80.1 stays
+        ("C79.51", "C80.0", True),  # a secondary site is known: not "disseminated" (I.C.2.j)
+        ("C50.911", "C80.0", True),
+        ("D05.11", "C80.1", False),  # an in situ neoplasm is not a malignant primary site
+    ],
+)
+def test_a_documented_malignant_site_withdraws_the_undetermined_site_codes(
+    packaged: RuleSet, cs: Icd10Cm, site: str, unspecified: str, withdrawn: bool
+) -> None:
+    out = apply(packaged, NEOPLASM_SITE, [item(site, cs, 0.5), item(unspecified, cs, 0.6)], cs)
+    assert out[site].recommended
+    assert out[unspecified].recommended is not withdrawn
+    if withdrawn:
+        cite = "OCG I.C.2.k" if unspecified == "C80.1" else "OCG I.C.2.j"
+        assert cite in out[unspecified].flags[0]
+
+
+def test_an_undetermined_site_stays_beside_a_site_not_recommended(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # "Metastatic carcinoma of unknown primary, with liver metastases": the liver is not the
+    # primary, and no site candidate is promoted in C80.1's place
+    items = [
+        mentioned("C80.1", cs, "Metastatic carcinoma", 0, 0.53, True),
+        mentioned("C22.8", cs, "carcinoma of unknown primary, with liver", 11, 0.43, False),
+    ]
+    out = apply(packaged, NEOPLASM_SITE, items, cs)
+    assert out["C80.1"].recommended
+    assert not out["C22.8"].recommended and not out["C22.8"].rules

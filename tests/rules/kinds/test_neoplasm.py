@@ -42,6 +42,27 @@ def test_secondary_of_reads_the_neoplasm_tables_row(
         ("Colon cancer with mets to the liver.", "cancer with mets to the liver", True),
         ("Metastatic prostate cancer, on ADT.", "prostate cancer", False),
         ("Spread to family members is unlikely. Lung cancer.", "Lung cancer", False),
+        # the site before the noun, or the noun then where the metastases are
+        (
+            "Carcinoma of unknown primary, with liver metastases.",
+            "Carcinoma of unknown primary, with liver",
+            True,
+        ),
+        ("Colon cancer with liver and bone mets.", "liver", True),
+        ("Colon cancer with liver and bone mets.", "bone", True),
+        ("Colon cancer with liver and bone mets.", "Colon cancer", False),
+        ("Breast cancer metastases to the liver.", "Breast cancer", False),
+        ("Lung metastases to the brain were found.", "Lung", False),
+        ("Lung metastases from colon cancer.", "Lung", True),
+        ("Hepatic metastatic lesions, primary unknown.", "Hepatic", True),
+        ("Breast cancer metastases noted.", "Breast cancer", False),
+        (
+            "Melanoma with metastases in the brain and lung.",
+            "Melanoma with metastases in the brain",
+            True,
+        ),
+        ("Lung cancer metastatic to the bone.", "Lung cancer", False),
+        ("Liver, metastatic to bone.", "Liver", False),
     ],
 )
 def test_spread_to_reads_the_site_a_cancer_reached(text: str, mention: str, spread: bool) -> None:

@@ -30,7 +30,19 @@ _SITES = rf"(?:{_SITE}(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:the\s+)?){{0,3}}{_SITE}"
 _SPREAD_TO = re.compile(
     rf"\b(?:metasta\w*|mets|spread\w*|seeding)\b[^.;:\n]*?\b(?:to|into|involving)\s+"
     rf"(?:the\s+)?{_SITES}\W*$"
+    # "metastases in the liver", "mets within the spine": the noun, then where they are
+    rf"|\b(?:metastas[ie]s|mets)\s+(?:in|within|throughout)\s+(?:the\s+)?{_SITES}\W*$"
 )
+# "with liver metastases", "liver and bone mets", "hepatic metastatic lesions": the mention
+# ends on a site (not on "cancer": "breast cancer metastases" are the breast cancer's) that
+# the words after it name as metastases, which are not said to go on elsewhere ("lung
+# metastases to the brain"; "... from the colon" keeps the lung a site they reached)
+_METASTASES_AFTER = re.compile(
+    rf"^(?:\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?{_SITE})*\s+"
+    r"(?:metastas[ie]s|mets|metastatic\s+(?:disease|lesions?|deposits?|foci|involvement))\b"
+    r"(?!\s+(?:to|into|in|involving|within|throughout)\b)"
+)
+_TUMOUR_WORD = re.compile(r"(?:cancer|carcinoma|neoplasm|malignancy|tumou?r|\w+oma|disease)\W*$")
 
 
 @cache
@@ -76,8 +88,15 @@ def secondary_of(code: str, cs: Icd10Cm) -> str | None:
 
 
 def spread_to(note: Note, start: int, end: int) -> bool:
-    """Whether the note names the text at ``start:end`` as a site a cancer spread to."""
-    return _SPREAD_TO.search(note.text[max(0, start - _CONTEXT) : end].lower()) is not None
+    """Whether the note names the text at ``start:end`` as a site a cancer spread to: "...
+    metastatic to the pleura", "mets in the liver", "with liver metastases"."""
+    text = note.text.lower()
+    if _SPREAD_TO.search(text[max(0, start - _CONTEXT) : end]) is not None:
+        return True
+    return (
+        _TUMOUR_WORD.search(text[start:end]) is None
+        and _METASTASES_AFTER.match(text[end : end + _CONTEXT]) is not None
+    )
 
 
 def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
