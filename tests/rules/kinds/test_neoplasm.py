@@ -103,3 +103,26 @@ def test_metastatic_site_leaves_a_primary_the_note_does_not_say_spread(
     s = mentioned("C38.4", cs, "pleural", text.index("pleural"), 0.6)
     out = apply(packaged, RULE, [s, item("C50.919", cs)], cs, Note(text))
     assert out["C38.4"].recommended and "C78.2" not in out
+
+
+UNKNOWN = "Metastatic adenocarcinoma of unknown primary with liver metastases."
+
+
+@pytest.mark.parametrize(("confidence", "added"), [(0.44, True), (0.2, False)])
+def test_a_documented_primary_candidate_names_its_spread_sites_secondary_code(
+    packaged: RuleSet, cs: Icd10Cm, confidence: float, added: bool
+) -> None:
+    # the liver read as a primary site from "... primary with liver": not recommended, but the
+    # note says the liver is where the cancer spread
+    mention = "adenocarcinoma of unknown primary with liver"
+    items = [
+        mentioned("C80.1", cs, "adenocarcinoma of unknown primary", UNKNOWN.index("adeno"), 0.6),
+        mentioned("C22.8", cs, mention, UNKNOWN.index(mention), confidence, recommended=False),
+    ]
+    out = apply(packaged, RULE, items, cs, Note(UNKNOWN))
+    assert not out["C22.8"].recommended  # the primary stays a candidate
+    assert ("C78.7" in out and out["C78.7"].recommended) is added
+    if added:
+        assert out["C78.7"].flags == ["a site the cancer spread to, read as C22.8"]
+        assert out["C78.7"].confidence == confidence
+    assert out["C80.1"].recommended

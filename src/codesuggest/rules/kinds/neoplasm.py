@@ -102,11 +102,21 @@ def spread_to(note: Note, start: int, end: int) -> bool:
 def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """A recommended primary malignant neoplasm (C00-C76) that a present mention names as a
     site the cancer spread to is withdrawn; the site's secondary code is recommended in its
-    place (a candidate of the note, or added with the primary's evidence)."""
+    place (a candidate of the note, or added with the primary's evidence). With
+    ``documented_min_confidence``, a primary candidate not recommended but at least that
+    confident whose present mention names such a site ("adenocarcinoma of unknown primary with
+    liver metastases": C22.8 read from "... primary with liver") has its site's secondary code
+    recommended too."""
+    floor = rule.params.get("documented_min_confidence")
     by_code = {s.suggestion.code: s for s in items}
     for s in list(items):
         code = s.suggestion.code
-        if not s.suggestion.recommended or not code.startswith("C") or code[:3] > "C76":
+        if not code.startswith("C") or code[:3] > "C76":
+            continue
+        recommended = s.suggestion.recommended
+        if not recommended and (
+            floor is None or s.withdrawn or s.suggestion.confidence < float(floor)
+        ):
             continue
         if not any(
             m.assertion is Assertion.PRESENT and spread_to(note, m.start, m.end)
@@ -116,7 +126,8 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
         target = secondary_of(code, cs)
         if target is None or target == code:
             continue
-        fire(s, rule, withdraw=True, flag=f"a site the cancer spread to: {target}")
+        if recommended:
+            fire(s, rule, withdraw=True, flag=f"a site the cancer spread to: {target}")
         existing = by_code.get(target)
         if existing is not None:
             if not existing.suggestion.recommended and not existing.withdrawn:
@@ -124,7 +135,13 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
                 existing.suggestion.confidence = max(
                     existing.suggestion.confidence, s.suggestion.confidence
                 )
-                fire(existing, rule, flag=f"in place of {code}")
+                fire(
+                    existing,
+                    rule,
+                    flag=f"in place of {code}"
+                    if recommended
+                    else f"a site the cancer spread to, read as {code}",
+                )
             continue
         added = Scored(
             Suggestion(
@@ -134,7 +151,11 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
                 confidence=s.suggestion.confidence,
                 recommended=True,
                 evidence=list(s.suggestion.evidence),
-                flags=[f"in place of {code}"],
+                flags=[
+                    f"in place of {code}"
+                    if recommended
+                    else f"a site the cancer spread to, read as {code}"
+                ],
                 rules=[rule.name],
             ),
             s.candidate,
@@ -144,4 +165,4 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
     return items
 
 
-KINDS = {"secondary_site": Kind(_secondary_site)}
+KINDS = {"secondary_site": Kind(_secondary_site, optional=frozenset({"documented_min_confidence"}))}
