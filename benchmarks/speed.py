@@ -10,11 +10,13 @@
 * cold start: a fresh interpreter importing codesuggest and loading the model.
 
     python benchmarks/speed.py --against OTHER/src --against-model OTHER_MODEL [--rounds 3]
+        [--sequential]
 
 compares two trees on a machine whose speed drifts between runs: each round runs the batch of
-this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core, and
-prints each one's CPU time and their ratio (``--batch-arg=--system=ICD-10-CM``: passed to this
-tree's batch only, to compare its diagnoses alone with an older tree that read no procedures).
+this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core
+(``--sequential``: one after the other, which goes first alternating), and prints each one's
+CPU time and their ratio (``--batch-arg=--system=ICD-10-CM``: passed to this tree's batch
+only, to compare its diagnoses alone with an older tree that read no procedures).
 Figures are printed; nothing here asserts on time.
 """
 
@@ -57,35 +59,56 @@ def batch(model: str | None, folder: Path) -> None:
 
 
 def against(
-    model: str | None, folder: Path, other_src: str, other_model: str, rounds: int, extra: list[str]
+    model: str | None,
+    folder: Path,
+    other_src: str,
+    other_model: str,
+    rounds: int,
+    extra: list[str],
+    *,
+    sequential: bool = False,
 ) -> None:
     """Rounds of this tree's batch (with ``extra`` arguments) and ``other_src``'s, run at the
     same time (the same machine state for both), each one's user+sys CPU read from its own
-    exit status."""
+    exit status; ``sequential``: one after the other, the other core left idle, the tree that
+    goes first alternating from round to round (when two batches at once slow each other
+    unevenly, as two hyperthreads of one core do)."""
     ratios = []
     for r in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
             ours = _batch_cmd(model, folder, Path(tmp) / "a.jsonl", extra)
             theirs = _batch_cmd(other_model, folder, Path(tmp) / "b.jsonl", [])
             env = {**os.environ, "PYTHONPATH": other_src}
-            null = subprocess.DEVNULL
-            procs = {
-                "this": subprocess.Popen(ours, stdout=null, stderr=null),
-                "other": subprocess.Popen(theirs, env=env, stdout=null, stderr=null),
-            }
+            runs = [("this", ours, None), ("other", theirs, env)]
+            if sequential and r % 2:
+                runs.reverse()
             cpu = {}
-            for name, proc in procs.items():
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                if proc.returncode:
-                    raise SystemExit(f"{name} tree's batch failed ({proc.returncode})")
-                cpu[name] = usage.ru_utime + usage.ru_stime
+            if sequential:
+                for name, cmd, run_env in runs:
+                    cpu[name] = _cpu_of(name, _start(cmd, run_env))
+            else:
+                procs = [(name, _start(cmd, e)) for name, cmd, e in runs]
+                for name, proc in procs:
+                    cpu[name] = _cpu_of(name, proc)
         ratios.append(cpu["other"] / cpu["this"])
         print(
             f"round {r + 1}: this tree {cpu['this']:.2f} s CPU, other {cpu['other']:.2f} s: "
             f"other/this {ratios[-1]:.3f}"
         )
     print(f"other/this CPU, median of {rounds}: {np.median(ratios):.3f}")
+
+
+def _start(cmd: list[str], env: dict[str, str] | None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _cpu_of(name: str, proc: subprocess.Popen[bytes]) -> float:
+    """The user+sys CPU seconds of a started batch, once it has ended."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{name} tree's batch failed ({proc.returncode})")
+    return usage.ru_utime + usage.ru_stime
 
 
 def _batch_cmd(model: str | None, folder: Path, out: Path, extra: list[str]) -> list[str]:
@@ -148,6 +171,11 @@ def main() -> int:
     parser.add_argument("--against-model", help="the model the other tree reads")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="with --against: run the two batches one after the other, not at once",
+    )
+    parser.add_argument(
         "--batch-arg",
         action="append",
         default=[],
@@ -161,7 +189,15 @@ def main() -> int:
     if args.against:
         if not args.against_model:
             parser.error("--against needs --against-model")
-        against(args.model, folder, args.against, args.against_model, args.rounds, args.batch_arg)
+        against(
+            args.model,
+            folder,
+            args.against,
+            args.against_model,
+            args.rounds,
+            args.batch_arg,
+            sequential=args.sequential,
+        )
         return 0
     batch(args.model, folder)
     latency(args.model, folder, args.notes)

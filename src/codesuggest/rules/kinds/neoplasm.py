@@ -128,6 +128,9 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
             continue
         if recommended:
             fire(s, rule, withdraw=True, flag=f"a site the cancer spread to: {target}")
+            why = f"in place of {code}"
+        else:
+            why = f"a site the cancer spread to, read as {code}"
         existing = by_code.get(target)
         if existing is not None:
             if not existing.suggestion.recommended and not existing.withdrawn:
@@ -135,13 +138,7 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
                 existing.suggestion.confidence = max(
                     existing.suggestion.confidence, s.suggestion.confidence
                 )
-                fire(
-                    existing,
-                    rule,
-                    flag=f"in place of {code}"
-                    if recommended
-                    else f"a site the cancer spread to, read as {code}",
-                )
+                fire(existing, rule, flag=why)
             continue
         added = Scored(
             Suggestion(
@@ -151,11 +148,7 @@ def _secondary_site(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) ->
                 confidence=s.suggestion.confidence,
                 recommended=True,
                 evidence=list(s.suggestion.evidence),
-                flags=[
-                    f"in place of {code}"
-                    if recommended
-                    else f"a site the cancer spread to, read as {code}"
-                ],
+                flags=[why],
                 rules=[rule.name],
             ),
             s.candidate,
