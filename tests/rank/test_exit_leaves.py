@@ -16,7 +16,7 @@ from tests.rank.test_compiled import _fitted_on_rows, _rows
 
 def _walked(ranker: CompiledRanker, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Each tree's leaf value for each row, as the walk finds it."""
-    slots = ranker._walk_all(rows)
+    slots = ranker._walk_all(rows, missing=False)
     return np.take(ranker._slot_value, slots).reshape(len(ranker.roots), len(rows))
 
 

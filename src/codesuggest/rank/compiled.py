@@ -134,23 +134,22 @@ class CompiledRanker:
     def decision_function(self, rows: Floats) -> Floats:
         """The baseline plus every tree's leaf value, added tree by tree."""
         n = len(rows)
-        values = rows.ravel()
-        missing = bool(np.isnan(values).any())
+        missing = bool(np.isnan(rows).any())
         if self._exits is not None and not missing:
             leaves = self._exits.leaf_values(rows)  # a third of the walk's time
         else:
-            leaves = np.take(self._slot_value, self._walk_all(rows)).reshape(len(self.roots), n)
+            slots = self._walk_all(rows, missing)
+            leaves = np.take(self._slot_value, slots).reshape(len(self.roots), n)
         raw = np.zeros(n) + self.baseline
         for tree in leaves:  # in order, one tree at a time: the same sums as scikit-learn's
             raw += tree
         return raw
 
-    def _walk_all(self, rows: Floats) -> Ints:
-        """The leaf slot each (tree, row) pair reaches, walked node by node (missing values go
-        where each node says), a block of trees at a time."""
+    def _walk_all(self, rows: Floats, missing: bool) -> Ints:
+        """The leaf slot each (tree, row) pair reaches, walked node by node (``missing``: some
+        value is NaN, which goes where each node says), a block of trees at a time."""
         n, width = rows.shape
         values = rows.ravel()
-        missing = bool(np.isnan(values).any())
         reached = np.empty(len(self.roots) * n, dtype=np.int64)  # (tree, row) -> leaf slot
         per_block = max(1, _PAIRS // max(n, 1))
         for first in range(0, len(self.roots), per_block):

@@ -90,12 +90,14 @@ def secondary_of(code: str, cs: Icd10Cm) -> str | None:
 def spread_to(note: Note, start: int, end: int) -> bool:
     """Whether the note names the text at ``start:end`` as a site a cancer spread to: "...
     metastatic to the pleura", "mets in the liver", "with liver metastases"."""
-    text = note.text.lower()
-    if _SPREAD_TO.search(text[max(0, start - _CONTEXT) : end]) is not None:
+    lo = max(0, start - _CONTEXT)
+    text = note.text[lo : end + _CONTEXT].lower()  # the mention and the words around it
+    start, end = start - lo, end - lo
+    if _SPREAD_TO.search(text[:end]) is not None:
         return True
     return (
         _TUMOUR_WORD.search(text[start:end]) is None
-        and _METASTASES_AFTER.match(text[end : end + _CONTEXT]) is not None
+        and _METASTASES_AFTER.match(text[end:]) is not None
     )
 
 
