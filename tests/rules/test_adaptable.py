@@ -21,6 +21,7 @@ def test_adaptations_of_the_packaged_rules_state_their_effects() -> None:
     # policy rules a site may adapt, visibly; rules that encode the code set never are
     assert adaptable == {
         "unaffirmed-evidence",
+        "documented-in-note",
         "excludes1-conflict",
         "symptom-integral-to-diagnosis",
         "symptom-outside-diagnostic-statement",

@@ -115,7 +115,11 @@ def test_evidence_is_the_mentions_naming_the_code(codeset: Icd10Cm) -> None:
 def test_finish_learned_code_shows_the_words_that_drove_it(codeset: Icd10Cm) -> None:
     learned = _cand("I10", [])
     learned.learned = _learned("hypertension", "essential", "absent")
-    [s] = _finish([learned], [0.8], codeset, top=15, rules=RuleSet.from_json())
+    # no mention names it: ranked with its words, not recommended (rule documented-in-note)
+    [held] = _finish([learned], [0.8], codeset, top=15, rules=RuleSet.from_json())
+    assert not held.recommended and held.rules == ["documented-in-note"]
+    assert held.evidence and {e.kind for e in held.evidence} == {"learned"}
+    [s] = _finish([learned], [0.8], codeset, top=15, rules=RuleSet([]))
     assert s.recommended
     assert [(e.start, e.end, e.text, e.kind, e.assertion) for e in s.evidence] == [
         (19, 28, "Essential", "learned", "present"),

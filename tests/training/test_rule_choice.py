@@ -36,9 +36,12 @@ def test_recommendable_follows_the_rules() -> None:
     learned_only = Candidate("R69", billable=True)
     category = Candidate("J18", [_mention(Assertion.PRESENT)], billable=False)
     history = Candidate("Z80.3", [_mention(Assertion.FAMILY)], billable=True, derived_from="C50")
-    procedure = Candidate("BW03ZZZ", system="ICD-10-PCS", billable=True)
-    assert recommendable(present) and recommendable(learned_only)
+    procedure = Candidate("BW03ZZZ", [_mention(Assertion.PRESENT)], system="ICD-10-PCS")
+    procedure.billable = True
+    assert recommendable(present) and not recommendable(learned_only)
     assert recommendable(history) and recommendable(procedure)
+    # codes no mention names, learned from the note as a whole: when the rules recommend them
+    assert recommendable(learned_only, named=False)
     assert not recommendable(negated) and not recommendable(historical)
     assert not recommendable(category)
     # with a relaxed rule: what it accepts, or everything billable when it withdraws nothing

@@ -46,6 +46,19 @@ class Candidate:
     context: NoteContext = field(default_factory=NoteContext)
 
 
+_SIDE_ONLY = frozenset({"laterality"})
+LEARNED_PHRASE = "learned"  # the lexicon source of phrases mined from a site's coded notes
+
+
+def naming_mentions(c: Candidate) -> list[Mention]:
+    """The mentions of ``c`` that name its code: not the phrases its site's coding only pairs
+    with it (lexicon source ``learned``: "diabetes" with I10 where diabetics are
+    hypertensive). A history code's mentions are its condition's: all of them."""
+    if c.derived_from is not None or len(c.lexicon_sources) != len(c.mentions):
+        return c.mentions
+    return [m for m, s in zip(c.mentions, c.lexicon_sources, strict=True) if s != LEARNED_PHRASE]
+
+
 def inner_only(c: Candidate) -> bool:
     """Whether every mention of ``c`` is an index match inside a longer term ("pain" in "chest
     pain"): such a code ranks, for the coder to see, but is not recommended on that alone."""
@@ -53,10 +66,18 @@ def inner_only(c: Candidate) -> bool:
     return bool(mentions) and mentions[0].kind == INNER and all(m.kind == INNER for m in mentions)
 
 
+def side_elsewhere(c: Candidate) -> bool:
+    """Whether only the side the note states elsewhere proposed ``c`` (source ``laterality``):
+    "vitreous degeneration" in one sentence, "left eye" in another."""
+    return c.sources == _SIDE_ONLY
+
+
 def held_back(c: Candidate) -> bool:
-    """Whether ``c`` may not be recommended: its only mentions are index entries inside
-    longer terms and the trained model did not propose it itself (source ``learned``)."""
-    return inner_only(c) and "learned" not in c.sources
+    """Whether ``c`` may not be recommended, only ranked for the coder to see: its only
+    mentions are index entries inside longer terms, or its side is one the note states
+    elsewhere (:func:`side_elsewhere`: a note may state several), and the trained model did
+    not propose it itself (source ``learned``)."""
+    return (inner_only(c) or side_elsewhere(c)) and "learned" not in c.sources
 
 
 class CandidateGenerator(Protocol):

@@ -29,6 +29,7 @@ from codesuggest.candidates.generators import (
     HistoryCandidates,
     LexiconCandidates,
 )
+from codesuggest.candidates.laterality import LateralityCandidates
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
 from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
@@ -50,11 +51,13 @@ def default_generators(
     history: HistoryMap,
     catalogs: Mapping[str, Catalog] | None = None,
 ) -> list[CandidateGenerator]:
-    """Lexicon, then hierarchy, then history: later generators read the earlier ones' pool;
-    with registered user ``catalogs`` (CPT, HCPCS), their codes last."""
+    """Lexicon, then hierarchy, then the sides the note states elsewhere, then history: later
+    generators read the earlier ones' pool; with registered user ``catalogs`` (CPT, HCPCS),
+    their codes last."""
     generators: list[CandidateGenerator] = [
         LexiconCandidates(index),
         HierarchyCandidates(codeset),
+        LateralityCandidates(codeset),
         HistoryCandidates(history, codeset),
         DrugClassCandidates(),
         StatusCandidates(),
@@ -84,7 +87,10 @@ def collect_candidates(
     mentions = establish_uncertain(doc_mentions(doc, index, inner), setting)
     pool: dict[str, Candidate] = {}
     for generator in generators:
-        generator.add(mentions, pool)
+        if isinstance(generator, LateralityCandidates):
+            generator.add(mentions, pool, doc)  # a side may be stated in any of the note's words
+        else:
+            generator.add(mentions, pool)
     if inner:
         _add_inner(establish_uncertain(inner, setting), generators, pool)
     out = []

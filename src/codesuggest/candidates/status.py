@@ -44,7 +44,7 @@ from codesuggest.types import Assertion, Mention
 _AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
 # the generators that propose a code from its mentions alone (lexicon, hierarchy defaults,
 # children the sentence supports): with no mention left, no candidate
-_NAMING = frozenset({"lexicon", "hierarchy", "specific"})
+_NAMING = frozenset({"lexicon", "hierarchy", "specific", "laterality"})
 # mentions a kind keeps only under a condition; the others stay for the assertion rules
 _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
 # injuries, poisonings and their mechanisms: what a Y93 activity or Y99 status goes with

@@ -10,7 +10,7 @@ from functools import cache
 from operator import is_
 from typing import TYPE_CHECKING, Any
 
-from codesuggest.candidates.base import Candidate
+from codesuggest.candidates.base import Candidate, naming_mentions
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM
 from codesuggest.types import Assertion, Note, Suggestion
@@ -120,7 +120,8 @@ def affirmed(s: Scored) -> bool:
 def documented_candidate(s: Scored, floor: float, cs: Icd10Cm) -> bool:
     """A code a rule may recommend in another's place or beside it: not recommended, not
     withdrawn, a billable code of the set, at least ``floor`` confident, with a present mention
-    in the note."""
+    in the note that names it (``candidates.base.naming_mentions``: not a phrase its site's
+    coding only pairs with it)."""
     code = s.suggestion.code
     return (
         not s.suggestion.recommended
@@ -128,7 +129,7 @@ def documented_candidate(s: Scored, floor: float, cs: Icd10Cm) -> bool:
         and s.suggestion.confidence >= floor
         and code in cs
         and cs.is_billable(code)
-        and any(m.assertion is Assertion.PRESENT for m in s.candidate.mentions)
+        and any(m.assertion is Assertion.PRESENT for m in naming_mentions(s.candidate))
     )
 
 

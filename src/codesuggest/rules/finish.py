@@ -30,7 +30,12 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from codesuggest.candidates.base import Candidate, held_back
+from codesuggest.candidates.base import (
+    Candidate,
+    held_back,
+    inner_only,
+    naming_mentions,
+)
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM
@@ -39,9 +44,10 @@ from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
 
 MAX_EVIDENCE = 5
-LEARNED = "learned"  # the lexicon source of phrases mined from a site's coded notes
 NO_EVIDENCE = "no evidence in the note"
-INNER_ONLY = "only inside a longer term: not recommended"  # the flag of ``held_back`` codes
+# the flags of ``held_back`` codes
+INNER_ONLY = "only inside a longer term: not recommended"
+SIDE_ELSEWHERE = "side stated elsewhere in the note: not recommended"
 
 
 def finish(
@@ -89,14 +95,14 @@ def finish(
             index_path=c.index_path,
         )
         if held:
-            suggestion.flags.append(INNER_ONLY)
+            suggestion.flags.append(INNER_ONLY if inner_only(c) else SIDE_ELSEWHERE)
         items.append(Scored(suggestion, c))
     _require_evidence(items)
     # the rules neither see nor recommend the codes held back (they would take the place of
     # codes the note states: "iron deficiency" inside "iron deficiency anemia")
-    aside = [s for s in items if INNER_ONLY in s.suggestion.flags]
+    aside = [s for s in items if held_back(s.candidate)]
     if aside:
-        items = [s for s in items if INNER_ONLY not in s.suggestion.flags]
+        items = [s for s in items if not held_back(s.candidate)]
     items = rules.apply(items, note, codeset)
     _require_evidence(items)
     last: set[int] = set()  # codes held back that rank after all others, withdrawn ones too
@@ -142,14 +148,9 @@ def evidence(c: Candidate) -> list[Evidence]:
     code in its site's coding (lexicon source ``learned``), as evidence of kind ``learned``.
     A phrase that only goes with a code ("diabetes" with I10 where diabetics are hypertensive)
     is never shown as if it named the code."""
-    mentions, kind = c.mentions, "mention"
-    # a history code's mentions are its condition's (and its source list is not aligned)
-    if c.derived_from is None and len(c.lexicon_sources) == len(c.mentions):
-        naming = [m for m, s in zip(c.mentions, c.lexicon_sources, strict=True) if s != LEARNED]
-        if naming:
-            mentions = naming
-        else:
-            kind = "learned"
+    mentions, kind = naming_mentions(c), "mention"
+    if not mentions:
+        mentions, kind = c.mentions, "learned"
     seen = set()
     out = []
     for m in sorted(mentions, key=lambda m: m.start):
@@ -160,6 +161,12 @@ def evidence(c: Candidate) -> list[Evidence]:
         if len(out) == MAX_EVIDENCE:
             break
     return out
+
+
+def names_code(c: Candidate) -> bool:
+    """Whether a mention of ``c`` names its code (:func:`evidence` of kind ``mention``), not
+    only phrases its site's coding pairs with it or the note's words as a whole."""
+    return bool(naming_mentions(c))
 
 
 def support_evidence(text: str, c: Candidate, cands: Sequence[Candidate]) -> list[Evidence]:

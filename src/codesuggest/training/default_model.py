@@ -18,7 +18,7 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from codesuggest.candidates.base import inner_only
+from codesuggest.candidates.base import inner_only, side_elsewhere
 from codesuggest.candidates.collect import default_generators
 from codesuggest.codesets.alpha_index import noise_entries
 from codesuggest.codesets.history import HistoryMap
@@ -119,10 +119,11 @@ def build_default_model(
         X, y, groups = synthetic_rows(
             nlp, index, codeset, generators, phrases, n_notes, seed, progress
         )
-        # a synthetic note codes no code its phrases only hide ("pain" in "chest pain"): the
-        # ranker learns nothing of such codes from them, and the engine ranks them last
-        # (``rules.finish``); left out, they leave its other scores as they were
-        kept = [i for i, c in enumerate(X) if not inner_only(c)]
+        # a synthetic note codes no code its phrases only hide ("pain" in "chest pain"), nor
+        # a side it states for another condition: the ranker learns nothing of such codes
+        # from them, and the engine ranks them last (``rules.finish``); left out, they leave
+        # its other scores as they were
+        kept = [i for i, c in enumerate(X) if not (inner_only(c) or side_elsewhere(c))]
         X, y, groups = [X[i] for i in kept], [y[i] for i in kept], [groups[i] for i in kept]
         steps.update()
         labels = np.asarray(y)

@@ -29,7 +29,7 @@ from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.rank.ranker import best_threshold
 from codesuggest.rules.adaptable import Adaptation, adaptations
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish
+from codesuggest.rules.finish import finish, names_code
 from codesuggest.types import Assertion, Note
 
 # a code system gets a threshold of its own when its held-out rows hold this many gold codes
@@ -55,11 +55,17 @@ class Choice:
     adaptations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def recommendable(c: Candidate, affirmed: frozenset[str] | None = frozenset({"present"})) -> bool:
+def recommendable(
+    c: Candidate,
+    affirmed: frozenset[str] | None = frozenset({"present"}),
+    named: bool = True,
+) -> bool:
     """Whether the rules could leave ``c`` recommended: billable, not held back (its only
-    mentions inside longer terms: ``candidates.base.held_back``), and (unless ``affirmed`` is None)
-    supported by a mention of an ``affirmed`` kind (history codes excepted)."""
-    if (c.system == SYSTEM and not c.billable) or held_back(c):
+    mentions inside longer terms: ``candidates.base.held_back``), named by a mention (unless
+    ``named`` is False: the rules then recommend codes learned from the note as a whole), and
+    (unless ``affirmed`` is None) supported by a mention of an ``affirmed`` kind (history codes
+    excepted)."""
+    if (c.system == SYSTEM and not c.billable) or held_back(c) or (named and not names_code(c)):
         return False
     return (
         affirmed is None
@@ -101,8 +107,8 @@ def choose(
         ruleset = RuleSet(
             [chosen[r.name].applied(r) if r.name in chosen else r for r in rules.rules]
         )
-        affirmed = _affirmed(ruleset)
-        eligible = np.asarray([recommendable(c, affirmed) for c in cands])
+        affirmed, named = _affirmed(ruleset), _named(ruleset)
+        eligible = np.asarray([recommendable(c, affirmed, named) for c in cands])
         scores = np.where(eligible, probs, 0.0)
         threshold, _ = best_threshold(labels, scores)
         thresholds = {
@@ -156,6 +162,11 @@ def _affirmed(rules: RuleSet) -> frozenset[str] | None:
                 return None
             return frozenset(r.params.get("affirmed", [Assertion.PRESENT.value]))
     return None
+
+
+def _named(rules: RuleSet) -> bool:
+    """Whether the rules recommend only codes a mention names (``require_mention``)."""
+    return any(r.kind == "require_mention" and r.params.get("withdraw", True) for r in rules.rules)
 
 
 def _micro_f1(

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.engine import RuleSet
-from tests.utils.scored import apply, item
+from codesuggest.rules.adaptable import adaptations
+from codesuggest.rules.base import Scored
+from codesuggest.rules.engine import KINDS, RuleSet
+from codesuggest.rules.kinds.edits import UNNAMED
+from codesuggest.types import Evidence, Note
+from tests.utils.scored import apply, item, mentioned
 
 RULE = "excludes1-conflict"
 
@@ -85,3 +89,40 @@ def test_unaffirmed_a_code_reporting_the_past_stands_on_a_historical_mention(
     # is what Z08 reports (OCG I.C.21.c.8); the cancer itself is not current (C61 withdrawn)
     out = apply(packaged, "unaffirmed-evidence", [item(code, cs, assertion="historical")], cs)
     assert out[code].recommended is kept
+
+
+def _learned(code: str, cs: Icd10Cm, confidence: float = 0.9) -> Scored:
+    """``item`` learned from the note as a whole: its evidence the words that drove it."""
+    s = item(code, cs, confidence)
+    s.suggestion.evidence = [Evidence(0, 4, "word", "none", "present", kind="learned")]
+    return s
+
+
+def test_documented_a_code_no_mention_names_ranks_but_is_not_recommended(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # I10 learned from a note on diabetes and obesity: no mention names hypertension
+    learned = _learned("I10", cs, 0.64)
+    named = mentioned("E11.9", cs, "diabetes", 0)
+    out = apply(packaged, "documented-in-note", [learned, named], cs)
+    assert not out["I10"].recommended and "documented-in-note" in out["I10"].rules
+    assert UNNAMED in out["I10"].flags
+    assert not learned.withdrawn  # it keeps its place among the codes below threshold
+    assert out["E11.9"].recommended and out["E11.9"].rules == []
+
+
+def test_documented_relaxed_flags_the_code_and_leaves_it_recommended(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    [rule] = [r for r in packaged.rules if r.name == "documented-in-note"]
+    [relaxed] = adaptations(rule)
+    assert relaxed.setting == {"withdraw": False}
+    out = KINDS[rule.kind](relaxed.applied(rule), [_learned("I10", cs)], Note("text"), cs)
+    assert out[0].suggestion.recommended and UNNAMED in out[0].suggestion.flags
+
+
+def test_documented_leaves_codes_below_threshold_unflagged(packaged: RuleSet, cs: Icd10Cm) -> None:
+    below = _learned("I10", cs, 0.1)
+    below.suggestion.recommended = False
+    out = apply(packaged, "documented-in-note", [below], cs)
+    assert out["I10"].rules == [] and out["I10"].flags == []

@@ -136,3 +136,19 @@ def test_status_requirements_a_recommended_injury_completes_its_documented_cause
     ]
     out = status_requirements(DOCUMENTED, items, Note("x"), codeset)
     assert _recommended(out) == {"S72.142A", "W10.9XXA"}
+
+
+def _fall_and_injury(codeset, source):
+    injury = mentioned("T14.8XXA", codeset, "hematoma", 30, 0.47, False, n_words=1)
+    injury.candidate.lexicon_sources.append(source)
+    return [mentioned("W19.XXXA", codeset, "fell", 0, 0.59, n_words=1), injury]
+
+
+def test_status_requirements_a_phrase_only_paired_with_an_injury_does_not_document_it(codeset):
+    # "hematoma" is a phrase a site's coding pairs with T14.8XXA (lexicon source "learned"):
+    # it does not name the injury, so no rule recommends the injury on it
+    out = status_requirements(DOCUMENTED, _fall_and_injury(codeset, "learned"), Note("x"), codeset)
+    assert "T14.8XXA" not in _recommended(out)
+    # named by its mention, it is documented beside the fall
+    out = status_requirements(DOCUMENTED, _fall_and_injury(codeset, "title"), Note("x"), codeset)
+    assert "T14.8XXA" in _recommended(out)

@@ -37,6 +37,23 @@ def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
     return items
 
 
+UNNAMED = "no mention names it: learned from the note as a whole"
+
+
+def _require_mention(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
+    """Hold back the recommended codes no mention in the note names (a trained model learned
+    them from the note as a whole: "hypertension" from a note on diabetes and obesity). They
+    keep their place among the codes below threshold, for the coder to see with the words that
+    drove them (evidence of kind ``learned``), and are flagged; with ``withdraw`` false they
+    stay recommended, flagged."""
+    for s in items:
+        if s.suggestion.recommended and not any(e.kind == "mention" for e in s.suggestion.evidence):
+            fire(s, rule, flag=UNNAMED)
+            if rule.params.get("withdraw", True):
+                s.suggestion.recommended = False
+    return items
+
+
 def _basis_flag(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
     """A recommended code whose every present mention owes its assertion to ``basis`` (not to
     the note's words alone) is flagged with ``flag``, so the coder sees why it is there."""
@@ -165,6 +182,8 @@ KINDS = {
     "require_affirmed": Kind(
         _require_affirmed, optional=frozenset({"affirmed", "past_codes"}), systems=None
     ),
+    # a code of any system needs a mention that names it (a procedure too)
+    "require_mention": Kind(_require_mention, systems=None),
     "basis_flag": Kind(_basis_flag, required=frozenset({"basis", "flag"}), systems=None),
     "history_code": Kind(_history_code, required=frozenset({"assertion", "column"})),
     "drop_ancestors": Kind(_drop_ancestors),

@@ -1,0 +1,182 @@
+"""Sides stated elsewhere in the note: a code whose title leaves the side unspecified
+("Retinal hemorrhage, unspecified eye", "Unspecified fracture of shaft of humerus, unspecified
+arm") proposes its siblings of the sides the note states ("... right eye" when the note says
+"OD" or "right" anywhere), for the ranker to choose among.
+
+The hierarchy generator (``candidates.specific``) binds a side only within reach of its
+mention, so "vitreous degeneration" in one sentence and "left eye" in the next propose only the
+unspecified eye's code; a coder reads the side from the whole note. A sibling is a billable code
+of the same category whose title differs only in its side words (``right``, ``left``,
+``bilateral``, ``unspecified``, with the "eye", "ear" or "side" after them); which words of a
+note state which side, and for which codes, is data (``codesets/data/side_words.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+from spacy.tokens import Doc
+
+from codesuggest.candidates.base import Candidate, register
+from codesuggest.codesets.data_files import data_text
+from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.errors import ConfigError
+from codesuggest.extract.qualifiers import token_marks
+from codesuggest.rules.tables import parse_table
+from codesuggest.types import Mention
+
+SIDE_FILE = "side_words.tsv"
+SIDE_COLUMNS = ("word", "side", "codes", "comment")
+SIDES = frozenset({"right", "left", "bilateral"})
+_UNSTATED = "unspecified"
+_SLOT = "*"  # a side's place in a title's key
+_RESTATING = frozenset({"eye", "eyes", "ear", "ears", "side"})  # "right eye", "unspecified ear"
+_TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_FAMILY_LIMIT = 100_000  # billable codes read per category: all of them
+
+
+class SideWord(NamedTuple):
+    """A mark of a note that states ``side`` for codes starting with ``prefixes`` (empty:
+    every code)."""
+
+    side: str
+    prefixes: tuple[str, ...]
+
+
+@cache
+def side_words() -> dict[str, SideWord]:
+    """A note's side marks -> the side each states (``side_words.tsv``)."""
+    out = {}
+    for row in parse_table(data_text(SIDE_FILE), SIDE_FILE, SIDE_COLUMNS):
+        if row["side"] not in SIDES:
+            raise ConfigError(f"{SIDE_FILE}: side {row['side']!r} is not one of {sorted(SIDES)}")
+        codes = () if row["codes"] == "-" else tuple(row["codes"].split())
+        out[row["word"]] = SideWord(row["side"], codes)
+    return out
+
+
+def side_key(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A title's words with each side in one slot (``right eye``, ``bilateral``,
+    ``unspecified`` -> ``*``), and the sides it states: titles alike but for their sides share
+    the key ("Vitreous degeneration, left eye" and "..., unspecified eye")."""
+    key: list[str] = []
+    sides: list[str] = []
+    for token in _TOKEN.findall(title.lower()):
+        if token in _RESTATING and key and key[-1] == _SLOT:
+            continue
+        if token in SIDES:
+            sides.append(token)
+            key.append(_SLOT)
+        elif token == _UNSTATED:
+            key.append(_SLOT)
+        else:
+            key.append(token)
+    return tuple(key), tuple(sides)
+
+
+def side_marks(mentions: list[Mention]) -> frozenset[str]:
+    """The marks of the sentences of ``mentions`` that may state a side (``side_words``)."""
+    words = side_words().keys()
+    found: set[str] = set()
+    seen: set[int] = set()
+    for m in mentions:
+        context = m.context
+        if id(context) in seen:
+            continue
+        seen.add(id(context))
+        for marks in context:
+            if not words.isdisjoint(marks):
+                found.update(words & set(marks))
+    return frozenset(found)
+
+
+def doc_side_marks(doc: Doc) -> frozenset[str]:
+    """The marks of a whole note that may state a side, each distinct token read once."""
+    words = side_words().keys()
+    strings = doc.vocab.strings
+    found: set[str] = set()
+    for orth in np.unique(doc.to_array("ORTH")).tolist():
+        marks = token_marks(strings[orth])
+        if not words.isdisjoint(marks):
+            found.update(words & set(marks))
+    return frozenset(found)
+
+
+def sides_for(marks: frozenset[str], code: str) -> frozenset[str]:
+    """The sides ``marks`` state for ``code`` (its prefix decides whether "OD" is an eye)."""
+    words = side_words()
+    return frozenset(
+        words[m].side for m in marks if not words[m].prefixes or code.startswith(words[m].prefixes)
+    )
+
+
+@register("codesuggest.laterality_candidates.v1")
+class LateralityCandidates:
+    """A candidate whose title leaves the side unspecified proposes its siblings of the sides
+    the note states, with its mentions (source ``laterality``: a child the note's words choose
+    but its sentence does not, as the hierarchy's guessed defaults are)."""
+
+    name = "laterality"
+
+    def __init__(self, codeset: Icd10Cm) -> None:
+        self.codeset = codeset
+        self._siblings: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._families: dict[str, dict[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {}
+
+    def add(
+        self, mentions: list[Mention], pool: dict[str, Candidate], doc: Doc | None = None
+    ) -> None:
+        """Add to ``pool`` the siblings of the sides the note states: in any of its words
+        when ``doc`` is given, else in the sentences of its ``mentions``."""
+        marks: frozenset[str] | None = None  # the note's, read once it matters
+        for code, cand in list(pool.items()):
+            if not cand.mentions:
+                continue
+            siblings = self.siblings(code)
+            if not siblings:
+                continue
+            if marks is None:
+                marks = side_marks(mentions) if doc is None else doc_side_marks(doc)
+            stated = sides_for(marks, code)
+            if not stated:
+                continue
+            for sibling, sides in siblings:
+                if sides <= stated and sibling not in pool:
+                    target = pool[sibling] = Candidate(sibling)
+                    target.mentions = list(cand.mentions)
+                    target.key_sizes = list(cand.key_sizes)
+                    target.lexicon_sources = list(cand.lexicon_sources)
+                    target.index_path = cand.index_path
+                    target.sources.add(self.name)
+
+    def siblings(self, code: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The billable siblings of ``code`` that state a side its title leaves unspecified,
+        each with its sides (none unless ``code`` is billable with an unspecified side)."""
+        found = self._siblings.get(code)
+        if found is None:
+            found = self._siblings[code] = self._find_siblings(code)
+        return found
+
+    def _find_siblings(self, code: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        if code not in self.codeset or not self.codeset.is_billable(code):
+            return ()
+        key, sides = side_key(self.codeset.title(code))
+        if sides or _SLOT not in key:
+            return ()
+        family = self._family(code[:3])
+        return tuple((c, s) for c, s in family.get(key, ()) if s and c != code)
+
+    def _family(self, category: str) -> dict[tuple[str, ...], list[tuple[str, frozenset[str]]]]:
+        """The billable codes of ``category`` whose titles have a side slot, by key."""
+        found = self._families.get(category)
+        if found is None:
+            found = self._families[category] = {}
+            if category in self.codeset:
+                for c in self.codeset.billable_descendants(category, limit=_FAMILY_LIMIT):
+                    key, sides = side_key(self.codeset.title(c))
+                    if _SLOT in key:
+                        found.setdefault(key, []).append((c, frozenset(sides)))
+        return found
