@@ -45,9 +45,6 @@ _AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
 # the generators that propose a code from its mentions alone (lexicon, hierarchy defaults,
 # children the sentence supports): with no mention left, no candidate
 _NAMING = frozenset({"lexicon", "hierarchy", "specific", "laterality"})
-# the generators that propose a code the note's words do not name: a category's default child,
-# a side stated elsewhere
-_GUESSED = frozenset({"hierarchy", "laterality"})
 # mentions a kind keeps only under a condition; the others stay for the assertion rules
 _CONDITIONAL = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.HYPOTHETICAL)
 # injuries, poisonings and their mechanisms: what a Y93 activity or Y99 status goes with
@@ -168,14 +165,12 @@ class StatusCandidates:
     def _bind_bmi(self, code: str, cand: Candidate, pool: dict[str, Candidate]) -> None:
         """Each mention to the Z68 code of the value stated right after its "BMI" token; a
         phrase without one ("BMI under 20") keeps its code only when its words are together
-        ("BMI not done, weight 34 kg" states no BMI of 34) and name that code: a range the
-        hierarchy guessed for a bare "body mass index" is no BMI the note states."""
-        guessed = cand.sources <= _GUESSED
+        ("BMI not done, weight 34 kg" states no BMI of 34)."""
         kept = []
         for i, mention in enumerate(cand.mentions):
             found = self.status.bmi_statement(mention.text)
             if found is None:
-                if mention.kind == "contiguous" and not guessed:
+                if mention.kind == "contiguous":
                     kept.append(mention)
                 continue
             bound, lo, hi = found
