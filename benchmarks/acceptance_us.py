@@ -53,7 +53,7 @@ def table(title: str, figures: Mapping[str, Figures]) -> None:
 
 def print_failures(report: AcceptanceReport) -> None:
     print(f"\nfailing notes: {len(report.failures)} of {len(report.outcomes)}")
-    for o in [o for o in report.outcomes if o.failed or o.unaffirmed]:
+    for o in [o for o in report.outcomes if o.failed or o.unaffirmed or o.unnamed]:
         print(f"- {o.case.id} [{', '.join(o.case.classes)}]")
         for code in o.missed:
             rank = o.ranks[code]
@@ -64,6 +64,8 @@ def print_failures(report: AcceptanceReport) -> None:
             print(f"    other      {' '.join(o.other)}")
         if o.unaffirmed:
             print(f"    unaffirmed {' '.join(o.unaffirmed)}")
+        if o.unnamed:
+            print(f"    unnamed    {' '.join(o.unnamed)}")
 
 
 def main() -> int:
@@ -112,6 +114,10 @@ def main() -> int:
     print(
         f"  unaffirmed recommended {o.unaffirmed:2d}   (every mention negated, a relative's or "
         "hypothetical; target 0)"
+    )
+    print(
+        f"  unnamed recommended  {o.unnamed:3d}   (no mention names the code: learned from the "
+        "note as a whole)"
     )
     print(f"  failing notes        {o.failing} of {o.notes}")
     print(f"  targets met          {'yes' if report.meets_targets() else 'no'}")

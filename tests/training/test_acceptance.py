@@ -320,3 +320,15 @@ def test_unaffirmed_counts_codes_recommended_on_denied_or_relatives_mentions_onl
     assert not unaffirmed(s("R07.9", "negated", "present"))
     assert not unaffirmed(s("Z83.3", "family"))  # a family-history code states the relative
     assert not unaffirmed(s("R07.9"))  # learned from the note as a whole: no mention to read
+
+
+def test_unnamed_counts_codes_recommended_without_a_mention_naming_them() -> None:
+    from codesuggest.training.acceptance import unnamed
+    from codesuggest.types import Evidence
+
+    def s(*kinds: str) -> Suggestion:
+        evidence = [Evidence(0, 4, "word", "none", "present", kind=k) for k in kinds]
+        return Suggestion("I10", "ICD-10-CM", "x", 0.9, True, evidence)
+
+    assert unnamed(s("learned")) and unnamed(s())
+    assert not unnamed(s("mention")) and not unnamed(s("learned", "mention"))

@@ -240,6 +240,7 @@ class Figures:
     forbidden: int = 0
     failing: int = 0
     unaffirmed: int = 0  # recommended on negated, family-only or hypothetical evidence alone
+    unnamed: int = 0  # recommended although no mention names it (learned from the note)
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(*(getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__))
@@ -281,6 +282,8 @@ class CaseOutcome:
     other: tuple[str, ...]  # recommended, neither expected, acceptable nor forbidden
     # recommended although every mention of it is negated, about a relative or hypothetical
     unaffirmed: tuple[str, ...] = ()
+    # recommended although no mention names it: learned from the note as a whole
+    unnamed: tuple[str, ...] = ()
 
     @property
     def missed(self) -> tuple[str, ...]:
@@ -308,6 +311,7 @@ class CaseOutcome:
             forbidden=len(self.forbidden),
             failing=int(self.failed),
             unaffirmed=len(self.unaffirmed),
+            unnamed=len(self.unnamed),
         )
 
 
@@ -359,6 +363,7 @@ def outcome(result: NoteResult, case: AcceptanceCase) -> CaseOutcome:
         forbidden=tuple(hits),
         other=tuple(other),
         unaffirmed=tuple(s.code for s in codes if s.recommended and unaffirmed(s)),
+        unnamed=tuple(s.code for s in result.suggestions if s.recommended and unnamed(s)),
     )
 
 
@@ -374,6 +379,12 @@ def unaffirmed(s: Suggestion) -> bool:
         return False
     family_only = all(e.assertion == "family" for e in mentions)
     return not (family_only and s.code.startswith(_FAMILY_HISTORY))
+
+
+def unnamed(s: Suggestion) -> bool:
+    """Whether no mention behind a suggestion names its code: its evidence is only the words
+    or phrases a trained model learned go with it (evidence of kind ``learned``), or none."""
+    return not any(e.kind == "mention" for e in s.evidence)
 
 
 def score(results: Iterable[NoteResult], cases: Sequence[AcceptanceCase]) -> AcceptanceReport:
