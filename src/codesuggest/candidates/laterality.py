@@ -17,14 +17,13 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-import numpy as np
 from spacy.tokens import Doc
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.codesets.data_files import data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.extract.qualifiers import token_marks
+from codesuggest.extract.qualifiers import orth_marks
 from codesuggest.rules.tables import parse_table
 from codesuggest.types import Mention
 
@@ -35,7 +34,11 @@ _UNSTATED = "unspecified"
 _SLOT = "*"  # a side's place in a title's key
 _RESTATING = frozenset({"eye", "eyes", "ear", "ears", "side"})  # "right eye", "unspecified ear"
 _TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+# where a side slot may start (``side_key``): siblings share their titles' text before it
+_SLOT_WORD = re.compile(r"right|left|bilateral|unspecified")
 _FAMILY_LIMIT = 100_000  # billable codes read per category: all of them
+_CACHE_LIMIT = 500_000  # tokens whose side marks are kept
+_NONE: frozenset[str] = frozenset()
 
 
 class SideWord(NamedTuple):
@@ -93,15 +96,29 @@ def side_marks(mentions: list[Mention]) -> frozenset[str]:
     return frozenset(found)
 
 
+_by_orth: dict[int, frozenset[str]] = {}  # a token's side marks (``doc_side_marks``)
+
+
 def doc_side_marks(doc: Doc) -> frozenset[str]:
-    """The marks of a whole note that may state a side, each distinct token read once."""
-    words = side_words().keys()
-    strings = doc.vocab.strings
+    """The marks of a whole note that may state a side, each distinct token read once (a
+    token's side marks cached by its ORTH id: nearly every token has none)."""
+    if len(_by_orth) > _CACHE_LIMIT:  # a long-running service sees ever new tokens
+        _by_orth.clear()
     found: set[str] = set()
-    for orth in np.unique(doc.to_array("ORTH")).tolist():
-        marks = token_marks(strings[orth])
-        if not words.isdisjoint(marks):
-            found.update(words & set(marks))
+    unseen = []
+    for orth in set(doc.to_array("ORTH").tolist()):
+        said = _by_orth.get(orth)
+        if said is None:
+            unseen.append(orth)
+        elif said:
+            found.update(said)
+    if unseen:
+        words = side_words().keys()
+        for orth, marks in zip(unseen, orth_marks(unseen, doc.vocab.strings), strict=True):
+            said = _by_orth[orth] = (
+                frozenset(words & set(marks)) if not words.isdisjoint(marks) else _NONE
+            )
+            found.update(said)
     return frozenset(found)
 
 
@@ -124,7 +141,8 @@ class LateralityCandidates:
     def __init__(self, codeset: Icd10Cm) -> None:
         self.codeset = codeset
         self._siblings: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
-        self._families: dict[str, dict[tuple[str, ...], list[tuple[str, frozenset[str]]]]] = {}
+        self._families: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # by code
 
     def add(
         self, mentions: list[Mention], pool: dict[str, Candidate], doc: Doc | None = None
@@ -163,20 +181,42 @@ class LateralityCandidates:
     def _find_siblings(self, code: str) -> tuple[tuple[str, frozenset[str]], ...]:
         if code not in self.codeset or not self.codeset.is_billable(code):
             return ()
-        key, sides = side_key(self.codeset.title(code))
+        title = self.codeset.title(code)
+        low = title.lower()
+        if "unspecified" not in low:  # no side stated: its slot is "unspecified"
+            return ()
+        key, sides = side_key(low)
         if sides or _SLOT not in key:
             return ()
-        family = self._family(code[:3])
-        return tuple((c, s) for c, s in family.get(key, ()) if s and c != code)
+        out = []
+        for c, c_title in self._family(code[:3]).get(_head(low), ()):
+            if c != code:
+                c_key, c_sides = self._side_key(c, c_title)
+                if c_sides and c_key == key:
+                    out.append((c, frozenset(c_sides)))
+        return tuple(out)
 
-    def _family(self, category: str) -> dict[tuple[str, ...], list[tuple[str, frozenset[str]]]]:
-        """The billable codes of ``category`` whose titles have a side slot, by key."""
+    def _side_key(self, code: str, title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = self._keys.get(code)
+        if found is None:
+            found = self._keys[code] = side_key(title)
+        return found
+
+    def _family(self, category: str) -> dict[str, list[tuple[str, str]]]:
+        """The billable codes of ``category`` with their titles, by their titles' text before
+        a side may be stated (``_head``): the codes of one side key share one entry."""
         found = self._families.get(category)
         if found is None:
             found = self._families[category] = {}
             if category in self.codeset:
                 for c in self.codeset.billable_descendants(category, limit=_FAMILY_LIMIT):
-                    key, sides = side_key(self.codeset.title(c))
-                    if _SLOT in key:
-                        found.setdefault(key, []).append((c, frozenset(sides)))
+                    title = self.codeset.title(c)
+                    found.setdefault(_head(title.lower()), []).append((c, title))
         return found
+
+
+def _head(title: str) -> str:
+    """A lower-case title's text before the first place a side may be stated (``_SLOT_WORD``; all of it
+    when none): titles alike but for their sides (``side_key``) have the same head."""
+    found = _SLOT_WORD.search(title)
+    return title[: found.start()] if found else title

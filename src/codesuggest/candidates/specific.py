@@ -85,15 +85,27 @@ class Family:
         self.title = title
         self.descendants = tuple(descendants)
         filed: dict[tuple[str, ...], list[Descendant]] = {}
-        for d in descendants:
-            filed.setdefault(d.required, []).append(d)
+        vocabulary: set[str] = set()
+        denied: set[str] = set()  # the words of the denials descendants add
+        by_code: dict[str, Descendant] = {}
+        for d in descendants:  # (one pass: a family is built for each category read)
+            found = filed.get(d.required)
+            if found is None:
+                filed[d.required] = [d]
+            else:
+                found.append(d)
+            vocabulary.update(d.required)
+            if d.optional:
+                vocabulary.update(d.optional)
+            for phrase in d.denied:
+                denied.update(phrase)
+            if d.code not in by_code:  # its first reading
+                by_code[d.code] = d
         self.by_required = {k: tuple(v) for k, v in filed.items()}
-        self.vocabulary = frozenset(w for d in descendants for w in (*d.required, *d.optional))
-        # the words of the denials descendants add: a sentence's denial may state one
-        self.denied_vocabulary = frozenset(w for d in descendants for p in d.denied for w in p)
-        self.by_code: dict[str, Descendant] = {}
-        for d in descendants:  # its first reading
-            self.by_code.setdefault(d.code, d)
+        self.vocabulary = frozenset(vocabulary)
+        # a sentence's denial may state one of the words of a denial descendants add
+        self.denied_vocabulary = frozenset(denied)
+        self.by_code = by_code
 
     @classmethod
     def of(cls, code: str, codeset: Icd10Cm, defaults: dict[str, frozenset[str]]) -> Family:
@@ -112,7 +124,7 @@ class Family:
             residual = bool(_RESIDUAL.search(t))
             for form in forms:
                 # (most sets below are empty or hold a word or two: sorted only when not)
-                extra = form.words - implied
+                extra = form.affirmed.keys() - implied  # (a set: ``form.words`` builds one)
                 listed = extra & form.optional
                 optional: tuple[str, ...] = ()
                 if listed:

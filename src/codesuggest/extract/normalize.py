@@ -177,12 +177,31 @@ def _words(text: str) -> list[str]:
         text = _RECEPTORS.sub(_receptor, text)
     if "L" in text or "R" in text or "/" in text:
         text = _SIDES.sub(_side, text)
+    said = _said
     for w in _WORD.findall(fold(text)):
-        if w in STOPWORDS:
-            continue
-        s = stem(w)
-        out.extend(EQUIVALENTS.get(s, (s,)))
+        found = said.get(w)
+        if found is None:
+            found = _word_said(w)
+        if found:
+            out.extend(found)
     return out
+
+
+# a folded word -> the content words it says (none: a stopword), each found once
+_said: dict[str, tuple[str, ...]] = {}
+_SAID_LIMIT = 500_000  # words kept (a long-running service sees ever new ones)
+
+
+def _word_said(word: str) -> tuple[str, ...]:
+    if len(_said) > _SAID_LIMIT:
+        _said.clear()
+    if word in STOPWORDS:
+        found: tuple[str, ...] = ()
+    else:
+        s = stem(word)
+        found = EQUIVALENTS.get(s, (s,))
+    _said[word] = found
+    return found
 
 
 @lru_cache(maxsize=200_000)
