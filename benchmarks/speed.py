@@ -14,9 +14,12 @@
 
 compares two trees on a machine whose speed drifts between runs: each round runs the batch of
 this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core
-(``--sequential``: one after the other, which goes first alternating), and prints each one's
-CPU time and their ratio (``--batch-arg=--system=ICD-10-CM``: passed to this tree's batch
-only, to compare its diagnoses alone with an older tree that read no procedures).
+(``--sequential``: one after the other, which goes first alternating; ``--interleaved``: taking
+turns of ``--quantum`` seconds on one core, each stopped while the other runs, so that a drift
+of the machine's speed slows both alike; the one that ends last runs its rest alone, and the
+CPU time it spent so is printed), and prints each one's CPU time and their ratio
+(``--batch-arg=--system=ICD-10-CM``: passed to this tree's batch only, to compare its
+diagnoses alone with an older tree that read no procedures).
 Figures are printed; nothing here asserts on time.
 """
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +71,7 @@ def against(
     extra: list[str],
     *,
     sequential: bool = False,
+    quantum: float | None = None,
 ) -> None:
     """Rounds of this tree's batch (with ``extra`` arguments) and ``other_src``'s, run at the
     same time (the same machine state for both), each one's user+sys CPU read from its own
@@ -82,8 +87,13 @@ def against(
             runs = [("this", ours, None), ("other", theirs, env)]
             if sequential and r % 2:
                 runs.reverse()
-            cpu = {}
-            if sequential:
+            cpu: dict[str, float] = {}
+            if quantum is not None:
+                if r % 2:
+                    runs.reverse()
+                cpu, alone = _interleaved(runs, quantum)
+                print(f"round {r + 1}: {alone[1]:.2f} s of {alone[0]}'s CPU ran alone at the end")
+            elif sequential:
                 for name, cmd, run_env in runs:
                     cpu[name] = _cpu_of(name, _start(cmd, run_env))
             else:
@@ -96,6 +106,61 @@ def against(
             f"other/this {ratios[-1]:.3f}"
         )
     print(f"other/this CPU, median of {rounds}: {np.median(ratios):.3f}")
+
+
+def _interleaved(
+    runs: list[tuple[str, list[str], dict[str, str] | None]], quantum: float
+) -> tuple[dict[str, float], tuple[str, float]]:
+    """Run the batches taking turns of ``quantum`` seconds, each stopped (SIGSTOP) while the
+    other runs: each one's user+sys CPU seconds, and the CPU seconds the last to end spent
+    running alone once the other had ended. Signals go by ``os.kill``: ``Popen.send_signal``
+    polls first, which would reap a batch that has just ended before ``_reap`` reads its
+    CPU time."""
+    procs = {name: _start(cmd, env) for name, cmd, env in runs}
+    live = [name for name, _, _ in runs]
+    cpu: dict[str, float] = {}
+    try:
+        for name in live[1:]:
+            os.kill(procs[name].pid, signal.SIGSTOP)
+        turn = 0
+        while len(live) > 1:
+            name = live[turn % len(live)]
+            os.kill(procs[name].pid, signal.SIGCONT)
+            time.sleep(quantum)
+            ended = _reap(name, procs[name])
+            if ended is not None:
+                cpu[name] = ended
+                live.remove(name)
+                continue
+            os.kill(procs[name].pid, signal.SIGSTOP)
+            turn += 1
+        last = live[0]
+        before = _proc_cpu(procs[last].pid)
+        os.kill(procs[last].pid, signal.SIGCONT)
+        cpu[last] = _cpu_of(last, procs[last])
+        return cpu, (last, cpu[last] - before)
+    finally:
+        for proc in procs.values():
+            if proc.returncode is None:
+                proc.kill()
+                proc.wait()
+
+
+def _reap(name: str, proc: subprocess.Popen[bytes]) -> float | None:
+    """A batch's user+sys CPU seconds if it has ended (None: still running)."""
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid == 0:
+        return None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{name} tree's batch failed ({proc.returncode})")
+    return usage.ru_utime + usage.ru_stime
+
+
+def _proc_cpu(pid: int) -> float:
+    """The user+sys CPU seconds a running process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _start(cmd: list[str], env: dict[str, str] | None) -> subprocess.Popen[bytes]:
@@ -176,6 +241,12 @@ def main() -> int:
         help="with --against: run the two batches one after the other, not at once",
     )
     parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="with --against: the two batches take turns on one core (see --quantum)",
+    )
+    parser.add_argument("--quantum", type=float, default=0.25, help="seconds a turn lasts")
+    parser.add_argument(
         "--batch-arg",
         action="append",
         default=[],
@@ -197,6 +268,7 @@ def main() -> int:
             args.rounds,
             args.batch_arg,
             sequential=args.sequential,
+            quantum=args.quantum if args.interleaved else None,
         )
         return 0
     batch(args.model, folder)

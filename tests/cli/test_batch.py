@@ -318,3 +318,16 @@ def test_the_part_of_a_killed_batch_is_removed_by_the_next_run(
     assert result.exit_code == 0, result.output
     assert _leftovers(tmp_path) == []
     assert [r["note_id"] for r in _read_out(out)] == ["a"]
+
+
+def test_the_batch_command_run_as_a_process_writes_every_note_and_exits_0(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    source = _jsonl(tmp_path / "notes.jsonl", [_row(f"n{i}", t) for i, t in enumerate(TEXTS)])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "codesuggest.cli.main", "batch", str(source)]
+    command += ["--out", str(out), "--model", str(model_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {len(TEXTS)} notes to {out}; skipped 0" in done.stderr
+    assert [r["note_id"] for r in _read_out(out)] == [f"n{i}" for i in range(len(TEXTS))]

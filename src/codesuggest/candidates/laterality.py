@@ -216,7 +216,7 @@ class LateralityCandidates:
 
 
 def _head(title: str) -> str:
-    """A lower-case title's text before the first place a side may be stated (``_SLOT_WORD``; all of it
-    when none): titles alike but for their sides (``side_key``) have the same head."""
+    """A lower-case title's text before the first place a side may be stated (``_SLOT_WORD``;
+    all of it when none): titles alike but for their sides (``side_key``) share their head."""
     found = _SLOT_WORD.search(title)
     return title[: found.start()] if found else title

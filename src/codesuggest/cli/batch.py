@@ -25,6 +25,7 @@ from codesuggest.cli.common import (
     kept_systems,
     load_engine,
     settle_heap,
+    skip_teardown,
 )
 from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
@@ -84,6 +85,7 @@ def batch(
         if workers == 1:
             engine = load_engine(model)
             settle_heap()
+            skip_teardown()  # the process ends with the batch
             outcomes = _serial(engine, records, ask)
         else:
             check_model_dir(model)  # each worker loads the model itself

@@ -19,6 +19,7 @@ from codesuggest.cli.common import (
     kept_systems,
     load_engine,
     settle_heap,
+    skip_teardown,
 )
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
@@ -58,6 +59,7 @@ def evaluate(
         engine = load_engine(model)
         folder = report_dir if report_dir is not None else default_report_dir(engine.info.name)
         settle_heap()
+        skip_teardown()  # the process ends with the evaluation
         notes, summaries = read_training_data(list(data), engine.codeset)
         for summary in summaries:
             typer.echo(summary, err=True)

@@ -14,7 +14,7 @@ import typer
 from codesuggest.cli import codesets, db, keys, models
 from codesuggest.cli.audit import audit
 from codesuggest.cli.batch import batch
-from codesuggest.cli.common import exit_on_sigterm
+from codesuggest.cli.common import exit_on_sigterm, exit_process, teardown_skipped
 from codesuggest.cli.evaluate import evaluate
 from codesuggest.cli.info import info, version_option
 from codesuggest.cli.serve import serve
@@ -60,5 +60,20 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(db.app, name="db")
 app.add_typer(codesets.app, name="codesets")
 
+
+def run() -> None:
+    """The ``codesuggest`` console command: the app, then, for a command that asked it
+    (``common.skip_teardown``: a batch, an evaluation), the end of the process without the
+    interpreter's teardown of the engine it loaded."""
+    try:
+        app()
+    except SystemExit as exc:
+        if teardown_skipped():
+            exit_process(exc.code)
+        raise
+    if teardown_skipped():  # pragma: no cover - the app ends with SystemExit
+        exit_process(0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()
