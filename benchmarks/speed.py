@@ -38,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
-BIN = Path(sys.executable).parent
 
 
 def batch(model: str | None, folder: Path) -> None:
@@ -177,7 +176,10 @@ def _cpu_of(name: str, proc: subprocess.Popen[bytes]) -> float:
 
 
 def _batch_cmd(model: str | None, folder: Path, out: Path, extra: list[str]) -> list[str]:
-    cmd = [str(BIN / "codesuggest"), "batch", str(folder), "--out", str(out), "--workers", "1"]
+    # ``-m``: the ``codesuggest`` script imports this tree's entry point, which another tree
+    # (``PYTHONPATH``) may not have
+    cmd = [sys.executable, "-m", "codesuggest.cli.main", "batch", str(folder)]
+    cmd += ["--out", str(out), "--workers", "1"]
     return cmd + (["--model", model] if model else []) + extra
 
 

@@ -24,7 +24,7 @@ def in_worker(model: str | None, work: Callable[[Engine], T]) -> T:
 
     Errors of the engine come back to the parent as plain ``ModelError`` or
     ``CodeSuggestError``, which pickle whatever their ``__init__`` takes."""
-    from codesuggest.cli.common import settle_heap
+    from codesuggest.cli.common import settle_chunk, settle_heap
     from codesuggest.engine import Engine
 
     try:
@@ -32,7 +32,9 @@ def in_worker(model: str | None, work: Callable[[Engine], T]) -> T:
         if engine is None:
             engine = _ENGINES[model] = Engine.load(model)
             settle_heap()
-        return work(engine)
+        done = work(engine)
+        settle_chunk()
+        return done
     except CodeSuggestError as exc:
         portable = ModelError if isinstance(exc, ModelError) else CodeSuggestError
         raise portable(str(exc)) from None

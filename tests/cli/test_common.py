@@ -76,3 +76,11 @@ def test_run_in_process_without_skip_teardown_raises_system_exit(
         run()
     assert raised.value.code == 0
     assert "Usage" in capsys.readouterr().out
+
+
+def test_settle_chunk_moves_what_a_chunk_left_alive_out_of_the_collectors_walks() -> None:
+    frozen = gc.get_freeze_count()
+    cached = [[i] for i in range(1000)]  # as an engine's caches grow while it reads notes
+    common.settle_chunk()
+    assert gc.get_freeze_count() >= frozen + len(cached)
+    assert gc.get_count()[0] < len(cached)  # a collection is no nearer than before them

@@ -24,6 +24,7 @@ from codesuggest.cli.common import (
     handled_errors,
     kept_systems,
     load_engine,
+    settle_chunk,
     settle_heap,
     skip_teardown,
 )
@@ -138,6 +139,7 @@ def _chunks(records: Iterable[Item], size: int = CHUNK_SIZE) -> Iterator[list[It
 def _serial(engine: Engine, records: Iterable[Item], ask: Ask) -> Iterator[Outcome]:
     for chunk in _chunks(records):
         yield from _process(engine, chunk, ask)
+        settle_chunk()
 
 
 def _parallel(

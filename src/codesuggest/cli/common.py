@@ -112,6 +112,15 @@ def settle_heap() -> None:
     gc.set_threshold(200_000, 50, 100)
 
 
+def settle_chunk() -> None:
+    """Call between chunks of the notes of a process that called :func:`settle_heap`: what
+    a chunk left alive is what the engine caches as it meets new codes and words (families
+    of codes, title readings, token words), and it joins the permanent generation too. In a
+    batch of 2,751 notes, collections found nothing to free (``engine._release``) yet walked
+    those caches, about 2% of the batch."""
+    gc.freeze()
+
+
 _teardown_skipped = False  # see ``skip_teardown``
 
 
