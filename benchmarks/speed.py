@@ -10,16 +10,18 @@
 * cold start: a fresh interpreter importing codesuggest and loading the model.
 
     python benchmarks/speed.py --against OTHER/src --against-model OTHER_MODEL [--rounds 3]
-        [--sequential]
+        [--sequential | --interleaved [--quantum 0.25]]
 
 compares two trees on a machine whose speed drifts between runs: each round runs the batch of
-this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core
-(``--sequential``: one after the other, which goes first alternating; ``--interleaved``: taking
-turns of ``--quantum`` seconds on one core, each stopped while the other runs, so that a drift
-of the machine's speed slows both alike; the one that ends last runs its rest alone, and the
-CPU time it spent so is printed), and prints each one's CPU time and their ratio
-(``--batch-arg=--system=ICD-10-CM``: passed to this tree's batch only, to compare its
-diagnoses alone with an older tree that read no procedures).
+this tree and of the other (``PYTHONPATH=OTHER/src``) at the same time, one per core, and
+prints each one's CPU time and their ratio (``--batch-arg=--system=ICD-10-CM``: passed to
+this tree's batch only, to compare its diagnoses alone with an older tree that read no
+procedures). ``--sequential``: one after the other, which goes first alternating.
+``--interleaved``: taking turns on one core, each stopped while the other runs, so that a
+drift of the machine's speed slows both alike; turns of ``--quantum`` seconds in the first
+round, then each tree's turn lasts in proportion to the CPU time its batch took in the round
+before, so that both end about together; the one that ends last runs its rest alone, and the
+CPU time it spent so is printed.
 Figures are printed; nothing here asserts on time.
 """
 
@@ -78,6 +80,7 @@ def against(
     goes first alternating from round to round (when two batches at once slow each other
     unevenly, as two hyperthreads of one core do)."""
     ratios = []
+    turns: dict[str, float] = {"this": 1.0, "other": 1.0}  # each one's share of a turn
     for r in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
             ours = _batch_cmd(model, folder, Path(tmp) / "a.jsonl", extra)
@@ -90,7 +93,8 @@ def against(
             if quantum is not None:
                 if r % 2:
                     runs.reverse()
-                cpu, alone = _interleaved(runs, quantum)
+                cpu, alone = _interleaved(runs, {k: quantum * v for k, v in turns.items()})
+                turns = {k: v / min(cpu.values()) for k, v in cpu.items()}
                 print(f"round {r + 1}: {alone[1]:.2f} s of {alone[0]}'s CPU ran alone at the end")
             elif sequential:
                 for name, cmd, run_env in runs:
@@ -108,13 +112,13 @@ def against(
 
 
 def _interleaved(
-    runs: list[tuple[str, list[str], dict[str, str] | None]], quantum: float
+    runs: list[tuple[str, list[str], dict[str, str] | None]], turns: dict[str, float]
 ) -> tuple[dict[str, float], tuple[str, float]]:
-    """Run the batches taking turns of ``quantum`` seconds, each stopped (SIGSTOP) while the
-    other runs: each one's user+sys CPU seconds, and the CPU seconds the last to end spent
-    running alone once the other had ended. Signals go by ``os.kill``: ``Popen.send_signal``
-    polls first, which would reap a batch that has just ended before ``_reap`` reads its
-    CPU time."""
+    """Run the batches taking turns (``turns``: the seconds each one's lasts), each stopped
+    (SIGSTOP) while the other runs: each one's user+sys CPU seconds, and the CPU seconds the
+    last to end spent running alone once the other had ended. Signals go by ``os.kill``:
+    ``Popen.send_signal`` polls first, which would reap a batch that has just ended before
+    ``_reap`` reads its CPU time."""
     procs = {name: _start(cmd, env) for name, cmd, env in runs}
     live = [name for name, _, _ in runs]
     cpu: dict[str, float] = {}
@@ -125,7 +129,7 @@ def _interleaved(
         while len(live) > 1:
             name = live[turn % len(live)]
             os.kill(procs[name].pid, signal.SIGCONT)
-            time.sleep(quantum)
+            time.sleep(turns[name])
             ended = _reap(name, procs[name])
             if ended is not None:
                 cpu[name] = ended
