@@ -4,9 +4,11 @@ engine ships.
     python training/convert_index.py --index ../shared/data/icd10cm-index
 
 Writes src/codesuggest/codesets/data/icd10cm_index.tsv.gz (see
-``codesuggest.codesets.index_convert`` for what a row is) and drug_effects.tsv beside it
-(each drug's adverse-effect code, ``codesuggest.candidates.drug_class``). Rebuild the default
-model and refit its calibration afterwards: the table is part of its recipe.
+``codesuggest.codesets.index_convert`` for what a row is) and, beside it, drug_effects.tsv
+(each drug's adverse-effect code, ``codesuggest.candidates.drug_class``) and
+neoplasm_secondary.tsv (each primary site's secondary code,
+``codesuggest.codesets.neoplasm_sites``). Rebuild the default model and refit its calibration
+afterwards: the table is part of its recipe.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from pathlib import Path
 from codesuggest.candidates.drug_class import EFFECTS_FILE, build_drug_effects, write_drug_effects
 from codesuggest.codesets.alpha_index import drug_aliases
 from codesuggest.codesets.index_convert import convert, write_table
+from codesuggest.codesets.neoplasm_sites import (
+    SECONDARY_FILE,
+    build_secondary_sites,
+    write_secondary_sites,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "codesuggest" / "codesets" / "data"
 
@@ -35,6 +42,10 @@ def main() -> int:
     target = args.out.parent / EFFECTS_FILE
     target.write_text(write_drug_effects(effects), encoding="utf-8")
     print(f"wrote {len(effects)} drugs to {target}")
+    sites = build_secondary_sites(rows)
+    target = args.out.parent / SECONDARY_FILE
+    target.write_text(write_secondary_sites(sites), encoding="utf-8")
+    print(f"wrote {len(sites)} primary sites to {target}")
     return 0
 
 

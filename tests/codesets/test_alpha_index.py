@@ -12,7 +12,6 @@ from codesuggest.codesets.alpha_index import (
     index_rows,
     noise_entries,
     resolve_code,
-    table_rows,
 )
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import Phrase, compile_lexicon
@@ -93,13 +92,3 @@ def test_drug_alias_takes_every_column_of_its_entry(phrases: list[Phrase]) -> No
     assert ("amlodipine overdose", "T46.1X1A") in found
     path = next(p.path for p in phrases if p.text == "amlodipine adverse effect")
     assert path == "Blockers, calcium channel (amlodipine) > AdverseEffect"
-
-
-def test_table_rows_are_those_of_index_rows_whether_or_not_it_was_read() -> None:
-    index_rows.cache_clear()
-    table_rows.cache_clear()
-    alone = table_rows("neoplasm")  # parsed on its own
-    table_rows.cache_clear()
-    every = index_rows()
-    assert alone and table_rows("neoplasm") == alone
-    assert alone == tuple(r for r in every if r.table == "neoplasm")

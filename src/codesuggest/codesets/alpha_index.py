@@ -39,16 +39,6 @@ def index_rows() -> tuple[IndexRow, ...]:
     return tuple(read_table(data_bytes(TABLE)))
 
 
-@lru_cache(maxsize=4)
-def table_rows(table: str) -> tuple[IndexRow, ...]:
-    """The rows of one table of the shipped index ("neoplasm": the Neoplasm Table): those of
-    ``index_rows`` when it has been read, else read without parsing the others' (a fifth of
-    its time)."""
-    if index_rows.cache_info().currsize:
-        return tuple(row for row in index_rows() if row.table == table)
-    return tuple(read_table(data_bytes(TABLE), (table,)))
-
-
 @lru_cache(maxsize=1)
 def drug_aliases() -> tuple[tuple[str, str], ...]:
     """(drug, table entry) pairs of ``data/drug_aliases.tsv``."""

@@ -20,7 +20,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
@@ -361,13 +361,9 @@ def write_table(rows: Iterable[IndexRow], out: Path) -> int:
     return n
 
 
-def read_table(data: bytes, tables: Collection[str] | None = None) -> Iterator[IndexRow]:
-    """The rows of a table written by :func:`write_table`; with ``tables``, only the rows of
-    those ("neoplasm"), picked by their first field before the rest of a line is parsed."""
+def read_table(data: bytes) -> Iterator[IndexRow]:
+    """The rows of a table written by :func:`write_table`."""
     lines = gzip.decompress(data).decode("utf-8").splitlines()
     kept = (line for line in lines if not line.startswith("#"))
-    if tables is not None:
-        starts = (f"{COLUMNS[0]}\t", *(f"{t}\t" for t in tables))  # the header, the rows
-        kept = (line for line in kept if line.startswith(starts))
     for row in csv.DictReader(kept, delimiter="\t"):
         yield IndexRow(row["table"], row["path"], row["words"], row["code"])

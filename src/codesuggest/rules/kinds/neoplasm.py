@@ -10,18 +10,16 @@ columns), at the side the primary code names where the secondary code has sides.
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
-from codesuggest.codesets.alpha_index import table_rows
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.codesets.neoplasm_sites import secondary_sites
 from codesuggest.rules.base import Kind, Scored, fire, sides
 from codesuggest.types import Assertion, Note, Suggestion
 
 if TYPE_CHECKING:
     from codesuggest.rules.engine import Rule
 
-_PRIMARY, _SECONDARY = "MalignantPrimary", "MalignantSecondary"
 _CONTEXT = 120  # characters before a mention read for the spread it names
 # "metastatic ... to the pleura", "mets to L lung", "spread to the brain and liver": the
 # mention ends on a site the cancer reached, the last of a short list of sites
@@ -45,29 +43,12 @@ _METASTASES_AFTER = re.compile(
 _TUMOUR_WORD = re.compile(r"(?:cancer|carcinoma|neoplasm|malignancy|tumou?r|\w+oma|disease)\W*$")
 
 
-@cache
-def _secondary_rows() -> dict[str, str]:
-    """A primary-site code of the Neoplasm Table -> the secondary code of its row (as the
-    table gives them: an incomplete code without its dash)."""
-    by_row: dict[str, dict[str, str]] = {}
-    for row in table_rows("neoplasm"):
-        site, _, column = row.path.rpartition(" > ")
-        if column in (_PRIMARY, _SECONDARY):
-            by_row.setdefault(site, {})[column] = row.code
-    out: dict[str, str] = {}
-    for columns in by_row.values():
-        primary, secondary = columns.get(_PRIMARY), columns.get(_SECONDARY)
-        if primary and secondary:
-            out.setdefault(primary, secondary)
-    return out
-
-
 def secondary_of(code: str, cs: Icd10Cm) -> str | None:
     """The billable secondary code of the site of primary malignant neoplasm ``code``: its own
     row's, else its category's (C34.11 -> C34.1 -> C78.0-); an incomplete one completed at
     the primary's side (C34.11, right upper lobe -> C78.01, right lung), else its unspecified
     child. None for a code the table gives no secondary site."""
-    rows = _secondary_rows()
+    rows = secondary_sites()
     found = None
     for k in range(len(code), 2, -1):
         found = rows.get(code[:k]) or rows.get(code[:k].rstrip("."))
