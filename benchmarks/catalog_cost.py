@@ -196,7 +196,7 @@ def engine_times(model: str, home: Path, folder: Path, rounds: int, notes: int =
     for engine in engines.values():  # warm the caches of both alike
         list(engine.suggest_many(texts[:50]))
     gc.collect()
-    gc.freeze()  # as batch does (cli.common.settle_heap): collections do not walk the models
+    gc.freeze()  # as batch does (cli.common.settled_heap): collections do not walk the models
     rates: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(rounds):
         for name, engine in engines.items():

@@ -24,14 +24,14 @@ def in_worker(model: str | None, work: Callable[[Engine], T]) -> T:
 
     Errors of the engine come back to the parent as plain ``ModelError`` or
     ``CodeSuggestError``, which pickle whatever their ``__init__`` takes."""
-    from codesuggest.cli.common import settle_chunk, settle_heap
+    from codesuggest.cli.common import settle_chunk, settled_heap
     from codesuggest.engine import Engine
 
     try:
         engine = _ENGINES.get(model)
         if engine is None:
-            engine = _ENGINES[model] = Engine.load(model)
-            settle_heap()
+            with settled_heap():
+                engine = _ENGINES[model] = Engine.load(model)
         done = work(engine)
         settle_chunk()
         return done

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from codesuggest.cli import common
-from codesuggest.cli.common import one_shot_heap
+from codesuggest.cli.common import one_shot_heap, settled_heap
 from codesuggest.cli.main import run
 
 
@@ -39,6 +39,21 @@ def test_one_shot_heap_leaves_collection_off_when_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+        gc.unfreeze()
+
+
+def test_settled_heap_loads_without_collections_then_collects_rarely() -> None:
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    try:
+        with settled_heap():
+            assert not gc.isenabled()
+            loaded = [[i] for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(loaded)
+        assert gc.get_threshold()[0] == 200_000
+    finally:
+        gc.set_threshold(*before)
         gc.unfreeze()
 
 

@@ -52,11 +52,11 @@ def _outcomes(
     chunks: Iterator[Chunk], model: str, workers: int, min_support: float
 ) -> Iterator[tuple[int, list[Job], list[Finding]]]:
     if workers == 1:
-        from codesuggest.cli.common import settle_heap
+        from codesuggest.cli.common import settled_heap
         from codesuggest.engine import Engine
 
-        engine = Engine.load(model)
-        settle_heap()
+        with settled_heap():
+            engine = Engine.load(model)
         for number, jobs in chunks:
             yield number, jobs, audit_chunk(engine, jobs, min_support)
         return

@@ -25,7 +25,7 @@ from codesuggest.cli.common import (
     kept_systems,
     load_engine,
     settle_chunk,
-    settle_heap,
+    settled_heap,
     skip_teardown,
 )
 from codesuggest.errors import InputError
@@ -84,8 +84,8 @@ def batch(
         records = chain([first], records)
         model_arg = str(model) if model is not None else None
         if workers == 1:
-            engine = load_engine(model)
-            settle_heap()
+            with settled_heap():
+                engine = load_engine(model)
             skip_teardown()  # the process ends with the batch
             outcomes = _serial(engine, records, ask)
         else:

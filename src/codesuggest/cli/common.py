@@ -98,24 +98,30 @@ def check_model_dir(model: Path | None) -> None:
         raise fail(f"no model directory at {model}: {missing_model_hint(model)}")
 
 
-def settle_heap() -> None:
-    """Call once a one-shot process (a batch, an evaluation, a worker) has loaded its engine,
-    which then lives until the process exits: its few hundred thousand objects move to the
-    interpreter's permanent generation, which the cyclic garbage collector no longer walks,
-    and young collections run less often. A sixth of batch time went to collections walking
-    the model. Not for the service: it may load a new model and must free the old one.
-    The engine leaves no cyclic garbage per note (``engine._release``), so a collection finds
-    little to free: they run only once 200,000 objects more live than at the last one, not
-    in the middle of every chunk of notes (another 5% of a batch)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(200_000, 50, 100)
+@contextmanager
+def settled_heap() -> Iterator[None]:
+    """Load the engine of a one-shot process (a batch, an evaluation, a worker) inside this
+    (:func:`one_shot_heap`): the engine then lives until the process exits. No collection
+    runs while it loads (each walked the model read so far, and the first after the engine
+    turned the collector back on walked all of it); once loaded, its few hundred thousand
+    objects move to the interpreter's permanent generation, which the cyclic garbage
+    collector no longer walks (the few thousand objects of cyclic garbage loading leaves,
+    a few hundred kB, stay with them: collecting them first walked the whole model, 0.13 s).
+    A sixth of batch time went to collections walking the model. Not for the service: it may
+    load a new model and must free the old one. The engine leaves no cyclic garbage per note
+    (``engine._release``), so a collection finds little to free: they run only once 200,000
+    objects more live than at the last one, not in the middle of every chunk of notes
+    (another 5% of a batch)."""
+    with one_shot_heap():
+        yield
+        gc.set_threshold(200_000, 50, 100)
 
 
 def settle_chunk() -> None:
-    """Call between chunks of the notes of a process that called :func:`settle_heap`: what
-    a chunk left alive is what the engine caches as it meets new codes and words (families
-    of codes, title readings, token words), and it joins the permanent generation too. In a
+    """Call between chunks of the notes of a process that loaded its engine in
+    :func:`settled_heap`: what a chunk left alive is what the engine caches as it meets new
+    codes and words (families of codes, title readings, token words), and it joins the
+    permanent generation too. In a
     batch of 2,751 notes, collections found nothing to free (``engine._release``) yet walked
     those caches, about 2% of the batch."""
     gc.freeze()

@@ -18,7 +18,7 @@ from codesuggest.cli.common import (
     handled_errors,
     kept_systems,
     load_engine,
-    settle_heap,
+    settled_heap,
     skip_teardown,
 )
 from codesuggest.cli.train import CorporaOption, check_corpora
@@ -56,9 +56,9 @@ def evaluate(
         if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
             raise InputError(f"--report-dir {report_dir} is not a folder")
         check_corpora(data)
-        engine = load_engine(model)
+        with settled_heap():
+            engine = load_engine(model)
         folder = report_dir if report_dir is not None else default_report_dir(engine.info.name)
-        settle_heap()
         skip_teardown()  # the process ends with the evaluation
         notes, summaries = read_training_data(list(data), engine.codeset)
         for summary in summaries:
