@@ -7,8 +7,10 @@ Writes src/codesuggest/codesets/data/icd10cm_index.tsv.gz (see
 ``codesuggest.codesets.index_convert`` for what a row is) and, beside it, drug_effects.tsv
 (each drug's adverse-effect code, ``codesuggest.candidates.drug_class``) and
 neoplasm_secondary.tsv (each primary site's secondary code,
-``codesuggest.codesets.neoplasm_sites``). Rebuild the default model and refit its calibration
-afterwards: the table is part of its recipe.
+``codesuggest.codesets.neoplasm_sites``); and src/codesuggest/extract/data/
+neoplasm_morphology.tsv (the behaviour each morphology word says,
+``codesuggest.codesets.neoplasm_morphology``). Rebuild the default model and refit its
+calibration afterwards: the table and the words are part of its recipe.
 """
 
 from __future__ import annotations
@@ -19,14 +21,21 @@ from pathlib import Path
 
 from codesuggest.candidates.drug_class import EFFECTS_FILE, build_drug_effects, write_drug_effects
 from codesuggest.codesets.alpha_index import drug_aliases
-from codesuggest.codesets.index_convert import convert, write_table
+from codesuggest.codesets.index_convert import convert, read_rows, write_table
+from codesuggest.codesets.neoplasm_morphology import (
+    MORPHOLOGY_FILE,
+    build_morphology,
+    write_morphology,
+)
 from codesuggest.codesets.neoplasm_sites import (
     SECONDARY_FILE,
     build_secondary_sites,
     write_secondary_sites,
 )
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "codesuggest" / "codesets" / "data"
+SRC = Path(__file__).resolve().parents[1] / "src" / "codesuggest"
+OUT = SRC / "codesets" / "data"
+EXTRACT_DATA = SRC / "extract" / "data"
 
 
 def main() -> int:
@@ -46,6 +55,10 @@ def main() -> int:
     target = args.out.parent / SECONDARY_FILE
     target.write_text(write_secondary_sites(sites), encoding="utf-8")
     print(f"wrote {len(sites)} primary sites to {target}")
+    morphology = build_morphology(read_rows(args.index / "index.csv"))
+    target = EXTRACT_DATA / MORPHOLOGY_FILE
+    target.write_text(write_morphology(morphology), encoding="utf-8")
+    print(f"wrote {len(morphology)} morphology words to {target}")
     return 0
 
 

@@ -51,6 +51,10 @@ def _candidates(engine: Engine, text: str) -> dict[str, Candidate]:
         ("Carcinoma of the left breast, upper outer quadrant.", "C50.412"),
         # a basal cell carcinoma is of the skin of its site
         ("Basal cell carcinoma of the right cheek.", "C44.319"),
+        # a morphology's "see Neoplasm, <behaviour>" leads to its site's row in the table
+        ("Pleomorphic sarcoma of the penis.", "C60.9"),
+        ("Tubular adenoma of the rectum.", "D12.8"),
+        ("Glioma of the optic nerve.", "C72.30"),
         # a cancer excised in a past year is history
         ("Melanoma of the scalp excised in 2015, no recurrence.", "Z85.820"),
     ],

@@ -318,7 +318,8 @@ def _column_rows(
                     yield IndexRow(table, display, words, code)
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of one of the release's CSV files."""
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -327,12 +328,12 @@ def convert(folder: Path) -> list[IndexRow]:
     """Every row of the four tables in ``folder`` (``index.csv``, ``neoplasms.csv``,
     ``drugs.csv``, ``external_causes.csv``), duplicates removed, in the book's order."""
     out: list[IndexRow] = []
-    out.extend(_term_rows("index", _tree(_read(folder / "index.csv"), "Code")))
-    neoplasms = _read(folder / "neoplasms.csv")
+    out.extend(_term_rows("index", _tree(read_rows(folder / "index.csv"), "Code")))
+    neoplasms = read_rows(folder / "neoplasms.csv")
     out.extend(_column_rows("neoplasm", neoplasms, NEOPLASM_BEHAVIOURS, root_is_table=True))
-    drugs = _read(folder / "drugs.csv")
+    drugs = read_rows(folder / "drugs.csv")
     out.extend(_column_rows("drug", drugs, DRUG_EFFECTS, root_is_table=False))
-    out.extend(_term_rows("external", _tree(_read(folder / "external_causes.csv"), "Code")))
+    out.extend(_term_rows("external", _tree(read_rows(folder / "external_causes.csv"), "Code")))
     seen: set[tuple[str, str, str]] = set()
     unique = []
     for row in out:

@@ -123,16 +123,27 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("codesuggest.extract").joinpath("data").joinpath(name).read_text("utf-8")
+    return [line for line in text.splitlines() if not line.startswith("#")]
+
+
 def _load_equivalents() -> dict[str, tuple[str, ...]]:
-    """Our word-equivalence data: "renal" -> "kidney", "cancer" -> "malignant neoplasm"."""
-    text = (
-        resources.files("codesuggest.extract")
-        .joinpath("data")
-        .joinpath("word_equivalents.tsv")
-        .read_text("utf-8")
-    )
-    rows = csv.DictReader(text.splitlines(), delimiter="\t")
-    return {stem(r["word"].strip()): tuple(stem(w) for w in r["canonical"].split()) for r in rows}
+    """Our word-equivalence data: "renal" -> "kidney", "cancer" -> "malignant neoplasm"; then
+    each morphology word of the Alphabetic Index also says the Neoplasm Table behaviour its
+    reference names ("sarcoma" -> "sarcoma malignant neoplasm",
+    ``codesuggest.codesets.neoplasm_morphology``), where our data does not say otherwise."""
+    rows = csv.DictReader(_data_lines("word_equivalents.tsv"), delimiter="\t")
+    out = {stem(r["word"].strip()): tuple(stem(w) for w in r["canonical"].split()) for r in rows}
+    for r in csv.DictReader(_data_lines("neoplasm_morphology.tsv"), delimiter="\t"):
+        word = stem(r["word"].strip())
+        if word in out or word in STOPWORDS:
+            continue
+        said = [
+            c for w in r["says"].split() if w not in STOPWORDS for c in out.get(stem(w), (stem(w),))
+        ]
+        out[word] = (word, *dict.fromkeys(w for w in said if w != word))
+    return out
 
 
 EQUIVALENTS = _load_equivalents()
