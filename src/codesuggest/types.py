@@ -62,6 +62,9 @@ class Note:
 
 
 INNER = "inner"  # ``Mention.kind`` of an index match a longer term hid ("pain" in "chest pain")
+LOOSE = "loose"  # ``Mention.kind`` of a match spread wider than a finding is read
+# the kinds of mention that never get a code recommended on their own
+SET_APART = frozenset({INNER, LOOSE})
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ class Mention:
 
     ``kind`` says how it matched: ``exact`` (the phrase in order), ``bag`` (the same words in
     another order, contiguous) or ``scattered`` (all the words of a title within one sentence);
-    ``inner`` (:data:`INNER`): an Alphabetic Index entry inside a longer term that hid it.
+    ``inner`` (:data:`INNER`): an Alphabetic Index entry inside a longer term that hid it;
+    ``loose`` (:data:`LOOSE`): words spread wider over the sentence than a finding is read.
     ``coverage`` is the share of the entry's content words found (1.0 for exact and bag).
     """
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from codesuggest.candidates.base import Candidate, inner_only
+from codesuggest.candidates.base import Candidate, held_back, inner_only
 from codesuggest.candidates.collect import collect_candidates, mark_proposed, set_context
 from codesuggest.candidates.learned import LearnedScore, label
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.engine import Engine
-from codesuggest.types import INNER, Assertion
+from codesuggest.types import INNER, LOOSE, Assertion
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
 pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
@@ -107,3 +107,14 @@ def test_engine_diagnoses_alone_are_those_of_every_system_less_procedures(engine
     cm = engine.suggest(text, top=40, systems=frozenset({SYSTEM})).to_dict()["suggestions"]
     assert cm == [s for s in every if s["system"] == SYSTEM][: len(cm)]
     assert any(s["system"] == "ICD-10-PCS" for s in every)
+
+
+def test_collect_loose_mentions_propose_codes_held_back(engine: Engine) -> None:
+    # "chest" and "pain" far apart in one sentence: no finding of chest pain, only a code
+    # for the coder to see; "pain" itself is read as ever
+    text = "Pain that began yesterday evening after a heavy dinner, mostly in the chest."
+    found = _collect(engine, text)
+    chest = found["R07.9"]
+    assert [m.kind for m in chest.mentions] == [LOOSE]
+    assert inner_only(chest) and held_back(chest)
+    assert not inner_only(found["R52"])

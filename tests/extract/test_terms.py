@@ -139,14 +139,38 @@ def test_terms_reversed_phrase_alone_still_matches(nlp: Language) -> None:
         assert [key for _, key, _ in _found(nlp, text)] == [("fibrillation", "ventricular")]
 
 
-def test_terms_too_scattered_is_dropped(nlp: Language) -> None:
+def _findings(found: list[tuple[str, tuple[str, ...], TermMatch]]) -> list[tuple[str, ...]]:
+    return [key for _, key, m in found if not m.loose]
+
+
+def test_terms_too_scattered_is_no_finding_only_a_loose_match(nlp: Language) -> None:
     found = _found(nlp, "Pain in back, legs, arms, head, neck and chest.")
+    assert _findings(found) == [("pain",)]
+    # 2 words over 7: within the loose limit, kept apart; it hid nothing ("pain" stays)
+    assert [(key, m.loose) for _, key, m in found if m.loose] == [(("chest", "pain"), True)]
+
+
+def test_terms_spread_past_the_loose_limit_is_no_match_at_all(nlp: Language) -> None:
+    found = _found(nlp, "Pain in back, legs, arms, head, neck, hips, feet, hands, toes and chest.")
     assert [key for _, key, _ in found] == [("pain",)]
 
 
 def test_terms_long_keys_never_match_scattered(nlp: Language) -> None:
     assert len(_found(nlp, "alpha beta gamma delta epsilon zeta eta")) == 1
-    assert _found(nlp, "alpha beta gamma delta epsilon zeta and more eta") == []
+    found = _found(nlp, "alpha beta gamma delta epsilon zeta and more eta")
+    assert _findings(found) == []
+    assert [m.loose for *_, m in found] == [True]  # 7 words: more than a finding may spread
+
+
+def test_terms_loose_matches_can_be_turned_off(nlp: Language) -> None:
+    matcher = nlp.get_pipe("codesuggest_terms")
+    assert isinstance(matcher, TermMatcher)
+    matcher.loose = False
+    try:
+        found = _found(nlp, "Pain in back, legs, arms, head, neck and chest.")
+    finally:
+        matcher.loose = True
+    assert [key for _, key, _ in found] == [("pain",)]
 
 
 def test_terms_words_in_other_sentences_do_not_combine(nlp: Language) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from codesuggest.candidates.base import Candidate
 from codesuggest.rank.features import FEATURES, candidate_features
 from codesuggest.rank.ranker import CandidateFeatures
-from codesuggest.types import INNER, Assertion, Mention
+from codesuggest.types import INNER, LOOSE, Assertion, Mention
 
 
 def mention(
@@ -108,6 +108,16 @@ def test_features_scattered_is_less_compact() -> None:
     assert _f(candidate(mentions=[mention(kind="scattered")]))["best_compactness"] == 0.5
     assert _f(candidate(mentions=[mention(kind="scattered")]))["contiguous_present"] == 0.0
     assert _f(candidate())["best_compactness"] == 1.0
+
+
+def test_features_loose_only_is_least_compact_and_set_apart() -> None:
+    loose = _f(candidate(mentions=[mention(kind=LOOSE)]))
+    assert loose["best_compactness"] == 0.25
+    assert loose["inner_only"] == 1.0
+    # a mention read as a finding decides
+    both = _f(candidate(mentions=[mention(kind=LOOSE), mention(kind="scattered")]))
+    assert both["best_compactness"] == 0.5
+    assert both["inner_only"] == 0.0
 
 
 def test_candidate_features_transformer_shape() -> None:

@@ -13,12 +13,13 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import (
     INNER_ONLY,
+    LOOSE_ONLY,
     NO_EVIDENCE,
     evidence,
     finish,
     secondary_prefixes,
 )
-from codesuggest.types import INNER, Assertion, Mention, Note, Suggestion
+from codesuggest.types import INNER, LOOSE, Assertion, Mention, Note, Suggestion
 
 NOTE = "Denies chest pain. Essential hypertension. Knee swelling for two weeks."
 # billable codes with no ancestor, Excludes1 or combination relation among them
@@ -228,6 +229,16 @@ def test_finish_never_recommends_a_code_only_inner_mentions_support(codeset: Icd
     assert out[3].confidence == pytest.approx(0.9)
     assert INNER_ONLY in out[3].flags
     assert [e.text for e in out[3].evidence] == ["hypertension"]
+
+
+def test_finish_never_recommends_a_code_only_loose_mentions_support(codeset: Icd10Cm) -> None:
+    loose = _cand("R07.9", [replace(_mention(0, 40), kind=LOOSE)])
+    both = _cand("M25.461", [replace(_mention(43, 56), kind=LOOSE), _mention(43, 56)])
+    out = _finish([loose, both], [0.9, 0.8], codeset, top=15, rules=RuleSet([]))
+    assert [(s.code, s.recommended, s.flags) for s in out] == [
+        ("M25.461", True, []),  # a mention read as a finding too
+        ("R07.9", False, [LOOSE_ONLY]),
+    ]
 
 
 def test_finish_ranks_codes_held_back_by_confidence_when_asked(codeset: Icd10Cm) -> None:

@@ -71,6 +71,16 @@ def test_fit_piecewise_linear_strictly_increasing_and_close_to_rate() -> None:
     assert mapped(np.asarray([0.5]))[0] == pytest.approx(expit(-0.2), abs=0.05)
 
 
+def test_fit_piecewise_linear_is_flat_below_its_first_block() -> None:
+    # a fifth of the suggestions the ranker puts at nearly 0 are right: so they map
+    rng = np.random.default_rng(3)
+    prob = np.concatenate([rng.uniform(0.0, 1e-4, 2000), rng.uniform(0.3, 0.7, 2000)])
+    gold = np.concatenate([rng.random(2000) < 0.2, rng.random(2000) < 0.5]).astype(float)
+    mapped = fit_piecewise_linear(prob, gold)
+    assert mapped(np.asarray([0.0, 1e-6]))[0] == pytest.approx(0.2, abs=0.03)
+    assert mapped(np.asarray([1e-6]))[0] == pytest.approx(0.2, abs=0.03)
+
+
 def test_check_order_kept_accepts_fitted_map_and_thresholds() -> None:
     prob, gold = _overconfident()
     check_order_kept(fit_platt(prob, gold), np.round(prob, 2), [0.33, 0.5])

@@ -9,7 +9,7 @@ from typing import Protocol
 from codesuggest.candidates.learned import LearnedScore
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
-from codesuggest.types import INNER, Mention
+from codesuggest.types import SET_APART, Mention
 
 
 @dataclass(slots=True)
@@ -60,10 +60,15 @@ def naming_mentions(c: Candidate) -> list[Mention]:
 
 
 def inner_only(c: Candidate) -> bool:
-    """Whether every mention of ``c`` is an index match inside a longer term ("pain" in "chest
-    pain"): such a code ranks, for the coder to see, but is not recommended on that alone."""
+    """Whether every mention of ``c`` is set apart: an index match inside a longer term
+    ("pain" in "chest pain") or a loose one (words spread wide over a sentence): such a code
+    ranks, for the coder to see, but is not recommended on that alone."""
     mentions = c.mentions  # the first mention settles nearly every candidate
-    return bool(mentions) and mentions[0].kind == INNER and all(m.kind == INNER for m in mentions)
+    return (
+        bool(mentions)
+        and mentions[0].kind in SET_APART
+        and all(m.kind in SET_APART for m in mentions)
+    )
 
 
 def side_elsewhere(c: Candidate) -> bool:

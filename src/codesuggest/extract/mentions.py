@@ -15,7 +15,7 @@ from codesuggest.extract.qualifiers import SentenceMarks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions
 from codesuggest.extract.terms import SPAN_KEY, TermMatch
-from codesuggest.types import INNER, Assertion, Mention
+from codesuggest.types import INNER, LOOSE, Assertion, Mention
 
 # When ConText finds more than one modifier, the first that applies wins: a negation first
 # ("no family history of colon cancer" is no history at all).
@@ -101,6 +101,12 @@ def _basis(user_data: dict[Any, Any], start: int, end: int, section: str, decide
         rule = section_assertions().by_category.get(section)
         return "" if rule is None else f"section:{rule.name}"
     return RESOLVED if user_data.get(("._.", RESOLVED_ATTR, start, end)) else decided
+
+
+def _kind(match: TermMatch) -> str:
+    if match.loose:
+        return LOOSE
+    return "contiguous" if match.compactness >= 1.0 else "scattered"
 
 
 def located_matches(doc: Doc) -> Iterator[tuple[TermMatch, Span, str]]:
@@ -256,7 +262,7 @@ def doc_mentions(
                     section=section,
                     assertion=assertion,
                     codes=codes,
-                    kind="contiguous" if match.compactness >= 1.0 else "scattered",
+                    kind=_kind(match),
                     source=named[0][1],
                     n_words=match.n_words,
                     sentence=match.sentence,

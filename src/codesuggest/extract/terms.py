@@ -12,7 +12,10 @@ mined phrase must not silence the dictionary). A dropped match whose key an Alph
 entry names is kept aside as an *inner* match of the kept match around it
 (``doc._.codesuggest_inner``): "chest pain" still says "pain" (the Index's "Pain"), as a coder
 looking the term up would see. Inner matches give candidates to rank, never spans of their
-own: the assertion of the match around them is theirs.
+own: the assertion of the match around them is theirs. A match spread wider than a finding
+is read, within looser limits, is kept as a *loose* match (``TermMatch.loose``): a span, for
+ConText to assert, whose codes rank for the coder to see but are never recommended on that
+alone ("mass ... lymph nodes ... neck" far apart), and which hides no other match.
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory annotations at runtime
@@ -84,6 +87,10 @@ class TermMatch:
     n_words: int
     compactness: float  # words matched / content words spanned (1.0 = contiguous)
     sentence: int
+    # spread wider than a finding is read (``TermMatcher.min_compactness``, ``max_scattered``)
+    # but within the loose limits: its codes rank for the coder to see, never recommended on
+    # that alone, and it hides no other match
+    loose: bool = False
 
 
 if not Doc.has_extension("codesuggest_matches"):
@@ -106,11 +113,24 @@ _Anchored = tuple[list[_Filed], dict[str, list[_Filed]], frozenset[str]]
 class TermMatcher:
     """Finds lexicon keys in sentences; the index is set after construction or loaded."""
 
-    def __init__(self, nlp: Language, name: str, *, min_compactness: float, max_scattered: int):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        min_compactness: float,
+        max_scattered: int,
+        loose_compactness: float = 1.0,
+        loose_scattered: int = 0,
+    ):
         self.name = name
         self.min_compactness = min_compactness
         self.max_scattered = max_scattered
+        # looser limits for matches kept apart as ``TermMatch.loose`` (1.0 and 0: none)
+        self.loose_compactness = min(loose_compactness, min_compactness)
+        self.loose_scattered = max(loose_scattered, max_scattered)
         self.subsume = True  # False: keep matches inside larger ones (mining phrases)
+        self.loose = True  # False: no loose matches (mining phrases)
         self.index = LexiconIndex()
 
     @property
@@ -219,6 +239,10 @@ class TermMatcher:
         cues = self._cues
         min_compactness = self.min_compactness
         max_scattered = self.max_scattered
+        if self.loose:
+            loose_compactness, loose_scattered = self.loose_compactness, self.loose_scattered
+        else:
+            loose_compactness, loose_scattered = min_compactness, max_scattered
         seen = set(positions)
         two_sides = len(_SIDES & seen) > 1  # a side may be borrowed from the next list item
         bridges: frozenset[int] | None = None  # the sentence's specifier positions, if asked
@@ -287,11 +311,16 @@ class TermMatcher:
                 if width > n:  # a word of the key said twice is no gap: "without ... without"
                     width = n + sum(1 for w in word_at[lo : hi + 1] if w not in keyset)
                 compactness = n / width
+                loose = False
                 if width > n and (compactness < min_compactness or n > max_scattered):
-                    continue
+                    if compactness < loose_compactness or n > loose_scattered:
+                        continue
+                    loose = True
                 if width > n and _spans_cue(word_at, lo, hi, keyset, cues, doc, token_of):
                     continue
-                match = TermMatch(key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i)
+                match = TermMatch(
+                    key_id, token_of[lo], token_of[hi] + 1, n, compactness, s_i, loose
+                )
                 found.append((keyset, lo, hi, match))
         if len(found) < 2 or not self.subsume:
             return [m for *_, m in found]
@@ -452,9 +481,10 @@ def _subsumed(
     words: frozenset[str], lo: int, hi: int, found: list[tuple[frozenset[str], int, int, TermMatch]]
 ) -> bool:
     """Whether a match of ``words`` at positions ``lo..hi`` stands inside one of ``found``
-    whose words are more (its positions compared first: the cheaper test)."""
+    whose words are more (its positions compared first: the cheaper test); a loose match
+    hides nothing."""
     for other, o_lo, o_hi, m in found:
-        if o_lo <= lo and hi <= o_hi and words < other and m.compactness >= 0.5:
+        if o_lo <= lo and hi <= o_hi and words < other and m.compactness >= 0.5 and not m.loose:
             return True
     return False
 
@@ -480,9 +510,26 @@ def _chained(
 
 @Language.factory(
     "codesuggest_terms",
-    default_config={"min_compactness": 0.34, "max_scattered": 6},
+    default_config={
+        "min_compactness": 0.34,
+        "max_scattered": 6,
+        "loose_compactness": 0.2,
+        "loose_scattered": 9,
+    },
 )
 def make_term_matcher(
-    nlp: Language, name: str, min_compactness: float, max_scattered: int
+    nlp: Language,
+    name: str,
+    min_compactness: float,
+    max_scattered: int,
+    loose_compactness: float,
+    loose_scattered: int,
 ) -> TermMatcher:
-    return TermMatcher(nlp, name, min_compactness=min_compactness, max_scattered=max_scattered)
+    return TermMatcher(
+        nlp,
+        name,
+        min_compactness=min_compactness,
+        max_scattered=max_scattered,
+        loose_compactness=loose_compactness,
+        loose_scattered=loose_scattered,
+    )

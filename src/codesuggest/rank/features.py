@@ -3,7 +3,9 @@ transformer over them).
 
 Each row describes how the note supports one code: how often and how it is asserted, how
 well the words match, how specific and how ambiguous the lexicon key is, and where it sits;
-``inner_only``: its only mentions are index entries inside longer terms.
+``inner_only``: its only mentions are index entries inside longer terms or loose matches;
+``best_compactness``: 1 for a contiguous mention, 0.5 for one scattered over its sentence,
+0.25 for loose ones only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 from functools import lru_cache
 
 from codesuggest.candidates.base import Candidate, inner_only
-from codesuggest.types import Assertion
+from codesuggest.types import LOOSE, Assertion
 
 FEATURES = (
     "n_present",
@@ -168,6 +170,7 @@ def candidate_features(c: Candidate) -> list[float]:
     words_all = c.mentions[0].n_words
     words_affirmed = 0  # (read only once a mention is affirmed)
     contiguous_all = contiguous = in_diagnosis = False
+    firm_all = firm = False  # whether a mention is read as a finding (not a loose one)
     first = c.mentions[0].start
     last_end = c.mentions[0].end
     sentences: set[int] = set()
@@ -180,16 +183,21 @@ def candidate_features(c: Candidate) -> list[float]:
             counts[assertion] += 1
             said = assertion in _AFFIRMING
         is_contiguous = m.kind == "contiguous"
+        is_firm = m.kind != LOOSE
         if m.n_words > words_all:
             words_all = m.n_words
         if is_contiguous:
             contiguous_all = True
+        if is_firm:
+            firm_all = True
         if said:
             if not affirmed or m.n_words > words_affirmed:
                 words_affirmed = m.n_words
             affirmed = True
             if is_contiguous:
                 contiguous = True
+            if is_firm:
+                firm = True
             if not in_diagnosis and m.section in _DIAGNOSIS_SECTIONS:
                 in_diagnosis = True
         if m.start < first:
@@ -199,7 +207,11 @@ def candidate_features(c: Candidate) -> list[float]:
         sentences.add(m.sentence)
     # the best mentions: the affirmed ones, else every one
     n_words = words_affirmed if affirmed else words_all
-    compact = 1.0 if (contiguous if affirmed else contiguous_all) else 0.5
+    # 1: a contiguous mention, 0.5: scattered over its sentence, 0.25: only loose ones
+    if contiguous if affirmed else contiguous_all:
+        compact = 1.0
+    else:
+        compact = 0.5 if (firm if affirmed else firm_all) else 0.25
     lex = set(c.lexicon_sources)
     return [
         math.log1p(counts[Assertion.PRESENT]),

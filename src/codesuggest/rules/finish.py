@@ -41,13 +41,21 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM
 from codesuggest.rules.engine import RuleSet, Scored
 from codesuggest.rules.tables import prefixes, read_table
-from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
+from codesuggest.types import LOOSE, Assertion, Evidence, Mention, Note, Suggestion
 
 MAX_EVIDENCE = 5
 NO_EVIDENCE = "no evidence in the note"
 # the flags of ``held_back`` codes
 INNER_ONLY = "only inside a longer term: not recommended"
+LOOSE_ONLY = "words far apart in their sentence: not recommended"
 SIDE_ELSEWHERE = "side stated elsewhere in the note: not recommended"
+
+
+def _held_flag(c: Candidate) -> str:
+    """Why the held-back candidate ``c`` is not recommended."""
+    if not inner_only(c):
+        return SIDE_ELSEWHERE
+    return LOOSE_ONLY if all(m.kind == LOOSE for m in c.mentions) else INNER_ONLY
 
 
 def finish(
@@ -95,7 +103,7 @@ def finish(
             index_path=c.index_path,
         )
         if held:
-            suggestion.flags.append(INNER_ONLY if inner_only(c) else SIDE_ELSEWHERE)
+            suggestion.flags.append(_held_flag(c))
         items.append(Scored(suggestion, c))
     _require_evidence(items)
     # the rules neither see nor recommend the codes held back (they would take the place of

@@ -149,8 +149,10 @@ def fit_piecewise_linear(prob: Array, gold: Array) -> PiecewiseLinearMap:
         block = slice(start, min(start + _MIN_BLOCK, len(p)))
         xs.append(float(p[block].mean()))
         ys.append(float(fitted[block].mean()))
+    # flat beyond the outer blocks: a probability below the first block's is as often right
+    # as that block (candidates the ranker puts at nearly 0 are not never coded)
     x = np.concatenate([[0.0], xs, [1.0]])
-    y = np.concatenate([[0.0], ys, [ys[-1]]])
+    y = np.concatenate([[ys[0]], ys, [ys[-1]]])
     keep = np.concatenate([[True], np.diff(x) > 0])  # equal probabilities: one breakpoint
     x, y = x[keep], np.maximum.accumulate(y[keep])
     y = (1 - _EPSILON) * y + _EPSILON * x

@@ -262,15 +262,16 @@ def with_phrases(
 
 @contextmanager
 def _matching(nlp: Language, index: LexiconIndex) -> Iterator[None]:
-    """``nlp`` matching ``index``, larger matches not hiding smaller ones, for a while."""
+    """``nlp`` matching ``index``, larger matches not hiding smaller ones and no loose ones,
+    for a while."""
     matcher = nlp.get_pipe(_MATCHER)
     assert isinstance(matcher, TermMatcher)
-    saved = matcher.index, matcher.subsume
-    matcher.index, matcher.subsume = index, False
+    saved = matcher.index, matcher.subsume, matcher.loose
+    matcher.index, matcher.subsume, matcher.loose = index, False, False
     try:
         yield
     finally:
-        matcher.index, matcher.subsume = saved
+        matcher.index, matcher.subsume, matcher.loose = saved
 
 
 def _binary(rows: list[list[int]], width: int) -> sparse.csr_matrix:
