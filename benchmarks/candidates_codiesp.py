@@ -4,8 +4,9 @@
 
 No ranker can find a code that is never a candidate, so this bounds MAP. Runs the dictionary
 candidate generators (lexicon, hierarchy, history, status) twice back to back, without and with
-the ICD-10-CM Alphabetic Index (noise filter applied; its entries inside longer terms propose
-codes too, which the engine ranks but never recommends on that alone), and prints gold codes
+the ICD-10-CM Alphabetic Index (noise filter applied; its entries inside longer terms, and
+words spread wider over a sentence than a finding is read (loose matches), propose codes too,
+which the engine ranks but never recommends on that alone), and prints gold codes
 among candidates, overall and by how often train codes them (never, 1-2 times, 3-9, 10+),
 candidates per note, the gain the index brings, and the commonest gold codes still never
 proposed with why: the code has no lexicon phrase at all, or its phrases never occur in the
