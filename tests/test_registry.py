@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
 from codesuggest.errors import ChecksumMismatchError, ConfigError, ModelNotFoundError
+from codesuggest.promotion import promote
 from codesuggest.registry import (
     ACTIVE,
     ADAPTED_HEADING,
     CardSummary,
     active_model_path,
     list_models,
-    promote,
     resolve_model_path,
 )
 from codesuggest.settings import get_settings

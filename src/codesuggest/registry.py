@@ -2,8 +2,8 @@
 
 A model is a folder of ``models_dir`` holding a ``model_card.json``; its name is the folder name
 (folders starting with ``.`` are builds in progress and are ignored). ``models_dir/ACTIVE`` is a
-text file naming the promoted model. :func:`promote` writes it atomically, and only after the
-model loads with every checksum matching its card.
+text file naming the promoted model. ``promotion.promote`` writes it atomically (through
+:func:`set_active`), and only after the model loads with every checksum matching its card.
 
 Which model loads when none is named (:func:`resolve_model_path`): the ``CODESUGGEST_MODEL``
 setting, else the active model, else ``models_dir/default``.
@@ -174,20 +174,11 @@ def show_model(name: str, settings: Settings | None = None) -> tuple[CardSummary
     return CardSummary.from_card(card), None
 
 
-def promote(name: str, settings: Settings | None = None) -> Path:
-    """Make ``name`` the active model once it loads with matching checksums; its path.
-
-    Raises :class:`~codesuggest.errors.ModelNotFoundError` for an unknown name and
-    :class:`~codesuggest.errors.ChecksumMismatchError` (or another ``ModelError``) for a model
-    that does not load; ``ACTIVE`` is left as it was then.
-    """
-    from codesuggest.engine import Engine  # imported late: spaCy makes it slow to import
-
+def set_active(path: Path, settings: Settings | None = None) -> None:
+    """Make the model at ``path`` (a directory of the models folder) the active one, as
+    ``promotion.promote`` does once it has loaded it."""
     settings = settings or get_settings()
-    path = model_path(name, settings)
-    Engine.load(path)  # verifies every checksum and that this codesuggest can run it
     _write_atomically(settings.models_dir / ACTIVE, f"{path.name}\n")
-    return path
 
 
 def active_model_path(settings: Settings | None = None) -> Path | None:

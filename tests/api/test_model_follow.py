@@ -11,7 +11,7 @@ import pytest
 from codesuggest.api.main import create_app
 from codesuggest.api.model_follow import ModelFollower
 from codesuggest.engine import Engine
-from codesuggest.registry import promote
+from codesuggest.promotion import promote
 from codesuggest.settings import get_settings
 
 

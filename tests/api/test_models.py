@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from codesuggest.api.main import create_app
 from codesuggest.engine import Engine
-from codesuggest.registry import active_model_path, promote
+from codesuggest.promotion import promote
+from codesuggest.registry import active_model_path
 from codesuggest.settings import get_settings
 from codesuggest.store import Store
 from tests.api.conftest import bearer

@@ -44,9 +44,9 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.systems import CM, PCS
+from codesuggest.io.tables import parse_table
 from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import KINDS, RuleSet
-from codesuggest.rules.tables import parse_table
 from codesuggest.types import Evidence, Note, NoteAssessment, Suggestion, Support
 
 FINDINGS = ("unsupported", "missed", "more_specific_available", "conflict", "supported")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from codesuggest.candidates.learned import LearnedScore
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
 from codesuggest.types import SET_APART, Mention
@@ -22,6 +21,26 @@ class NoteContext:
     siblings: int = 0  # other candidates of the same category
     sibling_mentions: int = 0  # most mentions of one of them
     above_fifth: float = 0.0  # classifier score minus the note's fifth best
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and we build many
+class LearnedScore:
+    """The learned evidence for one label in one note."""
+
+    classifier: float
+    neighbours: float
+    prior: float
+    rank: int  # 1 = the classifier's best label for this note
+    gap: float  # classifier score minus the note's best classifier score (<= 0)
+    centroid: float = 0.0  # cosine of the note with the label's centroid
+    category: float = 0.0  # classifier score of the label's category
+    category_neighbours: float = 0.0  # neighbours' vote for the label's category
+    top_word: float = 0.0  # the largest contribution of one word to the classifier score
+    words: int = 0  # words contributing more than ``candidates.learned.WORD_EVIDENCE`` to it
+    # the note's own words contributing most to the classifier score (more than
+    # ``candidates.learned.WORD_EVIDENCE``), most first, as the vectoriser reads them (lower
+    # case, accents stripped)
+    terms: tuple[str, ...] = ()
 
 
 @dataclass

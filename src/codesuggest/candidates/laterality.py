@@ -24,7 +24,7 @@ from codesuggest.codesets.data_files import data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.extract.qualifiers import orth_marks
-from codesuggest.rules.tables import parse_table
+from codesuggest.io.tables import parse_table
 from codesuggest.types import Mention
 
 SIDE_FILE = "side_words.tsv"

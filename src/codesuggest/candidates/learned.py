@@ -29,14 +29,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from codesuggest.candidates.base import Candidate, LearnedScore
 from codesuggest.codesets.systems import CM
 from codesuggest.extract.cues import cue_words
 from codesuggest.types import Assertion
 
 if TYPE_CHECKING:
     from scipy import sparse
-
-    from codesuggest.candidates.base import Candidate
 
 Label = str  # "ICD-10-CM|E11.9"
 # a word whose tf-idf times weight adds this much to a label's score counts as evidence for it
@@ -49,25 +48,6 @@ _LEXICON_WORD = re.compile(r"l[xc][a-z][0-9][0-9a-z]*")
 _NUMBER = re.compile(r"[0-9]+")
 # TfidfVectorizer's default token_pattern
 _WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and we build many
-class LearnedScore:
-    """The learned evidence for one label in one note."""
-
-    classifier: float
-    neighbours: float
-    prior: float
-    rank: int  # 1 = the classifier's best label for this note
-    gap: float  # classifier score minus the note's best classifier score (<= 0)
-    centroid: float = 0.0  # cosine of the note with the label's centroid
-    category: float = 0.0  # classifier score of the label's category
-    category_neighbours: float = 0.0  # neighbours' vote for the label's category
-    top_word: float = 0.0  # the largest contribution of one word to the classifier score
-    words: int = 0  # words contributing more than ``WORD_EVIDENCE`` to it
-    # the note's own words contributing most to the classifier score (more than WORD_EVIDENCE),
-    # most first, as the vectoriser reads them (lower case, accents stripped)
-    terms: tuple[str, ...] = ()
 
 
 def label(system: str, code: str) -> Label:

@@ -30,7 +30,7 @@ from codesuggest.codesets.data_files import data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.extract.qualifiers import Qualifiers, read, title_qualifiers, title_readings
 from codesuggest.extract.terms import is_specifier
-from codesuggest.rules.tables import parse_table
+from codesuggest.io.tables import parse_table
 from codesuggest.types import Mention
 
 DEFAULTS_FILE = "title_defaults.tsv"

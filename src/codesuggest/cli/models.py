@@ -97,7 +97,7 @@ def promote(
     name: Annotated[str, typer.Argument(help="A model folder name in <home>/models.")],
 ) -> None:
     """Make NAME the active model, once it loads with every checksum matching its card."""
-    from codesuggest.registry import promote as promote_model
+    from codesuggest.promotion import promote as promote_model
 
     with handled_errors():
         path = promote_model(name)

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from operator import is_
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.candidates.base import Candidate, naming_mentions
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM
 from codesuggest.types import Assertion, Note, Suggestion
 
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
+
+@dataclass(frozen=True)
+class Rule:
+    """One declarative coding edit (read from a rule file by ``rules.engine.rule_from_dict``,
+    which checks it against its kind)."""
+
+    name: str
+    kind: str
+    description: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,7 +41,7 @@ class Scored:
     to_complete: bool = False
 
 
-Apply = Callable[["Rule", list[Scored], Note, Icd10Cm], list[Scored]]
+Apply = Callable[[Rule, list[Scored], Note, Icd10Cm], list[Scored]]
 Check = Callable[[dict[str, Any]], None]
 
 

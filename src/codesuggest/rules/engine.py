@@ -9,18 +9,17 @@ cite it. The kinds live in ``rules/kinds``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Apply, Scored, for_systems
+from codesuggest.rules.base import Apply, Rule, Scored, for_systems
 from codesuggest.rules.kinds import ALL
 from codesuggest.types import Note
 
-__all__ = ["KINDS", "Rule", "RuleSet", "Scored"]
+__all__ = ["KINDS", "Rule", "RuleSet", "Scored", "rule_from_dict"]
 
 _KEYS = {"name", "kind", "description", "params"}
 # every kind accepts them: a trained model may turn a withdrawal into a flag, in the settings
@@ -33,41 +32,32 @@ KINDS: dict[str, Apply] = {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One declarative coding edit."""
-
-    name: str
-    kind: str
-    description: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Rule:
-        unknown = set(data) - _KEYS
-        missing = {"name", "kind", "description"} - set(data)
-        if unknown or missing:
-            raise ConfigError(
-                f"rule {data.get('name', '?')!r}: unknown keys {sorted(unknown)}, "
-                f"missing keys {sorted(missing)}"
-            )
-        kind = ALL.get(data["kind"])
-        if kind is None:
-            raise ConfigError(
-                f"rule {data['name']!r}: unknown kind {data['kind']!r}; "
-                f"known: {', '.join(sorted(ALL))}"
-            )
-        params = dict(data.get("params", {}))
-        extra = set(params) - kind.required - kind.optional - _ANY_KIND
-        absent = kind.required - set(params)
-        if extra or absent:
-            raise ConfigError(
-                f"rule {data['name']!r} ({data['kind']}): unknown params {sorted(extra)}, "
-                f"missing params {sorted(absent)}"
-            )
-        if kind.check is not None:
-            kind.check(params)
-        return cls(data["name"], data["kind"], data["description"], params)
+def rule_from_dict(data: dict[str, Any]) -> Rule:
+    """One rule of a rule file, checked: its keys, its kind, and its params against the
+    kind's (unknown, missing, or failing the kind's own check)."""
+    unknown = set(data) - _KEYS
+    missing = {"name", "kind", "description"} - set(data)
+    if unknown or missing:
+        raise ConfigError(
+            f"rule {data.get('name', '?')!r}: unknown keys {sorted(unknown)}, "
+            f"missing keys {sorted(missing)}"
+        )
+    kind = ALL.get(data["kind"])
+    if kind is None:
+        raise ConfigError(
+            f"rule {data['name']!r}: unknown kind {data['kind']!r}; known: {', '.join(sorted(ALL))}"
+        )
+    params = dict(data.get("params", {}))
+    extra = set(params) - kind.required - kind.optional - _ANY_KIND
+    absent = kind.required - set(params)
+    if extra or absent:
+        raise ConfigError(
+            f"rule {data['name']!r} ({data['kind']}): unknown params {sorted(extra)}, "
+            f"missing params {sorted(absent)}"
+        )
+    if kind.check is not None:
+        kind.check(params)
+    return Rule(data["name"], data["kind"], data["description"], params)
 
 
 class RuleSet:
@@ -94,7 +84,7 @@ class RuleSet:
         data = json.loads(text)
         if set(data) != {"rules"}:
             raise ConfigError("a rule file is an object with one key, 'rules'")
-        return cls([Rule.from_dict(r) for r in data["rules"]])
+        return cls([rule_from_dict(r) for r in data["rules"]])
 
     def to_json(self) -> str:
         """The rule file ``from_json`` reads back."""

@@ -11,8 +11,9 @@ from functools import cache
 from importlib import resources
 
 from codesuggest.errors import ConfigError
+from codesuggest.io.tables import Row, parse_table
 
-Row = dict[str, str]
+__all__ = ["Row", "parse_table", "prefixes", "read_table"]
 
 
 @cache
@@ -24,23 +25,6 @@ def read_table(name: str, columns: tuple[str, ...]) -> tuple[Row, ...]:
     if not path.is_file():
         raise ConfigError(f"rule table {name!r} not found under rules/data")
     return parse_table(path.read_text("utf-8"), name, columns)
-
-
-def parse_table(text: str, name: str, columns: tuple[str, ...]) -> tuple[Row, ...]:
-    """The rows of a table's text (``name`` only names it in errors)."""
-    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
-    if not lines or tuple(lines[0].split("\t")) != columns:
-        raise ConfigError(f"rule table {name!r}: header must be {'<TAB>'.join(columns)}")
-    rows = []
-    for n, line in enumerate(lines[1:], start=2):
-        cells = line.split("\t")
-        if len(cells) != len(columns) or not all(c.strip() for c in cells):
-            raise ConfigError(f"rule table {name!r} row {n}: {len(columns)} non-empty cells")
-        row = dict(zip(columns, (c.strip() for c in cells), strict=True))
-        if "cite" in row and not row["cite"].startswith("OCG "):
-            raise ConfigError(f"rule table {name!r} row {n}: cite must start with 'OCG '")
-        rows.append(row)
-    return tuple(rows)
 
 
 @cache

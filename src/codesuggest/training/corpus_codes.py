@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import CM, CODE_SHAPES, PCS
 from codesuggest.training.codiesp import expanded_default
+from codesuggest.training.corpus_report import CorpusReport
 
 __all__ = ["CODE_SHAPES", "normalize_code", "seventh_default"]
-
-if TYPE_CHECKING:
-    from codesuggest.training.corpus import CorpusReport
 
 
 _PLAIN = re.compile(r"[^0-9A-Z]")

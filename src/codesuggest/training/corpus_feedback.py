@@ -18,8 +18,9 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.systems import known_system
 from codesuggest.errors import InputError
 from codesuggest.store import Store
-from codesuggest.training.corpus import CodedNote, Collector, CorpusReport
 from codesuggest.training.corpus_codes import normalize_code
+from codesuggest.training.corpus_collect import CodedNote, Collector
+from codesuggest.training.corpus_report import CorpusReport
 from codesuggest.types import Note
 
 

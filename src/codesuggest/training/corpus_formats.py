@@ -1,7 +1,7 @@
 """The file formats of :mod:`codesuggest.training.corpus`: CodiEsp folders, JSONL and CSV.
 
-Each reader feeds a :class:`~codesuggest.training.corpus.Collector`; line numbers are 1-based.
-Whole-file problems (not UTF-8, a malformed gold line, a missing CSV column) raise
+Each reader feeds a :class:`~codesuggest.training.corpus_collect.Collector`; line numbers are
+1-based. Whole-file problems (not UTF-8, a malformed gold line, a missing CSV column) raise
 :class:`~codesuggest.errors.InputError`; a bad record is skipped through the collector.
 """
 
@@ -11,15 +11,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.systems import CM, PCS
 from codesuggest.errors import InputError
 from codesuggest.io.notes import BadRecord, _to_note, parse_json_line, read_text
+from codesuggest.training.corpus_collect import Collector, duplicate_id
 from codesuggest.types import Note
-
-if TYPE_CHECKING:
-    from codesuggest.training.corpus import Collector
 
 DEFAULT_SYSTEM = CM  # plain-string codes and an empty CSV system cell
 _GOLD = {"D.tsv": CM, "P.tsv": PCS}  # CodiEsp: diagnoses, procedures
@@ -158,12 +156,6 @@ def _add_csv_note(group: _CsvNote, source: str, out: Collector) -> None:
     elif out.add(record, source, group.line):
         for system, code, line in group.codes:
             out.label(record.note_id, system, code, source, line)
-
-
-def duplicate_id(source: str, note_id: str, line: int, first: int) -> InputError:
-    return InputError(
-        f"{source}: duplicate note id {note_id!r} at line {line} (first at line {first})"
-    )
 
 
 def _raw_id(value: object) -> str | None:

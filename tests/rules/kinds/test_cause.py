@@ -7,7 +7,7 @@ import pytest
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.engine import Rule, RuleSet
+from codesuggest.rules.engine import RuleSet, rule_from_dict
 from codesuggest.types import Assertion, Mention, Note
 from tests.utils.scored import apply, item
 
@@ -66,7 +66,7 @@ def test_cause_stated_reads_only_present_mentions_and_unspecified_cause_titles(
 
 def test_cause_stated_params_are_checked() -> None:
     with pytest.raises(ConfigError):
-        Rule.from_dict(
+        rule_from_dict(
             {
                 "name": "r",
                 "kind": "cause_stated",

@@ -7,7 +7,7 @@ import pytest
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.rules.adaptable import adaptations
 from codesuggest.rules.base import Scored
-from codesuggest.rules.engine import KINDS, RuleSet
+from codesuggest.rules.engine import KINDS, RuleSet, rule_from_dict
 from codesuggest.rules.kinds.edits import UNNAMED
 from codesuggest.types import Evidence, Note
 from tests.utils.scored import apply, item, mentioned
@@ -73,10 +73,9 @@ def test_excludes1_a_diagnosis_stays_over_the_symptom_it_excludes(
 
 def test_excludes1_symptom_table_must_exist() -> None:
     from codesuggest.errors import ConfigError
-    from codesuggest.rules.engine import Rule
 
     with pytest.raises((ConfigError, FileNotFoundError)):
-        Rule.from_dict(
+        rule_from_dict(
             {"name": "r", "kind": "excludes1", "description": "d", "params": {"symptoms": "x.tsv"}}
         )
 

@@ -10,7 +10,7 @@ from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.errors import ConfigError
 from codesuggest.extract.procedures import find_procedures
 from codesuggest.rules.base import Scored
-from codesuggest.rules.engine import Rule, RuleSet
+from codesuggest.rules.engine import RuleSet, rule_from_dict
 from codesuggest.types import Suggestion
 from tests.utils.scored import apply
 
@@ -81,7 +81,7 @@ def test_retired_pcs_code_is_not_recommended(packaged: RuleSet, cs: Icd10Cm) -> 
 
 def test_procedure_rule_rejects_unknown_statuses() -> None:
     with pytest.raises(ConfigError):
-        Rule.from_dict(
+        rule_from_dict(
             {
                 "name": "x",
                 "kind": "procedure_not_performed",

@@ -15,7 +15,8 @@ from codesuggest.api.heap import settle_served_heap
 from codesuggest.api.schemas import error_responses
 from codesuggest.codesets.search import warm_code_search
 from codesuggest.engine import Engine
-from codesuggest.registry import CardSummary, list_models, promote
+from codesuggest.promotion import promote
+from codesuggest.registry import CardSummary, list_models
 from codesuggest.store.records import ApiKey
 
 log = logging.getLogger(__name__)

@@ -12,15 +12,12 @@ followed in its sentence by a link ("due to", "caused by") and a word that is no
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.rules.base import Kind, Rule, Scored, fire
 from codesuggest.types import Assertion, Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _LOOK_AHEAD = 80  # characters after a mention read for its cause
 

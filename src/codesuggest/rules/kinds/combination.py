@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.candidates.generators import HierarchyCandidates
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.base import (
     Kind,
+    Rule,
     Scored,
     affirmed,
     documented_candidate,
@@ -21,9 +22,6 @@ from codesuggest.rules.base import (
 )
 from codesuggest.rules.tables import prefixes, read_table
 from codesuggest.types import Assertion, Note, Suggestion
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _COMBO_KEYS = {"all_of", "code", "replaces"}
 

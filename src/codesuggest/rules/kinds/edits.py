@@ -3,15 +3,12 @@ codes, ancestors, billability, Excludes1, 7th characters, instructional notes, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.base import Kind, Scored, fire, vagueness, words_said
+from codesuggest.rules.base import Kind, Rule, Scored, fire, vagueness, words_said
 from codesuggest.rules.kinds.integral import check_symptom_table, is_symptom_code
 from codesuggest.types import Assertion, Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 
 def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:

@@ -14,16 +14,13 @@ diagnosis is established; I.B.4; III.B for abnormal findings)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, affirmed, fire, other_side
+from codesuggest.rules.base import Kind, Rule, Scored, affirmed, fire, other_side
 from codesuggest.rules.tables import Row, prefixes, read_table
 from codesuggest.types import Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 COLUMNS = ("symptom", "conditions", "cite", "comment")
 

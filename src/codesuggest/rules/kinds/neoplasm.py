@@ -10,15 +10,11 @@ columns), at the side the primary code names where the secondary code has sides.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.neoplasm_sites import secondary_sites
-from codesuggest.rules.base import Kind, Scored, fire, sides
+from codesuggest.rules.base import Kind, Rule, Scored, fire, sides
 from codesuggest.types import Assertion, Note, Suggestion
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _CONTEXT = 120  # characters before a mention read for the spread it names
 # "metastatic ... to the pleura", "mets to L lung", "spread to the brain and liver": the

@@ -3,18 +3,15 @@ and only as a complete, valid ICD-10-PCS code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.systems import PCS
 from codesuggest.errors import ConfigError
 from codesuggest.extract.procedures import PERFORMED, STATUSES
-from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.rules.base import Kind, Rule, Scored, fire
 from codesuggest.types import Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _BASIS = "procedure:"
 

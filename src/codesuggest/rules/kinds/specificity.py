@@ -6,15 +6,11 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import zip_longest
-from typing import TYPE_CHECKING
 
 from codesuggest.candidates.generators import HierarchyCandidates
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.rules.base import Kind, Scored, fire, other_side, words_said
+from codesuggest.rules.base import Kind, Rule, Scored, fire, other_side, words_said
 from codesuggest.types import Assertion, Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _WORD = re.compile(r"[a-z]+")
 # words that say nothing of which condition a title names

@@ -19,15 +19,12 @@ OCG I.C.20: as many external cause codes as explain the injury).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, documented_candidate, fire, vagueness
+from codesuggest.rules.base import Kind, Rule, Scored, documented_candidate, fire, vagueness
 from codesuggest.types import Assertion, Note
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 _GROUP_KEYS = frozenset(
     {

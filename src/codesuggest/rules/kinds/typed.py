@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
-from codesuggest.rules.base import Kind, Scored, fire
+from codesuggest.rules.base import Kind, Rule, Scored, fire
 from codesuggest.rules.tables import Row, read_table
 from codesuggest.types import Assertion, Note, Suggestion
-
-if TYPE_CHECKING:
-    from codesuggest.rules.engine import Rule
 
 TYPE_COLUMNS = ("default", "typed", "typed_words", "default_words", "cite", "comment")
 
