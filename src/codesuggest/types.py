@@ -71,11 +71,12 @@ SET_APART = frozenset({INNER, LOOSE})
 class Mention:
     """A span of the note that a lexicon entry matched, with its assertion and codes.
 
-    ``kind`` says how it matched: ``exact`` (the phrase in order), ``bag`` (the same words in
-    another order, contiguous) or ``scattered`` (all the words of a title within one sentence);
-    ``inner`` (:data:`INNER`): an Alphabetic Index entry inside a longer term that hid it;
-    ``loose`` (:data:`LOOSE`): words spread wider over the sentence than a finding is read.
-    ``coverage`` is the share of the entry's content words found (1.0 for exact and bag).
+    ``kind`` says how it matched: ``contiguous`` (the entry's words side by side, in any
+    order, stop words aside), ``scattered`` (spread over one sentence, compactly enough to be
+    read as a finding), ``inner`` (:data:`INNER`: an Alphabetic Index entry inside a longer
+    term that hid it) or ``loose`` (:data:`LOOSE`: spread wider over the sentence than a finding
+    is read); codes that only ``inner`` and ``loose`` mentions name are never recommended on
+    that alone (:data:`SET_APART`). ``n_words`` is the number of the entry's words matched.
     """
 
     start: int
