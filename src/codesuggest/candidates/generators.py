@@ -1,9 +1,10 @@
 """The candidate generators of the note's mentions: the codes the lexicon names
 (:class:`LexiconCandidates`), the billable codes a coder would pick beneath a matched
 category (:class:`HierarchyCandidates`), and the family- and personal-history codes of
-conditions stated only for relatives or as past (:class:`HistoryCandidates`). The sides a note states elsewhere, drug classes,
-statuses and user catalogs have generators of their own (``candidates.laterality``,
-``drug_class``, ``status``, ``catalog``); ``candidates.collect`` runs them all in order."""
+conditions stated only for relatives or as past (:class:`HistoryCandidates`). The sides a
+note states elsewhere, drug classes, statuses and user catalogs have generators of their own
+(``candidates.laterality``, ``drug_class``, ``status``, ``catalog``); ``candidates.collect``
+runs them all in order."""
 
 from __future__ import annotations
 
