@@ -212,6 +212,7 @@ def test_history_family_only_breast_cancer_proposes_z80_3(cs: Icd10Cm, history: 
     HistoryCandidates(history, cs).add([m], pool)
     z = pool["Z80.3"]
     assert z.derived_from == "C50.919"
+    assert z.derived_as == "family_history"  # the history_codes.tsv column it came through
     assert z.mentions == [m]
     assert z.sources == {"history"}
     assert "Z85.3" not in pool
@@ -222,6 +223,7 @@ def test_history_historical_mi_proposes_old_mi(cs: Icd10Cm, history: HistoryMap)
     pool = _pool([m])
     HistoryCandidates(history, cs).add([m], pool)
     assert pool["I25.2"].derived_from == "I21.9"
+    assert pool["I25.2"].derived_as == "personal_history"
 
 
 def test_history_relatives_condition_is_a_family_history_beside_the_patients_own(

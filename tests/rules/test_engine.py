@@ -20,6 +20,7 @@ def item(
     assertions: tuple[str, ...] = ("present",),
     recommended: bool = True,
     derived_from: str | None = None,
+    derived_as: str = "",
 ) -> Scored:
     evidence = [Evidence(10 * i, 10 * i + 4, "term", "none", a) for i, a in enumerate(assertions)]
     return Scored(
@@ -31,7 +32,7 @@ def item(
             recommended=recommended,
             evidence=evidence,
         ),
-        Candidate(code, derived_from=derived_from),
+        Candidate(code, derived_from=derived_from, derived_as=derived_as),
     )
 
 
@@ -172,10 +173,23 @@ def test_require_affirmed_spares_codes_learned_without_mentions(
 
 
 def test_history_code_flags_origin(packaged: RuleSet, cs: Icd10Cm) -> None:
-    items = [item("Z80.3", assertions=("family",), derived_from="C50.919")]
+    items = [
+        item("Z80.3", assertions=("family",), derived_from="C50.919", derived_as="family_history")
+    ]
     [s] = apply(packaged, "family-history-code", items, cs)
     assert s.suggestion.rules == ["family-history-code"]
     assert s.suggestion.flags[0].startswith("family history of C50.919 (Malignant neoplasm")
+
+
+def test_history_code_reads_only_codes_derived_through_its_column(
+    packaged: RuleSet, cs: Icd10Cm
+) -> None:
+    # a personal-history code is not the family-history rule's, whatever its evidence says
+    items = [
+        item("Z85.3", assertions=("family",), derived_from="C50.919", derived_as="personal_history")
+    ]
+    [s] = apply(packaged, "family-history-code", items, cs)
+    assert s.suggestion.rules == []
 
 
 def test_drop_ancestors_drops_e11_when_e11_9_present(packaged: RuleSet, cs: Icd10Cm) -> None:

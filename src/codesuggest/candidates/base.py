@@ -58,6 +58,9 @@ class Candidate:
     title_words: int = 1
     note_mentions: int = 0  # mentions in the whole note, for normalising counts
     derived_from: str | None = None  # the condition a history code stands for
+    # the column of codesets/data/history_codes.tsv it was derived through ("family_history",
+    # "personal_history"; "" for a code the note names)
+    derived_as: str = ""
     # the Alphabetic Index path that found it ("Hypertension > with > heart failure"; "": none)
     index_path: str = ""
     system: str = CM

@@ -308,7 +308,9 @@ class HistoryCandidates:
                 continue
             target = pool.get(target_code)
             if target is None:
-                target = pool[target_code] = Candidate(target_code, derived_from=code)
+                target = pool[target_code] = Candidate(
+                    target_code, derived_from=code, derived_as=column or ""
+                )
             if target.derived_from is None:
                 continue  # the note names the history code itself
             target.mentions.extend(

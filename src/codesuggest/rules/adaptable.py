@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codesuggest.errors import ConfigError
-from codesuggest.rules.engine import Rule
+from codesuggest.rules.base import Rule
 
 KEY = "adaptable"
 _ENTRY_KEYS = {"setting", "effect"}

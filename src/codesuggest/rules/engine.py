@@ -15,8 +15,10 @@ from typing import Any
 
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
+from codesuggest.rules.adaptable import adaptations
 from codesuggest.rules.base import Apply, Rule, Scored, for_systems
 from codesuggest.rules.kinds import ALL
+from codesuggest.rules.params import check_params
 from codesuggest.types import Note
 
 __all__ = ["KINDS", "Rule", "RuleSet", "Scored", "rule_from_dict"]
@@ -33,8 +35,9 @@ KINDS: dict[str, Apply] = {
 
 
 def rule_from_dict(data: dict[str, Any]) -> Rule:
-    """One rule of a rule file, checked: its keys, its kind, and its params against the
-    kind's (unknown, missing, or failing the kind's own check)."""
+    """One rule of a rule file, checked: its keys, its kind, its params against the kind's
+    (unknown, missing), each param's value against its name's shape (``rules.params``), the
+    kind's own check, and every adaptable setting the same way."""
     unknown = set(data) - _KEYS
     missing = {"name", "kind", "description"} - set(data)
     if unknown or missing:
@@ -55,9 +58,21 @@ def rule_from_dict(data: dict[str, Any]) -> Rule:
             f"rule {data['name']!r} ({data['kind']}): unknown params {sorted(extra)}, "
             f"missing params {sorted(absent)}"
         )
+    check_params(data["name"], data["kind"], params)
     if kind.check is not None:
         kind.check(params)
-    return Rule(data["name"], data["kind"], data["description"], params)
+    rule = Rule(data["name"], data["kind"], data["description"], params)
+    for adaptation in adaptations(rule):  # each setting a site may choose, checked the same way
+        adapted = adaptation.applied(rule).params
+        if extra := set(adapted) - kind.required - kind.optional - _ANY_KIND:
+            raise ConfigError(
+                f"rule {rule.name!r} ({rule.kind}): adaptable setting names unknown params "
+                f"{sorted(extra)}"
+            )
+        check_params(rule.name, rule.kind, adapted)
+        if kind.check is not None:
+            kind.check(adapted)
+    return rule
 
 
 class RuleSet:

@@ -63,10 +63,14 @@ def _basis_flag(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
 
 
 def _history_code(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    wanted = rule.params["assertion"]
+    wanted, column = rule.params["assertion"], rule.params["column"]
     for s in items:
         origin = s.candidate.derived_from
-        if origin and {e.assertion for e in s.suggestion.evidence} == {wanted}:
+        if (
+            origin
+            and s.candidate.derived_as == column
+            and {e.assertion for e in s.suggestion.evidence} == {wanted}
+        ):
             fire(s, rule, flag=f"{wanted} history of {origin} ({cs.title(origin)})")
     return items
 
