@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from tqdm import tqdm
 
+from codesuggest.candidates.learned import label
 from codesuggest.training.corpus import CodedNote
-from codesuggest.training.metrics import average_precision, expected_calibration_error
+from codesuggest.training.metrics import Tally, expected_calibration_error, f1_score, mean
 from codesuggest.types import Suggestion
 
 if TYPE_CHECKING:
@@ -87,8 +88,7 @@ class CodeErrors:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision or 0.0, self.recall or 0.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision or 0.0, self.recall or 0.0)
 
     def row(self) -> list[str | int]:
         """The CSV row (an undefined precision or recall is an empty cell)."""
@@ -295,46 +295,26 @@ def reliability_bins(
 def _figures(
     suggestions: list[list[Suggestion]], golds: list[set[Pair]], system: str | None
 ) -> tuple[dict[str, float], int]:
-    aps: list[float] = []
-    p5: list[float] = []
-    r10: list[float] = []
-    r15: list[float] = []
-    tp = fp = fn = 0
+    tally = Tally()
     for sugg, all_gold in zip(suggestions, golds, strict=True):
-        ranked = [(s.system, s.code) for s in _of(sugg, system)]
-        gold = {g for g in all_gold if system is None or g[0] == system}
-        chosen = {(s.system, s.code) for s in _of(sugg, system) if s.recommended}
-        tp += len(chosen & gold)
-        fp += len(chosen - gold)
-        fn += len(gold - chosen)
-        if not gold:
-            continue
-        aps.append(
-            average_precision([f"{s}|{c}" for s, c in ranked], {f"{s}|{c}" for s, c in gold})
+        kept = _of(sugg, system)
+        tally.add(
+            [label(s.system, s.code) for s in kept],
+            [label(s.system, s.code) for s in kept if s.recommended],
+            [label(*g) for g in all_gold if system is None or g[0] == system],
         )
-        p5.append(len(set(ranked[:5]) & gold) / 5)
-        r10.append(len(set(ranked[:10]) & gold) / len(gold))
-        r15.append(len(set(ranked[:15]) & gold) / len(gold))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
     table = _code_table(None, suggestions, golds, system)
     conf, correct = _confidences(suggestions, golds, system)
     figures = {
-        "map": _mean(aps),
-        "p_at_5": _mean(p5),
-        "r_at_10": _mean(r10),
-        "r_at_15": _mean(r15),
-        "micro_precision": precision,
-        "micro_recall": recall,
-        "micro_f1": _f1(precision, recall),
-        "macro_precision": _mean([c.precision or 0.0 for c in table]),
-        "macro_recall": _mean([c.recall or 0.0 for c in table]),
-        "macro_f1": _mean([c.f1 for c in table]),
+        **tally.figures(),
+        "macro_precision": mean([c.precision or 0.0 for c in table]),
+        "macro_recall": mean([c.recall or 0.0 for c in table]),
+        "macro_f1": mean([c.f1 for c in table]),
         "ece": expected_calibration_error(
             np.asarray(conf, dtype=np.float64), np.asarray(correct, dtype=np.float64), BINS
         ),
     }
-    return figures, len(aps)
+    return figures, len(tally.aps)
 
 
 def _code_table(
@@ -395,14 +375,6 @@ def _confidences(
 
 def _of(suggestions: Iterable[Suggestion], system: str | None) -> list[Suggestion]:
     return [s for s in suggestions if system is None or s.system == system]
-
-
-def _mean(values: Sequence[float]) -> float:
-    return float(np.mean(values)) if values else 0.0
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _cell(value: float | None) -> str:

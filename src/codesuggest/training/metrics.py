@@ -1,9 +1,14 @@
-"""Accuracy metrics for ranked code lists: MAP (trec style), P@k, R@k, micro P/R/F1, ECE."""
+"""Accuracy metrics for ranked code lists: MAP (trec style), P@k, R@k, micro P/R/F1, ECE.
+
+Every figure codesuggest reports comes from here: the benchmarks and the trainer's held-out
+figures (:func:`evaluate`), ``codesuggest evaluate`` (``training.evaluation``) and the F1 that
+rule choice compares (``training.rule_choice``) all tally notes with :class:`Tally`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +38,75 @@ def average_precision(ranked: Sequence[str], gold: set[str]) -> float:
     return total / len(gold)
 
 
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def mean(values: Sequence[float]) -> float:
+    """The mean of per-note figures (0 for none)."""
+    return float(np.mean(values)) if values else 0.0
+
+
+@dataclass
+class Tally:
+    """Notes' ranked lists and recommended codes against their gold codes, added one note at a
+    time: per-note ranking figures (notes with gold only) and micro counts (every note)."""
+
+    aps: list[float] = field(default_factory=list)
+    p5: list[float] = field(default_factory=list)
+    r10: list[float] = field(default_factory=list)
+    r15: list[float] = field(default_factory=list)
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(
+        self,
+        ranked: Sequence[Hashable],
+        chosen: Collection[Hashable],
+        gold: Collection[Hashable],
+        *,
+        ranking: bool = True,
+    ) -> None:
+        """One note: its codes best first, those recommended, and its gold codes (``ranking``:
+        also its ranking figures, which a note without gold codes never has)."""
+        picked, wanted = set(chosen), set(gold)
+        self.tp += len(picked & wanted)
+        self.fp += len(picked - wanted)
+        self.fn += len(wanted - picked)
+        if not wanted or not ranking:
+            return
+        self.aps.append(average_precision([str(c) for c in ranked], {str(c) for c in wanted}))
+        self.p5.append(len(set(ranked[:5]) & wanted) / 5)
+        self.r10.append(len(set(ranked[:10]) & wanted) / len(wanted))
+        self.r15.append(len(set(ranked[:15]) & wanted) / len(wanted))
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return f1_score(self.precision, self.recall)
+
+    def figures(self) -> dict[str, float]:
+        """MAP, P@5, R@10, R@15 over the notes with gold codes; micro precision, recall, F1."""
+        return {
+            "map": mean(self.aps),
+            "p_at_5": mean(self.p5),
+            "r_at_10": mean(self.r10),
+            "r_at_15": mean(self.r15),
+            "micro_precision": self.precision,
+            "micro_recall": self.recall,
+            "micro_f1": self.f1,
+        }
+
+
 def expected_calibration_error(
     conf: npt.NDArray[np.float64], correct: npt.NDArray[np.float64], bins: int = 10
 ) -> float:
@@ -51,34 +125,17 @@ def expected_calibration_error(
 
 def evaluate(predictions: Mapping[str, Ranked], gold: Mapping[str, set[str]]) -> dict[str, float]:
     """Every figure over all gold notes (a note without predictions scores zero)."""
-    aps, p5, r10, r15 = [], [], [], []
-    tp = fp = fn = 0
+    tally = Tally()
     conf: list[float] = []
     correct: list[float] = []
     for note_id, codes in gold.items():
         pred = predictions.get(note_id, Ranked([], [], []))
         ranked = list(pred.codes)
-        aps.append(average_precision(ranked, codes))
-        p5.append(len(set(ranked[:5]) & codes) / 5)
-        r10.append(len(set(ranked[:10]) & codes) / len(codes))
-        r15.append(len(set(ranked[:15]) & codes) / len(codes))
-        chosen = {c for c, r in zip(ranked, pred.recommended, strict=True) if r}
-        tp += len(chosen & codes)
-        fp += len(chosen - codes)
-        fn += len(codes - chosen)
+        tally.add(ranked, [c for c, r in zip(ranked, pred.recommended, strict=True) if r], codes)
         conf.extend(pred.confidences)
         correct.extend(float(c in codes) for c in ranked)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "notes": float(len(gold)),
-        "map": float(np.mean(aps)) if aps else 0.0,
-        "p_at_5": float(np.mean(p5)) if p5 else 0.0,
-        "r_at_10": float(np.mean(r10)) if r10 else 0.0,
-        "r_at_15": float(np.mean(r15)) if r15 else 0.0,
-        "micro_precision": precision,
-        "micro_recall": recall,
-        "micro_f1": f1,
+        **tally.figures(),
         "ece": expected_calibration_error(np.asarray(conf), np.asarray(correct)),
     }

@@ -38,6 +38,7 @@ from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
 from codesuggest.extract.mentions import assertion_of, located_matches
 from codesuggest.extract.normalize import token_words
 from codesuggest.extract.terms import TermMatcher
+from codesuggest.training.metrics import f1_score
 from codesuggest.types import Assertion
 
 SOURCE = "learned"
@@ -152,7 +153,7 @@ class PhraseStats:
         for rule, (tp, n_pred, n_gold) in totals.items():
             p = tp / n_pred if n_pred else 0.0
             r = tp / n_gold if n_gold else 0.0
-            out[rule] = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
+            out[rule] = (p, r, f1_score(p, r))
         return out
 
     def _counts(self, rows: Sequence[int] | None) -> tuple[sparse.csr_matrix, npt.NDArray[Any]]:

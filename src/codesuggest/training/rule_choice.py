@@ -30,6 +30,7 @@ from codesuggest.rank.ranker import best_threshold
 from codesuggest.rules.adaptable import Adaptation, adaptations
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish, names_code
+from codesuggest.training.metrics import Tally
 from codesuggest.types import Assertion, Note
 
 # a code system gets a threshold of its own when its held-out rows hold this many gold codes
@@ -183,7 +184,7 @@ def _micro_f1(
     per: dict[int, list[int]] = {}
     for i, g in enumerate(groups):
         per.setdefault(g, []).append(i)
-    tp = fp = fn = 0
+    tally = Tally()
     for g, rows in per.items():
         suggestions = finish(
             notes[g],
@@ -195,8 +196,6 @@ def _micro_f1(
             codeset=codeset,
             top=TOP,
         )
-        chosen = {label(s.system, s.code) for s in suggestions if s.recommended}
-        tp += len(chosen & gold[g])
-        fp += len(chosen - gold[g])
-        fn += len(gold[g] - chosen)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        chosen = [label(s.system, s.code) for s in suggestions if s.recommended]
+        tally.add((), chosen, gold[g], ranking=False)
+    return tally.f1
