@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codesuggest.codesets.history import HistoryMap
+from codesuggest.codesets.history import HistoryMap, self_asserting
+from codesuggest.codesets.icd10cm import Icd10Cm
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,14 @@ def test_load_path_reads_a_copy(tmp_path: Path) -> None:
     path.write_text("prefix\tpersonal_history\tfamily_history\nj18\tZ87.01\tZ83.6\n", "utf-8")
     history = HistoryMap.load_path(path)
     assert history.lookup("J18.9", "personal_history") == "Z87.01"  # prefix upper-cased
+
+
+def test_codes_that_state_a_history_themselves_are_data(cs: Icd10Cm) -> None:
+    found = self_asserting()
+    assert set(found) == {"family", "historical"}
+    assert found["family"] == ("Z80", "Z81", "Z82", "Z83", "Z84")
+    assert {"Z85", "Z86", "Z87", "Z92", "I25.2"} <= set(found["historical"])
+    for prefixes in found.values():
+        assert all(p in cs for p in prefixes)  # each a category or code of the code set
+    # no code states both histories
+    assert not {p[:3] for p in found["family"]} & {p[:3] for p in found["historical"]}

@@ -14,7 +14,7 @@ from itertools import chain
 
 from codesuggest.candidates.base import Candidate, register
 from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
-from codesuggest.codesets.history import HistoryMap
+from codesuggest.codesets.history import HistoryMap, self_asserting
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.normalize import content_words
@@ -251,11 +251,6 @@ def _added_words(child: str, title: str, base: set[str]) -> tuple[int, int, str]
 
 
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}
-# Codes that state a history themselves: "breast cancer in mother" affirms Z80.3.
-_SELF_ASSERTING = {
-    Assertion.FAMILY: ("Z80", "Z81", "Z82", "Z83", "Z84"),
-    Assertion.HISTORICAL: ("Z85", "Z86", "Z87", "Z92", "I25.2"),
-}
 
 
 def _affirm(cand: Candidate, assertion: Assertion, basis: str) -> None:
@@ -280,6 +275,8 @@ class HistoryCandidates:
         self.history = history
         self.codeset = codeset
         self._chronic: dict[str, bool] = {}  # code -> history.is_chronic(code)
+        # codes that state a history themselves: "breast cancer in mother" affirms Z80.3
+        self._self_asserting = [(Assertion(a), p) for a, p in self_asserting().items()]
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
         chronic = self._chronic
@@ -289,7 +286,7 @@ class HistoryCandidates:
                 is_chronic = chronic[code] = self.history.is_chronic(code)
             if is_chronic:  # "history of hypertension": still hypertensive
                 _affirm(cand, Assertion.HISTORICAL, "chronic")
-            for assertion, prefixes in _SELF_ASSERTING.items():
+            for assertion, prefixes in self._self_asserting:
                 if code.startswith(prefixes):
                     _affirm(cand, assertion, "states a history")
             assertions = {m.assertion for m in cand.mentions}

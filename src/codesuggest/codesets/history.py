@@ -1,12 +1,33 @@
-"""Which personal-history (Z85-Z87) and family-history (Z80-Z84) code stands for a condition."""
+"""Which personal-history (Z85-Z87) and family-history (Z80-Z84) code stands for a condition
+(``data/history_codes.tsv``), and which codes state a history themselves
+(``data/history_prefixes.tsv``)."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from codesuggest.codesets.data_files import data_text
+from codesuggest.codesets.data_files import data_rows, data_text
+from codesuggest.errors import ConfigError
+
+PREFIXES_FILE = "history_prefixes.tsv"
+# the assertions a history code may state (``types.Assertion`` values)
+_HISTORY_ASSERTIONS = frozenset({"family", "historical"})
+
+
+@cache
+def self_asserting() -> dict[str, tuple[str, ...]]:
+    """Assertion ("family", "historical") -> the prefixes of the codes that state that history
+    themselves (``data/history_prefixes.tsv``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in data_rows(PREFIXES_FILE):
+        assertion, prefixes = row["assertion"].strip(), tuple(row["prefixes"].split())
+        if assertion not in _HISTORY_ASSERTIONS or not prefixes or assertion in out:
+            raise ConfigError(f"{PREFIXES_FILE}: bad row for {assertion!r}")
+        out[assertion] = prefixes
+    return out
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codesuggest.codesets.history import self_asserting
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import InputError
 from codesuggest.types import Note, NoteResult, Suggestion
@@ -368,7 +369,6 @@ def outcome(result: NoteResult, case: AcceptanceCase) -> CaseOutcome:
 
 
 _UNAFFIRMED = frozenset({"negated", "family", "hypothetical"})
-_FAMILY_HISTORY = ("Z80", "Z81", "Z82", "Z83", "Z84")  # a relative's condition is their point
 
 
 def unaffirmed(s: Suggestion) -> bool:
@@ -378,7 +378,8 @@ def unaffirmed(s: Suggestion) -> bool:
     if not mentions or any(e.assertion not in _UNAFFIRMED for e in mentions):
         return False
     family_only = all(e.assertion == "family" for e in mentions)
-    return not (family_only and s.code.startswith(_FAMILY_HISTORY))
+    # a relative's condition is the point of a family-history code
+    return not (family_only and s.code.startswith(self_asserting()["family"]))
 
 
 def unnamed(s: Suggestion) -> bool:
