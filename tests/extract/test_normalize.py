@@ -127,3 +127,14 @@ def test_content_words_read_us_abbreviations_as_titles_spell_them(
     text: str, words: list[str]
 ) -> None:
     assert content_words(text) == words
+
+
+def test_stopwords_and_word_forms_are_data() -> None:
+    from codesuggest.extract import normalize
+
+    # the words that never decide a code, and the forms the stemmer does not read
+    assert {"of", "unspecified", "nos", "nec", "site"} <= normalize.STOPWORDS
+    assert "type" not in normalize.STOPWORDS  # "type 2 diabetes" keeps its type
+    assert all(w == w.lower() and w.isalpha() for w in normalize.STOPWORDS)
+    assert stem("feet") == "foot" and stem("diabetes") == "diabetes" and stem("pelvis") == "pelvis"
+    assert content_words("Fracture of the feet, unspecified site") == ["fracture", "foot"]

@@ -1,7 +1,9 @@
 """Word normalisation shared by the lexicon compiler and the term matcher.
 
-Both sides must agree exactly: lower case, accents folded, a light plural stemmer, and a
-fixed list of function words that never decide a code ("of", "unspecified", ...).
+Both sides must agree exactly: lower case, accents folded, a light plural stemmer (with the
+forms it does not read in ``data/word_forms.tsv``), the words that never decide a code
+(``data/stopwords.tsv``: "of", "unspecified", ...) and our word equivalents
+(``data/word_equivalents.tsv``, ``data/neoplasm_morphology.tsv``).
 """
 
 from __future__ import annotations
@@ -15,88 +17,21 @@ from importlib import resources
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("codesuggest.extract").joinpath("data").joinpath(name).read_text("utf-8")
+    return [line for line in text.splitlines() if not line.startswith("#")]
+
+
 # Words that never decide a code on their own: dropped from lexicon keys and note tokens.
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "due",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "w",
-        "was",
-        "were",
-        "this",
-        "that",
-        "these",
-        "those",
-        "has",
-        "have",
-        "had",
-        "unspecified",
-        "specified",
-        "other",
-        "nos",
-        "nec",
-        "elsewhere",
-        "classified",
-        "not",
-        "site",
-        "part",
-        "type",
-        "s",
-    ]
-) - {"type"}
-
-# Words that stay in keys but are generic enough that they never anchor a match.
+    r["word"].strip() for r in csv.DictReader(_data_lines("stopwords.tsv"), delimiter="\t")
+)
+# Word forms the plural stemmer does not read: irregular plurals, and words that end in "s"
+# but are no plural ("diabetes", "pelvis"), kept as they are.
 _IRREGULAR = {
-    "feet": "foot",
-    "teeth": "tooth",
-    "children": "child",
-    "women": "woman",
-    "men": "man",
-    "lymph": "lymph",
-    "diabetes": "diabetes",
-    "herpes": "herpes",
-    "rabies": "rabies",
-    "scabies": "scabies",
-    "mumps": "mumps",
-    "measles": "measles",
-    "series": "series",
-    "species": "species",
-    "varices": "varix",
-    "vertebrae": "vertebra",
-    "bronchi": "bronchus",
-    "ganglia": "ganglion",
-    "diagnoses": "diagnosis",
-    "metastases": "metastasis",
-    "stenoses": "stenosis",
-    "anastomoses": "anastomosis",
-    "thromboses": "thrombosis",
-    "neuroses": "neurosis",
-    "psychoses": "psychosis",
-    "pelvis": "pelvis",
-    "fractures": "fracture",
-    "does": "does",
-    "his": "his",
-    "was": "was",
+    r["word"].strip(): r["stem"].strip()
+    for r in csv.DictReader(_data_lines("word_forms.tsv"), delimiter="\t")
 }
 _KEEP_S = ("ss", "us", "is", "as", "os")
 
@@ -121,11 +56,6 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("codesuggest.extract").joinpath("data").joinpath(name).read_text("utf-8")
-    return [line for line in text.splitlines() if not line.startswith("#")]
 
 
 def _load_equivalents() -> dict[str, tuple[str, ...]]:
