@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import spacy
 
 from codesuggest.extract.pipeline import (
@@ -236,3 +237,17 @@ def test_packaged_rule_patterns_read_only_attributes_the_pipeline_computes() -> 
     read |= _pattern_attributes(str(packaged), "section_rules")
     assert "LOWER" in read  # the files were read
     assert read <= LEXEME_ATTRIBUTES | _TEXT_ATTRIBUTES
+
+
+@pytest.mark.parametrize("module", ["context", "sections", "sentences"])
+def test_each_fork_runs_on_the_upstream_release_it_tracks(module: str) -> None:
+    """The forks above are tested against the upstream components of the release installed; a
+    new release fails here until the fork has been read against it and ``TRACKS`` moved on."""
+    from importlib import import_module
+    from importlib.metadata import version
+
+    package, tracked = import_module(f"codesuggest.extract.{module}").TRACKS
+    installed = version(package)
+    assert installed == tracked or installed.startswith(f"{tracked}."), (
+        f"{package} {installed}: review codesuggest/extract/{module}.py against it"
+    )
