@@ -3,8 +3,9 @@ Alphabetic Index), read one way."""
 
 from __future__ import annotations
 
-import csv
 from importlib import resources
+
+from codesuggest.io.tables import package_rows
 
 
 def data_bytes(name: str) -> bytes:
@@ -19,5 +20,4 @@ def data_text(name: str) -> str:
 
 def data_rows(name: str) -> list[dict[str, str]]:
     """The rows of packaged tab-separated file ``name`` by its header, ``#`` lines left out."""
-    lines = [ln for ln in data_text(name).splitlines() if not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
+    return package_rows("codesuggest.codesets", name)

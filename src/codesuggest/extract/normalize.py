@@ -8,31 +8,25 @@ forms it does not read in ``data/word_forms.tsv``), the words that never decide 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from codesuggest.io.tables import package_rows
 
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("codesuggest.extract").joinpath("data").joinpath(name).read_text("utf-8")
-    return [line for line in text.splitlines() if not line.startswith("#")]
+def _data_rows(name: str) -> list[dict[str, str]]:
+    return package_rows("codesuggest.extract", name)
 
 
 # Words that never decide a code on their own: dropped from lexicon keys and note tokens.
-STOPWORDS = frozenset(
-    r["word"].strip() for r in csv.DictReader(_data_lines("stopwords.tsv"), delimiter="\t")
-)
+STOPWORDS = frozenset(r["word"].strip() for r in _data_rows("stopwords.tsv"))
 # Word forms the plural stemmer does not read: irregular plurals, and words that end in "s"
 # but are no plural ("diabetes", "pelvis"), kept as they are.
-_IRREGULAR = {
-    r["word"].strip(): r["stem"].strip()
-    for r in csv.DictReader(_data_lines("word_forms.tsv"), delimiter="\t")
-}
+_IRREGULAR = {r["word"].strip(): r["stem"].strip() for r in _data_rows("word_forms.tsv")}
 _KEEP_S = ("ss", "us", "is", "as", "os")
 
 
@@ -63,9 +57,9 @@ def _load_equivalents() -> dict[str, tuple[str, ...]]:
     each morphology word of the Alphabetic Index also says the Neoplasm Table behaviour its
     reference names ("sarcoma" -> "sarcoma malignant neoplasm",
     ``codesuggest.codesets.neoplasm_morphology``), where our data does not say otherwise."""
-    rows = csv.DictReader(_data_lines("word_equivalents.tsv"), delimiter="\t")
+    rows = _data_rows("word_equivalents.tsv")
     out = {stem(r["word"].strip()): tuple(stem(w) for w in r["canonical"].split()) for r in rows}
-    for r in csv.DictReader(_data_lines("neoplasm_morphology.tsv"), delimiter="\t"):
+    for r in _data_rows("neoplasm_morphology.tsv"):
         word = stem(r["word"].strip())
         if word in out or word in STOPWORDS:
             continue

@@ -4,9 +4,20 @@ filled, and a ``cite`` column, where there is one, citing the Official Guideline
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
+
 from codesuggest.errors import ConfigError
 
 Row = dict[str, str]
+
+
+def package_rows(package: str, name: str) -> list[Row]:
+    """The rows of tab-separated file ``name`` in ``package``'s ``data`` folder, by its header,
+    ``#`` lines left out (read as they are: for the files whose rows need no citation)."""
+    text = resources.files(package).joinpath("data").joinpath(name).read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def parse_table(text: str, name: str, columns: tuple[str, ...]) -> tuple[Row, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.adaptable import adaptations
-from codesuggest.rules.base import Apply, Rule, Scored, for_systems
+from codesuggest.rules.base import Apply, Kind, Rule, Scored, for_systems
 from codesuggest.rules.kinds import ALL
 from codesuggest.rules.params import check_params
 from codesuggest.types import Note
@@ -51,28 +51,36 @@ def rule_from_dict(data: dict[str, Any]) -> Rule:
             f"rule {data['name']!r}: unknown kind {data['kind']!r}; known: {', '.join(sorted(ALL))}"
         )
     params = dict(data.get("params", {}))
-    extra = set(params) - kind.required - kind.optional - _ANY_KIND
+    extra = set(params) - _accepted(kind)
     absent = kind.required - set(params)
     if extra or absent:
         raise ConfigError(
             f"rule {data['name']!r} ({data['kind']}): unknown params {sorted(extra)}, "
             f"missing params {sorted(absent)}"
         )
-    check_params(data["name"], data["kind"], params)
-    if kind.check is not None:
-        kind.check(params)
+    _check_values(data["name"], data["kind"], kind, params)
     rule = Rule(data["name"], data["kind"], data["description"], params)
     for adaptation in adaptations(rule):  # each setting a site may choose, checked the same way
         adapted = adaptation.applied(rule).params
-        if extra := set(adapted) - kind.required - kind.optional - _ANY_KIND:
+        if extra := set(adapted) - _accepted(kind):
             raise ConfigError(
                 f"rule {rule.name!r} ({rule.kind}): adaptable setting names unknown params "
                 f"{sorted(extra)}"
             )
-        check_params(rule.name, rule.kind, adapted)
-        if kind.check is not None:
-            kind.check(adapted)
+        _check_values(rule.name, rule.kind, kind, adapted)
     return rule
+
+
+def _accepted(kind: Kind) -> frozenset[str]:
+    return kind.required | kind.optional | _ANY_KIND
+
+
+def _check_values(name: str, kind_name: str, kind: Kind, params: dict[str, Any]) -> None:
+    """Each param's value against its name's shape (``rules.params``), then the kind's own
+    check."""
+    check_params(name, kind_name, params)
+    if kind.check is not None:
+        kind.check(params)
 
 
 class RuleSet:

@@ -7,7 +7,7 @@ rule choice compares (``training.rule_choice``) all tally notes with :class:`Tal
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,9 +63,9 @@ class Tally:
 
     def add(
         self,
-        ranked: Sequence[Hashable],
-        chosen: Collection[Hashable],
-        gold: Collection[Hashable],
+        ranked: Sequence[str],
+        chosen: Collection[str],
+        gold: Collection[str],
         *,
         ranking: bool = True,
     ) -> None:
@@ -77,7 +77,7 @@ class Tally:
         self.fn += len(wanted - picked)
         if not wanted or not ranking:
             return
-        self.aps.append(average_precision([str(c) for c in ranked], {str(c) for c in wanted}))
+        self.aps.append(average_precision(ranked, wanted))
         self.p5.append(len(set(ranked[:5]) & wanted) / 5)
         self.r10.append(len(set(ranked[:10]) & wanted) / len(wanted))
         self.r15.append(len(set(ranked[:15]) & wanted) / len(wanted))
