@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from codesuggest.candidates.collect import collect_candidates, default_generators
+from codesuggest.candidates.base import Sources
 from codesuggest.codesets.alpha_index import index_phrases
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
@@ -35,7 +35,7 @@ from codesuggest.codesets.lexicon import (
     compile_lexicon,
     data_phrases,
 )
-from codesuggest.extract.pipeline import build_pipeline
+from codesuggest.stages import Extraction
 from codesuggest.training.corpus import CodedNote, read_corpus
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "codiesp"
@@ -50,13 +50,12 @@ BANDS = (
 def _candidates(
     index: LexiconIndex, codeset: Icd10Cm, notes: list[CodedNote], desc: str
 ) -> tuple[list[set[str]], float]:
-    nlp = build_pipeline(index)
-    generators = default_generators(index, codeset, HistoryMap.load())
+    extraction = Extraction.build(Sources(index, codeset, HistoryMap.load()))
     out = []
     started = time.perf_counter()
-    docs = nlp.pipe((n.note.text for n in notes), batch_size=64)
-    for doc in tqdm(docs, total=len(notes), desc=desc, file=sys.stderr, leave=False):
-        out.append({c.code for c in collect_candidates(doc, index, codeset, generators)})
+    found = extraction.candidates([n.note.text for n in notes])
+    for cands in tqdm(found, total=len(notes), desc=desc, file=sys.stderr, leave=False):
+        out.append({c.code for c in cands})
     return out, time.perf_counter() - started
 
 

@@ -18,14 +18,9 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.catalog import describe_learned, with_catalogs
-from codesuggest.candidates.collect import (
-    add_learned,
-    collect_candidates,
-    default_generators,
-    set_context,
-)
+from codesuggest.candidates.base import Candidate, Sources
+from codesuggest.candidates.catalog import with_catalogs
+from codesuggest.candidates.collect import GENERATORS, set_context
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
 from codesuggest.codesets import catalogs as catalogs_io
 from codesuggest.codesets.catalogs import Catalog
@@ -40,9 +35,9 @@ from codesuggest.errors import (
     ModelError,
     ModelNotFoundError,
     NoteTooLargeError,
+    RegistryError,
 )
 from codesuggest.extract.normalize import fingerprint
-from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import artefact, read_card
 from codesuggest.model_io import codeset as codeset_io
 from codesuggest.model_io import learned as learned_io
@@ -53,12 +48,15 @@ from codesuggest.rank.calibration import Calibration, calibration_from_dict, map
 from codesuggest.rank.features import FEATURES
 from codesuggest.registry import missing_model_hint, resolve_model_path
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish, support_evidence
+from codesuggest.rules.finish import support_evidence
 from codesuggest.settings import get_settings
+from codesuggest.stages import Decision, Extraction, score_learned
 from codesuggest.types import ModelInfo, Note, NoteAssessment, NoteResult, Suggestion, Support
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.language import Language
+
+    from codesuggest.candidates.base import CandidateGenerator
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +106,6 @@ def _reading(path: Path, name: str) -> Iterator[None]:
         ) from None
     except (ValueError, LookupError, TypeError, AttributeError, OSError) as exc:
         raise ModelError(f"{path}: {name} cannot be read ({type(exc).__name__}: {exc})") from None
-
-
-def _release(doc: Doc) -> None:
-    """Drop what a processed note holds that refers back to it (its span groups, the ConText
-    graph and the token and span extensions in ``user_data``): the Doc is then freed as soon
-    as it is let go, not left for the cyclic garbage collector, which found some 14,000 such
-    objects per 64 notes and spent about 5% of a batch on them."""
-    doc.spans.clear()
-    doc.user_data.clear()
 
 
 def default_model_path() -> Path:
@@ -198,8 +187,18 @@ class Engine:
                 catalogs_io.load_registered(home) if catalogs is None else catalogs
             )
             self.index = with_catalogs(self.index, self.catalogs)
-        self.generators = default_generators(self.index, self.codeset, history, self.catalogs)
-        self.nlp = build_pipeline(self.index)
+        names = card.get("stages", {}).get("generators", GENERATORS)
+        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            raise ModelError(f"{path}: model.json: stages.generators is not a list of names")
+        try:
+            self.extraction = Extraction.build(
+                Sources(self.index, self.codeset, history, self.catalogs), names
+            )
+        except RegistryError as exc:
+            raise ModelError(f"{path}: model.json: {exc.args[0]}") from None
+        self.decision = Decision(
+            self.threshold, self.thresholds, self.rules, self.codeset, self.held_last
+        )
         self.max_chars = get_settings().max_note_chars
         self.releases = {SYSTEM: self.codeset.release}
         self.releases.update((name, c.release) for name, c in sorted(self.catalogs.items()))
@@ -222,6 +221,15 @@ class Engine:
             raise ModelNotFoundError(f"{exc}: {missing_model_hint(target)}") from None
         log.info("loading model %s %s from %s", card.get("name"), card.get("version"), target)
         return cls(target, card, calibrated=calibrated, catalogs=catalogs)
+
+    @property
+    def nlp(self) -> Language:
+        """The extraction pipeline (spaCy + medspaCy over the model's lexicon)."""
+        return self.extraction.nlp
+
+    @property
+    def generators(self) -> tuple[CandidateGenerator, ...]:
+        return self.extraction.generators
 
     # --- public API ---------------------------------------------------------------------------
     def suggest(
@@ -288,18 +296,13 @@ class Engine:
     ) -> Iterator[NoteAssessment]:
         texts = [n.text if n.text.strip() else "" for n in notes]
         procedures = systems is None or PCS in systems
-        per_note = [
-            self._candidates(note, text, doc, procedures=procedures)
-            for note, text, doc in zip(notes, texts, self.nlp.pipe(texts), strict=True)
-        ]
+        per_note = list(
+            self.extraction.candidates(texts, [n.setting for n in notes], procedures=procedures)
+        )
         learned: list[NoteScores | None] = [None] * len(notes)
         if self.learned is not None:
             read = [learned_text(t, c) for t, c in zip(texts, per_note, strict=True)]
-            learned = list(self.learned.score(read))
-            for cands, scores_of in zip(per_note, learned, strict=True):
-                assert scores_of is not None
-                add_learned(cands, scores_of, self.codeset)
-                describe_learned(cands, self.catalogs)
+            learned = list(score_learned(self.learned, read, per_note, self.codeset, self.catalogs))
         flat = [c for cands in per_note for c in cands]
         probs = self._probabilities(flat)
         codes_of = asked if asked is not None else [[] for _ in notes]
@@ -312,18 +315,7 @@ class Engine:
         for i, (note, cands) in enumerate(zip(notes, per_note, strict=True)):
             scores = probs[offset : offset + len(cands)]
             offset += len(cands)
-            suggestions = finish(
-                note,
-                cands,
-                scores,
-                threshold=self.threshold,
-                thresholds=self.thresholds,
-                rules=self.rules,
-                codeset=self.codeset,
-                top=top,
-                systems=systems,
-                held_last=self.held_last,
-            )
+            suggestions = self.decision.suggestions(note, cands, scores, top, systems)
             releases = dict(self.releases)
             if any(s.system == PCS for s in suggestions):
                 releases[PCS] = PCS_RELEASE
@@ -340,24 +332,6 @@ class Engine:
             for key, p in extra_scores.items():
                 support[key].confidence = float(p)
             yield NoteAssessment(result, support)
-
-    def _candidates(
-        self, note: Note, text: str, doc: Doc, *, procedures: bool = True
-    ) -> list[Candidate]:
-        """The candidates of one processed note (``procedures``: its ICD-10-PCS ones too);
-        the Doc is released once read."""
-        try:
-            return collect_candidates(
-                doc,
-                self.index,
-                self.codeset,
-                self.generators,
-                note.setting,
-                text=text,
-                procedures=procedures,
-            )
-        finally:
-            _release(doc)
 
     def _probabilities(self, cands: list[Candidate]) -> npt.NDArray[np.float64]:
         probs = self.ranker.predict_proba(cands)[:, 1] if cands else np.zeros(0)
@@ -433,7 +407,7 @@ class Engine:
         out: dict[tuple[str, str], Support] = {}
         for key in asked:
             system, code = key
-            threshold = self.thresholds.get(system, self.threshold)
+            threshold = self.decision.threshold_of(system)
             s = shown.get(key)
             if s is not None:
                 out[key] = Support(

@@ -6,13 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from codesuggest.candidates.base import Candidate, create
+from codesuggest.candidates.base import Candidate, Sources, create
+from codesuggest.candidates.collect import GENERATORS, create_generators
 from codesuggest.candidates.generators import (
     HierarchyCandidates,
     HistoryCandidates,
     LexiconCandidates,
     _Sentences,
 )
+from codesuggest.candidates.laterality import LateralityCandidates
 from codesuggest.candidates.specific import Descendant, Family
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -53,21 +55,31 @@ def _pool(mentions: list[Mention]) -> dict[str, Candidate]:
     return pool
 
 
-def test_registry_create_known_names(cs: Icd10Cm, history: HistoryMap) -> None:
-    assert isinstance(
-        create("codesuggest.lexicon_candidates.v1", index=LexiconIndex()), LexiconCandidates
-    )
-    assert isinstance(
-        create("codesuggest.hierarchy_candidates.v1", codeset=cs), HierarchyCandidates
-    )
-    assert isinstance(
-        create("codesuggest.history_candidates.v1", history=history, codeset=cs), HistoryCandidates
-    )
+def test_registry_creates_every_generator_a_model_names(cs: Icd10Cm, history: HistoryMap) -> None:
+    sources = Sources(LexiconIndex(), cs, history)
+    made = [create(name, sources) for name in GENERATORS]
+    assert [type(g) for g in made[:4]] == [
+        LexiconCandidates,
+        HierarchyCandidates,
+        LateralityCandidates,
+        HistoryCandidates,
+    ]
+    assert [g.name for g in made] == [
+        "lexicon",
+        "hierarchy",
+        "laterality",
+        "history",
+        "drug_class",
+        "status",
+        "catalog",
+    ]
+    # the catalogs' generator runs only while user catalogs are registered
+    assert [g.name for g in create_generators(sources)] == [g.name for g in made[:-1]]
 
 
-def test_registry_create_unknown_name_lists_known() -> None:
+def test_registry_create_unknown_name_lists_known(cs: Icd10Cm, history: HistoryMap) -> None:
     with pytest.raises(RegistryError) as info:
-        create("codesuggest.nope.v1")
+        create("codesuggest.nope.v1", Sources(LexiconIndex(), cs, history))
     message = str(info.value)
     assert "codesuggest.nope.v1" in message
     assert "codesuggest.lexicon_candidates.v1" in message

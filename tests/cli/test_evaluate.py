@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from codesuggest.cli.evaluate import default_report_dir
 from codesuggest.cli.main import app
 from codesuggest.engine import Engine
-from codesuggest.training.evaluation import CSV_FIELDS
+from codesuggest.training.evaluation_table import CSV_FIELDS
 from tests.cli.conftest import one_error_line
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -135,3 +136,28 @@ def test_evaluate_report_dir_that_is_a_file_is_refused(
     )
     assert result.exit_code == 1
     assert one_error_line(result.stderr) == f"error: --report-dir {clash} is not a folder"
+
+
+def test_evaluate_without_matplotlib_writes_the_table_and_says_the_plot_was_not_drawn(
+    runner: CliRunner,
+    reuse_engine: Engine,
+    model_dir: Path,
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """matplotlib is the optional extra codesuggest[plots]: the figures and errors.csv need
+    nothing of it."""
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what an absent package imports as
+    report = tmp_path / "report"
+    result = runner.invoke(
+        app,
+        ["evaluate", "--model", str(model_dir), "--data", str(corpus), "--report-dir", str(report)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 notes, top 30" in result.stdout
+    assert sorted(p.name for p in report.iterdir()) == ["errors.csv"]
+    assert "reliability.png not drawn" in result.stderr
+    assert "pip install 'codesuggest[plots]'" in result.stderr

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.rank.ranker import CandidateFeatures, best_threshold, make_ranker
+from codesuggest.rank.ranker import CandidateFeatures, make_ranker
 from codesuggest.types import Assertion, Mention
 
 
@@ -43,21 +43,6 @@ def _candidate(i: int, positive: bool) -> Candidate:
 def _toy(n: int = 60) -> tuple[list[Candidate], np.ndarray]:
     y = np.asarray([i % 2 for i in range(n)])
     return [_candidate(i, bool(label)) for i, label in enumerate(y)], y
-
-
-def test_best_threshold_on_toy_array() -> None:
-    y = np.asarray([1, 1, 0, 1, 0, 0])
-    p = np.asarray([0.9, 0.8, 0.7, 0.6, 0.2, 0.1])
-    threshold, f1 = best_threshold(y, p)
-    # cutting at 0.6 keeps 4 predictions with all 3 positives: F1 = 2*3/(4+3)
-    assert threshold == 0.6
-    assert f1 == 6 / 7
-
-
-def test_best_threshold_perfect_separation() -> None:
-    threshold, f1 = best_threshold(np.asarray([0, 1, 0, 1]), np.asarray([0.1, 0.8, 0.3, 0.9]))
-    assert threshold == 0.8
-    assert f1 == 1.0
 
 
 def test_make_ranker_is_an_unfitted_pipeline() -> None:

@@ -2,63 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
 from codesuggest.engine import Engine
-from codesuggest.training.corpus import CodedNote
 from codesuggest.training.evaluation import (
-    CSV_FIELDS,
     FIGURES,
     EvaluationReport,
     evaluate_model,
     reliability_bins,
 )
 from codesuggest.types import ModelInfo, Note, NoteResult, Suggestion
+from tests.utils.evaluation_notes import NOTES, coded
 
 CM = "ICD-10-CM"
 PCS = "ICD-10-PCS"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def _coded(note_id: str, text: str, *codes: tuple[str, str]) -> CodedNote:
-    return CodedNote(Note(text=text, note_id=note_id), frozenset(codes))
-
-
-NOTES = [
-    _coded(
-        "htn",
-        "Assessment: essential hypertension, well controlled on lisinopril.",
-        (CM, "I10"),
-    ),
-    _coded(
-        "dm",
-        "Type 2 diabetes mellitus without complications. Continue metformin.",
-        (CM, "E11.9"),
-    ),
-    _coded(
-        "pna",
-        "Impression: community acquired pneumonia. Bronchoscopy with biopsy performed.",
-        (CM, "J18.9"),
-        (PCS, "0BBC8ZX"),
-    ),
-    _coded(
-        "uti",
-        "Urinary tract infection; started nitrofurantoin. History of hypertension.",
-        (CM, "N39.0"),
-        (CM, "I10"),
-    ),
-    _coded("none", "Routine visit, no complaints today."),
-]
-
-
-@pytest.fixture(scope="module")
-def report(engine: Engine) -> EvaluationReport:
-    return evaluate_model(engine, NOTES, top=30)
 
 
 # --- a real engine --------------------------------------------------------------------------
@@ -95,40 +55,6 @@ def test_evaluate_model_code_table_counts_every_gold_code(report: EvaluationRepo
         assert row.tp + row.fp == row.recommended
     errors = [c.fp + c.fn for c in report.codes]
     assert errors == sorted(errors, reverse=True)
-
-
-def test_evaluate_model_writes_errors_csv_with_header_and_one_row_per_code(
-    report: EvaluationReport, tmp_path: Path
-) -> None:
-    path = report.write_errors_csv(tmp_path / "errors.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert tuple(rows[0]) == CSV_FIELDS
-    assert len(rows) == 1 + len(report.codes)
-    body = {(r[1], r[0]): r for r in rows[1:]}
-    i10 = body[(CM, "I10")]
-    assert i10[2] == "Essential (primary) hypertension"
-    assert int(i10[3]) == 2
-    pcs = body[(PCS, "0BBC8ZX")]
-    assert (pcs[3], pcs[5], pcs[7]) == ("1", "0", "1")  # gold 1, tp 0, fn 1
-    assert pcs[9] == "0.0000"  # recall 0 of 1
-    assert pcs[8] == ""  # precision undefined: never recommended
-
-
-def test_evaluate_model_reliability_plot_is_a_png(report: EvaluationReport, tmp_path: Path) -> None:
-    path = report.plot_reliability(tmp_path / "reliability.png")
-    data = path.read_bytes()
-    assert data.startswith(PNG_MAGIC)
-    assert len(data) > 1000
-    assert len(report.reliability) == 10
-    assert sum(b.count for b in report.reliability) > 0
-
-
-def test_evaluation_report_lines_show_every_system(report: EvaluationReport) -> None:
-    text = "\n".join(report.lines())
-    assert "MAP" in text and "ECE" in text
-    for key in report.figures:
-        assert any(line.startswith(key) for line in report.lines()), key
 
 
 # --- exact figures on fixed suggestions -----------------------------------------------------
@@ -169,9 +95,9 @@ def _fixed_report() -> EvaluationReport:
         }
     )
     notes = [
-        _coded("n1", "x", (CM, "I10"), (CM, "E11.9")),
-        _coded("n2", "y", (CM, "J18.9"), (PCS, "0BH17EZ")),
-        _coded("n3", "z"),
+        coded("n1", "x", (CM, "I10"), (CM, "E11.9")),
+        coded("n2", "y", (CM, "J18.9"), (PCS, "0BH17EZ")),
+        coded("n3", "z"),
     ]
     return evaluate_model(cast(Any, engine), notes, top=30)
 
@@ -225,8 +151,8 @@ def test_evaluate_with_systems_measures_only_their_gold_and_suggestions(
     from tests.utils.catalogs import PROCEDURE_NOTE
 
     notes = [
-        _coded("proc", PROCEDURE_NOTE, (CM, "I10"), ("CPT", "90001"), ("CPT", "90002")),
-        _coded("htn", "Assessment: essential hypertension.", (CM, "I10")),
+        coded("proc", PROCEDURE_NOTE, (CM, "I10"), ("CPT", "90001"), ("CPT", "90002")),
+        coded("htn", "Assessment: essential hypertension.", (CM, "I10")),
     ]
     every = evaluate_model(catalog_engine, notes, top=10)
     assert every.gold_notes["CPT"] == 1 and every.gold_notes[CM] == 2

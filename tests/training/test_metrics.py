@@ -7,7 +7,9 @@ import pytest
 
 from codesuggest.training.metrics import (
     Ranked,
+    Tally,
     average_precision,
+    best_threshold,
     evaluate,
     expected_calibration_error,
 )
@@ -66,3 +68,35 @@ def test_evaluate_no_gold() -> None:
     assert m["notes"] == 0.0
     assert m["map"] == 0.0
     assert m["micro_f1"] == 0.0
+
+
+def test_best_threshold_on_toy_array() -> None:
+    y = np.asarray([1, 1, 0, 1, 0, 0])
+    p = np.asarray([0.9, 0.8, 0.7, 0.6, 0.2, 0.1])
+    threshold, f1 = best_threshold(y, p)
+    # cutting at 0.6 keeps 4 predictions with all 3 positives: F1 = 2*3/(4+3)
+    assert threshold == 0.6
+    assert f1 == 6 / 7
+
+
+def test_best_threshold_perfect_separation() -> None:
+    threshold, f1 = best_threshold(np.asarray([0, 1, 0, 1]), np.asarray([0.1, 0.8, 0.3, 0.9]))
+    assert threshold == 0.8
+    assert f1 == 1.0
+
+
+def test_best_threshold_f1_is_the_tally_f1_of_its_cut() -> None:
+    """The F1 the thresholds are chosen by is the micro F1 every other figure reports."""
+    rng = np.random.default_rng(0)
+    p = rng.random(200)
+    y = (rng.random(200) < p).astype(int)
+    threshold, f1 = best_threshold(y, p)
+    tally = Tally()
+    rows = [str(i) for i in range(len(p))]
+    tally.add(
+        (),
+        [r for r, q in zip(rows, p, strict=True) if q >= threshold],
+        [r for r, t in zip(rows, y, strict=True) if t],
+        ranking=False,
+    )
+    assert f1 == pytest.approx(tally.f1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sklearn.model_selection import KFold
-from spacy.language import Language
 
 from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
 from codesuggest.extract.mentions import doc_mentions
@@ -45,14 +44,9 @@ def _corpus() -> tuple[list[str], list[set[str]]]:
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build_pipeline(LexiconIndex())
-
-
-@pytest.fixture(scope="module")
-def stats(nlp: Language) -> PhraseStats:
+def stats() -> PhraseStats:
     texts, gold = _corpus()
-    return phrase_stats(texts, gold, nlp, LexiconIndex())
+    return phrase_stats(texts, gold, LexiconIndex())
 
 
 def _mined(stats: PhraseStats, rule: PhraseRule = RULE) -> dict[tuple[str, ...], set[str]]:
@@ -90,10 +84,10 @@ def test_negated_mentions_do_not_support_a_code(stats: PhraseStats) -> None:
     assert not any("G05" in codes for codes in mined.values())
 
 
-def test_a_pair_the_lexicon_already_has_is_not_mined(nlp: Language) -> None:
+def test_a_pair_the_lexicon_already_has_is_not_mined() -> None:
     texts, gold = _corpus()
     base = extend_lexicon(LexiconIndex(), [(("frobnitz",), "A00.0", "synonym")])
-    mined = _mined(phrase_stats(texts, gold, nlp, base))
+    mined = _mined(phrase_stats(texts, gold, base))
     assert ("frobnitz",) not in mined
     assert mined[("fever", "frobnitz")] == {"A00.0"}
 
@@ -106,9 +100,9 @@ def test_pseudo_notes_make_rare_phrases_prove_more(stats: PhraseStats) -> None:
     assert ("quuxosis",) not in strict  # 3 / (3 + 2) = 0.6
 
 
-def test_cross_validation_and_mining_are_deterministic(nlp: Language, stats: PhraseStats) -> None:
+def test_cross_validation_and_mining_are_deterministic(stats: PhraseStats) -> None:
     texts, gold = _corpus()
-    again = phrase_stats(texts, gold, nlp, LexiconIndex())
+    again = phrase_stats(texts, gold, LexiconIndex())
     assert again.select(RULE) == stats.select(RULE)
     folds = list(KFold(n_splits=3, shuffle=True, random_state=0).split(texts))
     cv = stats.cross_validate(folds)
@@ -117,8 +111,10 @@ def test_cross_validation_and_mining_are_deterministic(nlp: Language, stats: Phr
     assert cv[best][2] == max(f1 for _, _, f1 in cv.values())
 
 
-def test_ngrams_stay_within_a_sentence_and_skip_cues_and_uninformative_keys(nlp: Language) -> None:
-    doc = nlp("Frobnitz fever. Cough with 12 mg. He denies blargemia rash")
+def test_ngrams_stay_within_a_sentence_and_skip_cues_and_uninformative_keys() -> None:
+    doc = build_pipeline(LexiconIndex(), mining=True)(
+        "Frobnitz fever. Cough with 12 mg. He denies blargemia rash"
+    )
     grams = note_ngrams(doc)
     assert ("fever", "frobnitz") in grams
     assert not any({"fever", "cough"} <= set(g) for g in grams)  # two sentences

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
 from codesuggest.types import SET_APART, Mention
+
+if TYPE_CHECKING:
+    from codesuggest.codesets.catalogs import Catalog
+    from codesuggest.codesets.history import HistoryMap
+    from codesuggest.codesets.icd10cm import Icd10Cm
+    from codesuggest.codesets.lexicon import LexiconIndex
 
 
 @dataclass(slots=True)
@@ -115,24 +121,36 @@ class CandidateGenerator(Protocol):
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None: ...
 
 
-_REGISTRY: dict[str, Callable[..., CandidateGenerator]] = {}
+@dataclass(frozen=True)
+class Sources:
+    """What candidate generators are built from: the lexicon mentions are matched against, the
+    ICD-10-CM code set, the history map and the user catalogs registered (CPT, HCPCS)."""
+
+    index: LexiconIndex
+    codeset: Icd10Cm
+    history: HistoryMap
+    catalogs: Mapping[str, Catalog] = field(default_factory=dict)
 
 
-def register(
-    name: str,
-) -> Callable[[Callable[..., CandidateGenerator]], Callable[..., CandidateGenerator]]:
-    """Register a generator factory under ``name`` (e.g. ``codesuggest.lexicon_candidates.v1``)."""
+Builder = Callable[[Sources], CandidateGenerator]
+_REGISTRY: dict[str, Builder] = {}
 
-    def wrap(factory: Callable[..., CandidateGenerator]) -> Callable[..., CandidateGenerator]:
-        _REGISTRY[name] = factory
-        return factory
+
+def register(name: str) -> Callable[[Builder], Builder]:
+    """Register the builder of a generator under ``name`` (``codesuggest.lexicon_candidates.v1``):
+    the name a model's card gives it (``stages.generators``)."""
+
+    def wrap(builder: Builder) -> Builder:
+        _REGISTRY[name] = builder
+        return builder
 
     return wrap
 
 
-def create(name: str, **kwargs: object) -> CandidateGenerator:
-    """Build the generator registered as ``name``; unknown names list the known ones."""
+def create(name: str, sources: Sources) -> CandidateGenerator:
+    """Build the generator registered as ``name`` from ``sources``; an unknown name lists the
+    known ones."""
     if name not in _REGISTRY:
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise RegistryError(f"unknown candidate generator {name!r}; known: {known}")
-    return _REGISTRY[name](**kwargs)
+    return _REGISTRY[name](sources)

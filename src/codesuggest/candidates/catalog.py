@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import label, split_label
 from codesuggest.codesets.catalog_lexicon import Key
 from codesuggest.codesets.catalogs import Catalog
@@ -55,7 +55,6 @@ def with_catalogs(index: LexiconIndex, catalogs: Mapping[str, Catalog]) -> Lexic
     return extended
 
 
-@register("codesuggest.catalog_candidates.v1")
 class CatalogCandidates:
     """The lexicon's candidates for a catalog code (keyed by its label) become codes of the
     catalog's system, described by their descriptor; labels of no registered catalog stay as

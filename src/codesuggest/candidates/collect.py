@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 
 from spacy.tokens import Doc
 
 from codesuggest.candidates.base import (
+    Builder,
     Candidate,
     CandidateGenerator,
     NoteContext,
+    Sources,
+    create,
     held_back,
     inner_only,
+    register,
 )
 from codesuggest.candidates.catalog import CatalogCandidates
 from codesuggest.candidates.drug_class import DrugClassCandidates
@@ -33,8 +37,6 @@ from codesuggest.candidates.laterality import LateralityCandidates
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
 from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
-from codesuggest.codesets.catalogs import Catalog
-from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.lexicon import LexiconIndex
@@ -44,34 +46,49 @@ from codesuggest.extract.procedures import ProcedureMention, doc_procedures
 from codesuggest.extract.uncertain import establish_uncertain
 from codesuggest.types import Mention
 
+# the generators a model runs, as its card names them (``stages.generators``), in order: later
+# generators read the earlier ones' pool; the catalogs' codes (CPT, HCPCS) last
+GENERATORS = (
+    "codesuggest.lexicon_candidates.v1",
+    "codesuggest.hierarchy_candidates.v1",
+    "codesuggest.laterality_candidates.v1",
+    "codesuggest.history_candidates.v1",
+    "codesuggest.drug_class_candidates.v1",
+    "codesuggest.status_candidates.v1",
+    _CATALOGS := "codesuggest.catalog_candidates.v1",
+)
+_BUILT_IN: dict[str, Builder] = dict(
+    zip(
+        GENERATORS,
+        (
+            lambda s: LexiconCandidates(s.index),
+            lambda s: HierarchyCandidates(s.codeset),
+            lambda s: LateralityCandidates(s.codeset),
+            lambda s: HistoryCandidates(s.history, s.codeset),
+            lambda s: DrugClassCandidates(),
+            lambda s: StatusCandidates(),
+            lambda s: CatalogCandidates(s.catalogs),
+        ),
+        strict=True,
+    )
+)
+for _name, _builder in _BUILT_IN.items():
+    register(_name)(_builder)
 
-def default_generators(
-    index: LexiconIndex,
-    codeset: Icd10Cm,
-    history: HistoryMap,
-    catalogs: Mapping[str, Catalog] | None = None,
+
+def create_generators(
+    sources: Sources, names: Sequence[str] = GENERATORS
 ) -> list[CandidateGenerator]:
-    """Lexicon, then hierarchy, then the sides the note states elsewhere, then history: later
-    generators read the earlier ones' pool; with registered user ``catalogs`` (CPT, HCPCS),
-    their codes last."""
-    generators: list[CandidateGenerator] = [
-        LexiconCandidates(index),
-        HierarchyCandidates(codeset),
-        LateralityCandidates(codeset),
-        HistoryCandidates(history, codeset),
-        DrugClassCandidates(),
-        StatusCandidates(),
-    ]
-    if catalogs:
-        generators.append(CatalogCandidates(catalogs))
-    return generators
+    """The generators ``names`` (through the registry, ``candidates.base.create``), built from
+    ``sources``; the catalogs' one only while user catalogs are registered."""
+    return [create(name, sources) for name in names if sources.catalogs or name != _CATALOGS]
 
 
 def collect_candidates(
     doc: Doc,
     index: LexiconIndex,
     codeset: Icd10Cm,
-    generators: list[CandidateGenerator],
+    generators: Sequence[CandidateGenerator],
     setting: str | None = None,
     *,
     text: str | None = None,
@@ -116,7 +133,7 @@ def collect_candidates(
 
 
 def _add_inner(
-    inner: list[Mention], generators: list[CandidateGenerator], pool: dict[str, Candidate]
+    inner: list[Mention], generators: Sequence[CandidateGenerator], pool: dict[str, Candidate]
 ) -> None:
     """Add to ``pool`` the codes the inner mentions propose through the lexicon and the
     hierarchy that no other mention proposed: the candidates of the note's mentions stay as

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.data_files import data_rows
 from codesuggest.codesets.index_convert import IndexRow
 from codesuggest.extract.normalize import content_words
@@ -88,7 +88,6 @@ def drug_effects() -> dict[str, str]:
     return {r["drug"]: r["code"] for r in data_rows(EFFECTS_FILE)}
 
 
-@register("codesuggest.drug_class_candidates.v1")
 class DrugClassCandidates:
     """Turns a drug class's adverse-effect candidate into the named drug's code."""
 

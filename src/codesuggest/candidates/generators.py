@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from itertools import chain
 
-from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
 from codesuggest.codesets.history import HistoryMap, self_asserting
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -25,7 +25,6 @@ _UNSPECIFIED = re.compile(r"\bunspecified\b", re.IGNORECASE)
 _UNSPECIFIED_LEVELS = 3  # ancestors climbed from an unspecified code to a specified title
 
 
-@register("codesuggest.lexicon_candidates.v1")
 class LexiconCandidates:
     """Every code a matched lexicon key names becomes a candidate, with that mention."""
 
@@ -55,7 +54,6 @@ class LexiconCandidates:
                     cand.phrase_strength = max(cand.phrase_strength, strength[m.key, code])
 
 
-@register("codesuggest.hierarchy_candidates.v1")
 class HierarchyCandidates:
     """A matched non-billable category proposes the billable codes below it that a coder would
     pick: the most specific ones its mentions' sentences support ("nondisplaced fracture of
@@ -264,7 +262,6 @@ def _affirm(cand: Candidate, assertion: Assertion, basis: str) -> None:
     ]
 
 
-@register("codesuggest.history_candidates.v1")
 class HistoryCandidates:
     """A condition mentioned only for relatives, or only as past history, proposes its
     Z80-Z84 family-history or Z85-Z87 personal-history code, with the same evidence."""

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.data_files import data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
@@ -130,7 +130,6 @@ def sides_for(marks: frozenset[str], code: str) -> frozenset[str]:
     )
 
 
-@register("codesuggest.laterality_candidates.v1")
 class LateralityCandidates:
     """A candidate whose title leaves the side unspecified proposes its siblings of the sides
     the note states, with its mentions (source ``laterality``: a child the note's words choose

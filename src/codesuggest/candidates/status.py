@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from codesuggest.candidates.base import Candidate, register
+from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
 from codesuggest.extract.procedures import NUMBER, PERFORMED, phrase_pattern, status_cues
@@ -54,7 +54,6 @@ _CUE_WINDOW = 6  # tokens after a drug read for its long-term cue ("2 puffs BID"
 _STAY_WINDOW = 4  # tokens beside an operation read for a day of this stay ("HD4", "POD 2")
 
 
-@register("codesuggest.status_candidates.v1")
 class StatusCandidates:
     """Keeps, affirms and re-binds the mentions of status and external-cause candidates."""
 

@@ -109,7 +109,7 @@ def settled_heap() -> Iterator[None]:
     a few hundred kB, stay with them: collecting them first walked the whole model, 0.13 s).
     A sixth of batch time went to collections walking the model. Not for the service: it may
     load a new model and must free the old one. The engine leaves no cyclic garbage per note
-    (``engine._release``), so a collection finds little to free: they run only once 200,000
+    (``stages.release``), so a collection finds little to free: they run only once 200,000
     objects more live than at the last one, not in the middle of every chunk of notes
     (another 5% of a batch)."""
     with one_shot_heap():
@@ -122,7 +122,7 @@ def settle_chunk() -> None:
     :func:`settled_heap`: what a chunk left alive is what the engine caches as it meets new
     codes and words (families of codes, title readings, token words), and it joins the
     permanent generation too. In a
-    batch of 2,751 notes, collections found nothing to free (``engine._release``) yet walked
+    batch of 2,751 notes, collections found nothing to free (``stages.release``) yet walked
     those caches, about 2% of the batch."""
     gc.freeze()
 

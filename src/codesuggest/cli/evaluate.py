@@ -1,8 +1,9 @@
 """``codesuggest evaluate --model DIR --data SRC``: measure a model on coded notes.
 
 Prints the figures (overall and per code system) and writes ``errors.csv`` (one row per code)
-and ``reliability.png`` into ``--report-dir``, by default a new folder
-``<home>/reports/evaluate-<model>-<UTC time>``, and prints the folder's path.
+and, with ``codesuggest[plots]`` installed, ``reliability.png`` into ``--report-dir``, by
+default a new folder ``<home>/reports/evaluate-<model>-<UTC time>``, and prints the folder's
+path.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def evaluate(
     """Evaluate a model on coded notes: ranking, decision and calibration figures (with
     --system, of those systems' gold codes and suggestions only)."""
     from codesuggest.training.evaluation import evaluate_model
+    from codesuggest.training.evaluation_table import report_lines, write_errors_csv
+    from codesuggest.training.reliability_plot import (
+        INSTALL_HINT,
+        plot_reliability,
+        plots_available,
+    )
     from codesuggest.training.trainer import read_training_data
 
     systems = kept_systems(system)
@@ -65,11 +72,16 @@ def evaluate(
             typer.echo(summary, err=True)
         result = evaluate_model(engine, notes, top=top, progress=True, systems=systems)
         folder.mkdir(parents=True, exist_ok=True)
-        csv_path = result.write_errors_csv(folder / ERRORS_CSV)
-        png_path = result.plot_reliability(folder / RELIABILITY_PNG)
-    for line in result.lines():
+        written = [write_errors_csv(result, folder / ERRORS_CSV)]
+        if plots_available():
+            written.append(plot_reliability(result, folder / RELIABILITY_PNG))
+    for line in report_lines(result):
         typer.echo(line)
-    typer.echo(f"wrote {csv_path} and {png_path}", err=True)
+    typer.echo(f"wrote {' and '.join(map(str, written))}", err=True)
+    if len(written) == 1:
+        typer.echo(
+            f"{RELIABILITY_PNG} not drawn: matplotlib is not installed ({INSTALL_HINT})", err=True
+        )
 
 
 def default_report_dir(model_name: str, now: dt.datetime | None = None) -> Path:

@@ -61,8 +61,10 @@ _CONTEXT_ATTRIBUTES = {
 }
 
 
-def build_pipeline(index: LexiconIndex) -> Language:
-    """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled)."""
+def build_pipeline(index: LexiconIndex, *, mining: bool = False) -> Language:
+    """A fresh pipeline over ``index`` (one per process: ConText rules cannot be pickled);
+    ``mining``: one for mining phrases (``training.phrases``), whose larger matches hide no
+    smaller ones and which keeps no loose match."""
     _quiet_third_party_loggers()
     _defer_nltk()
     import medspacy  # noqa: F401 - registers the medspacy_* factories
@@ -77,6 +79,7 @@ def build_pipeline(index: LexiconIndex) -> Language:
     matcher = nlp.add_pipe("codesuggest_terms")
     assert isinstance(matcher, TermMatcher)
     matcher.index = index
+    matcher.subsume = matcher.loose = not mining
     sectionizer = nlp.add_pipe(
         "codesuggest_sectionizer",  # medspaCy's Sectionizer, quicker
         name="medspacy_sectionizer",

@@ -104,13 +104,3 @@ def compile_ranker(ranker: Pipeline) -> CompiledRanker:
         clip_low=float(iso.X_min_),
         clip_high=float(iso.X_max_),
     )
-
-
-def best_threshold(y: npt.NDArray[np.int_], p: npt.NDArray[np.float64]) -> tuple[float, float]:
-    """The probability threshold that maximises F1 on (y, p), and that F1."""
-    order = np.argsort(-p)
-    tp = np.cumsum(y[order])
-    k = np.arange(1, len(p) + 1)
-    f1 = 2 * tp / (k + y.sum())
-    i = int(np.argmax(f1))
-    return float(p[order][i]), float(f1[i])

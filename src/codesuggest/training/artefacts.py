@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sklearn.pipeline import Pipeline
-from spacy.language import Language
 from tqdm import tqdm
 
-from codesuggest.candidates.base import Candidate, CandidateGenerator
-from codesuggest.candidates.collect import collect_candidates
+from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
@@ -26,6 +24,7 @@ from codesuggest.model_io.learned import save_learned
 from codesuggest.rank import compiled
 from codesuggest.rank.ranker import compile_ranker
 from codesuggest.rules.engine import RuleSet
+from codesuggest.stages import Extraction
 from codesuggest.training import synthetic
 
 
@@ -53,10 +52,7 @@ def training_phrases(codeset: Icd10Cm, ours: list[Phrase], seed: int) -> list[Ph
 
 
 def synthetic_rows(
-    nlp: Language,
-    index: LexiconIndex,
-    codeset: Icd10Cm,
-    generators: list[CandidateGenerator],
+    extraction: Extraction,
     phrases: list[Phrase],
     n_notes: int,
     seed: int,
@@ -68,16 +64,16 @@ def synthetic_rows(
     X: list[Candidate] = []
     y: list[int] = []
     groups: list[int] = []
-    docs = nlp.pipe((n.note.text for n in notes), batch_size=128)
+    found = extraction.candidates([n.note.text for n in notes], batch_size=128)
     rows = tqdm(
-        zip(notes, docs, strict=True),
+        zip(notes, found, strict=True),
         total=len(notes),
         desc="synthetic notes",
         disable=not progress,
         leave=False,
     )
-    for i, (coded, doc) in enumerate(rows):
-        for cand in collect_candidates(doc, index, codeset, generators):
+    for i, (coded, cands) in enumerate(rows):
+        for cand in cands:
             if cand.system != SYSTEM:
                 continue  # synthetic notes code diagnoses only: their procedures are unlabelled
             X.append(cand)

@@ -18,8 +18,7 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from codesuggest.candidates.base import inner_only, side_elsewhere
-from codesuggest.candidates.collect import default_generators
+from codesuggest.candidates.base import Sources, inner_only, side_elsewhere
 from codesuggest.codesets.alpha_index import noise_entries
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
@@ -30,11 +29,11 @@ from codesuggest.codesets.lexicon import data_phrases
 from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.codesets.systems import PCS
 from codesuggest.extract.normalize import fingerprint
-from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.calibration import calibration_to_dict
 from codesuggest.rank.features import FEATURES
-from codesuggest.rank.ranker import best_threshold, make_ranker
+from codesuggest.rank.ranker import make_ranker
+from codesuggest.stages import Extraction
 from codesuggest.training.artefacts import (
     library_versions,
     synthetic_rows,
@@ -43,6 +42,7 @@ from codesuggest.training.artefacts import (
 )
 from codesuggest.training.default_calibration import FILE as CALIBRATION_FILE
 from codesuggest.training.default_calibration import load_default_calibration
+from codesuggest.training.metrics import best_threshold
 
 NAME = "default"
 VERSION = "0.1.0"
@@ -114,11 +114,8 @@ def build_default_model(
         index = shipped_lexicon(codeset, ours)
         steps.update()
         phrases = training_phrases(codeset, ours, seed)
-        nlp = build_pipeline(index)
-        generators = default_generators(index, codeset, history)
-        X, y, groups = synthetic_rows(
-            nlp, index, codeset, generators, phrases, n_notes, seed, progress
-        )
+        extraction = Extraction.build(Sources(index, codeset, history))
+        X, y, groups = synthetic_rows(extraction, phrases, n_notes, seed, progress)
         # a synthetic note codes no code its phrases only hide ("pain" in "chest pain"), nor
         # a side it states for another condition: the ranker learns nothing of such codes
         # from them, and the engine ranks them last (``rules.finish``); left out, they leave
@@ -172,6 +169,7 @@ def build_default_model(
                 "synthetic_threshold": round(chosen, 4),
             },
             "threshold": shown,
+            "stages": {"generators": list(extraction.generator_names)},
             "ranker": {"features": list(FEATURES)},
             **({"calibration": {**fitted.card(), "ranker_threshold": final}} if fitted else {}),
             "recipe": recipe_fingerprint(),

@@ -1,5 +1,6 @@
-"""Evaluates a loaded Engine on coded notes: ranking and decision figures, per code system, a
-per-code error table and a reliability plot.
+"""Evaluates a loaded Engine on coded notes: ranking and decision figures, per code system, the
+errors of each code and the reliability bins (the figures from ``training.metrics``; the table
+and CSV from ``training.evaluation_table``; the plot from ``training.reliability_plot``).
 
 Definitions (gold and predictions are compared as ``(system, code)`` pairs):
 
@@ -16,10 +17,8 @@ Definitions (gold and predictions are compared as ``(system, code)`` pairs):
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,18 +34,6 @@ if TYPE_CHECKING:
 
 ALL = "all"
 BINS = 10
-CSV_FIELDS = (
-    "code",
-    "system",
-    "description",
-    "gold",
-    "recommended",
-    "tp",
-    "fp",
-    "fn",
-    "precision",
-    "recall",
-)
 FIGURES = (
     "map",
     "p_at_5",
@@ -90,21 +77,6 @@ class CodeErrors:
     def f1(self) -> float:
         return f1_score(self.precision or 0.0, self.recall or 0.0)
 
-    def row(self) -> list[str | int]:
-        """The CSV row (an undefined precision or recall is an empty cell)."""
-        return [
-            self.code,
-            self.system,
-            self.description,
-            self.gold,
-            self.recommended,
-            self.tp,
-            self.fp,
-            self.fn,
-            _cell(self.precision),
-            _cell(self.recall),
-        ]
-
 
 @dataclass(frozen=True)
 class ReliabilityBin:
@@ -136,95 +108,6 @@ class EvaluationReport:
     @property
     def per_system(self) -> dict[str, dict[str, float]]:
         return {k: v for k, v in self.figures.items() if k != ALL}
-
-    def lines(self) -> list[str]:
-        """The figures as a small table, then the codes with the most errors."""
-        out = [
-            f"model {self.model}: {self.notes:,} notes, top {self.top} suggestions each",
-            "",
-            f"{'':<12}{'notes':>7}{'MAP':>7}{'P@5':>7}{'R@10':>7}{'R@15':>7}"
-            f"{'micro P':>9}{'R':>7}{'F1':>7}{'macro P':>9}{'R':>7}{'F1':>7}{'ECE':>7}",
-        ]
-        for key, f in self.figures.items():
-            out.append(
-                f"{key:<12}{self.gold_notes[key]:>7,}"
-                + "".join(f"{f[k]:>7.3f}" for k in ("map", "p_at_5", "r_at_10", "r_at_15"))
-                + f"{f['micro_precision']:>9.3f}{f['micro_recall']:>7.3f}{f['micro_f1']:>7.3f}"
-                + f"{f['macro_precision']:>9.3f}{f['macro_recall']:>7.3f}{f['macro_f1']:>7.3f}"
-                + f"{f['ece']:>7.3f}"
-            )
-        out.append(f"(notes: with gold codes of that system; {len(self.codes):,} codes in all)")
-        worst = [c for c in self.codes if c.fp + c.fn][:10]
-        if worst:
-            out += ["", "codes with the most errors (FP + FN):"]
-            out += [
-                f"  {c.system} {c.code:<9} gold {c.gold:>4}  tp {c.tp:>4}  fp {c.fp:>4}  "
-                f"fn {c.fn:>4}  {c.description[:50]}".rstrip()
-                for c in worst
-            ]
-        return out
-
-    def write_errors_csv(self, path: Path) -> Path:
-        """Write the per-code error table (header :data:`CSV_FIELDS`, worst codes first)."""
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_FIELDS)
-            writer.writerows(c.row() for c in self.codes)
-        return path
-
-    def plot_reliability(self, path: Path) -> Path:
-        """Write a PNG reliability diagram: share correct against confidence, with counts."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(6, 7.5), dpi=100)
-        FigureCanvasAgg(fig)
-        ax, hist = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-        width = 1.0 / BINS
-        used = [b for b in self.reliability if b.count]
-        ax.bar(
-            [b.low for b in used],
-            [b.share_correct for b in used],
-            width=width,
-            align="edge",
-            edgecolor="black",
-            alpha=0.6,
-            label="share correct",
-        )
-        ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
-        ax.plot(
-            [b.mean_confidence for b in used],
-            [b.share_correct for b in used],
-            marker="o",
-            linestyle="none",
-            color="black",
-            label="mean confidence of the bin",
-        )
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.02)
-        ax.set_ylabel("share correct")
-        ece = self.overall["ece"]
-        total = sum(b.count for b in self.reliability)
-        ax.set_title(f"{self.model}: {total:,} suggestions, ECE {ece:.3f}")
-        ax.legend(loc="upper left", fontsize=8)
-        counts = [b.count for b in self.reliability]
-        hist.bar(
-            [b.low for b in self.reliability],
-            counts,
-            width=width,
-            align="edge",
-            edgecolor="black",
-            color="grey",
-        )
-        top = max(counts, default=0) or 1
-        for b in used:
-            hist.annotate(f"{b.count:,}", (b.low + width / 2, b.count), ha="center", fontsize=8)
-        hist.set_ylim(0, top * 1.25)
-        hist.set_xlabel("confidence")
-        hist.set_ylabel("suggestions")
-        fig.tight_layout()
-        fig.savefig(path, format="png")
-        return path
 
 
 def evaluate_model(
@@ -375,7 +258,3 @@ def _confidences(
 
 def _of(suggestions: Iterable[Suggestion], system: str | None) -> list[Suggestion]:
     return [s for s in suggestions if system is None or s.system == system]
-
-
-def _cell(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"

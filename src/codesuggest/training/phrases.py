@@ -22,8 +22,7 @@ so that the counts see matches exactly as the engine will, with their assertion.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,13 +30,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
 from codesuggest.extract.mentions import assertion_of, located_matches
 from codesuggest.extract.normalize import token_words
-from codesuggest.extract.terms import TermMatcher
+from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.training.metrics import f1_score
 from codesuggest.types import Assertion
 
@@ -49,7 +47,6 @@ SUPPORTING = frozenset({Assertion.PRESENT, Assertion.POSSIBLE, Assertion.HISTORI
 SUPPORT_GRID = (2, 3, 4, 5, 8)
 PRECISION_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 PSEUDO_NOTES_GRID = (0, 1, 2, 4)
-_MATCHER = "codesuggest_terms"
 
 
 @dataclass(frozen=True)
@@ -191,7 +188,6 @@ def choose_rule(
 def phrase_stats(
     texts: Sequence[str],
     gold: Sequence[set[str]],
-    nlp: Language,
     base: LexiconIndex,
     *,
     batch_size: int = 64,
@@ -200,8 +196,8 @@ def phrase_stats(
     docstring); ``gold`` holds each note's codes of the lexicon's code system."""
     min_support = min(SUPPORT_GRID)
     min_precision = min(PRECISION_GRID) / 2  # a fold's precision may beat the whole corpus's
-    with _matching(nlp, LexiconIndex()):  # sentences and ConText's cues only
-        grams = [note_ngrams(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    nlp = build_pipeline(LexiconIndex(), mining=True)  # sentences and ConText's cues only
+    grams = [note_ngrams(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
     codes = sorted({c for g in gold for c in g})
     code_ids = {c: j for j, c in enumerate(codes)}
     y = _binary([[code_ids[c] for c in g] for g in gold], len(codes))
@@ -221,15 +217,15 @@ def phrase_stats(
     probe = extend_lexicon(LexiconIndex(), [(k, "", SOURCE) for k in keys])
     probe_ids = {k: i for i, k in enumerate(probe.keys)}
     order = [probe_ids.get(k) for k in keys]  # keys extend_lexicon refused have no id
-    with _matching(nlp, probe):
-        affirmed_ids = [
-            {
-                m.key_id
-                for m, span, section in located_matches(doc)
-                if assertion_of(span, section) in SUPPORTING
-            }
-            for doc in nlp.pipe(texts, batch_size=batch_size)
-        ]
+    nlp = build_pipeline(probe, mining=True)
+    affirmed_ids = [
+        {
+            m.key_id
+            for m, span, section in located_matches(doc)
+            if assertion_of(span, section) in SUPPORTING
+        }
+        for doc in nlp.pipe(texts, batch_size=batch_size)
+    ]
     column = {pid: j for j, pid in enumerate(order) if pid is not None}
     affirmed = _binary([[column[i] for i in a if i in column] for a in affirmed_ids], len(keys))
     base_ids = {k: i for i, k in enumerate(base.keys)}
@@ -259,20 +255,6 @@ def with_phrases(
     for p in phrases:
         index.strength[(ids[p.key], p.code)] = p.support / (p.notes + pseudo_notes)
     return index
-
-
-@contextmanager
-def _matching(nlp: Language, index: LexiconIndex) -> Iterator[None]:
-    """``nlp`` matching ``index``, larger matches not hiding smaller ones and no loose ones,
-    for a while."""
-    matcher = nlp.get_pipe(_MATCHER)
-    assert isinstance(matcher, TermMatcher)
-    saved = matcher.index, matcher.subsume, matcher.loose
-    matcher.index, matcher.subsume, matcher.loose = index, False, False
-    try:
-        yield
-    finally:
-        matcher.index, matcher.subsume, matcher.loose = saved
 
 
 def _binary(rows: list[list[int]], width: int) -> sparse.csr_matrix:

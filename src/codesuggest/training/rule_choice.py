@@ -26,11 +26,11 @@ import numpy.typing as npt
 from codesuggest.candidates.base import Candidate, held_back
 from codesuggest.candidates.learned import Label, label
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.rank.ranker import best_threshold
 from codesuggest.rules.adaptable import Adaptation, adaptations
 from codesuggest.rules.engine import RuleSet
-from codesuggest.rules.finish import finish, names_code
-from codesuggest.training.metrics import Tally
+from codesuggest.rules.finish import names_code
+from codesuggest.stages import Decision
+from codesuggest.training.metrics import Tally, best_threshold
 from codesuggest.types import Assertion, Note
 
 # a code system gets a threshold of its own when its held-out rows hold this many gold codes
@@ -117,7 +117,8 @@ def choose(
             for system in systems
             if labels[row_systems == system].sum() >= MIN_POSITIVES
         }
-        f1 = _micro_f1(ruleset, notes, cands, probs, groups, gold, threshold, thresholds, codeset)
+        decision = Decision(threshold, thresholds, ruleset, codeset)
+        f1 = _micro_f1(decision, notes, cands, probs, groups, gold)
         f1_of[picks] = f1
         tried.append({"settings": {k: a.setting for k, a in chosen.items()}, "f1": round(f1, 4)})
         if best is None or f1 > best.f1 + MIN_GAIN:
@@ -171,30 +172,21 @@ def _named(rules: RuleSet) -> bool:
 
 
 def _micro_f1(
-    rules: RuleSet,
+    decision: Decision,
     notes: Mapping[int, Note],
     cands: Sequence[Candidate],
     probs: npt.NDArray[np.float64],
     groups: Sequence[int],
     gold: Sequence[set[Label]],
-    threshold: float,
-    thresholds: dict[str, float],
-    codeset: Icd10Cm,
 ) -> float:
+    """The micro F1 of the codes ``decision`` recommends for the held-out notes."""
     per: dict[int, list[int]] = {}
     for i, g in enumerate(groups):
         per.setdefault(g, []).append(i)
     tally = Tally()
     for g, rows in per.items():
-        suggestions = finish(
-            notes[g],
-            [cands[i] for i in rows],
-            [float(probs[i]) for i in rows],
-            threshold=threshold,
-            thresholds=thresholds,
-            rules=rules,
-            codeset=codeset,
-            top=TOP,
+        suggestions = decision.suggestions(
+            notes[g], [cands[i] for i in rows], [float(probs[i]) for i in rows], TOP
         )
         chosen = [label(s.system, s.code) for s in suggestions if s.recommended]
         tally.add((), chosen, gold[g], ranking=False)

@@ -20,8 +20,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import add_learned, collect_candidates, default_generators
+from codesuggest.candidates.base import Candidate, Sources
 from codesuggest.candidates.learned import LearnedScorer, label, learned_text, split_label
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
@@ -31,12 +30,11 @@ from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.codesets.systems import PCS
 from codesuggest.errors import InputError
 from codesuggest.extract.normalize import fingerprint
-from codesuggest.extract.pipeline import build_pipeline
-from codesuggest.extract.terms import TermMatcher
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import make_ranker
 from codesuggest.rules.engine import RuleSet
+from codesuggest.stages import Extraction, score_learned
 from codesuggest.training.artefacts import (
     library_versions,
     synthetic_rows,
@@ -138,16 +136,15 @@ def train_model(
             history = HistoryMap.load()
             ours = list(data_phrases(codeset))
             index = shipped_lexicon(codeset, ours)
-            nlp = build_pipeline(index)
-            matcher = nlp.get_pipe("codesuggest_terms")
-            assert isinstance(matcher, TermMatcher)
+            extraction = Extraction.build(Sources(index, codeset, history))
             texts = [n.note.text for n in notes]
+            settings = [n.note.setting for n in notes]
             gold = [{label(system, code) for system, code in n.codes} for n in notes]
             folds = list(
                 KFold(n_splits=cfg.folds, shuffle=True, random_state=cfg.seed).split(texts)
             )
             # learned phrases: thresholds chosen by cross-validation on the same folds
-            stats = phrase_stats(texts, [n.codes_of(SYSTEM) for n in notes], nlp, index)
+            stats = phrase_stats(texts, [n.codes_of(SYSTEM) for n in notes], index)
             phrase_cv = stats.cross_validate(folds)
             rule = choose_rule(phrase_cv)
             steps.update()
@@ -158,14 +155,12 @@ def train_model(
             for fold, (fit_idx, held_idx) in enumerate(folds, start=1):
                 stage(f"candidates, fold {fold} of {cfg.folds}")
                 fold_index = with_phrases(index, stats.select(rule, fit_idx), rule.pseudo_notes)
-                matcher.index = fold_index
-                generators = default_generators(fold_index, codeset, history)
-                held_docs = nlp.pipe([texts[i] for i in held_idx], batch_size=64)
-                for i, doc in zip(held_idx, held_docs, strict=True):
-                    per_note[i] = collect_candidates(
-                        doc, fold_index, codeset, generators, notes[i].note.setting, text=texts[i]
-                    )
-                    read[i] = learned_text(texts[i], per_note[i])
+                found = extraction.over(fold_index).candidates(
+                    [texts[i] for i in held_idx], [settings[i] for i in held_idx]
+                )
+                for i, cands in zip(held_idx, found, strict=True):
+                    per_note[i] = cands
+                    read[i] = learned_text(texts[i], cands)
                 steps.update()
             # learned scores out of fold
             for fold, (fit_idx, held_idx) in enumerate(folds, start=1):
@@ -173,10 +168,9 @@ def train_model(
                 scorer = LearnedScorer(seed=cfg.seed).fit(
                     [read[i] for i in fit_idx], [gold[i] for i in fit_idx]
                 )
-                for i, scores in zip(
-                    held_idx, scorer.score([read[i] for i in held_idx]), strict=True
-                ):
-                    add_learned(per_note[i], scores, codeset)
+                score_learned(
+                    scorer, [read[i] for i in held_idx], [per_note[i] for i in held_idx], codeset
+                )
                 steps.update()
             X: list[Candidate] = [c for cands in per_note for c in cands]
             y: list[int] = [
@@ -187,16 +181,11 @@ def train_model(
             groups: list[int] = [i for i, cands in enumerate(per_note) for _ in cands]
             n_real = len(X)
             stage("ranker rows" + (", synthetic notes" if cfg.synthetic_notes else ""))
-            matcher.index = index
-            generators = default_generators(index, codeset, history)
             sx, sy, sgroups = (
                 ([], [], [])
                 if not cfg.synthetic_notes
                 else synthetic_rows(
-                    nlp,
-                    index,
-                    codeset,
-                    generators,
+                    extraction,
                     training_phrases(codeset, ours, cfg.seed),
                     cfg.synthetic_notes,
                     cfg.seed,
@@ -306,6 +295,7 @@ def train_model(
                 "rule_adaptations": choice.adaptations,
                 "threshold": threshold,
                 "thresholds": thresholds,
+                "stages": {"generators": list(extraction.generator_names)},
                 "ranker": {"features": list(FEATURES)},
                 "versions": library_versions(),
             }
