@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from codesuggest.candidates.base import Candidate
-from codesuggest.rank.features import FEATURES, candidate_features
+from codesuggest.candidates.base import Candidate, LearnedScore
+from codesuggest.rank.features import FEATURES, candidate_features, feature_values
 from codesuggest.rank.ranker import CandidateFeatures
 from codesuggest.types import INNER, LOOSE, Assertion, Mention
 
@@ -56,10 +56,38 @@ def _f(c: Candidate) -> dict[str, float]:
     return dict(zip(FEATURES, candidate_features(c), strict=True))
 
 
-def test_feature_vector_length_matches_names() -> None:
-    assert len(candidate_features(candidate())) == len(FEATURES)
+_LEARNED = LearnedScore(classifier=0.7, neighbours=0.5, prior=-2.0, rank=2, gap=-0.1, words=3)
+
+
+def test_every_kind_of_candidate_names_every_feature_once() -> None:
+    """Features are built by name: whatever supports a candidate (mentions or only what the
+    model learned; a learned score or none), it has a value for each name, and no other."""
     assert len(set(FEATURES)) == len(FEATURES)
-    assert len(candidate_features(candidate(mentions=[]))) == len(FEATURES)
+    for c in (
+        candidate(),
+        candidate(mentions=[]),
+        candidate(learned=_LEARNED),
+        candidate(mentions=[], learned=_LEARNED, sources={"learned"}),
+    ):
+        values = feature_values(c)
+        assert set(values) == set(FEATURES)
+        assert candidate_features(c) == [values[name] for name in FEATURES]
+
+
+def test_a_code_only_the_model_proposes_has_no_mention_features() -> None:
+    f = _f(candidate(mentions=[], learned=_LEARNED, sources={"learned"}))
+    assert f["learned_only"] == 1.0
+    assert f["learned_classifier"] == 0.7
+    assert f["learned_inverse_rank"] == 0.5
+    assert f["n_present"] == f["best_compactness"] == f["src_title"] == f["inner_only"] == 0.0
+    assert f["billable"] == 1.0  # the code's own facts it has still
+    assert f["log_note_mentions"] == math.log1p(4)
+
+
+def test_without_a_learned_scorer_prior_and_gap_are_far_below_any_score() -> None:
+    f = _f(candidate())
+    assert f["learned_prior"] == f["learned_gap"] == -10.0
+    assert f["learned_classifier"] == f["learned_only"] == 0.0
 
 
 def test_features_count_assertions() -> None:

@@ -6,6 +6,10 @@ well the words match, how specific and how ambiguous the lexicon key is, and whe
 ``inner_only``: its only mentions are index entries inside longer terms or loose matches;
 ``best_compactness``: 1 for a contiguous mention, 0.5 for one scattered over its sentence,
 0.25 for loose ones only.
+
+Each value is computed under its name (:func:`feature_values`), and the row is read off in the
+order of ``FEATURES``, the order a model's ranker was fitted in (its card and ``ranker.npz``
+name them): no value depends on where it is written.
 """
 
 from __future__ import annotations
@@ -127,40 +131,84 @@ def _code_facts(code: str, title: str) -> tuple[float, float, float, float, floa
     )
 
 
+# the features a candidate no mention supports has as 0 (proposed by what the model learned
+# alone): every one read from its mentions
+_OF_MENTIONS = (
+    "n_present",
+    "n_negated",
+    "n_possible",
+    "n_historical",
+    "n_family",
+    "n_hypothetical",
+    "share_present",
+    "contiguous_present",
+    "best_compactness",
+    "best_words",
+    "coverage",
+    "log_key_size",
+    "src_ours",
+    "src_title",
+    "src_variant",
+    "src_inclusion",
+    "src_learned",
+    "src_index",
+    "learned_phrase_strength",
+    "in_diagnosis_section",
+    "first_position",
+    "n_sentences",
+    "inner_only",
+)
+_NO_MENTIONS = dict.fromkeys(_OF_MENTIONS, 0.0)
+# the learned features of a model without a learned scorer: no score, and a prior and a gap far
+# below any real one
+_NOT_LEARNED = {
+    **dict.fromkeys(
+        (
+            "learned_classifier",
+            "learned_neighbours",
+            "learned_inverse_rank",
+            "learned_only",
+            "learned_centroid",
+            "learned_category",
+            "learned_category_neighbours",
+            "learned_top_word",
+            "learned_words",
+        ),
+        0.0,
+    ),
+    "learned_prior": -10.0,
+    "learned_gap": -10.0,
+}
+
+
 def candidate_features(c: Candidate) -> list[float]:
-    """The feature vector of one candidate (order: ``FEATURES``)."""
+    """The feature vector of one candidate: its features by name (:func:`feature_values`) in
+    the order of ``FEATURES``."""
+    values = feature_values(c)
+    return [values[name] for name in FEATURES]
+
+
+def feature_values(c: Candidate) -> dict[str, float]:
+    """Every feature of one candidate, by name (``FEATURES``)."""
     depth, unspecified, residual, chapter_r, chapter_z = _code_facts(c.code, c.title)
-    if not c.mentions:  # proposed by what the model learned alone
-        return [
-            *([0.0] * 6),
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            float(c.billable),
-            depth,
-            unspecified,
-            residual,
-            float(c.sources == {"hierarchy"}),
-            0.0,
-            0.0,
-            0.0,
-            chapter_r,
-            chapter_z,
-            math.log1p(c.note_mentions),
-            float(c.derived_from is not None),
-            *_learned(c),
-            0.0,
-        ]
+    values = _mention_values(c) if c.mentions else dict(_NO_MENTIONS)
+    values.update(
+        billable=float(c.billable),
+        depth=depth,
+        title_unspecified=unspecified,
+        title_other=residual,
+        hierarchy_only=float(c.sources == {"hierarchy"}),
+        chapter_r=chapter_r,
+        chapter_z=chapter_z,
+        log_note_mentions=math.log1p(c.note_mentions),
+        derived_history=float(c.derived_from is not None),
+    )
+    values.update(_learned(c))
+    return values
+
+
+def _mention_values(c: Candidate) -> dict[str, float]:
+    """The features read from the mentions of ``c`` (it has at least one)."""
     # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
     derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
     counts = dict.fromkeys(_ASSERTIONS, 0)
@@ -213,70 +261,60 @@ def candidate_features(c: Candidate) -> list[float]:
     else:
         compact = 0.5 if (firm if affirmed else firm_all) else 0.25
     lex = set(c.lexicon_sources)
-    return [
-        math.log1p(counts[Assertion.PRESENT]),
-        math.log1p(counts[Assertion.NEGATED]),
-        math.log1p(counts[Assertion.POSSIBLE]),
-        math.log1p(counts[Assertion.HISTORICAL]),
-        math.log1p(counts[Assertion.FAMILY]),
-        math.log1p(counts[Assertion.HYPOTHETICAL]),
-        counts[Assertion.PRESENT] / max(1, len(c.mentions)),
-        float(contiguous),
-        compact,
-        math.log1p(n_words),
-        min(1.0, n_words / max(1, c.title_words)),
-        math.log(min(c.key_sizes, default=1) or 1),
-        float(bool(lex & _OURS)),
-        float("title" in lex),
-        float("variant" in lex),
-        float("inclusion" in lex),
-        float("learned" in lex),
-        float("index" in lex),
-        c.phrase_strength,
-        float(c.billable),
-        depth,
-        unspecified,
-        residual,
-        float(c.sources == {"hierarchy"}),
-        float(in_diagnosis),
-        first / max(1, last_end),
-        math.log1p(len(sentences)),
-        chapter_r,
-        chapter_z,
-        math.log1p(c.note_mentions),
-        float(c.derived_from is not None),
-        *_learned(c),
-        float(inner_only(c)),
-    ]
+    return {
+        "n_present": math.log1p(counts[Assertion.PRESENT]),
+        "n_negated": math.log1p(counts[Assertion.NEGATED]),
+        "n_possible": math.log1p(counts[Assertion.POSSIBLE]),
+        "n_historical": math.log1p(counts[Assertion.HISTORICAL]),
+        "n_family": math.log1p(counts[Assertion.FAMILY]),
+        "n_hypothetical": math.log1p(counts[Assertion.HYPOTHETICAL]),
+        "share_present": counts[Assertion.PRESENT] / max(1, len(c.mentions)),
+        "contiguous_present": float(contiguous),
+        "best_compactness": compact,
+        "best_words": math.log1p(n_words),
+        "coverage": min(1.0, n_words / max(1, c.title_words)),
+        "log_key_size": math.log(min(c.key_sizes, default=1) or 1),
+        "src_ours": float(bool(lex & _OURS)),
+        "src_title": float("title" in lex),
+        "src_variant": float("variant" in lex),
+        "src_inclusion": float("inclusion" in lex),
+        "src_learned": float("learned" in lex),
+        "src_index": float("index" in lex),
+        "learned_phrase_strength": c.phrase_strength,
+        "in_diagnosis_section": float(in_diagnosis),
+        "first_position": first / max(1, last_end),
+        "n_sentences": math.log1p(len(sentences)),
+        "inner_only": float(inner_only(c)),
+    }
 
 
-def _learned(c: Candidate) -> list[float]:
-    """What the model learned (features ``learned_classifier`` on), then the note context."""
+def _learned(c: Candidate) -> dict[str, float]:
+    """What the model learned, and where the candidate stands among the note's others."""
     x = c.context
-    context = [
-        math.log1p(x.candidates),
-        1.0 / max(1, x.classifier_rank),
-        x.sibling_classifier,
-        math.log1p(x.siblings),
-        math.log1p(x.sibling_mentions),
-        x.above_fifth,
-    ]
-    procedure = float(c.system != "ICD-10-CM")
+    values = {
+        "note_candidates": math.log1p(x.candidates),
+        "classifier_rank_in_note": 1.0 / max(1, x.classifier_rank),
+        "sibling_classifier": x.sibling_classifier,
+        "siblings": math.log1p(x.siblings),
+        "sibling_mentions": math.log1p(x.sibling_mentions),
+        "classifier_above_fifth": x.above_fifth,
+        "procedure": float(c.system != "ICD-10-CM"),
+    }
     s = c.learned
     if s is None:
-        return [0.0, 0.0, -10.0, 0.0, 0.0, procedure, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, *context]
-    return [
-        s.classifier,
-        s.neighbours,
-        s.prior,
-        1.0 / s.rank,
-        float(not c.mentions),
-        procedure,
-        s.gap,
-        s.centroid,
-        s.category,
-        s.category_neighbours,
-        s.top_word,
-        math.log1p(s.words),
-        *context,
-    ]
+        values.update(_NOT_LEARNED)
+        return values
+    values.update(
+        learned_classifier=s.classifier,
+        learned_neighbours=s.neighbours,
+        learned_prior=s.prior,
+        learned_inverse_rank=1.0 / s.rank,
+        learned_only=float(not c.mentions),
+        learned_gap=s.gap,
+        learned_centroid=s.centroid,
+        learned_category=s.category,
+        learned_category_neighbours=s.category_neighbours,
+        learned_top_word=s.top_word,
+        learned_words=math.log1p(s.words),
+    )
+    return values
