@@ -18,6 +18,7 @@ from codesuggest.codesets.alpha_index import drug_aliases, index_rows
 from codesuggest.codesets.data_files import data_text
 from codesuggest.engine import Engine
 from codesuggest.types import Assertion, Mention
+from tests.utils.support import supported
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
 
@@ -47,10 +48,10 @@ def test_class_candidate_becomes_the_named_drugs_code() -> None:
     assert drug_effects()["ibuprofen"] == "T39.315A"
     induced = _mention("NSAID-induced", ("T39.395A",))
     drug = _mention("taking ibuprofen", ("Z79.1",))
-    pool = {"T39.395A": Candidate("T39.395A", mentions=[induced], sources={"lexicon"})}
+    pool = {"T39.395A": Candidate("T39.395A", supported([induced]), sources={"lexicon"})}
     DrugClassCandidates().add([induced, drug], pool)
     assert "T39.395A" not in pool
-    assert pool["T39.315A"].mentions == [induced, drug]
+    assert pool["T39.315A"].mentions == (induced, drug)
     assert pool["T39.315A"].sources == {"lexicon"}
 
 
@@ -63,7 +64,7 @@ def test_class_candidate_becomes_the_named_drugs_code() -> None:
 )
 def test_class_candidate_stays_without_a_drug_of_the_class(other: Mention) -> None:
     induced = _mention("NSAID-induced", ("T39.395A",))
-    pool = {"T39.395A": Candidate("T39.395A", mentions=[induced])}
+    pool = {"T39.395A": Candidate("T39.395A", supported([induced]))}
     DrugClassCandidates().add([induced, other], pool)
     assert set(pool) == {"T39.395A"}
 

@@ -92,11 +92,13 @@ def test_lexicon_candidates_one_candidate_per_code_with_every_mention() -> None:
     second = mention(("R07.9",), start=20, source="title")
     pool = _pool([first, second])
     assert set(pool) == {"R07.9", "R07.89"}
-    assert pool["R07.9"].mentions == [first, second]
-    assert pool["R07.9"].key_sizes == [2, 1]
-    assert pool["R07.9"].lexicon_sources == ["synonym", "title"]
+    assert pool["R07.9"].mentions == (first, second)
+    assert [(s.key_size, s.lexicon_source) for s in pool["R07.9"].support] == [
+        (2, "synonym"),
+        (1, "title"),
+    ]
     assert pool["R07.9"].sources == {"lexicon"}
-    assert pool["R07.89"].mentions == [first]
+    assert pool["R07.89"].mentions == (first,)
 
 
 def test_hierarchy_default_children_of_j18_include_j18_9(cs: Icd10Cm) -> None:
@@ -113,7 +115,7 @@ def test_hierarchy_adds_default_children_with_category_evidence(cs: Icd10Cm) -> 
     HierarchyCandidates(cs).add([m], pool)
     assert "J18.9" in pool
     assert pool["J18.9"].sources == {"hierarchy"}
-    assert pool["J18.9"].mentions == [m]
+    assert pool["J18.9"].mentions == (m,)
     assert pool["J18"].sources == {"lexicon"}
 
 
@@ -130,7 +132,7 @@ def test_hierarchy_proposes_the_child_the_sentence_supports(cs: Icd10Cm) -> None
     pool = _pool([m])
     HierarchyCandidates(cs).add([m], pool)
     assert pool["S82.64XA"].sources == {"specific"}
-    assert pool["S82.64XA"].mentions == [m]
+    assert pool["S82.64XA"].mentions == (m,)
     # the default (displaced, unspecified side) is not proposed beside what the note says
     assert "S82.63XA" not in pool
     assert set(pool) == {"S82.6", "S82.64XA"}
@@ -161,7 +163,7 @@ def test_hierarchy_folds_what_another_sentence_says_more_of(cs: Icd10Cm) -> None
     pool = _pool([first, second])
     HierarchyCandidates(cs).add([first, second], pool)
     assert "S82.66XA" not in pool  # unspecified side: the other sentence names it
-    assert pool["S82.64XA"].mentions == [first, second]
+    assert pool["S82.64XA"].mentions == (first, second)
 
 
 def test_hierarchy_contradicted_category_proposes_nothing(cs: Icd10Cm) -> None:
@@ -208,7 +210,7 @@ def test_hierarchy_matched_code_proposes_the_sibling_that_says_more(
     pool = _pool([m])
     HierarchyCandidates(cs).add([m], pool)
     assert pool[sibling].sources == {"specific"}
-    assert pool[sibling].mentions == [m]
+    assert pool[sibling].mentions == (m,)
 
 
 def test_hierarchy_matched_code_proposes_no_sibling_that_says_less_or_other(cs: Icd10Cm) -> None:
@@ -225,7 +227,7 @@ def test_history_family_only_breast_cancer_proposes_z80_3(cs: Icd10Cm, history: 
     z = pool["Z80.3"]
     assert z.derived_from == "C50.919"
     assert z.derived_as == "family_history"  # the history_codes.tsv column it came through
-    assert z.mentions == [m]
+    assert z.mentions == (m,)
     assert z.sources == {"history"}
     assert "Z85.3" not in pool
 
@@ -246,7 +248,7 @@ def test_history_relatives_condition_is_a_family_history_beside_the_patients_own
     pool = _pool(mentions)
     HistoryCandidates(history, cs).add(mentions, pool)
     assert set(pool) == {"C50.919", "Z80.3"}
-    assert pool["Z80.3"].mentions == [family]  # the relative's mention only
+    assert pool["Z80.3"].mentions == (family,)  # the relative's mention only
 
 
 def test_history_past_and_present_mentions_propose_no_personal_history(
@@ -305,7 +307,7 @@ def test_history_code_named_in_note_is_not_marked_derived(cs: Icd10Cm, history: 
     pool = _pool([named, relative])
     HistoryCandidates(history, cs).add([named, relative], pool)
     assert pool["Z80.3"].derived_from is None
-    assert pool["Z80.3"].mentions == [named]
+    assert pool["Z80.3"].mentions == (named,)
 
 
 @pytest.mark.parametrize(
@@ -381,3 +383,17 @@ def test_hierarchy_matched_code_without_fuller_sibling_reads_no_sentence(cs: Icd
     found = HierarchyCandidates(cs)._beside_matched("K80.10", _pool([k])["K80.10"], seen)
     assert "K80.12" in found
     assert seen.read and seen.marks
+
+
+def test_one_mention_of_two_conditions_supports_their_history_code_once(
+    cs: Icd10Cm, history: HistoryMap
+) -> None:
+    """ "Mother had breast cancer" names two codes one family history stands for: the history
+    code has the mention once, and what the key says of each condition."""
+    m = mention(("C50.919", "C50.911"), Assertion.FAMILY, text="breast cancer")
+    pool = _pool([m])
+    HistoryCandidates(history, cs).add([m], pool)
+    z = pool["Z80.3"]
+    assert z.mentions == (m,)
+    assert [(s.mention, s.again) for s in z.support] == [(m, False), (m, True)]
+    assert all(s.key_size == 2 for s in z.support)

@@ -16,6 +16,7 @@ from codesuggest.candidates.learned import (
     note_words,
 )
 from codesuggest.types import Assertion, Mention
+from tests.utils.support import supported
 
 TEXTS = [
     "type 2 diabetes mellitus with poor control and polyuria",
@@ -114,7 +115,7 @@ def test_unseen_label_of_a_seen_category_scores_its_category(scorer: LearnedScor
 def test_lexicon_words_name_affirmed_codes_only() -> None:
     def cand(code: str, assertion: Assertion) -> Candidate:
         m = Mention(0, 4, "term", "none", assertion, (code,), "contiguous", "title", 1)
-        return Candidate(code, [m])
+        return Candidate(code, supported([m]))
 
     cands = [cand("E11.9", Assertion.PRESENT), cand("I10", Assertion.NEGATED), Candidate("R69")]
     assert lexicon_words(cands) == "lce11 lxe119"

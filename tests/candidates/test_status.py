@@ -7,6 +7,7 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.collect import collect_candidates
 from codesuggest.candidates.status import StatusCandidates
 from codesuggest.types import Assertion, Mention, Note
+from tests.utils.support import supported
 
 
 def _candidates(engine, text: str) -> dict[str, Candidate]:
@@ -224,7 +225,7 @@ def test_status_candidates_affirm_past_status_and_trim_the_cue():
     m = Mention(
         0, 6, "p CABG", "none", Assertion.HISTORICAL, ("Z95.1",), "contiguous", "synonym", 2
     )
-    pool = {"Z95.1": Candidate("Z95.1", mentions=[m], sources={"lexicon"})}
+    pool = {"Z95.1": Candidate("Z95.1", supported([m]), sources={"lexicon"})}
     StatusCandidates().add([m], pool)
     (kept,) = pool["Z95.1"].mentions
     assert (kept.text, kept.start, kept.assertion) == ("CABG", 2, Assertion.PRESENT)
@@ -232,7 +233,7 @@ def test_status_candidates_affirm_past_status_and_trim_the_cue():
 
 def test_status_candidates_drop_a_code_left_without_mentions():
     m = Mention(0, 8, "aspirin", "none", Assertion.PRESENT, ("Z79.82",), "contiguous", "synonym", 1)
-    pool = {"Z79.82": Candidate("Z79.82", mentions=[m], sources={"lexicon"})}
+    pool = {"Z79.82": Candidate("Z79.82", supported([m]), sources={"lexicon"})}
     StatusCandidates().add([m], pool)
     assert pool == {}
 
@@ -308,3 +309,15 @@ def test_status_activity_and_status_beside_an_injury(engine, text, code):
 )
 def test_status_activity_and_status_need_an_injury(engine, text, code):
     assert code not in _candidates(engine, text)
+
+
+def test_status_candidates_keep_what_a_trimmed_mentions_key_says_of_the_code():
+    """A mention re-read (its cue trimmed, its past affirmed) keeps its key's facts with it:
+    one record, never lists that fall out of step."""
+    m = Mention(
+        0, 6, "p CABG", "none", Assertion.HISTORICAL, ("Z95.1",), "contiguous", "synonym", 2
+    )
+    pool = {"Z95.1": Candidate("Z95.1", supported([m], "index", key_size=3), sources={"lexicon"})}
+    StatusCandidates().add([m], pool)
+    (record,) = pool["Z95.1"].support
+    assert (record.mention.text, record.key_size, record.lexicon_source) == ("CABG", 3, "index")

@@ -10,6 +10,7 @@ from codesuggest.candidates.base import Candidate, LearnedScore
 from codesuggest.rank.features import FEATURES, candidate_features, feature_values
 from codesuggest.rank.ranker import CandidateFeatures
 from codesuggest.types import INNER, LOOSE, Assertion, Mention
+from tests.utils.support import supported
 
 
 def mention(
@@ -39,10 +40,8 @@ def candidate(
 ) -> Candidate:
     ms = mentions if mentions is not None else [mention()]
     fields: dict[str, object] = {
-        "mentions": ms,
+        "support": supported(ms, "title", key_size=1),
         "sources": {"lexicon"},
-        "key_sizes": [1] * len(ms),
-        "lexicon_sources": ["title"] * len(ms),
         "title": "Chest pain, unspecified",
         "billable": True,
         "title_words": 2,

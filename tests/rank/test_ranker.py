@@ -8,6 +8,7 @@ from sklearn.pipeline import Pipeline
 from codesuggest.candidates.base import Candidate
 from codesuggest.rank.ranker import CandidateFeatures, make_ranker
 from codesuggest.types import Assertion, Mention
+from tests.utils.support import supported
 
 
 def _candidate(i: int, positive: bool) -> Candidate:
@@ -29,10 +30,8 @@ def _candidate(i: int, positive: bool) -> Candidate:
     ]
     return Candidate(
         "I10",
-        mentions=mentions,
+        support=supported(mentions, "synonym", key_size=1),
         sources={"lexicon"},
-        key_sizes=[1] * len(mentions),
-        lexicon_sources=["synonym"] * len(mentions),
         title="Hypertension",
         billable=True,
         title_words=1,

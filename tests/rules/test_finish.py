@@ -20,6 +20,7 @@ from codesuggest.rules.finish import (
     secondary_prefixes,
 )
 from codesuggest.types import INNER, LOOSE, Assertion, Mention, Note, Suggestion
+from tests.utils.support import supported
 
 NOTE = "Denies chest pain. Essential hypertension. Knee swelling for two weeks."
 # billable codes with no ancestor, Excludes1 or combination relation among them
@@ -42,7 +43,8 @@ def _cand(
 ) -> Candidate:
     mentions = [_mention(19, 41)] if mentions is None else mentions
     sources = sources or ["title"] * len(mentions)
-    return Candidate(code, mentions, lexicon_sources=sources, title=code, billable=True)
+    support = [s for m, src in zip(mentions, sources, strict=True) for s in supported([m], src)]
+    return Candidate(code, support, title=code, billable=True)
 
 
 def _learned(*terms: str) -> LearnedScore:
@@ -189,7 +191,7 @@ def test_finish_ranks_a_pcs_table_row_below_threshold_or_withdrawn_after_the_rec
     assert [s.code for s in out] == ["I10", "BW20"]
     # another rule withdrew it (a planned procedure): it ranks after the codes below threshold
     planned = replace(_mention(0, 6), basis="procedure:planned")
-    row = replace(_pcs("BW20"), mentions=[planned], lexicon_sources=["title"])
+    row = replace(_pcs("BW20"), support=supported([planned], "title"))
     out = _finish([row, _cand("I10"), _cand("J18.9")], [0.9, 0.8, 0.2], codeset, 5, rules)
     assert [s.code for s in out] == ["I10", "J18.9", "BW20"]
 

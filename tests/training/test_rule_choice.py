@@ -13,6 +13,7 @@ from codesuggest.rules.adaptable import adaptations
 from codesuggest.rules.engine import Rule, RuleSet
 from codesuggest.training.rule_choice import Choice, choose, recommendable
 from codesuggest.types import INNER, Assertion, Mention, Note
+from tests.utils.support import supported
 
 
 def _mention(assertion: Assertion, code: str = "R52") -> Mention:
@@ -26,17 +27,19 @@ def codeset(cs: Icd10Cm) -> Icd10Cm:
 
 
 def _cand(code: str, assertion: Assertion) -> Candidate:
-    return Candidate(code, [_mention(assertion, code)], title=code, billable=True)
+    return Candidate(code, supported([_mention(assertion, code)]), title=code, billable=True)
 
 
 def test_recommendable_follows_the_rules() -> None:
-    present = Candidate("R52", [_mention(Assertion.PRESENT)], billable=True)
-    negated = Candidate("R52", [_mention(Assertion.NEGATED)], billable=True)
-    historical = Candidate("R52", [_mention(Assertion.HISTORICAL)], billable=True)
+    present = Candidate("R52", supported([_mention(Assertion.PRESENT)]), billable=True)
+    negated = Candidate("R52", supported([_mention(Assertion.NEGATED)]), billable=True)
+    historical = Candidate("R52", supported([_mention(Assertion.HISTORICAL)]), billable=True)
     learned_only = Candidate("R69", billable=True)
-    category = Candidate("J18", [_mention(Assertion.PRESENT)], billable=False)
-    history = Candidate("Z80.3", [_mention(Assertion.FAMILY)], billable=True, derived_from="C50")
-    procedure = Candidate("BW03ZZZ", [_mention(Assertion.PRESENT)], system="ICD-10-PCS")
+    category = Candidate("J18", supported([_mention(Assertion.PRESENT)]), billable=False)
+    history = Candidate(
+        "Z80.3", supported([_mention(Assertion.FAMILY)]), billable=True, derived_from="C50"
+    )
+    procedure = Candidate("BW03ZZZ", supported([_mention(Assertion.PRESENT)]), system="ICD-10-PCS")
     procedure.billable = True
     assert recommendable(present) and not recommendable(learned_only)
     assert recommendable(history) and recommendable(procedure)
@@ -53,10 +56,10 @@ def test_recommendable_follows_the_rules() -> None:
 
 def test_recommendable_not_a_code_only_inner_mentions_support() -> None:
     inner = replace(_mention(Assertion.PRESENT), kind=INNER)  # "pain" in "chest pain"
-    held = Candidate("R52", [inner], sources={"lexicon"}, billable=True)
+    held = Candidate("R52", supported([inner]), sources={"lexicon"}, billable=True)
     assert not recommendable(held) and not recommendable(held, None)
     # unless the trained model proposed it itself (``collect.mark_proposed``)
-    proposed = Candidate("R52", [inner], sources={"lexicon", "learned"}, billable=True)
+    proposed = Candidate("R52", supported([inner]), sources={"lexicon", "learned"}, billable=True)
     assert recommendable(proposed)
 
 

@@ -42,12 +42,16 @@ def mentioned(
     *,
     n_words: int = 2,
     assertion: Assertion = Assertion.PRESENT,
+    source: str = "x",
 ) -> Scored:
-    """``item`` with a lexicon mention of ``text`` at ``start`` naming ``code``."""
+    """``item`` with a lexicon mention of ``text`` at ``start`` naming ``code`` (its key
+    naming it as ``source``)."""
     s = item(code, cs, confidence, recommended=recommended)
     end = start + len(text)
-    s.candidate.mentions.append(
-        Mention(start, end, text, "none", assertion, (code,), "contiguous", "x", n_words)
+    s.candidate.add_support(
+        Mention(start, end, text, "none", assertion, (code,), "contiguous", "x", n_words),
+        1,
+        source,
     )
     return s
 

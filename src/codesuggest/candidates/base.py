@@ -49,15 +49,31 @@ class LearnedScore:
     terms: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class MentionSupport:
+    """One mention supporting a candidate, with what the lexicon key it matched says of the
+    code: one record, so that a mention and its key's facts cannot fall out of step."""
+
+    mention: Mention
+    key_size: int  # codes the mention's key names (1: this code alone)
+    lexicon_source: str  # how the key names the code: title, variant, index, learned...
+    # the mention of an earlier record again, through another code its key names (a history
+    # code derived from two conditions one mention names): its key's facts count, the
+    # mention itself once (``Candidate.mentions``)
+    again: bool = False
+
+    def with_mention(self, mention: Mention) -> MentionSupport:
+        """The same support by ``mention`` (the mention re-read: trimmed, or its assertion)."""
+        return MentionSupport(mention, self.key_size, self.lexicon_source, self.again)
+
+
 @dataclass
 class Candidate:
     """A code proposed for a note, with every mention supporting it and where it came from."""
 
     code: str
-    mentions: list[Mention] = field(default_factory=list)
+    support: list[MentionSupport] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)  # generator names
-    key_sizes: list[int] = field(default_factory=list)  # codes sharing each mention's key
-    lexicon_sources: list[str] = field(default_factory=list)  # how each mention's key names it
     phrase_strength: float = 0.0  # the best strength of a learned phrase naming it
     title: str = ""
     billable: bool = False
@@ -73,29 +89,40 @@ class Candidate:
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
     context: NoteContext = field(default_factory=NoteContext)
 
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        """The mentions supporting it, in the order they were found (read-only: a generator
+        changes ``support``)."""
+        return tuple([s.mention for s in self.support if not s.again])
+
+    def add_support(self, mention: Mention, key_size: int, lexicon_source: str) -> None:
+        self.support.append(MentionSupport(mention, key_size, lexicon_source))
+
 
 _SIDE_ONLY = frozenset({"laterality"})
 LEARNED_PHRASE = "learned"  # the lexicon source of phrases mined from a site's coded notes
 
 
-def naming_mentions(c: Candidate) -> list[Mention]:
+def naming_mentions(c: Candidate) -> tuple[Mention, ...]:
     """The mentions of ``c`` that name its code: not the phrases its site's coding only pairs
     with it (lexicon source ``learned``: "diabetes" with I10 where diabetics are
     hypertensive). A history code's mentions are its condition's: all of them."""
-    if c.derived_from is not None or len(c.lexicon_sources) != len(c.mentions):
+    if c.derived_from is not None:
         return c.mentions
-    return [m for m, s in zip(c.mentions, c.lexicon_sources, strict=True) if s != LEARNED_PHRASE]
+    return tuple(
+        [s.mention for s in c.support if s.lexicon_source != LEARNED_PHRASE and not s.again]
+    )
 
 
 def inner_only(c: Candidate) -> bool:
     """Whether every mention of ``c`` is set apart: an index match inside a longer term
     ("pain" in "chest pain") or a loose one (words spread wide over a sentence): such a code
     ranks, for the coder to see, but is not recommended on that alone."""
-    mentions = c.mentions  # the first mention settles nearly every candidate
+    support = c.support  # the first mention settles nearly every candidate
     return (
-        bool(mentions)
-        and mentions[0].kind in SET_APART
-        and all(m.kind in SET_APART for m in mentions)
+        bool(support)
+        and support[0].mention.kind in SET_APART
+        and all(s.mention.kind in SET_APART for s in support)
     )
 
 

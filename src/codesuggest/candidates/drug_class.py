@@ -114,11 +114,11 @@ class DrugClassCandidates:
             target = pool.get(members[0])
             if target is None:
                 target = pool[members[0]] = Candidate(members[0], index_path=cand.index_path)
-            target.mentions.extend(cand.mentions)
-            target.key_sizes.extend(cand.key_sizes)
-            target.lexicon_sources.extend(cand.lexicon_sources)
+            target.support.extend(cand.support)
             target.sources |= cand.sources
             target.phrase_strength = max(target.phrase_strength, cand.phrase_strength)
+            have = target.mentions
             for m in named[members[0]]:
-                if m not in target.mentions:
-                    target.mentions.append(m)
+                if m not in have:
+                    # the drug's own mention: its key names the drug, the source says so
+                    target.add_support(m, max(1, len(m.codes)), self.name)

@@ -41,11 +41,9 @@ class LexiconCandidates:
                 cand = pool.get(code)
                 if cand is None:
                     cand = pool[code] = Candidate(code)
-                cand.mentions.append(m)
-                cand.sources.add(self.name)
-                cand.key_sizes.append(len(m.codes))
                 source = m.sources[i] if m.sources else m.source
-                cand.lexicon_sources.append(source)
+                cand.add_support(m, len(m.codes), source)
+                cand.sources.add(self.name)
                 if paths and source == "index":
                     path = paths.get((m.key, code), "")
                     if path and (not cand.index_path or len(path) < len(cand.index_path)):
@@ -87,12 +85,7 @@ class HierarchyCandidates:
                 if target is None:
                     target = pool[child] = Candidate(child)
                     target.index_path = cand.index_path
-                    for i in indices:
-                        target.mentions.append(cand.mentions[i])
-                        if i < len(cand.key_sizes):
-                            target.key_sizes.append(cand.key_sizes[i])
-                        if i < len(cand.lexicon_sources):
-                            target.lexicon_sources.append(cand.lexicon_sources[i])
+                    target.support.extend(cand.support[i] for i in indices)
                 target.sources.add(source)
 
     def _children(
@@ -254,11 +247,11 @@ _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "p
 def _affirm(cand: Candidate, assertion: Assertion, basis: str) -> None:
     """Mentions of ``assertion`` read as present, saying why in ``basis``; a condition the
     note says has resolved stays in the past."""
-    cand.mentions = [
-        replace(m, assertion=Assertion.PRESENT, basis=m.basis or basis)
-        if m.assertion is assertion and m.basis != "resolved"
-        else m
-        for m in cand.mentions
+    cand.support = [
+        s.with_mention(replace(m, assertion=Assertion.PRESENT, basis=m.basis or basis))
+        if (m := s.mention).assertion is assertion and m.basis != "resolved"
+        else s
+        for s in cand.support
     ]
 
 
@@ -307,13 +300,12 @@ class HistoryCandidates:
                 )
             if target.derived_from is None:
                 continue  # the note names the history code itself
-            target.mentions.extend(
-                cand.mentions[i] for i in picked if cand.mentions[i] not in target.mentions
-            )
-            target.key_sizes.extend(cand.key_sizes[i] for i in picked if i < len(cand.key_sizes))
-            target.lexicon_sources.extend(
-                cand.lexicon_sources[i] for i in picked if i < len(cand.lexicon_sources)
-            )
+            # a mention the history code has already (from another condition its key names)
+            # supports it again, by what the key says of this condition: counted once
+            for i in picked:
+                support = cand.support[i]
+                again = support.mention in target.mentions
+                target.support.append(replace(support, again=True) if again else support)
             target.sources.add(self.name)
 
 

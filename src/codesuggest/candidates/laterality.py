@@ -163,9 +163,7 @@ class LateralityCandidates:
             for sibling, sides in siblings:
                 if sides <= stated and sibling not in pool:
                     target = pool[sibling] = Candidate(sibling)
-                    target.mentions = list(cand.mentions)
-                    target.key_sizes = list(cand.key_sizes)
-                    target.lexicon_sources = list(cand.lexicon_sources)
+                    target.support = list(cand.support)
                     target.index_path = cand.index_path
                     target.sources.add(self.name)
 

@@ -210,8 +210,6 @@ def procedure_candidates(
                     billable=pcs.is_billable(code),
                     title_words=max(1, len(title.split())),
                 )
-            cand.mentions.append(mention)
+            cand.add_support(mention, len(codes), SOURCE)
             cand.sources.add(SOURCE)
-            cand.key_sizes.append(len(codes))
-            cand.lexicon_sources.append(SOURCE)
     return list(pool.values())

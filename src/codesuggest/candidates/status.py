@@ -72,12 +72,18 @@ class StatusCandidates:
             if kind == "bmi":
                 self._bind_bmi(code, cand, pool)
             elif kind == "supplementary" and not injured:
-                cand.mentions = []
+                cand.support = []
             else:
-                cand.mentions = [self._trimmed(m) for m in cand.mentions if self._states(kind, m)]
+                cand.support = [
+                    s.with_mention(self._trimmed(s.mention))
+                    for s in cand.support
+                    if self._states(kind, s.mention)
+                ]
             if kind in _AFFIRMED_WHEN_PAST:
-                cand.mentions = [self._affirmed(kind, m) for m in cand.mentions]
-            if not cand.mentions and cand.sources <= _NAMING | {self.name}:
+                cand.support = [
+                    s.with_mention(self._affirmed(kind, s.mention)) for s in cand.support
+                ]
+            if not cand.support and cand.sources <= _NAMING | {self.name}:
                 del pool[code]
 
     def _injured(self, pool: dict[str, Candidate]) -> bool:
@@ -166,11 +172,12 @@ class StatusCandidates:
         phrase without one ("BMI under 20") keeps its code only when its words are together
         ("BMI not done, weight 34 kg" states no BMI of 34)."""
         kept = []
-        for i, mention in enumerate(cand.mentions):
+        for support in cand.support:
+            mention = support.mention
             found = self.status.bmi_statement(mention.text)
             if found is None:
                 if mention.kind == "contiguous":
-                    kept.append(mention)
+                    kept.append(support)
                 continue
             bound, lo, hi = found
             # the evidence is the statement itself: "BMI 22", not "BMI 22, age 34"
@@ -178,19 +185,15 @@ class StatusCandidates:
                 mention, start=mention.start + lo, end=mention.start + hi, text=mention.text[lo:hi]
             )
             if bound == code:
-                kept.append(m)
+                kept.append(support.with_mention(m))
             else:
                 target = pool.get(bound)
                 if target is None:
                     target = pool[bound] = Candidate(bound)
                 if m not in target.mentions:
-                    target.mentions.append(m)
+                    target.support.append(support.with_mention(m))
                     target.sources.add(self.name)
-                    target.key_sizes.append(cand.key_sizes[i] if i < len(cand.key_sizes) else 1)
-                    target.lexicon_sources.append(
-                        cand.lexicon_sources[i] if i < len(cand.lexicon_sources) else "synonym"
-                    )
-        cand.mentions = kept
+        cand.support = kept
 
 
 _PLACEMENT_WINDOW = 4  # tokens after a device mention read for "implantation", "placed"

@@ -260,7 +260,7 @@ def _mention_values(c: Candidate) -> dict[str, float]:
         compact = 1.0
     else:
         compact = 0.5 if (firm if affirmed else firm_all) else 0.25
-    lex = set(c.lexicon_sources)
+    lex = {s.lexicon_source for s in c.support}
     return {
         "n_present": math.log1p(counts[Assertion.PRESENT]),
         "n_negated": math.log1p(counts[Assertion.NEGATED]),
@@ -273,7 +273,7 @@ def _mention_values(c: Candidate) -> dict[str, float]:
         "best_compactness": compact,
         "best_words": math.log1p(n_words),
         "coverage": min(1.0, n_words / max(1, c.title_words)),
-        "log_key_size": math.log(min(c.key_sizes, default=1) or 1),
+        "log_key_size": math.log(min(s.key_size for s in c.support) or 1),
         "src_ours": float(bool(lex & _OURS)),
         "src_title": float("title" in lex),
         "src_variant": float("variant" in lex),

@@ -17,8 +17,8 @@ RULE = "unspecified-cause-stated"
 def _with_mention(code: str, cs: Icd10Cm, text: str, phrase: str, assertion: Assertion):
     s = item(code, cs, 0.9)
     start, end = text.index(phrase), text.index(phrase) + len(phrase)
-    s.candidate.mentions.append(
-        Mention(start, end, phrase, "none", assertion, (code,), "contiguous", "x", 3)
+    s.candidate.add_support(
+        Mention(start, end, phrase, "none", assertion, (code,), "contiguous", "x", 3), 1, "x"
     )
     return s
 

@@ -119,8 +119,9 @@ def test_combination_code_stays_unspecified_without_support(
     if mark == "rule":
         sibling.suggestion.rules.append("unaffirmed-evidence")
     if mark == "assertion":
-        sibling.candidate.mentions[0] = replace(
-            sibling.candidate.mentions[0], assertion=Assertion.HISTORICAL
+        first = sibling.candidate.support[0]
+        sibling.candidate.support[0] = first.with_mention(
+            replace(first.mention, assertion=Assertion.HISTORICAL)
         )
     items = [item("Z86.73", cs), item("G81.90", cs), sibling]
     out = apply(packaged, "combination-codes", items, cs)

@@ -104,8 +104,12 @@ def test_a_vaguer_code_resting_on_a_siblings_evidence_is_withdrawn(
     assert out["E11.621"].recommended
     # with a mention of its own it stays
     own = _named("E11.622", cs, 0.61, words=5, recommended=True, text=said)
-    own.candidate.mentions.append(
-        Mention(40, 60, "shin ulcer", "none", Assertion.PRESENT, ("E11.622",), "contiguous", "x", 2)
+    own.candidate.add_support(
+        Mention(
+            40, 60, "shin ulcer", "none", Assertion.PRESENT, ("E11.622",), "contiguous", "x", 2
+        ),
+        1,
+        "x",
     )
     items = [own, _named("E11.621", cs, 0.61, words=5, recommended=True, text=said)]
     assert apply(packaged, RULE, items, cs)["E11.622"].recommended
@@ -138,11 +142,13 @@ def _named(
     kind: str = "contiguous",
     assertion: Assertion = Assertion.PRESENT,
     text: str = "term",
+    source: str = "title",
 ) -> Scored:
-    """A suggestion whose candidate has one mention of ``words`` matched words."""
+    """A suggestion whose candidate has one mention of ``words`` matched words (its key
+    naming the code as ``source``)."""
     s = item(code, cs, confidence, recommended=recommended, assertion=assertion.value)
-    s.candidate.mentions.append(
-        Mention(0, len(text), text, "none", assertion, (code,), kind, "title", words)
+    s.candidate.add_support(
+        Mention(0, len(text), text, "none", assertion, (code,), kind, "title", words), 1, source
     )
     return s
 
@@ -202,8 +208,9 @@ def test_promote_specific_accepts_a_synonym_as_full_as_the_unspecified_mention(
 ) -> None:
     # "nicotine dependence ... Smokes 1 ppd": our synonym table names F17.210 in as many words
     # as F17.200 is named; a phrase of equal words from elsewhere does not say more
-    specific = _named("F17.210", cs, 0.42, words=2, recommended=False, text="Smokes 1 ppd")
-    specific.candidate.lexicon_sources.append(source)
+    specific = _named(
+        "F17.210", cs, 0.42, words=2, recommended=False, text="Smokes 1 ppd", source=source
+    )
     items = [_named("F17.200", cs, 0.5, words=2, recommended=True), specific]
     assert apply(packaged, PROMOTE, items, cs)["F17.210"].recommended is promoted
 
@@ -370,7 +377,7 @@ CATEGORY = "documented-category-specified"
 def _said(code: str, cs: Icd10Cm, confidence: float, *sources: str) -> Scored:
     """``code`` named by the present mention "acute biliary (gallstone) pancreatitis"."""
     s = item(code, cs, confidence, recommended=False)
-    s.candidate.mentions.append(
+    s.candidate.add_support(
         Mention(
             0,
             38,
@@ -381,7 +388,9 @@ def _said(code: str, cs: Icd10Cm, confidence: float, *sources: str) -> Scored:
             "contiguous",
             "x",
             3,
-        )
+        ),
+        1,
+        "x",
     )
     s.candidate.sources.update(sources or ("lexicon",))
     return s

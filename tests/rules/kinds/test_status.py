@@ -139,8 +139,7 @@ def test_status_requirements_a_recommended_injury_completes_its_documented_cause
 
 
 def _fall_and_injury(codeset, source):
-    injury = mentioned("T14.8XXA", codeset, "hematoma", 30, 0.47, False, n_words=1)
-    injury.candidate.lexicon_sources.append(source)
+    injury = mentioned("T14.8XXA", codeset, "hematoma", 30, 0.47, False, n_words=1, source=source)
     return [mentioned("W19.XXXA", codeset, "fell", 0, 0.59, n_words=1), injury]
 
 

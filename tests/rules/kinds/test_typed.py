@@ -20,8 +20,10 @@ def _said(code: str, cs: Icd10Cm, text: str, *, recommended: bool = True, **kw: 
     s = item(code, cs, recommended=recommended)
     assertion = kw.get("assertion", Assertion.PRESENT)
     assert isinstance(assertion, Assertion)
-    s.candidate.mentions.append(
-        Mention(0, len(text), text, "none", assertion, (code,), "contiguous", "synonym", 1)
+    s.candidate.add_support(
+        Mention(0, len(text), text, "none", assertion, (code,), "contiguous", "synonym", 1),
+        1,
+        "synonym",
     )
     return s
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from itertools import zip_longest
 
 from codesuggest.candidates.generators import HierarchyCandidates
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -140,7 +139,7 @@ def _documented(s: Scored, floor: float, beyond: int) -> bool:
         m.assertion is Assertion.PRESENT
         and (m.n_words > beyond or (m.n_words == beyond and source == _CURATED))
         and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
-        for m, source in zip_longest(c.mentions, c.lexicon_sources[: len(c.mentions)])
+        for m, source in ((s.mention, s.lexicon_source) for s in c.support)
     )
 
 
