@@ -29,12 +29,8 @@ from codesuggest.candidates.base import Sources
 from codesuggest.codesets.alpha_index import index_phrases
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import (
-    LexiconIndex,
-    code_set_phrases,
-    compile_lexicon,
-    data_phrases,
-)
+from codesuggest.codesets.lexicon import code_set_phrases, compile_lexicon, data_phrases
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.stages import Extraction
 from codesuggest.training.corpus import CodedNote, read_corpus
 

@@ -87,8 +87,9 @@ def reuse_engine(engine: Engine, model_dir: Path, monkeypatch: pytest.MonkeyPatc
 
 @pytest.fixture(autouse=True)
 def thawed_heap() -> Iterator[None]:
-    """Commands freeze their heap for a process that ends with them (``settled_heap``,
-    ``one_shot_heap``); in the test process, hand it back to the collector after each test."""
+    """Commands freeze their heap for a process that ends with them
+    (``process_heap.settled_heap``, ``one_shot_heap``); in the test process, hand it back to
+    the collector after each test."""
     yield
     gc.unfreeze()
 

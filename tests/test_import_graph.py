@@ -1,5 +1,7 @@
-"""The modules of ``src/codesuggest`` import each other without a cycle: every import counts,
-at the top of a module, under ``TYPE_CHECKING`` or deferred inside a function."""
+"""The modules of ``src/codesuggest`` import each other without a cycle, and so do its packages
+(``codesets`` builds on ``extract``'s word normaliser and lexicon index, never the other way):
+every import counts, at the top of a module, under ``TYPE_CHECKING`` or deferred inside a
+function."""
 
 from __future__ import annotations
 
@@ -93,6 +95,26 @@ def test_no_module_imports_another_that_imports_it_back() -> None:
     graph = {name: _imported(name, path, modules) for name, path in modules.items()}
     assert len(graph) > 100  # the whole package was read
     assert _cycles(graph) == []
+
+
+def test_no_package_imports_another_that_imports_it_back() -> None:
+    """Packages (``codesuggest.codesets``, ``codesuggest.extract``...) and the top-level modules
+    (``codesuggest.engine``) form layers: one may import another, never back."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = _package(name)
+        graph.setdefault(package, set()).update(
+            _package(target) for target in _imported(name, path, modules)
+        )
+        graph[package].discard(package)
+    assert {"codesuggest.codesets", "codesuggest.extract", "codesuggest.cli"} <= set(graph)
+    assert _cycles(graph) == []
+
+
+def _package(module: str) -> str:
+    """``codesuggest.extract.terms`` -> ``codesuggest.extract``; ``codesuggest.engine`` stays."""
+    return ".".join(module.split(".")[:2])
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -14,10 +14,11 @@ from codesuggest.candidates.base import Sources
 from codesuggest.candidates.collect import GENERATORS
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
+from codesuggest.codesets.lexicon import extend_lexicon
 from codesuggest.codesets.systems import PCS
 from codesuggest.engine import Engine
 from codesuggest.errors import ModelError
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.model_dir import CARD, read_card
 from codesuggest.rules.engine import RuleSet
 from codesuggest.stages import Decision, Extraction

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from codesuggest.codesets.catalogs import Catalog
     from codesuggest.codesets.icd10cm import Icd10Cm
-    from codesuggest.codesets.lexicon import LexiconIndex
+    from codesuggest.extract.lexicon_index import LexiconIndex
     from codesuggest.types import Note, Suggestion
 
 

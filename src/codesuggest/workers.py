@@ -24,8 +24,8 @@ def in_worker(model: str | None, work: Callable[[Engine], T]) -> T:
 
     Errors of the engine come back to the parent as plain ``ModelError`` or
     ``CodeSuggestError``, which pickle whatever their ``__init__`` takes."""
-    from codesuggest.cli.common import settle_chunk, settled_heap
     from codesuggest.engine import Engine
+    from codesuggest.process_heap import settle_chunk, settled_heap
 
     try:
         engine = _ENGINES.get(model)

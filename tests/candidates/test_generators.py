@@ -18,8 +18,8 @@ from codesuggest.candidates.laterality import LateralityCandidates
 from codesuggest.candidates.specific import Descendant, Family
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.errors import RegistryError
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.qualifiers import read, text_marks
 from codesuggest.types import Assertion, Mention
 

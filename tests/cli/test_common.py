@@ -1,60 +1,14 @@
-"""What the commands share: the heap of a one-shot command, and its quick exit."""
+"""What the commands share: a quick exit once a command is done."""
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 
 import pytest
 
 from codesuggest.cli import common
-from codesuggest.cli.common import one_shot_heap, settled_heap
 from codesuggest.cli.main import run
-
-
-def test_one_shot_heap_collects_nothing_inside_and_freezes_what_it_built() -> None:
-    assert gc.isenabled()
-    frozen = gc.get_freeze_count()
-    with one_shot_heap():
-        assert not gc.isenabled()
-        built = [[i] for i in range(1000)]  # tracked objects, as a model's lists are
-    assert gc.isenabled()
-    assert gc.get_freeze_count() >= frozen + len(built)
-    gc.unfreeze()
-
-
-def test_one_shot_heap_restores_collection_after_an_error() -> None:
-    with pytest.raises(RuntimeError), one_shot_heap():
-        raise RuntimeError("failed")
-    assert gc.isenabled()
-    gc.unfreeze()
-
-
-def test_one_shot_heap_leaves_collection_off_when_it_was() -> None:
-    gc.disable()
-    try:
-        with one_shot_heap():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-        gc.unfreeze()
-
-
-def test_settled_heap_loads_without_collections_then_collects_rarely() -> None:
-    before = gc.get_threshold()
-    frozen = gc.get_freeze_count()
-    try:
-        with settled_heap():
-            assert not gc.isenabled()
-            loaded = [[i] for i in range(1000)]
-        assert gc.isenabled()
-        assert gc.get_freeze_count() >= frozen + len(loaded)
-        assert gc.get_threshold()[0] == 200_000
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def _exit_with(code: str) -> subprocess.CompletedProcess[str]:
@@ -91,11 +45,3 @@ def test_run_in_process_without_skip_teardown_raises_system_exit(
         run()
     assert raised.value.code == 0
     assert "Usage" in capsys.readouterr().out
-
-
-def test_settle_chunk_moves_what_a_chunk_left_alive_out_of_the_collectors_walks() -> None:
-    frozen = gc.get_freeze_count()
-    cached = [[i] for i in range(1000)]  # as an engine's caches grow while it reads notes
-    common.settle_chunk()
-    assert gc.get_freeze_count() >= frozen + len(cached)
-    assert gc.get_count()[0] < len(cached)  # a collection is no nearer than before them

@@ -9,7 +9,6 @@ from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import (
     MAX_VARIANT_CODES,
     NONFINDING_FILE,
-    LexiconIndex,
     Phrase,
     code_set_phrases,
     compile_lexicon,
@@ -21,6 +20,7 @@ from codesuggest.codesets.lexicon import (
     pair_variants,
     title_variants,
 )
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.normalize import content_words
 
 

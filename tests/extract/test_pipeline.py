@@ -181,7 +181,7 @@ def test_nltk_is_imported_when_first_used_not_with_medspacy() -> None:
     """QuickUMLS (imported by medspaCy) imports NLTK; it stands deferred until read."""
     code = (
         "import sys\n"
-        "from codesuggest.codesets.lexicon import LexiconIndex\n"
+        "from codesuggest.extract.lexicon_index import LexiconIndex\n"
         "from codesuggest.extract.pipeline import build_pipeline\n"
         "build_pipeline(LexiconIndex())\n"
         "import quickumls.core\n"

@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.engine import Engine
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.pipeline import _SENT_END
 from codesuggest.extract.terms import (

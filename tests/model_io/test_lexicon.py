@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
+from codesuggest.codesets.lexicon import extend_lexicon
 from codesuggest.engine import Engine
 from codesuggest.errors import ModelError
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.model_io.arrays import read_arrays, write_arrays
 from codesuggest.model_io.lexicon import NAMES, load_lexicon, save_lexicon
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sklearn.model_selection import KFold
 
-from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
+from codesuggest.codesets.lexicon import extend_lexicon
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.training.phrases import (

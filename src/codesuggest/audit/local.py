@@ -52,8 +52,8 @@ def _outcomes(
     chunks: Iterator[Chunk], model: str, workers: int, min_support: float
 ) -> Iterator[tuple[int, list[Job], list[Finding]]]:
     if workers == 1:
-        from codesuggest.cli.common import settled_heap
         from codesuggest.engine import Engine
+        from codesuggest.process_heap import settled_heap
 
         with settled_heap():
             engine = Engine.load(model)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from codesuggest.codesets.catalogs import Catalog
     from codesuggest.codesets.history import HistoryMap
     from codesuggest.codesets.icd10cm import Icd10Cm
-    from codesuggest.codesets.lexicon import LexiconIndex
+    from codesuggest.extract.lexicon_index import LexiconIndex
 
 
 @dataclass(slots=True)

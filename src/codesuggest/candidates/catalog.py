@@ -16,7 +16,8 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import label, split_label
 from codesuggest.codesets.catalog_lexicon import Key
 from codesuggest.codesets.catalogs import Catalog
-from codesuggest.codesets.lexicon import MAX_VARIANT_CODES, LexiconIndex, extend_lexicon
+from codesuggest.codesets.lexicon import MAX_VARIANT_CODES, extend_lexicon
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.types import Mention
 
 

@@ -39,8 +39,8 @@ from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.codesets.systems import PCS
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.procedures import ProcedureMention, doc_procedures
 from codesuggest.extract.uncertain import establish_uncertain

@@ -16,7 +16,7 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
 from codesuggest.codesets.history import HistoryMap, self_asserting
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.normalize import content_words
 from codesuggest.extract.qualifiers import NEGATION, PREFIXES, Qualifiers
 from codesuggest.types import Assertion, Mention

@@ -24,13 +24,12 @@ from codesuggest.cli.common import (
     handled_errors,
     kept_systems,
     load_engine,
-    settle_chunk,
-    settled_heap,
     skip_teardown,
 )
 from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
 from codesuggest.io.notes import BadRecord, read_notes
+from codesuggest.process_heap import settle_chunk, settled_heap
 from codesuggest.types import Note
 from codesuggest.workers import in_worker
 

@@ -19,11 +19,11 @@ from codesuggest.cli.common import (
     handled_errors,
     kept_systems,
     load_engine,
-    settled_heap,
     skip_teardown,
 )
 from codesuggest.cli.train import CorporaOption, check_corpora
 from codesuggest.errors import InputError
+from codesuggest.process_heap import settled_heap
 
 ERRORS_CSV = "errors.csv"
 RELIABILITY_PNG = "reliability.png"

@@ -15,10 +15,10 @@ from codesuggest.cli.common import (
     handled_errors,
     kept_systems,
     load_engine,
-    one_shot_heap,
 )
 from codesuggest.errors import InputError
 from codesuggest.io.notes import decode_utf8, read_text
+from codesuggest.process_heap import one_shot_heap
 from codesuggest.types import Note, NoteResult, Suggestion, parse_sex
 
 DESCRIPTION_WIDTH = 44

@@ -12,12 +12,13 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from codesuggest.codesets.data_files import data_rows, data_text
 from codesuggest.codesets.icd10cm import Icd10Cm
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.normalize import content_words
 
 SOURCES = (
@@ -64,31 +65,6 @@ class Phrase:
     code: str
     source: str
     path: str = ""  # the Alphabetic Index path it comes from ("" for other sources)
-
-
-@dataclass
-class LexiconIndex:
-    """Compiled lexicon: word-set keys, the codes they name, and an anchor index.
-
-    ``keys[i]`` is a sorted tuple of distinct content words; ``codes[i]`` the (code, source)
-    pairs that phrase names; ``anchors`` maps a word to the keys it anchors (each key is
-    anchored on its rarest word so that common words stay cheap to look up).
-    """
-
-    keys: list[tuple[str, ...]] = field(default_factory=list)
-    codes: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
-    anchors: dict[str, list[int]] = field(default_factory=dict)
-    title_words: dict[str, int] = field(default_factory=dict)
-    upper_only: set[int] = field(default_factory=set)  # short abbreviations: "MI", not "mi"
-    # keys that only learned phrases name: their matches never hide smaller dictionary matches
-    weak: set[int] = field(default_factory=set)
-    # (key id, code) -> how reliably a learned phrase names the code (its mined precision)
-    strength: dict[tuple[int, str], float] = field(default_factory=dict)
-    # (key id, code) -> the Alphabetic Index path that names the code with the key
-    paths: dict[tuple[int, str], str] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.keys)
 
 
 def title_variants(title: str) -> set[str]:

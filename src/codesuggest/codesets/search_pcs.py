@@ -16,7 +16,7 @@ from codesuggest.codesets.icd10pcs import Icd10Pcs, shipped_pcs
 from codesuggest.codesets.search import CodeHit
 from codesuggest.codesets.search_index import query_words
 from codesuggest.codesets.systems import PCS
-from codesuggest.extract.procedures import phrase_pattern, search_synonyms
+from codesuggest.extract.procedures import body_parts, operations, phrase_pattern
 
 
 class PcsSearch:
@@ -98,3 +98,26 @@ def pcs_search() -> PcsSearch:
             pcs = shipped_pcs()
             _BUILT.append(PcsSearch(pcs, search_synonyms(pcs)))
         return _BUILT[0]
+
+
+def search_synonyms(pcs: Icd10Pcs) -> dict[str, str]:
+    """Procedure and body-part phrases with the title words they stand for, for the code
+    search ("appendectomy" -> "appendectomy resection appendix"; "ct" -> "ct computerized
+    tomography (ct scan)")."""
+    tables = sorted({code[:3] for code in pcs.codes()})
+    out = {phrase: f"{phrase} {meaning}" for phrase, meaning in body_parts().items()}
+    for phrase, operation in operations().items():
+        pattern = operation.pcs
+        if "_" in pattern:
+            table = next((t for t in tables if _fits(t, pattern)), None)
+            prefix = None if table is None else table
+        else:
+            prefix = pattern[:4] if pcs.resolve(pattern[:4]) else None
+        if prefix is not None:
+            meanings = [a.meaning for a in pcs.axes(prefix)[2:] if a.position != 2]
+            out[phrase] = " ".join([phrase, *meanings])
+    return out
+
+
+def _fits(code: str, pattern: str) -> bool:
+    return all(p in ("_", c) for p, c in zip(pattern, code, strict=False))

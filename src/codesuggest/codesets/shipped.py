@@ -5,12 +5,12 @@ from __future__ import annotations
 from codesuggest.codesets.alpha_index import index_phrases
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.codesets.lexicon import (
-    LexiconIndex,
     Phrase,
     code_set_phrases,
     compile_lexicon,
     nonfinding_phrases,
 )
+from codesuggest.extract.lexicon_index import LexiconIndex
 
 
 def shipped_lexicon(codeset: Icd10Cm, ours: list[Phrase]) -> LexiconIndex:

@@ -8,9 +8,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.abbreviations import AmbiguousAbbreviations, ambiguous_abbreviations
 from codesuggest.extract.current import PAST, RESOLVED, TREATED_ATTR, affirm_treated
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.qualifiers import SentenceMarks
 from codesuggest.extract.resolution import carry_resolution
 from codesuggest.extract.section_assertions import section_assertions

@@ -25,7 +25,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # (Cython: no stub)
 from spacy.tokens import Span
 
-from codesuggest.codesets.lexicon import LexiconIndex
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import RESOLVED_ATTR
 from codesuggest.extract.terms import SPAN_KEY, TermMatcher
 

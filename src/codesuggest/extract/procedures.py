@@ -16,7 +16,6 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
-from codesuggest.codesets.icd10pcs import Icd10Pcs
 from codesuggest.errors import ConfigError
 from codesuggest.types import Assertion
 
@@ -162,29 +161,6 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         _alternation(list(body_parts())),
         _alternation(list(approaches())),
     )
-
-
-def search_synonyms(pcs: Icd10Pcs) -> dict[str, str]:
-    """Procedure and body-part phrases with the title words they stand for, for the code
-    search ("appendectomy" -> "appendectomy resection appendix"; "ct" -> "ct computerized
-    tomography (ct scan)")."""
-    tables = sorted({code[:3] for code in pcs.codes()})
-    out = {phrase: f"{phrase} {meaning}" for phrase, meaning in body_parts().items()}
-    for phrase, operation in operations().items():
-        pattern = operation.pcs
-        if "_" in pattern:
-            table = next((t for t in tables if _fits(t, pattern)), None)
-            prefix = None if table is None else table
-        else:
-            prefix = pattern[:4] if pcs.resolve(pattern[:4]) else None
-        if prefix is not None:
-            meanings = [a.meaning for a in pcs.axes(prefix)[2:] if a.position != 2]
-            out[phrase] = " ".join([phrase, *meanings])
-    return out
-
-
-def _fits(code: str, pattern: str) -> bool:
-    return all(p in ("_", c) for p, c in zip(pattern, code, strict=False))
 
 
 def names_procedure(text: str) -> bool:

@@ -28,8 +28,8 @@ from typing import cast
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.extract.cues import BREAKING, cue_words
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.normalize import stem, token_words
 
 SPAN_KEY = "codesuggest_terms"

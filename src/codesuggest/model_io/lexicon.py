@@ -15,8 +15,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from codesuggest.codesets.lexicon import LexiconIndex
 from codesuggest.errors import ModelError
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.model_io.arrays import (
     Array,
     check_format,

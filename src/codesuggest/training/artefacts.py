@@ -17,7 +17,8 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import LearnedScorer
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
-from codesuggest.codesets.lexicon import LexiconIndex, Phrase, code_set_phrases
+from codesuggest.codesets.lexicon import Phrase, code_set_phrases
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.model_io import codeset as codeset_io
 from codesuggest.model_io import lexicon as lexicon_io
 from codesuggest.model_io.learned import save_learned

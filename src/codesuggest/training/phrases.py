@@ -32,7 +32,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from spacy.tokens import Doc
 
-from codesuggest.codesets.lexicon import LexiconIndex, extend_lexicon
+from codesuggest.codesets.lexicon import extend_lexicon
+from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import assertion_of, located_matches
 from codesuggest.extract.normalize import token_words
 from codesuggest.extract.pipeline import build_pipeline
