@@ -85,8 +85,8 @@ def test_the_engine_decides_as_its_decision_does(engine: Engine) -> None:
     ("generators", "message"),
     [
         (["codesuggest.nope.v1"], "unknown candidate generator 'codesuggest.nope.v1'"),
-        ("codesuggest.lexicon_candidates.v1", "stages.generators is not a list of names"),
-        ([1, 2], "stages.generators is not a list of names"),
+        ("codesuggest.lexicon_candidates.v1", r"not a model card \(stages\.generators: "),
+        ([1, 2], r"not a model card \(stages\.generators\.0: "),
     ],
 )
 def test_a_card_naming_unknown_generators_is_refused(

@@ -38,11 +38,11 @@ from codesuggest.errors import (
     RegistryError,
 )
 from codesuggest.extract.normalize import fingerprint
-from codesuggest.model_dir import artefact, read_card
+from codesuggest.model_card import ModelCard, ModelConfig
+from codesuggest.model_dir import CARD, artefact, read_card
 from codesuggest.model_io import codeset as codeset_io
 from codesuggest.model_io import learned as learned_io
 from codesuggest.model_io import lexicon as lexicon_io
-from codesuggest.model_io.json_file import read_json
 from codesuggest.rank import compiled
 from codesuggest.rank.calibration import Calibration, calibration_from_dict, map_thresholds
 from codesuggest.rank.features import FEATURES
@@ -126,10 +126,11 @@ class Engine:
         catalogs: Mapping[str, Catalog] | None = None,
     ) -> None:
         self.path = path
-        self.card = card
-        self.info = ModelInfo(card["name"], card["version"])
-        built_with = card.get("lexicon", {}).get("normalizer")
-        if card.get("ranker", {}).get("features") != list(FEATURES):
+        self.card = card  # as written, for people to read (``registry.CardSummary``)
+        typed = self.model_card = ModelCard.of(card, path / CARD)
+        self.info = ModelInfo(typed.name, typed.version)
+        built_with = typed.lexicon.normalizer
+        if typed.ranker.features != list(FEATURES):
             raise ModelError(
                 f"{path}: its ranker reads other features than this codesuggest computes; "
                 "rebuild it (codesuggest models build-default) or retrain it"
@@ -141,22 +142,20 @@ class Engine:
             )
         # every artefact is read by a reader of its format, none of which can run code
         # (codesuggest.model_io), and only if the card lists it
-        has_learned = any(
-            name in card["artefacts"] for name in (learned_io.JSON, learned_io.ARRAYS)
-        )
+        has_learned = any(name in typed.artefacts for name in (learned_io.JSON, learned_io.ARRAYS))
         names = (*_ARTEFACTS, *((learned_io.JSON, learned_io.ARRAYS) if has_learned else ()))
         file = {name: artefact(path, card, name) for name in names}
         with _reading(path, "config.json"):
-            config = read_json(file["config.json"])
-            self.threshold = float(config["threshold"])
+            config = ModelConfig.read(file["config.json"])
+            self.threshold = config.threshold
             # per code system where training chose one (models before it: one for all)
-            self.thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+            self.thresholds = dict(config.thresholds)
             # a ranker that learned from coded notes ranks the codes held back by confidence
-            self.held_last = not config.get("ranks_held_back", False)
+            self.held_last = not config.ranks_held_back
             # a strictly increasing map to confidences calibrated on real notes (default model)
             self.calibration: Calibration | None = None
-            if calibrated and "calibration" in config:
-                self.calibration = calibration_from_dict(config["calibration"])
+            if calibrated and config.calibration is not None:
+                self.calibration = calibration_from_dict(config.calibration)
                 self.threshold, self.thresholds = map_thresholds(
                     self.calibration, self.threshold, self.thresholds
                 )
@@ -187,15 +186,14 @@ class Engine:
                 catalogs_io.load_registered(home) if catalogs is None else catalogs
             )
             self.index = with_catalogs(self.index, self.catalogs)
-        names = card.get("stages", {}).get("generators", GENERATORS)
-        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
-            raise ModelError(f"{path}: model.json: stages.generators is not a list of names")
+        generators = typed.stages.generators
         try:
             self.extraction = Extraction.build(
-                Sources(self.index, self.codeset, history, self.catalogs), names
+                Sources(self.index, self.codeset, history, self.catalogs),
+                GENERATORS if generators is None else generators,
             )
         except RegistryError as exc:
-            raise ModelError(f"{path}: model.json: {exc.args[0]}") from None
+            raise ModelError(f"{path / CARD}: {exc.args[0]}") from None
         self.decision = Decision(
             self.threshold, self.thresholds, self.rules, self.codeset, self.held_last
         )

@@ -26,6 +26,7 @@ from codesuggest.errors import (
     ModelIntegrityError,
     ModelNotFoundError,
 )
+from codesuggest.model_card import ModelCard
 
 CARD = "model_card.json"
 FORMAT = 2  # 2: no pickles; 1 (before 2026-12) held pickles and joblib files
@@ -64,6 +65,7 @@ def write_model_dir(out: Path, fill: Callable[[Path], dict[str, Any]]) -> Path:
         if refused:
             raise ModelError(f"not artefacts a model directory may hold: {', '.join(refused)}")
         card["artefacts"] = {p.name: sha256(p) for p in written}
+        ModelCard.of(card, out)  # every writer's card is one the engine reads
         (tmp / CARD).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", "utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")

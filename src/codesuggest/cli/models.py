@@ -35,7 +35,7 @@ def build_default(
             try:
                 engine = Engine.load(target)
                 info = engine.info
-                if engine.card.get("recipe") != recipe_fingerprint():
+                if engine.model_card.recipe != recipe_fingerprint():
                     raise ModelError("it was built from other lexicon or rule data")
             except ModelNotFoundError:
                 pass

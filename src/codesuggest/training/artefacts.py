@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import platform
 import random
 import shutil
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
 
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
@@ -19,6 +17,7 @@ from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.lexicon import Phrase, code_set_phrases
 from codesuggest.extract.lexicon_index import LexiconIndex
+from codesuggest.model_card import ModelConfig
 from codesuggest.model_io import codeset as codeset_io
 from codesuggest.model_io import lexicon as lexicon_io
 from codesuggest.model_io.learned import save_learned
@@ -88,7 +87,7 @@ def write_artefacts(
     codeset: Icd10Cm,
     index: LexiconIndex,
     ranker: Pipeline,
-    config: dict[str, Any],
+    config: ModelConfig,
     learned: LearnedScorer | None = None,
     rules: RuleSet | None = None,
 ) -> None:
@@ -105,4 +104,4 @@ def write_artefacts(
     (tmp / "rules.json").write_text(text, "utf-8")
     history = resources.files("codesuggest.codesets").joinpath("data").joinpath("history_codes.tsv")
     shutil.copyfile(str(history), tmp / "history_codes.tsv")
-    (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    config.write(tmp / "config.json")

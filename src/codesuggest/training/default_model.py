@@ -29,6 +29,7 @@ from codesuggest.codesets.lexicon import data_phrases
 from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.codesets.systems import PCS
 from codesuggest.extract.normalize import fingerprint
+from codesuggest.model_card import ModelConfig
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.calibration import calibration_to_dict
 from codesuggest.rank.features import FEATURES
@@ -133,11 +134,16 @@ def build_default_model(
         ranker = make_ranker(seed).fit(X, labels)
         steps.update()
         final = threshold if threshold is not None else chosen
-        config: dict[str, Any] = {"threshold": final, "seed": seed, "systems": [SYSTEM]}
+        config = ModelConfig(threshold=final, seed=seed, systems=[SYSTEM])
         # the card shows the threshold on the scale of the confidences the engine returns
         shown = final
         if fitted is not None:
-            config["calibration"] = calibration_to_dict(fitted.calibration)
+            config = ModelConfig(
+                threshold=final,
+                seed=seed,
+                systems=[SYSTEM],
+                calibration=calibration_to_dict(fitted.calibration),
+            )
             shown = float(fitted.calibration(np.asarray([final]))[0])
         write_artefacts(tmp, codeset, index, ranker, config)
         steps.update()

@@ -30,6 +30,7 @@ from codesuggest.codesets.shipped import shipped_lexicon
 from codesuggest.codesets.systems import PCS
 from codesuggest.errors import InputError
 from codesuggest.extract.normalize import fingerprint
+from codesuggest.model_card import ModelConfig
 from codesuggest.model_dir import write_model_dir
 from codesuggest.rank.features import FEATURES
 from codesuggest.rank.ranker import make_ranker
@@ -243,15 +244,15 @@ def train_model(
                 codeset,
                 final_index,
                 ranker,
-                {
-                    "threshold": threshold,
-                    "thresholds": thresholds,
-                    "seed": cfg.seed,
-                    "systems": _systems(notes),
+                ModelConfig(
+                    threshold=threshold,
+                    thresholds=thresholds,
+                    seed=cfg.seed,
+                    systems=_systems(notes),
                     # its ranker learned from coded notes how often coders code the codes
                     # only inner mentions support (``rules.finish.held_back``)
-                    "ranks_held_back": True,
-                },
+                    ranks_held_back=True,
+                ),
                 learned,
                 choice.rules,
             )
