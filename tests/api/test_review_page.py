@@ -484,8 +484,28 @@ def test_review_page_served_without_key(engine: Engine, store: Store) -> None:
         assert "/" not in client.get("/openapi.json").json()["paths"]
 
 
-def test_review_page_script_never_parses_html() -> None:
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
-    sinks = re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(", script)
-    assert sinks == []
-    assert not re.search(r"https?://", script + (STATIC / "app.css").read_text(encoding="utf-8"))
+def test_review_page_scripts_never_parse_html() -> None:
+    scripts = sorted(STATIC.glob("*.js"))
+    assert {p.name for p in scripts} >= {"app.js", "vocabulary.js", "sha256.js"}
+    for path in scripts:
+        script = path.read_text(encoding="utf-8")
+        sinks = re.findall(
+            r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(", script
+        )
+        assert sinks == [], path.name
+        assert not re.search(r"https?://", script), path.name
+    assert not re.search(r"https?://", (STATIC / "app.css").read_text(encoding="utf-8"))
+
+
+def test_review_page_modules_import_served_modules_and_restate_no_vocabulary() -> None:
+    """The page is ES modules the server serves as they are (no build step); the names of code
+    systems and assertions come from GET /v1/vocabulary, never spelled in the scripts."""
+    spelled = re.compile(
+        r"[\"'`](?:ICD-10-CM|ICD-10-PCS|CPT|HCPCS|icd10cm|icd10pcs|negated|hypothetical)[\"'`]"
+    )
+    for path in sorted(STATIC.glob("*.js")):
+        script = path.read_text(encoding="utf-8")
+        for target in re.findall(r"^import [^;]* from \"\./([\w-]+\.js)\";", script, re.M):
+            assert (STATIC / target).is_file(), f"{path.name} imports {target}"
+        code = "\n".join(line.split("//")[0] for line in script.splitlines())  # not comments
+        assert not spelled.findall(code), path.name

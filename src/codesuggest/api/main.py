@@ -29,6 +29,7 @@ from codesuggest.api.routes import (
     models,
     page,
     suggest,
+    vocabulary,
 )
 from codesuggest.api.run_recorder import RunRecorder
 from codesuggest.api.shedding import LoadShedding
@@ -106,7 +107,18 @@ def create_app(
         max_pending=settings.run_queue_max,
         on_drop=app.state.metrics.runs_dropped.inc,
     )
-    for module in (health, suggest, feedback, codes, codesets, models, me, metrics, page):
+    for module in (
+        health,
+        suggest,
+        feedback,
+        codes,
+        codesets,
+        models,
+        me,
+        vocabulary,
+        metrics,
+        page,
+    ):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes())
     app.add_middleware(DocsSecurityHeaders)

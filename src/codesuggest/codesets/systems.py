@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from codesuggest.errors import InputError
 
 CM, PCS, CPT, HCPCS = "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"
 SYSTEMS = (CM, PCS, CPT, HCPCS)
+# the type of a system's name, and of a system as a caller may spell it in the API (its name or
+# its plain form); ``tests/codesets/test_systems.py`` keeps them equal to ``SYSTEMS``
+SystemName = Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS"]
+SystemSpelling = Literal[
+    "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"
+]  # fmt: skip
 PROCEDURE_SYSTEMS = (PCS, CPT, HCPCS)  # the review page groups them apart from diagnoses
 USER_SYSTEMS = (CPT, HCPCS)  # licensed code sets a site registers (codesets.catalogs)
 CODE_SHAPES = {  # the shape of a valid code where no code table ships

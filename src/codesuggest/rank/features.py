@@ -18,6 +18,7 @@ import math
 from functools import lru_cache
 
 from codesuggest.candidates.base import Candidate, inner_only
+from codesuggest.codesets.systems import CM
 from codesuggest.types import LOOSE, Assertion
 
 FEATURES = (
@@ -298,7 +299,7 @@ def _learned(c: Candidate) -> dict[str, float]:
         "siblings": math.log1p(x.siblings),
         "sibling_mentions": math.log1p(x.sibling_mentions),
         "classifier_above_fifth": x.above_fifth,
-        "procedure": float(c.system != "ICD-10-CM"),
+        "procedure": float(c.system != CM),
     }
     s = c.learned
     if s is None:

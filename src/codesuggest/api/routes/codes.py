@@ -14,7 +14,14 @@ from codesuggest.codesets.catalog_search import catalog_search
 from codesuggest.codesets.icd10pcs import shipped_pcs
 from codesuggest.codesets.search import CodeHit, code_search
 from codesuggest.codesets.search_pcs import pcs_search
-from codesuggest.codesets.systems import CM, PCS, SYSTEMS, USER_SYSTEMS, system_name
+from codesuggest.codesets.systems import (
+    CM,
+    PCS,
+    SYSTEMS,
+    USER_SYSTEMS,
+    SystemSpelling,
+    system_name,
+)
 from codesuggest.engine import Engine
 from codesuggest.errors import CodeSetError
 from codesuggest.extract.procedures import names_procedure
@@ -22,7 +29,7 @@ from codesuggest.extract.procedures import names_procedure
 router = APIRouter(prefix="/v1/codes", tags=["codes"])
 
 CodeSystem = Annotated[
-    Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"],
+    SystemSpelling,
     Query(
         description=(
             "The code's system (icd10cm, icd10pcs, cpt... are read as ICD-10-CM, ICD-10-PCS, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -26,17 +26,13 @@ from codesuggest.api.schemas import (
     NoteId,
     error_responses,
 )
-from codesuggest.codesets.systems import CM, system_name
-from codesuggest.store.records import ApiKey, FeedbackInput, FeedbackRecord
+from codesuggest.codesets.systems import CM, SystemSpelling, system_name
+from codesuggest.store.records import ApiKey, Decision, FeedbackInput, FeedbackRecord
 from codesuggest.training.corpus_codes import CODE_SHAPES
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
-# Systems as suggestions name them, and the short spellings read as them (codesets/systems.py).
-System = Literal[
-    "ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS", "icd10cm", "icd10pcs", "cpt", "hcpcs"
-]  # fmt: skip
 
 ERRORS = error_responses(
     {
@@ -55,11 +51,11 @@ class FeedbackRequest(BaseModel):
 
     note_id: NoteId = Field(min_length=1, max_length=200)
     code: Identifier = Field(min_length=3, max_length=10, examples=["E11.9"])
-    system: System = Field(
+    system: SystemSpelling = Field(
         default="ICD-10-CM",
         description="As suggestions name it; icd10cm, icd10pcs, cpt, hcpcs are read as those.",
     )
-    decision: Literal["accepted", "rejected", "added"]
+    decision: Decision
     reason: FreeText | None = Field(default=None, max_length=1000)
 
 

@@ -1,6 +1,16 @@
 // The coder's review page: paste a note, review ranked codes with their evidence, record
 // decisions. Plain DOM APIs only: note text and API data are always set with textContent.
-"use strict";
+// An ES module (no build step): the names the API uses come from vocabulary.js, which reads
+// them from the server.
+import { sha256Hex } from "./sha256.js";
+import {
+  codeKey,
+  decisionLabel,
+  isAssertion,
+  loadVocabulary,
+  systemKinds,
+  systemLabel,
+} from "./vocabulary.js";
 
 (() => {
   const SAVED = {
@@ -12,8 +22,6 @@
     top: "codesuggest.top",
     systems: "codesuggest.systems",
   };
-  const ASSERTIONS = ["present", "negated", "possible", "historical", "family", "hypothetical"];
-  const STATE_LABELS = { accepted: "Accepted", rejected: "Rejected", added: "Added" };
   const SEARCH_DELAY_MS = 250;
   const RETRY_DELAY_MS = 600;
   const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -70,8 +78,8 @@
     titles: new Map(), // "system|code" -> title, for codes added from the search
     rows: [], // one <li> per suggestion, in rank order
     order: [], // suggestion indices as shown: diagnoses, then procedures (j / k follow it)
-    // code system -> "diagnosis" | "procedure" (GET /v1/codesets; these until it answers)
-    kinds: new Map([["ICD-10-CM", "diagnosis"], ["ICD-10-PCS", "procedure"], ["CPT", "procedure"], ["HCPCS", "procedure"]]),
+    // code system -> "diagnosis" | "procedure" (GET /v1/codesets; the vocabulary's until it answers)
+    kinds: new Map(),
     marks: [], // per suggestion: the <mark> elements of its evidence
     selected: -1,
     pending: new Set(), // "system|code" keys with a decision being saved
@@ -80,14 +88,6 @@
     searchTimer: 0,
     searchAbort: null,
   };
-
-  // The API names systems as suggestions do ("ICD-10-CM"); older stores said "icd10cm". Codes may
-  // come with or without their dot. Decisions are matched on both in one plain form.
-  const SYSTEM_LABELS = { icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", cpt: "CPT", hcpcs: "HCPCS" };
-  const systemId = (system) => String(system).toLowerCase().replace(/[^a-z0-9]/g, "");
-  const systemLabel = (system) => SYSTEM_LABELS[systemId(system)] || String(system);
-  const codeKey = (system, code) =>
-    `${systemId(system)}|${String(code).toUpperCase().replace(/\./g, "")}`;
 
   // ---------------------------------------------------------------- API and messages
 
@@ -178,63 +178,6 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  // SHA-256 (hex) of a text's UTF-8 bytes, as the server hashes the text a decision judged
-  // (text_sha256 in GET /v1/feedback). crypto.subtle needs a secure context; a plain-http
-  // intranet host gets the same digest from the small implementation below.
-  async function sha256Hex(text) {
-    const bytes = new TextEncoder().encode(text);
-    const digest = crypto.subtle
-      ? new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))
-      : sha256Bytes(bytes);
-    return Array.from(digest, (x) => x.toString(16).padStart(2, "0")).join("");
-  }
-
-  const SHA256_K = new Uint32Array([
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-  ]);
-  const ror = (x, n) => (x >>> n) | (x << (32 - n));
-
-  function sha256Bytes(data) {
-    const blocks = new Uint8Array(((data.length + 8) >> 6) * 64 + 64);
-    blocks.set(data);
-    blocks[data.length] = 0x80;
-    const view = new DataView(blocks.buffer);
-    view.setUint32(blocks.length - 8, Math.floor(data.length / 0x20000000));
-    view.setUint32(blocks.length - 4, (data.length * 8) >>> 0);
-    const h = new Uint32Array([
-      0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]);
-    const w = new Uint32Array(64);
-    for (let at = 0; at < blocks.length; at += 64) {
-      for (let i = 0; i < 16; i++) w[i] = view.getUint32(at + i * 4);
-      for (let i = 16; i < 64; i++) {
-        const s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >>> 3);
-        const s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >>> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-      }
-      let [a, b, c, d, e, f, g, k] = h;
-      for (let i = 0; i < 64; i++) {
-        const t1 = (k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i]) | 0;
-        const t2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-        [k, g, f, e, d, c, b, a] = [g, f, e, (d + t1) | 0, c, b, a, (t1 + t2) | 0];
-      }
-      [a, b, c, d, e, f, g, k].forEach((x, i) => {
-        h[i] += x;
-      });
-    }
-    const out = new Uint8Array(32);
-    const outView = new DataView(out.buffer);
-    h.forEach((x, i) => outView.setUint32(i * 4, x));
-    return out;
-  }
-
   // crypto.randomUUID needs a secure context; a plain-http intranet host still has getRandomValues.
   function newUuid() {
     if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -269,6 +212,7 @@
     ui.userBox.hidden = false;
     ui.empty.textContent = "Paste a note and press Suggest.";
     loadModel();
+    if (await loadVocabulary(api)) state.kinds = systemKinds();
     await loadCodeSystems(); // before a restored note is suggested with its saved filter
     return true;
   }
@@ -545,7 +489,7 @@
       }
       covering.sort((x, y) => x.end - x.start - (y.end - y.start));
       const inner = covering[0].evidence;
-      const assertion = ASSERTIONS.includes(inner.assertion) ? inner.assertion : "present";
+      const assertion = isAssertion(inner.assertion) ? inner.assertion : "present";
       const mark = document.createElement("mark");
       mark.className = `ev a-${assertion}`;
       mark.textContent = piece;
@@ -678,7 +622,7 @@
     row.dataset.decision = decision || "";
     const badge = row.querySelector(".state");
     badge.hidden = !decision && !busy;
-    badge.textContent = busy ? "Saving…" : decision ? STATE_LABELS[decision] || decision : "";
+    badge.textContent = busy ? "Saving…" : decision ? decisionLabel(decision) : "";
     badge.className = `badge state ${busy ? "saving" : decision || ""}`;
     row.setAttribute("aria-busy", busy ? "true" : "false");
     const accept = row.querySelector(".accept");
@@ -714,7 +658,7 @@
       system.textContent = systemLabel(record.system);
       const badge = document.createElement("span");
       badge.className = `badge state ${record.decision}`;
-      badge.textContent = STATE_LABELS[record.decision] || record.decision;
+      badge.textContent = decisionLabel(record.decision);
       line.append(code, system, badge);
       const description = document.createElement("p");
       description.className = "description";
