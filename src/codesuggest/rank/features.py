@@ -132,34 +132,9 @@ def _code_facts(code: str, title: str) -> tuple[float, float, float, float, floa
     )
 
 
-# the features a candidate no mention supports has as 0 (proposed by what the model learned
-# alone): every one read from its mentions
-_OF_MENTIONS = (
-    "n_present",
-    "n_negated",
-    "n_possible",
-    "n_historical",
-    "n_family",
-    "n_hypothetical",
-    "share_present",
-    "contiguous_present",
-    "best_compactness",
-    "best_words",
-    "coverage",
-    "log_key_size",
-    "src_ours",
-    "src_title",
-    "src_variant",
-    "src_inclusion",
-    "src_learned",
-    "src_index",
-    "learned_phrase_strength",
-    "in_diagnosis_section",
-    "first_position",
-    "n_sentences",
-    "inner_only",
-)
-_NO_MENTIONS = dict.fromkeys(_OF_MENTIONS, 0.0)
+# a candidate no mention supports (proposed by what the model learned alone) has 0 for every
+# feature read from mentions: all start at 0, its code's facts and what was learned then set
+_NO_MENTIONS = dict.fromkeys(FEATURES, 0.0)
 # the learned features of a model without a learned scorer: no score, and a prior and a gap far
 # below any real one
 _NOT_LEARNED = {
