@@ -395,5 +395,5 @@ def test_one_mention_of_two_conditions_supports_their_history_code_once(
     HistoryCandidates(history, cs).add([m], pool)
     z = pool["Z80.3"]
     assert z.mentions == (m,)
-    assert [(s.mention, s.again) for s in z.support] == [(m, False), (m, True)]
+    assert [(s.mention, s.evidence) for s in z.support] == [(m, True), (m, False)]
     assert all(s.key_size == 2 for s in z.support)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from codesuggest.candidates.base import Candidate, LearnedScore
+from codesuggest.candidates.base import Candidate, LearnedScore, MentionSupport
 from codesuggest.rank.features import FEATURES, candidate_features, feature_values
 from codesuggest.rank.ranker import CandidateFeatures
 from codesuggest.types import INNER, LOOSE, Assertion, Mention
@@ -167,3 +167,26 @@ def test_features_inner_only() -> None:
     assert _f(candidate("R52", [mention(kind=INNER), mention(start=20)]))["inner_only"] == 0.0
     assert _f(candidate())["inner_only"] == 0.0
     assert _f(candidate(mentions=[]))["inner_only"] == 0.0  # learned alone
+
+
+def test_a_key_that_named_the_code_counts_though_its_mention_is_set_aside() -> None:
+    """A status the mention does not state sets the mention aside (not evidence, not one of the
+    candidate's mentions); that its key named the code still describes the candidate."""
+    kept, dropped = mention(), mention(Assertion.HYPOTHETICAL, start=30)
+    c = candidate(
+        support=[MentionSupport(kept, 2, "title"), MentionSupport(dropped, 1, "learned", False)]
+    )
+    assert c.mentions == (kept,)
+    f = _f(c)
+    assert f["src_learned"] == 1.0 and f["log_key_size"] == 0.0  # from the set-aside key
+    assert f["n_hypothetical"] == 0.0 and f["n_present"] == math.log1p(1)  # its mention not
+
+
+def test_a_mention_through_no_key_of_the_code_adds_no_key_facts() -> None:
+    """The drug a drug-class code is folded into is evidence of it through no key of the code."""
+    drug = mention(start=30)
+    c = candidate(support=[MentionSupport(mention(), 3, "index"), MentionSupport(drug, None, None)])
+    assert len(c.mentions) == 2
+    f = _f(c)
+    assert f["log_key_size"] == math.log(3)
+    assert f["src_index"] == 1.0 and f["src_title"] == 0.0

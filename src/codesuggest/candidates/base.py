@@ -55,16 +55,25 @@ class MentionSupport:
     code: one record, so that a mention and its key's facts cannot fall out of step."""
 
     mention: Mention
-    key_size: int  # codes the mention's key names (1: this code alone)
-    lexicon_source: str  # how the key names the code: title, variant, index, learned...
-    # the mention of an earlier record again, through another code its key names (a history
-    # code derived from two conditions one mention names): its key's facts count, the
-    # mention itself once (``Candidate.mentions``)
-    again: bool = False
+    # codes the mention's key names (1: this code alone); None: the mention names the code
+    # through no key of it (the drug a drug-class code is folded into)
+    key_size: int | None
+    # how the key names the code: title, variant, index, learned...; None as ``key_size``
+    lexicon_source: str | None
+    # False: the key named the code here, but the mention is not evidence of it: a status it
+    # does not state, a BMI value bound to another code, the same mention again through
+    # another condition (a history code derived from two conditions one mention names). The
+    # key's facts still describe the code (``rank.features``); the mention is not one of its
+    # ``Candidate.mentions``.
+    evidence: bool = True
 
     def with_mention(self, mention: Mention) -> MentionSupport:
         """The same support by ``mention`` (the mention re-read: trimmed, or its assertion)."""
-        return MentionSupport(mention, self.key_size, self.lexicon_source, self.again)
+        return MentionSupport(mention, self.key_size, self.lexicon_source, self.evidence)
+
+    def set_aside(self) -> MentionSupport:
+        """The same support, no longer evidence of the code (see ``evidence``)."""
+        return MentionSupport(self.mention, self.key_size, self.lexicon_source, False)
 
 
 @dataclass
@@ -93,9 +102,11 @@ class Candidate:
     def mentions(self) -> tuple[Mention, ...]:
         """The mentions supporting it, in the order they were found (read-only: a generator
         changes ``support``)."""
-        return tuple([s.mention for s in self.support if not s.again])
+        return tuple([s.mention for s in self.support if s.evidence])
 
-    def add_support(self, mention: Mention, key_size: int, lexicon_source: str) -> None:
+    def add_support(
+        self, mention: Mention, key_size: int | None, lexicon_source: str | None
+    ) -> None:
         self.support.append(MentionSupport(mention, key_size, lexicon_source))
 
 
@@ -110,7 +121,7 @@ def naming_mentions(c: Candidate) -> tuple[Mention, ...]:
     if c.derived_from is not None:
         return c.mentions
     return tuple(
-        [s.mention for s in c.support if s.lexicon_source != LEARNED_PHRASE and not s.again]
+        [s.mention for s in c.support if s.evidence and s.lexicon_source != LEARNED_PHRASE]
     )
 
 
@@ -118,11 +129,11 @@ def inner_only(c: Candidate) -> bool:
     """Whether every mention of ``c`` is set apart: an index match inside a longer term
     ("pain" in "chest pain") or a loose one (words spread wide over a sentence): such a code
     ranks, for the coder to see, but is not recommended on that alone."""
-    support = c.support  # the first mention settles nearly every candidate
+    mentions = c.mentions  # the first mention settles nearly every candidate
     return (
-        bool(support)
-        and support[0].mention.kind in SET_APART
-        and all(s.mention.kind in SET_APART for s in support)
+        bool(mentions)
+        and mentions[0].kind in SET_APART
+        and all(m.kind in SET_APART for m in mentions)
     )
 
 

@@ -120,5 +120,5 @@ class DrugClassCandidates:
             have = target.mentions
             for m in named[members[0]]:
                 if m not in have:
-                    # the drug's own mention: its key names the drug, the source says so
-                    target.add_support(m, max(1, len(m.codes)), self.name)
+                    # the drug's own mention: evidence, through no key of the code
+                    target.add_support(m, None, None)

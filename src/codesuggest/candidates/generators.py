@@ -85,7 +85,8 @@ class HierarchyCandidates:
                 if target is None:
                     target = pool[child] = Candidate(child)
                     target.index_path = cand.index_path
-                    target.support.extend(cand.support[i] for i in indices)
+                    supports = [s for s in cand.support if s.evidence]  # as ``cand.mentions``
+                    target.support.extend(supports[i] for i in indices)
                 target.sources.add(source)
 
     def _children(
@@ -302,10 +303,11 @@ class HistoryCandidates:
                 continue  # the note names the history code itself
             # a mention the history code has already (from another condition its key names)
             # supports it again, by what the key says of this condition: counted once
+            supports = [s for s in cand.support if s.evidence]  # as ``cand.mentions``
             for i in picked:
-                support = cand.support[i]
+                support = supports[i]
                 again = support.mention in target.mentions
-                target.support.append(replace(support, again=True) if again else support)
+                target.support.append(support.set_aside() if again else support)
             target.sources.add(self.name)
 
 

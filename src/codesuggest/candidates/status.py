@@ -72,18 +72,20 @@ class StatusCandidates:
             if kind == "bmi":
                 self._bind_bmi(code, cand, pool)
             elif kind == "supplementary" and not injured:
-                cand.support = []
+                cand.support = [s.set_aside() for s in cand.support]
             else:
                 cand.support = [
                     s.with_mention(self._trimmed(s.mention))
+                    if s.evidence and self._states(kind, s.mention)
+                    else s.set_aside()
                     for s in cand.support
-                    if self._states(kind, s.mention)
                 ]
             if kind in _AFFIRMED_WHEN_PAST:
                 cand.support = [
-                    s.with_mention(self._affirmed(kind, s.mention)) for s in cand.support
+                    s.with_mention(self._affirmed(kind, s.mention)) if s.evidence else s
+                    for s in cand.support
                 ]
-            if not cand.support and cand.sources <= _NAMING | {self.name}:
+            if not cand.mentions and cand.sources <= _NAMING | {self.name}:
                 del pool[code]
 
     def _injured(self, pool: dict[str, Candidate]) -> bool:
@@ -173,11 +175,13 @@ class StatusCandidates:
         ("BMI not done, weight 34 kg" states no BMI of 34)."""
         kept = []
         for support in cand.support:
+            if not support.evidence:
+                kept.append(support)
+                continue
             mention = support.mention
             found = self.status.bmi_statement(mention.text)
             if found is None:
-                if mention.kind == "contiguous":
-                    kept.append(support)
+                kept.append(support if mention.kind == "contiguous" else support.set_aside())
                 continue
             bound, lo, hi = found
             # the evidence is the statement itself: "BMI 22", not "BMI 22, age 34"
@@ -187,6 +191,7 @@ class StatusCandidates:
             if bound == code:
                 kept.append(support.with_mention(m))
             else:
+                kept.append(support.set_aside())  # its value is another code's
                 target = pool.get(bound)
                 if target is None:
                     target = pool[bound] = Candidate(bound)

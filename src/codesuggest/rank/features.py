@@ -236,6 +236,7 @@ def _mention_values(c: Candidate) -> dict[str, float]:
         compact = 1.0
     else:
         compact = 0.5 if (firm if affirmed else firm_all) else 0.25
+    # every key that named the code, whether or not its mention is evidence of it
     lex = {s.lexicon_source for s in c.support}
     return {
         "n_present": math.log1p(counts[Assertion.PRESENT]),
@@ -249,7 +250,9 @@ def _mention_values(c: Candidate) -> dict[str, float]:
         "best_compactness": compact,
         "best_words": math.log1p(n_words),
         "coverage": min(1.0, n_words / max(1, c.title_words)),
-        "log_key_size": math.log(min(s.key_size for s in c.support) or 1),
+        "log_key_size": math.log(
+            min((s.key_size for s in c.support if s.key_size is not None), default=1) or 1
+        ),
         "src_ours": float(bool(lex & _OURS)),
         "src_title": float("title" in lex),
         "src_variant": float("variant" in lex),

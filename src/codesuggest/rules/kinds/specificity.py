@@ -139,7 +139,7 @@ def _documented(s: Scored, floor: float, beyond: int) -> bool:
         m.assertion is Assertion.PRESENT
         and (m.n_words > beyond or (m.n_words == beyond and source == _CURATED))
         and (m.kind != "scattered" or len(_WORD.findall(m.text.lower())) <= 2 * m.n_words)
-        for m, source in ((s.mention, s.lexicon_source) for s in c.support)
+        for m, source in ((s.mention, s.lexicon_source) for s in c.support if s.evidence)
     )
 
 
