@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
@@ -49,10 +49,10 @@ class LearnedScore:
     terms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class MentionSupport:
+class MentionSupport(NamedTuple):
     """One mention supporting a candidate, with what the lexicon key it matched says of the
-    code: one record, so that a mention and its key's facts cannot fall out of step."""
+    code: one record, so that a mention and its key's facts cannot fall out of step (a named
+    tuple: a note builds thousands, quicker than a frozen dataclass)."""
 
     mention: Mention
     # codes the mention's key names (1: this code alone); None: the mention names the code
@@ -81,6 +81,8 @@ class Candidate:
     """A code proposed for a note, with every mention supporting it and where it came from."""
 
     code: str
+    # grows (``add_support``, ``append``, ``extend``) or is replaced by a new list, never edited
+    # in place: ``mentions`` is read from it once per change
     support: list[MentionSupport] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)  # generator names
     phrase_strength: float = 0.0  # the best strength of a learned phrase naming it
@@ -97,12 +99,23 @@ class Candidate:
     system: str = CM
     learned: LearnedScore | None = None  # what the model learned from coded notes, if any
     context: NoteContext = field(default_factory=NoteContext)
+    # (support list, its length, its mentions): ``mentions`` as last read
+    _read: tuple[list[MentionSupport], int, tuple[Mention, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
         """The mentions supporting it, in the order they were found (read-only: a generator
-        changes ``support``)."""
-        return tuple([s.mention for s in self.support if s.evidence])
+        changes ``support``). Read again only once ``support`` has grown or been replaced:
+        the features and the rules ask for them many times."""
+        support = self.support
+        read = self._read
+        if read is not None and read[0] is support and read[1] == len(support):
+            return read[2]
+        mentions = tuple([s.mention for s in support if s.evidence])
+        self._read = (support, len(support), mentions)
+        return mentions
 
     def add_support(
         self, mention: Mention, key_size: int | None, lexicon_source: str | None

@@ -191,14 +191,15 @@ def _mention_values(c: Candidate) -> dict[str, float]:
     # one pass over the mentions: of every one and of the affirmed ones, the most words
     # matched and whether one is contiguous; of every one, where they start and end
     affirmed = False
-    words_all = c.mentions[0].n_words
+    mentions = c.mentions
+    words_all = mentions[0].n_words
     words_affirmed = 0  # (read only once a mention is affirmed)
     contiguous_all = contiguous = in_diagnosis = False
     firm_all = firm = False  # whether a mention is read as a finding (not a loose one)
-    first = c.mentions[0].start
-    last_end = c.mentions[0].end
+    first = mentions[0].start
+    last_end = mentions[0].end
     sentences: set[int] = set()
-    for m in c.mentions:
+    for m in mentions:
         assertion = m.assertion
         if assertion in derived:
             counts[Assertion.PRESENT] += 1
@@ -245,7 +246,7 @@ def _mention_values(c: Candidate) -> dict[str, float]:
         "n_historical": math.log1p(counts[Assertion.HISTORICAL]),
         "n_family": math.log1p(counts[Assertion.FAMILY]),
         "n_hypothetical": math.log1p(counts[Assertion.HYPOTHETICAL]),
-        "share_present": counts[Assertion.PRESENT] / max(1, len(c.mentions)),
+        "share_present": counts[Assertion.PRESENT] / max(1, len(mentions)),
         "contiguous_present": float(contiguous),
         "best_compactness": compact,
         "best_words": math.log1p(n_words),

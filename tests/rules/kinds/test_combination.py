@@ -119,10 +119,11 @@ def test_combination_code_stays_unspecified_without_support(
     if mark == "rule":
         sibling.suggestion.rules.append("unaffirmed-evidence")
     if mark == "assertion":
-        first = sibling.candidate.support[0]
-        sibling.candidate.support[0] = first.with_mention(
-            replace(first.mention, assertion=Assertion.HISTORICAL)
-        )
+        first, *rest = sibling.candidate.support
+        sibling.candidate.support = [
+            first.with_mention(replace(first.mention, assertion=Assertion.HISTORICAL)),
+            *rest,
+        ]
     items = [item("Z86.73", cs), item("G81.90", cs), sibling]
     out = apply(packaged, "combination-codes", items, cs)
     assert out["I69.359"].recommended
