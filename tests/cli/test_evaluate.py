@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from codesuggest.cli.main import app
 from codesuggest.engine import Engine
 from codesuggest.training.evaluation_table import CSV_FIELDS
 from tests.cli.conftest import one_error_line
+from tests.utils.absent import hide_package
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RECORDS = [
@@ -148,9 +148,7 @@ def test_evaluate_without_matplotlib_writes_the_table_and_says_the_plot_was_not_
 ) -> None:
     """matplotlib is the optional extra codesuggest[plots]: the figures and errors.csv need
     nothing of it."""
-    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what an absent package imports as
+    hide_package(monkeypatch, "matplotlib")
     report = tmp_path / "report"
     result = runner.invoke(
         app,

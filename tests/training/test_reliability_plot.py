@@ -12,6 +12,7 @@ import pytest
 from codesuggest.errors import ConfigError
 from codesuggest.training.evaluation import EvaluationReport
 from codesuggest.training.reliability_plot import plot_reliability, plots_available
+from tests.utils.absent import hide_package
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -28,9 +29,7 @@ def test_evaluate_model_reliability_plot_is_a_png(report: EvaluationReport, tmp_
 def test_without_matplotlib_the_plot_says_how_to_install_it(
     report: EvaluationReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what an absent package imports as
+    hide_package(monkeypatch, "matplotlib")
     assert not plots_available()
     with pytest.raises(ConfigError, match=r"pip install 'codesuggest\[plots\]'"):
         plot_reliability(report, tmp_path / "reliability.png")
