@@ -11,6 +11,7 @@ from medspacy.common.util import prune_overlapping_matches
 
 from codesuggest.engine import Engine
 from codesuggest.extract.context import _prune_overlapping, _TokenPatterns
+from codesuggest.extract.medspacy_private import context_matcher, matcher_parts
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.types import Assertion
 
@@ -116,8 +117,8 @@ def test_token_matcher_over_the_windows_finds_what_it_finds_over_the_note(
     engine: Engine, text: str
 ) -> None:
     quick = engine.nlp.get_pipe("medspacy_context")
-    matcher = quick._ConText__matcher
-    tokens = matcher._MedspacyMatcher__matcher
+    matcher = context_matcher(quick)
+    tokens = matcher_parts(matcher).tokens
     doc = engine.nlp.make_doc(text)
     windows = quick._token_windows(doc, matcher, tokens)
     found = [(k, s + a, e + a) for a, b in windows for k, s, e in tokens(doc[a:b])]

@@ -123,6 +123,7 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
     from medspacy.context import ConText
 
     from codesuggest.extract.context import load_context_rules
+    from codesuggest.extract.medspacy_private import context_matcher, matcher_parts
 
     nlp = engine.nlp  # type: ignore[attr-defined]
     quick = nlp.get_pipe("medspacy_context")
@@ -170,8 +171,8 @@ def test_quick_context_builds_medspacys_graph(engine: object) -> None:
     assert idle_seen  # some sentences hold only pseudo or terminating cues
     # the token-pattern rules ("no ... history of interest") matched after the first token
     doc = nlp(CONTEXT_TEXTS[1])
-    matcher = quick._ConText__matcher
-    assert quick._token_windows(doc, matcher, matcher._MedspacyMatcher__matcher)[0][0] > 0
+    matcher = context_matcher(quick)
+    assert quick._token_windows(doc, matcher, matcher_parts(matcher).tokens)[0][0] > 0
     graph = doc._.context_graph
     cues = [m.modifier_span for m in graph.modifiers if m.category == "PSEUDO"] + graph.idle
     assert any(doc[s:e].text.startswith("no previous history of interest") for s, e in cues)
@@ -239,7 +240,7 @@ def test_packaged_rule_patterns_read_only_attributes_the_pipeline_computes() -> 
     assert read <= LEXEME_ATTRIBUTES | _TEXT_ATTRIBUTES
 
 
-@pytest.mark.parametrize("module", ["context", "sections", "sentences"])
+@pytest.mark.parametrize("module", ["context", "sections", "sentences", "medspacy_private"])
 def test_each_fork_runs_on_the_upstream_release_it_tracks(module: str) -> None:
     """The forks above are tested against the upstream components of the release installed; a
     new release fails here until the fork has been read against it and ``TRACKS`` moved on."""

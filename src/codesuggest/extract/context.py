@@ -1,5 +1,6 @@
 """medspaCy's ConText with a quicker modifier-to-target pass, as ``codesuggest_context``: a
 fork of medspaCy 1.3.1 (:data:`TRACKS`), tested against it in tests/extract/test_pipeline.py.
+It reads medspaCy's objects through their public API but for what ``medspacy_private`` reads.
 
 medspaCy's graph tries every (target, modifier) pair through ``ConTextModifier.modifies``, and
 rebuilds every target Span from the span group for each modifier when pruning; with a few dozen
@@ -51,6 +52,12 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from codesuggest.errors import ConfigError
+from codesuggest.extract.medspacy_private import (
+    CONTEXT_RULE_KEYS,
+    context_matcher,
+    matcher_parts,
+    modifier_targets,
+)
 
 # the upstream release this fork follows line for line where it does not say otherwise
 # (tests/extract/test_pipeline.py: an upgrade of it fails until the fork is reviewed)
@@ -63,7 +70,7 @@ _INERT = ("TERMINATE", "PSEUDO")  # directions that never modify a target
 # categories of the cues that end its scope besides TERMINATE ones: "without" ends at the
 # PSEUDO cue "on" in "diabetes without complications on metformin"), which medspaCy's JSON
 # reader refuses though its rules take it
-_RULE_KEYS = frozenset(ConTextRule._ALLOWED_KEYS) | {"terminated_by"}
+_RULE_KEYS = CONTEXT_RULE_KEYS | {"terminated_by"}
 
 
 def load_context_rules(path: str) -> list[ConTextRule]:
@@ -130,14 +137,16 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
         last = len(starts)
         groups: dict[int, list[int]] = {}
         for i, m in enumerate(modifiers):
-            k = bisect_right(starts, m._start)
+            m_start, m_end = m.modifier_span
+            scope_start, scope_end = m.scope_span
+            k = bisect_right(starts, m_start)
             s_start = starts[k - 1] if k else 0
             s_end = starts[k] if k < last else self.length
             if not (
-                s_start <= m._scope_start
-                and m._scope_end <= s_end
-                and s_start <= m._start
-                and m._end <= s_end
+                s_start <= scope_start
+                and scope_end <= s_end
+                and s_start <= m_start
+                and m_end <= s_end
             ):
                 return None
             group = groups.get(k)
@@ -195,7 +204,7 @@ class QuickGraph(ConTextGraph):  # type: ignore[misc]
         edges = []
         for modifier in modifiers:
             modifier.reduce_targets()
-            for target in modifier._targets:
+            for target in modifier_targets(modifier):
                 edges.append((target, modifier))
         self.edges = edges
 
@@ -219,12 +228,12 @@ def _limit_scopes(modifiers: list[ConTextModifier], limits: dict[tuple[int, int]
             # ``m1.limit_scope(m2)``, then ``m2.limit_scope(m1)``, each only when its
             # opening tests pass: ``tuple_overlaps(self.scope_span, other.scope_span)``
             # (read afresh, as the first call may narrow m1) and the categories' test
-            a0, a1 = m1._scope_start, m1._scope_end
-            b0, b1 = m2._scope_start, m2._scope_end
+            a0, a1 = m1.scope_span
+            b0, b1 = m2.scope_span
             if (a0 <= b0 < a1 or a0 < b1 <= a1) and _cached_may_limit(limits, r1, r2):
                 m1.limit_scope(m2)
-                b0, b1 = m1._scope_start, m1._scope_end
-                a0, a1 = m2._scope_start, m2._scope_end
+                b0, b1 = m1.scope_span
+                a0, a1 = m2.scope_span
             else:
                 a0, a1, b0, b1 = b0, b1, a0, a1
             if (a0 <= b0 < a1 or a0 < b1 <= a1) and _cached_may_limit(limits, r2, r1):
@@ -472,7 +481,7 @@ class QuickConText(ConText):  # type: ignore[misc]
         graph.targets = spans
         graph.loose = _scattered(doc, len(spans))
         graph.modifiers = []
-        matcher = self._ConText__matcher  # medspaCy keeps it name-mangled
+        matcher = context_matcher(self)
         # a match's id is its rule's literal in the string store (``vocab[id].text`` made a
         # Lexeme of the literal for each match, and kept it in the vocabulary)
         strings = self.nlp.vocab.strings
@@ -523,7 +532,8 @@ class QuickConText(ConText):  # type: ignore[misc]
     def _matches(self, doc: Doc, matcher: Any) -> list[tuple[int, int, int]]:
         """``matcher(doc)`` (medspaCy's MedspacyMatcher), its token Matcher run only over the
         token ranges that may hold a match."""
-        tokens: Matcher = matcher._MedspacyMatcher__matcher
+        parts = matcher_parts(matcher)
+        tokens = parts.tokens
         matches: list[tuple[int, int, int]]
         windows = self._token_windows(doc, matcher, tokens)
         if windows is None:
@@ -532,9 +542,9 @@ class QuickConText(ConText):  # type: ignore[misc]
             matches = []
             for start, end in windows:
                 matches += [(k, s + start, e + start) for k, s, e in tokens(doc[start:end])]
-        matches += matcher._MedspacyMatcher__phrase_matcher(doc)
-        matches += matcher._MedspacyMatcher__regex_matcher(doc)
-        if matcher._prune:
+        matches += parts.phrases(doc)
+        matches += parts.regexes(doc)
+        if parts.prune:
             matches = _prune_overlapping(matches)
         return matches
 

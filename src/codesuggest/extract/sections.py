@@ -5,9 +5,10 @@ medspaCy's ``__call__`` ends by setting ``token._.section`` on every token of th
 ``Underscore`` accessor and ``__setattr__`` per token: a third of the component's time. Here
 those values go straight into ``doc.user_data`` under the very keys the accessor writes
 (``("._.", "section", token.idx, None)``), so ``token._.section`` reads back the same. The
-rest of ``__call__`` is medspaCy 1.3.1's, line for line, but for one filter: a rule whose
-metadata says ``line_start`` (the SOAP letters "S:", "O:", "A:", "P:") counts only at the
-start of a line, so that "hepatitis A: positive" opens no section.
+rest of ``__call__`` is medspaCy 1.3.1's, line for line (its private attributes read through
+``medspacy_private``), but for one filter: a rule whose metadata says ``line_start`` (the SOAP
+letters "S:", "O:", "A:", "P:") counts only at the start of a line, so that "hepatitis A:
+positive" opens no section.
 
 :func:`section_rules` gives medspaCy's packaged headers with ours (``data/section_rules.json``)
 in place of any medspaCy header of the same words ("PSH:" is past surgical history, not
@@ -25,6 +26,12 @@ from medspacy.section_detection.util import is_start_line
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from codesuggest.extract.medspacy_private import (
+    applies_sentence_boundary,
+    has_parent_sections,
+    sectionizer_matcher,
+)
+
 # the upstream release this fork follows line for line where it does not say otherwise
 # (tests/extract/test_pipeline.py: an upgrade of it fails until the fork is reviewed)
 TRACKS = ("medspacy", "1.3.1")
@@ -35,7 +42,7 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
     """medspaCy's Sectionizer component; same configuration, same results."""
 
     def __call__(self, doc: Doc) -> Doc:
-        matcher = self._Sectionizer__matcher  # medspaCy keeps it name-mangled
+        matcher = sectionizer_matcher(self)
         matches: list[Any] = matcher(doc)
         if matches:
             matches = self._line_starts(doc, matches, matcher.rule_map)
@@ -43,7 +50,7 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
             matches = self.filter_start_lines(doc, matches)
         if self.require_end_line:
             matches = self.filter_end_lines(doc, matches)
-        if self._parent_sections:
+        if has_parent_sections(self):
             matches = self.set_parent_sections(matches)
 
         # If this has already been processed by the sectionizer, reset the sections
@@ -54,6 +61,7 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
             return doc
 
         section_list: list[Section] = []
+        sentence_boundary = applies_sentence_boundary(self)
         # if the first match does not begin at token 0, handle the first section
         first_match = matches[0]
         if first_match[1] != 0:
@@ -68,7 +76,7 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
             else:
                 (match_id, start, end) = match
 
-            if self._apply_sentence_boundary:
+            if sentence_boundary:
                 doc[start].sent_start = True
                 if end < len(doc):
                     doc[end].sent_start = True
@@ -117,10 +125,10 @@ class QuickSectionizer(Sectionizer):  # type: ignore[misc]
                     token._.section = section
 
         if self.assertion_attributes_mapping:
-            if self._input_span_type.lower() == "ents":
+            if self.input_span_type.lower() == "ents":
                 self.set_assertion_attributes(doc.ents)
-            elif self._input_span_type.lower() == "group":
-                self.set_assertion_attributes(doc.spans[self._span_group_name])
+            elif self.input_span_type.lower() == "group":
+                self.set_assertion_attributes(doc.spans[self.span_group_name])
 
         return doc
 
