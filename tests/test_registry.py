@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from codesuggest.cli.main import app
 from codesuggest.errors import ChecksumMismatchError, ConfigError, ModelNotFoundError
+from codesuggest.model_card import ModelCard
 from codesuggest.promotion import promote
 from codesuggest.registry import (
     ACTIVE,
@@ -227,3 +228,19 @@ def test_card_summary_of_a_card_from_before_plain_words_states_its_settings() ->
     assert not any("{" in line for line in lines)  # never a Python dict
     card["rule_settings"] = [{"settings": {}, "f1": 0.47, "chosen": True}]
     assert ADAPTED_HEADING not in CardSummary.from_card(card).lines()
+
+
+def test_card_summary_reads_a_card_through_the_model_card_type(model_dir: Path) -> None:
+    raw = json.loads((model_dir / "model_card.json").read_text())
+    typed = ModelCard.of(raw, model_dir)
+    summary = CardSummary.from_card(typed)
+    assert summary == CardSummary.from_card(raw)  # as written, or as the engine reads it
+    assert (summary.name, summary.code_sets) == (typed.name, typed.code_sets)
+    assert summary.threshold == typed.threshold
+
+
+def test_card_summary_reads_a_broken_card_as_far_as_it_can() -> None:
+    broken = {"name": "old", "version": 3, "metrics": "n/a", "code_sets": {"ICD-10-CM": 2026}}
+    summary = CardSummary.from_card(broken)  # not a ModelCard: a version is a string
+    assert (summary.name, summary.version, summary.metrics) == ("old", "3", {})
+    assert summary.code_sets == {"ICD-10-CM": "2026"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,10 +76,15 @@ def test_a_decision_uses_a_system_threshold_where_it_has_one(cs: Icd10Cm) -> Non
 
 def test_the_engine_decides_as_its_decision_does(engine: Engine) -> None:
     note = Note("Community-acquired pneumonia. Fever.")
-    result = engine.suggest(note)
-    assert result.suggestions
-    assert engine.decision.threshold == engine.threshold
-    assert engine.decision.rules is engine.rules
+    assert any(s.recommended for s in engine.suggest(note).suggestions)
+    kept = engine.decision
+    # a decision no confidence reaches: the engine recommends nothing, and says so
+    engine.decision = replace(kept, threshold=1.01, thresholds={})
+    try:
+        assert engine.threshold == 1.01 and engine.rules is kept.rules
+        assert not any(s.recommended for s in engine.suggest(note).suggestions)
+    finally:
+        engine.decision = kept
 
 
 @pytest.mark.parametrize(

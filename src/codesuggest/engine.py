@@ -20,15 +20,16 @@ from threadpoolctl import threadpool_limits
 
 from codesuggest.candidates.base import Candidate, Sources
 from codesuggest.candidates.catalog import with_catalogs
-from codesuggest.candidates.collect import GENERATORS, set_context
+from codesuggest.candidates.collect import set_context
+from codesuggest.candidates.described import described
 from codesuggest.candidates.learned import LearnedScorer, NoteScores, label, learned_text
 from codesuggest.codesets import catalogs as catalogs_io
 from codesuggest.codesets.catalogs import Catalog
+from codesuggest.codesets.code_systems import CodeSystems
 from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.codesets.icd10pcs import RELEASE as PCS_RELEASE
-from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.systems import PCS
+from codesuggest.codesets.systems import PCS, SHIPPED
 from codesuggest.errors import (
     CodeSetError,
     InputError,
@@ -126,7 +127,6 @@ class Engine:
         catalogs: Mapping[str, Catalog] | None = None,
     ) -> None:
         self.path = path
-        self.card = card  # as written, for people to read (``registry.CardSummary``)
         typed = self.model_card = ModelCard.of(card, path / CARD)
         self.info = ModelInfo(typed.name, typed.version)
         built_with = typed.lexicon.normalizer
@@ -147,18 +147,16 @@ class Engine:
         file = {name: artefact(path, card, name) for name in names}
         with _reading(path, "config.json"):
             config = ModelConfig.read(file["config.json"])
-            self.threshold = config.threshold
+            threshold = config.threshold
             # per code system where training chose one (models before it: one for all)
-            self.thresholds = dict(config.thresholds)
+            thresholds = dict(config.thresholds)
             # a ranker that learned from coded notes ranks the codes held back by confidence
-            self.held_last = not config.ranks_held_back
+            held_last = not config.ranks_held_back
             # a strictly increasing map to confidences calibrated on real notes (default model)
             self.calibration: Calibration | None = None
             if calibrated and config.calibration is not None:
                 self.calibration = calibration_from_dict(config.calibration)
-                self.threshold, self.thresholds = map_thresholds(
-                    self.calibration, self.threshold, self.thresholds
-                )
+                threshold, thresholds = map_thresholds(self.calibration, threshold, thresholds)
         with _no_gc():
             with _reading(path, codeset_io.FILE):
                 self.codeset = codeset_io.load_codeset(file[codeset_io.FILE])
@@ -174,7 +172,7 @@ class Engine:
         # spinning threads costs more than the trees (0.3 s a note on a busy 2-core machine).
         threadpool_limits(limits=1, user_api="openmp")
         with _reading(path, "rules.json"):
-            self.rules = RuleSet.from_json(file["rules.json"])
+            rules = RuleSet.from_json(file["rules.json"])
         with _reading(path, "history_codes.tsv"):
             history = HistoryMap.load_path(file["history_codes.tsv"])
         # the user catalogs (CPT, HCPCS) registered in the home now, unless given: their
@@ -186,20 +184,41 @@ class Engine:
                 catalogs_io.load_registered(home) if catalogs is None else catalogs
             )
             self.index = with_catalogs(self.index, self.catalogs)
-        generators = typed.stages.generators
         try:
             self.extraction = Extraction.build(
                 Sources(self.index, self.codeset, history, self.catalogs),
-                GENERATORS if generators is None else generators,
+                typed.stages.generators,
             )
         except RegistryError as exc:
             raise ModelError(f"{path / CARD}: {exc.args[0]}") from None
-        self.decision = Decision(
-            self.threshold, self.thresholds, self.rules, self.codeset, self.held_last
-        )
+        self.decision = Decision(threshold, thresholds, rules, self.codeset, held_last)
         self.max_chars = get_settings().max_note_chars
         self.releases = {SYSTEM: self.codeset.release}
         self.releases.update((name, c.release) for name, c in sorted(self.catalogs.items()))
+
+    @property
+    def threshold(self) -> float:
+        """The threshold of the code systems without one of their own (``Decision``)."""
+        return self.decision.threshold
+
+    @property
+    def thresholds(self) -> Mapping[str, float]:
+        """The threshold of each code system training chose one for (``Decision``)."""
+        return self.decision.thresholds
+
+    @property
+    def held_last(self) -> bool:
+        """Whether the codes held back rank last (``Decision``)."""
+        return self.decision.held_last
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.decision.rules
+
+    @property
+    def code_systems(self) -> CodeSystems:
+        """The code systems it suggests codes of, by name (``codesets.code_systems``)."""
+        return self.extraction.systems
 
     @classmethod
     def load(
@@ -300,7 +319,7 @@ class Engine:
         learned: list[NoteScores | None] = [None] * len(notes)
         if self.learned is not None:
             read = [learned_text(t, c) for t, c in zip(texts, per_note, strict=True)]
-            learned = list(score_learned(self.learned, read, per_note, self.codeset, self.catalogs))
+            learned = list(score_learned(self.learned, read, per_note, self.code_systems))
         flat = [c for cands in per_note for c in cands]
         probs = self._probabilities(flat)
         codes_of = asked if asked is not None else [[] for _ in notes]
@@ -352,32 +371,13 @@ class Engine:
         for system, code in codes:
             if (system, code) in have or (system, code) in out:
                 continue
-            if system == SYSTEM:
-                if code not in self.codeset:
-                    raise CodeSetError(f"{code!r} is not an {SYSTEM} code ({self.codeset.release})")
-                cand = Candidate(
-                    code,
-                    title=self.codeset.title(code),
-                    billable=self.codeset.is_billable(code),
-                    title_words=self.index.title_words.get(code, 1),
+            if system in SHIPPED and self.code_systems.label(system, code) != code:
+                served = self.code_systems[system]
+                raise CodeSetError(
+                    f"{code!r} is not an {system} {served.labels} ({served.release})"
                 )
-            elif system == PCS:
-                pcs = shipped_pcs()
-                if pcs.as_label(code) != code:
-                    raise CodeSetError(f"{code!r} is not an {PCS} code or table ({pcs.release})")
-                title = pcs.title(code)
-                # described as the procedure candidates are (``candidates.procedures``)
-                cand = Candidate(
-                    code,
-                    system=PCS,
-                    title=title,
-                    billable=pcs.is_billable(code),
-                    title_words=max(1, len(title.split())),
-                )
-            else:
-                catalog = self.catalogs.get(system)
-                title = catalog.title(code) if catalog and code in catalog else f"{system} {code}"
-                cand = Candidate(code, system=system, title=title, billable=True)
+            cand = described(system, code, self.code_systems)
+            assert cand is not None  # (an ICD-10-CM code of the code set)
             cand.note_mentions = n_mentions
             out[(system, code)] = cand
         if out and scores_of is not None:

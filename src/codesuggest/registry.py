@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from codesuggest.errors import ConfigError, ModelError, ModelNotFoundError
+from codesuggest.model_card import ModelCard
 from codesuggest.model_dir import CARD, read_card
 from codesuggest.settings import Settings, get_settings
 
@@ -45,7 +48,30 @@ class CardSummary:
     rule_adaptations: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def from_card(cls, card: dict[str, Any]) -> CardSummary:
+    def from_card(cls, card: ModelCard | dict[str, Any]) -> CardSummary:
+        """What ``card`` says: a card as written is read as a :class:`ModelCard`; one that is
+        not (a broken directory listed among the models) as far as it can be."""
+        if isinstance(card, dict):
+            raw = card
+            try:
+                card = ModelCard.model_validate(raw)
+            except ValidationError:
+                return cls._lenient(raw)
+        return cls(
+            name=card.name,
+            version=card.version,
+            created=card.created_at,
+            description=card.description,
+            training=card.training_data,
+            metrics=card.metrics,
+            code_sets=card.code_sets,
+            threshold=card.threshold,
+            artefacts=card.artefacts,
+            rule_adaptations=_adaptations(card.model_extra or {}),
+        )
+
+    @classmethod
+    def _lenient(cls, card: dict[str, Any]) -> CardSummary:
         training = card.get("training_data")
         metrics = card.get("metrics")
         code_sets = card.get("code_sets")

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from codesuggest.candidates.assertion import CodeAssertions
 from codesuggest.candidates.base import Candidate, CandidateGenerator, Sources
-from codesuggest.candidates.catalog import describe_learned
 from codesuggest.candidates.collect import (
     GENERATORS,
     add_learned,
@@ -30,6 +30,7 @@ from codesuggest.candidates.collect import (
     create_generators,
 )
 from codesuggest.candidates.learned import LearnedScorer, NoteScores
+from codesuggest.codesets.code_systems import CodeSystems
 from codesuggest.extract.pipeline import build_pipeline
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import finish
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from codesuggest.codesets.catalogs import Catalog
     from codesuggest.codesets.icd10cm import Icd10Cm
     from codesuggest.extract.lexicon_index import LexiconIndex
     from codesuggest.types import Note, Suggestion
@@ -62,14 +62,24 @@ class Extraction:
     generator_names: tuple[str, ...]
     nlp: Language = field(repr=False)
     generators: tuple[CandidateGenerator, ...] = field(repr=False)
+    # what each candidate's mentions assert of its code, read once the generators have run
+    assertions: CodeAssertions = field(repr=False)
+    # the code systems its candidates are of, by name
+    systems: CodeSystems = field(repr=False)
 
     @classmethod
-    def build(cls, sources: Sources, generator_names: Sequence[str] = GENERATORS) -> Extraction:
+    def build(cls, sources: Sources, generator_names: Sequence[str] | None = None) -> Extraction:
         """A pipeline over ``sources.index`` and the generators named (the registry's names,
-        ``candidates.base.create``)."""
-        names = tuple(generator_names)
+        ``candidates.base.create``; None: the default ones, as a card written before they were
+        named runs)."""
+        names = tuple(GENERATORS if generator_names is None else generator_names)
         return cls(
-            sources, names, build_pipeline(sources.index), tuple(create_generators(sources, names))
+            sources,
+            names,
+            build_pipeline(sources.index),
+            tuple(create_generators(sources, names)),
+            CodeAssertions(sources.history),
+            CodeSystems(sources.codeset, sources.catalogs),
         )
 
     def over(self, index: LexiconIndex) -> Extraction:
@@ -103,35 +113,44 @@ class Extraction:
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True):
             setting = next(setting_of) if setting_of is not None else None
             try:
-                yield collect_candidates(
-                    doc,
-                    self.index,
-                    self.codeset,
-                    self.generators,
-                    setting,
-                    text=text,
-                    procedures=procedures,
-                )
+                yield self.collect(doc, setting, text=text, procedures=procedures)
             finally:
                 release(doc)
+
+    def collect(
+        self,
+        doc: Doc,
+        setting: str | None = None,
+        *,
+        text: str | None = None,
+        procedures: bool = True,
+    ) -> list[Candidate]:
+        """The candidates of one processed note (``candidates.collect.collect_candidates``)."""
+        return collect_candidates(
+            doc,
+            self.index,
+            self.codeset,
+            self.generators,
+            setting,
+            assertions=self.assertions,
+            text=text,
+            procedures=procedures,
+        )
 
 
 def score_learned(
     scorer: LearnedScorer,
     read: Sequence[str],
     per_note: Sequence[list[Candidate]],
-    codeset: Icd10Cm,
-    catalogs: Mapping[str, Catalog] | None = None,
+    systems: CodeSystems,
 ) -> list[NoteScores]:
     """A trained model's scores of each note (``read``: the text it reads of each,
     ``candidates.learned.learned_text``) joined to the note's candidates (``candidates.collect.
-    add_learned``: it also proposes the labels it scores highest); ``catalogs`` describe the
-    user catalog codes it proposes. The scores of each note, in order."""
+    add_learned``: it also proposes the labels it scores highest, codes of ``systems``). The
+    scores of each note, in order."""
     scores = list(scorer.score(read))
     for cands, scores_of in zip(per_note, scores, strict=True):
-        add_learned(cands, scores_of, codeset)
-        if catalogs:
-            describe_learned(cands, catalogs)
+        add_learned(cands, scores_of, systems)
     return scores
 
 

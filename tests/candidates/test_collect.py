@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.candidates.base import Candidate, held_back, inner_only
-from codesuggest.candidates.collect import collect_candidates, mark_proposed, set_context
+from codesuggest.candidates.collect import mark_proposed, set_context
 from codesuggest.candidates.learned import LearnedScore, label
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.engine import Engine
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
 
 def _collect(engine: Engine, text: str) -> dict[str, Candidate]:
     doc = engine.nlp(text)
-    return {
-        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    }
+    return {c.code: c for c in engine.extraction.collect(doc)}
 
 
 def test_collect_inner_mentions_propose_codes_no_mention_names(engine: Engine) -> None:
@@ -87,12 +85,10 @@ def test_set_context_describes_codes_that_may_be_recommended_among_themselves(
 def test_collect_reads_procedures_only_when_asked(engine: Engine) -> None:
     text = "Laparoscopic cholecystectomy for acute cholecystitis with cholelithiasis."
     doc = engine.nlp(text)
-    every = collect_candidates(doc, engine.index, engine.codeset, engine.generators, text=text)
+    every = engine.extraction.collect(doc, text=text)
     assert any(c.system == "ICD-10-PCS" for c in every)
     doc = engine.nlp(text)
-    cm = collect_candidates(
-        doc, engine.index, engine.codeset, engine.generators, text=text, procedures=False
-    )
+    cm = engine.extraction.collect(doc, text=text, procedures=False)
     assert cm and all(c.system == SYSTEM for c in cm)
     assert [c.code for c in cm] == [c.code for c in every if c.system == SYSTEM]
 

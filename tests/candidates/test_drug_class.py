@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates
 from codesuggest.candidates.drug_class import (
     EFFECTS_FILE,
     DrugClassCandidates,
@@ -71,7 +70,7 @@ def test_class_candidate_stays_without_a_drug_of_the_class(other: Mention) -> No
 
 def _codes(engine: Engine, text: str) -> set[str]:
     doc = engine.nlp(text)
-    found = collect_candidates(doc, engine.index, engine.codeset, engine.generators)
+    found = engine.extraction.collect(doc)
     return {c.code for c in found}
 
 

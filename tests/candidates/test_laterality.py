@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.candidates.base import Candidate, held_back, side_elsewhere
-from codesuggest.candidates.collect import collect_candidates
 from codesuggest.candidates.laterality import (
     LateralityCandidates,
     side_key,
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
 
 def _collect(engine: Engine, text: str) -> dict[str, Candidate]:
     doc = engine.nlp(text)
-    return {
-        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    }
+    return {c.code: c for c in engine.extraction.collect(doc)}
 
 
 def test_side_key_puts_every_side_in_one_slot() -> None:

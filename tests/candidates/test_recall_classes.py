@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates
 from codesuggest.engine import Engine
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
@@ -14,9 +13,7 @@ pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
 
 def _candidates(engine: Engine, text: str) -> dict[str, Candidate]:
     doc = engine.nlp(text)
-    return {
-        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    }
+    return {c.code: c for c in engine.extraction.collect(doc)}
 
 
 @pytest.mark.parametrize(

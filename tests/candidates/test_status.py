@@ -4,17 +4,14 @@
 import pytest
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.candidates.collect import collect_candidates
 from codesuggest.candidates.status import StatusCandidates
 from codesuggest.types import Assertion, Mention, Note
-from tests.utils.support import supported
+from tests.utils.support import read_for_codes, supported
 
 
 def _candidates(engine, text: str) -> dict[str, Candidate]:
     doc = engine.nlp(text)
-    return {
-        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    }
+    return {c.code: c for c in engine.extraction.collect(doc)}
 
 
 def _affirmed(cand: Candidate) -> bool:
@@ -227,7 +224,7 @@ def test_status_candidates_affirm_past_status_and_trim_the_cue():
     )
     pool = {"Z95.1": Candidate("Z95.1", supported([m]), sources={"lexicon"})}
     StatusCandidates().add([m], pool)
-    (kept,) = pool["Z95.1"].mentions
+    (kept,) = read_for_codes(pool)["Z95.1"].mentions
     assert (kept.text, kept.start, kept.assertion) == ("CABG", 2, Assertion.PRESENT)
 
 

@@ -4,13 +4,12 @@ with the mechanism stated, adverse effects of drugs the Table of Drugs does not 
 
 import pytest
 
-from codesuggest.candidates.collect import collect_candidates
 from codesuggest.types import Assertion
 
 
 def _affirmed(engine, text: str) -> set[str]:
     doc = engine.nlp(text)
-    cands = collect_candidates(doc, engine.index, engine.codeset, engine.generators)
+    cands = engine.extraction.collect(doc)
     return {c.code for c in cands if any(m.assertion is Assertion.PRESENT for m in c.mentions)}
 
 
@@ -65,8 +64,6 @@ def test_family_history_beside_the_patients_own_possible_condition(engine):
         "concerning for malignancy - r/o primary lung cancer."
     )
     doc = engine.nlp(text)
-    cands = {
-        c.code: c for c in collect_candidates(doc, engine.index, engine.codeset, engine.generators)
-    }
+    cands = {c.code: c for c in engine.extraction.collect(doc)}
     assert "Z80.1" in cands
     assert [m.text for m in cands["Z80.1"].mentions] == ["lung cancer"]  # the brother's

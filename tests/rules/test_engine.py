@@ -11,7 +11,8 @@ from codesuggest.candidates.base import Candidate
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.errors import ConfigError
 from codesuggest.rules.engine import KINDS, Rule, RuleSet, Scored, rule_from_dict
-from codesuggest.types import Evidence, Note, Suggestion
+from codesuggest.types import Assertion, Evidence, Mention, Note, Suggestion
+from tests.utils.support import derived
 
 
 def item(
@@ -22,6 +23,18 @@ def item(
     derived_from: str | None = None,
     derived_as: str = "",
 ) -> Scored:
+    """A suggestion of ``code`` with a mention of each of ``assertions``; a history code
+    (``derived_from``) has them as the mentions of its condition, read for it as the engine
+    reads them (``candidates.assertion``)."""
+    if derived_from is not None:
+        said = [
+            Mention(10 * i, 10 * i + 4, "term", "none", Assertion(a), (derived_from,), "c", "s", 1)
+            for i, a in enumerate(assertions)
+        ]
+        cand = derived(code, derived_from, derived_as, said)
+        assertions = tuple(m.assertion.value for m in cand.mentions)
+    else:
+        cand = Candidate(code)
     evidence = [Evidence(10 * i, 10 * i + 4, "term", "none", a) for i, a in enumerate(assertions)]
     return Scored(
         Suggestion(
@@ -32,7 +45,7 @@ def item(
             recommended=recommended,
             evidence=evidence,
         ),
-        Candidate(code, derived_from=derived_from, derived_as=derived_as),
+        cand,
     )
 
 
@@ -156,8 +169,10 @@ def test_require_affirmed_withdraws_negated_only(packaged: RuleSet, cs: Icd10Cm)
     assert out["I10"].rules == []
 
 
-def test_require_affirmed_spares_derived_history_codes(packaged: RuleSet, cs: Icd10Cm) -> None:
+def test_require_affirmed_keeps_derived_history_codes(packaged: RuleSet, cs: Icd10Cm) -> None:
+    # "mother had breast cancer": the relative's mention affirms the family-history code
     items = [item("Z80.3", assertions=("family",), derived_from="C50.919")]
+    assert [e.assertion for e in items[0].suggestion.evidence] == ["present"]
     [s] = apply(packaged, "unaffirmed-evidence", items, cs)
     assert s.suggestion.recommended
     assert s.suggestion.rules == []

@@ -13,7 +13,7 @@ from codesuggest.rules.adaptable import adaptations
 from codesuggest.rules.engine import Rule, RuleSet
 from codesuggest.training.rule_choice import Choice, choose, recommendable
 from codesuggest.types import INNER, Assertion, Mention, Note
-from tests.utils.support import supported
+from tests.utils.support import derived, supported
 
 
 def _mention(assertion: Assertion, code: str = "R52") -> Mention:
@@ -36,9 +36,8 @@ def test_recommendable_follows_the_rules() -> None:
     historical = Candidate("R52", supported([_mention(Assertion.HISTORICAL)]), billable=True)
     learned_only = Candidate("R69", billable=True)
     category = Candidate("J18", supported([_mention(Assertion.PRESENT)]), billable=False)
-    history = Candidate(
-        "Z80.3", supported([_mention(Assertion.FAMILY)]), billable=True, derived_from="C50"
-    )
+    # "mother had breast cancer": read as affirming the family-history code
+    history = derived("Z80.3", "C50", "family_history", [_mention(Assertion.FAMILY)], billable=True)
     procedure = Candidate("BW03ZZZ", supported([_mention(Assertion.PRESENT)]), system="ICD-10-PCS")
     procedure.billable = True
     assert recommendable(present) and not recommendable(learned_only)

@@ -107,7 +107,14 @@ class EvidenceOut(BaseModel):
     end: int
     text: str
     section: str
-    assertion: str
+    assertion: str = Field(
+        description=(
+            "What the span asserts of this code: what the note says of it (present, negated, "
+            "possible, historical, family, hypothetical), or present where the code reads it "
+            "so: a chronic condition given as history, a relative's mention of a family-history "
+            "code, a past mention of a personal-history code or of a status that holds now."
+        )
+    )
     kind: Literal["mention", "learned"] = Field(
         default="mention",
         description=(

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codesuggest.audit.problems import Problem
-from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.systems import CM, PCS, known_system
+from codesuggest.codesets.code_systems import CodeSystems
+from codesuggest.codesets.systems import CM, known_system
 from codesuggest.errors import InputError
 
 COLUMNS = ("note_id", "code", "system")
@@ -44,7 +43,7 @@ class Billed:
         return [(b.system, b.code) for b in self.by_note.get(note_id, [])]
 
 
-def read_billed(path: Path, codeset: Icd10Cm) -> Billed:
+def read_billed(path: Path, systems: CodeSystems) -> Billed:
     """The billed codes of ``path``; a file that cannot be read at all raises
     :class:`InputError`, a bad row or an empty file is a problem of the result."""
     path = Path(path)
@@ -64,7 +63,7 @@ def read_billed(path: Path, codeset: Icd10Cm) -> Billed:
             out.problems.append(row)
             continue
         out.rows += 1
-        billed = _billed_code(where, row, codeset, out.problems)
+        billed = _billed_code(where, row, systems, out.problems)
         if billed is None:
             continue
         key = (billed.note_id, billed.system, billed.code)
@@ -80,7 +79,7 @@ def read_billed(path: Path, codeset: Icd10Cm) -> Billed:
 
 
 def _billed_code(
-    where: str, row: dict[str, str], codeset: Icd10Cm, problems: list[Problem]
+    where: str, row: dict[str, str], systems: CodeSystems, problems: list[Problem]
 ) -> BilledCode | None:
     note_id = (row.get("note_id") or "").strip()
     raw = (row.get("code") or "").strip()
@@ -94,21 +93,13 @@ def _billed_code(
         reason = f"unknown code system {given!r}"
         problems.append(Problem("unknown_system", where, reason, note_id, raw))
         return None
-    code: str | None = raw.upper()
-    if system == CM:
-        code = codeset.normalize(raw)
-        if code is None:
-            reason = f"not an {CM} code ({codeset.release})"
-            problems.append(Problem("unknown_code", where, reason, note_id, raw))
-            return None
-    elif system == PCS:
-        pcs = shipped_pcs()
-        code = pcs.as_label(raw)  # a complete code, or a table row as CodiEsp bills some
-        if code is None:
-            reason = f"not an {PCS} code or table ({pcs.release})"
-            problems.append(Problem("unknown_code", where, reason, note_id, raw))
-            return None
-    assert code is not None
+    served = systems.get(system)
+    code = served.label(raw) if served is not None else raw.upper()  # else: labels only
+    if code is None:
+        assert served is not None
+        reason = f"not an {system} {served.labels} ({served.release})"
+        problems.append(Problem("unknown_code", where, reason, note_id, raw))
+        return None
     return BilledCode(note_id, system, code, where)
 
 

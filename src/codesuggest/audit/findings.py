@@ -32,7 +32,7 @@ descendant (billed as a category or more specifically) or names it as the more s
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -41,9 +41,10 @@ from typing import Any
 from codesuggest.audit.impact import Impact, ImpactTables
 from codesuggest.audit.specificity import Specificity
 from codesuggest.candidates.base import Candidate
+from codesuggest.codesets.catalogs import Catalog
+from codesuggest.codesets.code_systems import CodeSystems
 from codesuggest.codesets.icd10cm import Icd10Cm
-from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.systems import CM, PCS
+from codesuggest.codesets.systems import CM
 from codesuggest.io.tables import parse_table
 from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import KINDS, RuleSet
@@ -105,16 +106,20 @@ class Finding:
 @dataclass
 class Context:
     """What classifying a note's codes reads besides the note: the code set, the model's
-    rules, the impact tables and the support a billed code needs."""
+    rules, the impact tables, the support a billed code needs and the user catalogs
+    registered (their codes' titles)."""
 
     codeset: Icd10Cm
     rules: RuleSet
     impact: ImpactTables
     min_support: float = DEFAULT_MIN_SUPPORT
+    catalogs: Mapping[str, Catalog] = field(default_factory=dict)
     specificity: Specificity = field(init=False)
+    systems: CodeSystems = field(init=False)  # the code systems, by name
 
     def __post_init__(self) -> None:
         self.specificity = Specificity(self.rules)
+        self.systems = CodeSystems(self.codeset, self.catalogs)
 
 
 @cache
@@ -230,7 +235,7 @@ def _finding(
         rule,
         better.code if better is not None else related,
         detail,
-        _title(s.system, s.code, ctx.codeset),
+        ctx.systems.title(s.system, s.code),
         impact,
     )
 
@@ -288,15 +293,6 @@ def _row(
     )
 
 
-def _title(system: str, code: str, cs: Icd10Cm) -> str:
-    if system == CM:
-        return cs.title(code) if code in cs else ""
-    if system == PCS:
-        pcs = shipped_pcs()
-        return pcs.title(code) if pcs.as_label(code) == code else ""
-    return ""
-
-
 def _in_lineage(s: Suggestion, billed: set[tuple[str, str]], cs: Icd10Cm) -> bool:
     """Whether a billed code is ``s``'s ancestor or descendant (same system)."""
     if s.system != CM or s.code not in cs:
@@ -321,12 +317,12 @@ def _conflicts(
             Suggestion(
                 s.code,
                 s.system,
-                _title(s.system, s.code, ctx.codeset),
+                ctx.systems.title(s.system, s.code),
                 s.confidence,
                 recommended=True,
                 evidence=list(s.evidence),
             ),
-            Candidate(s.code, system=s.system, title=_title(s.system, s.code, ctx.codeset)),
+            Candidate(s.code, system=s.system, title=ctx.systems.title(s.system, s.code)),
         )
         for s in billed
     ]

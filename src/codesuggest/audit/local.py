@@ -23,7 +23,7 @@ Chunk = tuple[int, list[Job]]
 
 def audit_chunk(engine: Engine, jobs: list[Job], min_support: float) -> list[Finding]:
     """The findings of a chunk of notes, note by note in order."""
-    ctx = Context(engine.codeset, engine.rules, ImpactTables.load(), min_support)
+    ctx = Context(engine.codeset, engine.rules, ImpactTables.load(), min_support, engine.catalogs)
     out: list[Finding] = []
     for (note, billed), assessment in zip(jobs, engine.assess_many(jobs), strict=True):
         out.extend(note_findings(note, assessment, billed, ctx))

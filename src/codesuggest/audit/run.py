@@ -27,6 +27,7 @@ from codesuggest.audit.outputs import sort_key, write_csv, write_parquet, write_
 from codesuggest.audit.problems import Problem
 from codesuggest.audit.report import write_report
 from codesuggest.audit.summary import summarize
+from codesuggest.codesets.code_systems import CodeSystems
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import InputError
 from codesuggest.io.atomic import atomic_writer
@@ -78,7 +79,7 @@ def run_audit(
     card = read_card(model_dir)
     _prepare(out_dir, force)
     codeset = load_codeset(artefact(model_dir, card, CODESET_FILE))
-    billed_codes = read_billed(billed_path, codeset)
+    billed_codes = read_billed(billed_path, CodeSystems(codeset))
     problems = list(billed_codes.problems)
     jobs, note_problems = _jobs(notes_path, billed_codes)
     problems.extend(note_problems)

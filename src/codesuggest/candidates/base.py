@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from codesuggest.codesets.systems import CM
 from codesuggest.errors import RegistryError
-from codesuggest.types import SET_APART, Mention
+from codesuggest.types import SET_APART, Assertion, Mention
 
 if TYPE_CHECKING:
     from codesuggest.codesets.catalogs import Catalog
@@ -66,14 +66,22 @@ class MentionSupport(NamedTuple):
     # key's facts still describe the code (``rank.features``); the mention is not one of its
     # ``Candidate.mentions``.
     evidence: bool = True
+    # what the note said of the mention, when the code reads it otherwise (None: as the note
+    # says): a chronic condition's past, a relative's mention of a family-history code, a
+    # status that holds now (``candidates.assertion``)
+    read_from: Assertion | None = None
 
     def with_mention(self, mention: Mention) -> MentionSupport:
-        """The same support by ``mention`` (the mention re-read: trimmed, or its assertion)."""
-        return MentionSupport(mention, self.key_size, self.lexicon_source, self.evidence)
+        """The same support by ``mention`` (the mention re-read: trimmed)."""
+        return MentionSupport(
+            mention, self.key_size, self.lexicon_source, self.evidence, self.read_from
+        )
 
     def set_aside(self) -> MentionSupport:
         """The same support, no longer evidence of the code (see ``evidence``)."""
-        return MentionSupport(self.mention, self.key_size, self.lexicon_source, False)
+        return MentionSupport(
+            self.mention, self.key_size, self.lexicon_source, False, self.read_from
+        )
 
 
 @dataclass

@@ -10,7 +10,7 @@ their system with the catalog's descriptor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.learned import label, split_label
@@ -79,14 +79,3 @@ class CatalogCandidates:
             cand.title = catalog.title(code)
             cand.billable = True
             cand.sources.add(self.name)
-
-
-def describe_learned(cands: Sequence[Candidate], catalogs: Mapping[str, Catalog]) -> None:
-    """Give a code a trained model proposes from its labels the descriptor of its registered
-    catalog (without one it is described as ``CPT 99213``)."""
-    if not catalogs:
-        return
-    for cand in cands:
-        catalog = catalogs.get(cand.system)
-        if catalog is not None and cand.code in catalog:
-            cand.title = catalog.title(cand.code)

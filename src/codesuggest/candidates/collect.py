@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 
 from spacy.tokens import Doc
 
+from codesuggest.candidates.assertion import CodeAssertions
 from codesuggest.candidates.base import (
     Builder,
     Candidate,
@@ -27,6 +28,7 @@ from codesuggest.candidates.base import (
     register,
 )
 from codesuggest.candidates.catalog import CatalogCandidates
+from codesuggest.candidates.described import described
 from codesuggest.candidates.drug_class import DrugClassCandidates
 from codesuggest.candidates.generators import (
     HierarchyCandidates,
@@ -37,9 +39,9 @@ from codesuggest.candidates.laterality import LateralityCandidates
 from codesuggest.candidates.learned import NoteScores, category, label, split_label
 from codesuggest.candidates.procedures import procedure_candidates
 from codesuggest.candidates.status import StatusCandidates
+from codesuggest.codesets.code_systems import CodeSystems
 from codesuggest.codesets.icd10cm import SYSTEM, Icd10Cm
 from codesuggest.codesets.icd10pcs import shipped_pcs
-from codesuggest.codesets.systems import PCS
 from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.mentions import doc_mentions
 from codesuggest.extract.procedures import ProcedureMention, doc_procedures
@@ -91,11 +93,13 @@ def collect_candidates(
     generators: Sequence[CandidateGenerator],
     setting: str | None = None,
     *,
+    assertions: CodeAssertions,
     text: str | None = None,
     procedures: bool = True,
 ) -> list[Candidate]:
     """Candidates of one processed note from its mentions, with the code facts the ranker's
     features read; ``setting`` is the note's (an inpatient stay codes uncertain diagnoses);
+    ``assertions`` reads each candidate's mentions for its code once every generator has run;
     ``text``: the text ``doc`` was made from, when the caller has it (spaCy rebuilds
     ``doc.text`` token by token, a tenth of a millisecond per note); ``procedures``: whether
     to read the note's procedures (ICD-10-PCS candidates; a caller that keeps no PCS code
@@ -108,6 +112,7 @@ def collect_candidates(
             generator.add(mentions, pool, doc)  # a side may be stated in any of the note's words
         else:
             generator.add(mentions, pool)
+    assertions.read(pool)
     if inner:
         _add_inner(establish_uncertain(inner, setting), generators, pool)
     out = []
@@ -158,9 +163,10 @@ def _sections_at(doc: Doc, procedures: list[ProcedureMention]) -> dict[int, str]
     return out
 
 
-def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> None:
+def add_learned(out: list[Candidate], learned: NoteScores, systems: CodeSystems) -> None:
     """Attach a trained model's scores to the note's candidates ``out``, add the labels it
-    scores highest (procedure codes too), and describe them all among each other."""
+    scores highest (procedure codes too; ``candidates.described``), and describe them all
+    among each other."""
     n_mentions = out[0].note_mentions if out else 0
     keys = [label(cand.system, cand.code) for cand in out]
     seen = set(keys)
@@ -168,16 +174,9 @@ def add_learned(out: list[Candidate], learned: NoteScores, codeset: Icd10Cm) -> 
     for key in learned.labels:
         if key in seen:
             continue
-        system, code = split_label(key)
-        if system == SYSTEM:
-            if code not in codeset:
-                continue
-            cand = Candidate(code, title=codeset.title(code), billable=codeset.is_billable(code))
-        elif system == PCS and shipped_pcs().resolve(code) == code:
-            pcs = shipped_pcs()
-            cand = Candidate(code, system=PCS, title=pcs.title(code), billable=code in pcs)
-        else:
-            cand = Candidate(code, system=system, title=f"{system} {code}", billable=True)
+        cand = described(*split_label(key), systems)
+        if cand is None:
+            continue
         cand.sources.add("learned")
         cand.note_mentions = n_mentions
         out.append(cand)

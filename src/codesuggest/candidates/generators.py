@@ -9,12 +9,12 @@ runs them all in order."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from itertools import chain
 
+from codesuggest.candidates.assertion import CodeAssertions
 from codesuggest.candidates.base import Candidate
 from codesuggest.candidates.specific import EMPTY, Family, Support, sentence_of, title_defaults
-from codesuggest.codesets.history import HistoryMap, self_asserting
+from codesuggest.codesets.history import HistoryMap
 from codesuggest.codesets.icd10cm import Icd10Cm
 from codesuggest.extract.lexicon_index import LexiconIndex
 from codesuggest.extract.normalize import content_words
@@ -245,49 +245,31 @@ def _added_words(child: str, title: str, base: set[str]) -> tuple[int, int, str]
 _HISTORY_COLUMNS = {Assertion.FAMILY: "family_history", Assertion.HISTORICAL: "personal_history"}
 
 
-def _affirm(cand: Candidate, assertion: Assertion, basis: str) -> None:
-    """Mentions of ``assertion`` read as present, saying why in ``basis``; a condition the
-    note says has resolved stays in the past."""
-    cand.support = [
-        s.with_mention(replace(m, assertion=Assertion.PRESENT, basis=m.basis or basis))
-        if (m := s.mention).assertion is assertion and m.basis != "resolved"
-        else s
-        for s in cand.support
-    ]
-
-
 class HistoryCandidates:
     """A condition mentioned only for relatives, or only as past history, proposes its
-    Z80-Z84 family-history or Z85-Z87 personal-history code, with the same evidence."""
+    Z80-Z84 family-history or Z85-Z87 personal-history code, with the same evidence (which
+    ``candidates.assertion`` reads as affirming it)."""
 
     name = "history"
 
     def __init__(self, history: HistoryMap, codeset: Icd10Cm) -> None:
         self.history = history
         self.codeset = codeset
-        self._chronic: dict[str, bool] = {}  # code -> history.is_chronic(code)
-        # codes that state a history themselves: "breast cancer in mother" affirms Z80.3
-        self._self_asserting = [(Assertion(a), p) for a, p in self_asserting().items()]
+        # what a mention asserts of its condition: "history of hypertension" is hypertension
+        self.assertions = CodeAssertions(history)
 
     def add(self, mentions: list[Mention], pool: dict[str, Candidate]) -> None:
-        chronic = self._chronic
+        of_condition = self.assertions.of_condition
         for code, cand in list(pool.items()):
-            is_chronic = chronic.get(code)
-            if is_chronic is None:
-                is_chronic = chronic[code] = self.history.is_chronic(code)
-            if is_chronic:  # "history of hypertension": still hypertensive
-                _affirm(cand, Assertion.HISTORICAL, "chronic")
-            for assertion, prefixes in self._self_asserting:
-                if code.startswith(prefixes):
-                    _affirm(cand, assertion, "states a history")
-            assertions = {m.assertion for m in cand.mentions}
+            said = [of_condition(code, m) for m in cand.mentions]
+            assertions = set(said)
             if len(assertions) == 1:
-                picked = list(range(len(cand.mentions)))
-                column = _HISTORY_COLUMNS.get(next(iter(assertions)))
+                picked = list(range(len(said)))
+                column = _HISTORY_COLUMNS.get(said[0])
             elif Assertion.FAMILY in assertions:
                 # a relative's condition is a family history whatever the patient's own
                 # mentions say ("brother died of lung cancer ... r/o lung cancer": Z80.1)
-                picked = [i for i, m in enumerate(cand.mentions) if m.assertion is Assertion.FAMILY]
+                picked = [i for i, a in enumerate(said) if a is Assertion.FAMILY]
                 column = _HISTORY_COLUMNS[Assertion.FAMILY]
             else:
                 continue

@@ -69,11 +69,17 @@ def category(value: Label) -> Label:
 
 
 def lexicon_words(cands: Iterable[Candidate]) -> str:
-    """One word per ICD-10-CM code (and one per category) that the lexicon found affirmed in a
-    note: what the classifier reads besides the note's own words."""
+    """One word per ICD-10-CM code (and one per category) that the note's mentions name
+    affirmed: what the classifier reads besides the note's own words. A history code derived
+    from its condition's mentions (``Candidate.derived_from``) is not one: they name that
+    condition, as a relative's or a past one."""
     words = set()
     for c in cands:
-        if c.system == CM and any(m.assertion is Assertion.PRESENT for m in c.mentions):
+        if (
+            c.system == CM
+            and c.derived_from is None
+            and any(m.assertion is Assertion.PRESENT for m in c.mentions)
+        ):
             plain = c.code.replace(".", "").lower()
             words.add(f"lx{plain}")
             words.add(f"lc{plain[:3]}")

@@ -6,8 +6,8 @@ run after the others, decides which of those mentions state a status, by the cod
 (``codesets/data/status_codes.tsv``):
 
 - a status is a present fact however it is phrased: "s/p CABG", "history of appendectomy"
-  state Z95.1 and Z90.49 *now*. Their historical mentions are asserted present (so the
-  unaffirmed-evidence rule keeps them), as HistoryCandidates does for Z85-Z87 codes; negated,
+  state Z95.1 and Z90.49 *now*. Their historical mentions are asserted present for the code
+  (``candidates.assertion``, so the unaffirmed-evidence rule keeps them); negated,
   family and hypothetical mentions are left as they are, for that rule to withdraw.
 - absence: only with a past cue (historical, a past-surgical section, "s/p" in the phrase):
   "appendectomy performed today" is the procedure, not the status.
@@ -33,15 +33,12 @@ from dataclasses import replace
 from functools import cache
 
 from codesuggest.candidates.base import Candidate
-from codesuggest.codesets.status import PRESENT_WHEN_PAST, StatusCodes
+from codesuggest.codesets.status import StatusCodes
 from codesuggest.extract.current import PAST, RESOLVED
 from codesuggest.extract.procedures import NUMBER, PERFORMED, phrase_pattern, status_cues
 from codesuggest.extract.qualifiers import BREAK, COMMA, WITH
 from codesuggest.types import Assertion, Mention
 
-# kinds whose historical mentions state a present fact: an allergy too, once ``_states`` has
-# kept only the mentions an allergy section or an "allergic" cue makes allergies
-_AFFIRMED_WHEN_PAST = PRESENT_WHEN_PAST | {"allergy"}
 # the generators that propose a code from its mentions alone (lexicon, hierarchy defaults,
 # children the sentence supports): with no mention left, no candidate
 _NAMING = frozenset({"lexicon", "hierarchy", "specific", "laterality"})
@@ -78,11 +75,6 @@ class StatusCandidates:
                     s.with_mention(self._trimmed(s.mention))
                     if s.evidence and self._states(kind, s.mention)
                     else s.set_aside()
-                    for s in cand.support
-                ]
-            if kind in _AFFIRMED_WHEN_PAST:
-                cand.support = [
-                    s.with_mention(self._affirmed(kind, s.mention)) if s.evidence else s
                     for s in cand.support
                 ]
             if not cand.mentions and cand.sources <= _NAMING | {self.name}:
@@ -149,17 +141,6 @@ class StatusCandidates:
         taken long-term ("fluticasone-salmeterol BID", "budesonide 160/4.5 2 puffs BID")."""
         after = " ".join(_words_after(m, _CUE_WINDOW, stop=(BREAK, COMMA, WITH)))
         return bool(after) and self.status.long_term.search(after) is not None
-
-    def _affirmed(self, kind: str, m: Mention) -> Mention:
-        """``m`` asserted present when its status holds now: a past mention, or an entry of
-        an allergy section (which reads its mentions as hypothetical)."""
-        if m.assertion is Assertion.HISTORICAL or (
-            kind == "allergy"
-            and m.assertion is Assertion.HYPOTHETICAL
-            and m.section in self.status.cues["allergy_sections"]
-        ):
-            return replace(m, assertion=Assertion.PRESENT)
-        return m
 
     def _trimmed(self, m: Mention) -> Mention:
         """``m`` without a leading cue ("p CABG" -> "CABG"), when something is left."""

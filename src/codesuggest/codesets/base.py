@@ -1,4 +1,6 @@
-"""The contract every code system implements (ICD-10-CM now; ICD-10-PCS, CPT later)."""
+"""The contract every code system implements: ICD-10-CM (``icd10cm.Icd10Cm``), ICD-10-PCS
+(``icd10pcs.Icd10Pcs``) and the user catalogs (``catalogs.Catalog``: CPT, HCPCS). An engine
+serves them by name through ``code_systems.CodeSystems``."""
 
 from __future__ import annotations
 
@@ -28,13 +30,28 @@ class CodeInfo:
 class CodeSystem(Protocol):
     """A code system: lookup, hierarchy and instructional notes."""
 
-    name: str
-    release: str
+    @property
+    def name(self) -> str:
+        """Its name, as suggestions give it (``codesets.systems.SYSTEMS``)."""
+        ...
+
+    @property
+    def release(self) -> str: ...
+
+    @property
+    def labels(self) -> str:
+        """What its labels are, for messages: "code", "code or table" (``label``)."""
+        ...
 
     def __contains__(self, code: object) -> bool: ...
 
     def normalize(self, code: str) -> str | None:
         """The official form of ``code`` (case, dots), or None when it is not in the system."""
+        ...
+
+    def label(self, code: str) -> str | None:
+        """``code`` in official form as a bill or a coded note gives it (a code of the
+        system; for ICD-10-PCS a table row too), or None."""
         ...
 
     def info(self, code: str) -> CodeInfo: ...

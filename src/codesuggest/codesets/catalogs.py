@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codesuggest.codesets.base import CodeInfo
 from codesuggest.codesets.catalog_lexicon import KeyEntry, catalog_keys
 from codesuggest.codesets.systems import CODE_SHAPES, CPT, HCPCS, USER_SYSTEMS, known_system
 from codesuggest.errors import CatalogError
@@ -80,6 +81,34 @@ class Catalog:
         """``code`` as the catalog holds it (upper case, no spaces), or None when absent."""
         plain = "".join(code.split()).upper()
         return plain if plain in self.titles else None
+
+    # --- the rest of ``codesets.base.CodeSystem``: a catalog is a flat list of billable codes
+    labels = "code"
+
+    @property
+    def name(self) -> str:
+        return self.system
+
+    def label(self, code: str) -> str | None:
+        return self.normalize(code)
+
+    def is_billable(self, code: str) -> bool:
+        return code in self.titles
+
+    def parent(self, code: str) -> str | None:
+        return None
+
+    def ancestors(self, code: str) -> list[str]:
+        return []
+
+    def billable_descendants(self, code: str, limit: int = 50) -> list[str]:
+        return []
+
+    def codes(self) -> list[str]:
+        return list(self.titles)
+
+    def info(self, code: str) -> CodeInfo:
+        return CodeInfo(code, self.system, self.title(code), True, None)
 
 
 def user_system(value: str) -> str:

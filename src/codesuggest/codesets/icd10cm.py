@@ -93,6 +93,7 @@ class Icd10Cm:
     """The ICD-10-CM tabular list: titles, hierarchy, billable status and instructional notes."""
 
     name = SYSTEM
+    labels = "code"
 
     def __init__(self, entries: dict[str, Entry], release: str) -> None:
         self._entries = entries
@@ -172,6 +173,10 @@ class Icd10Cm:
 
     def normalize(self, code: str) -> str | None:
         return self._undotted.get(_PLAIN.sub("", code).upper())
+
+    def label(self, code: str) -> str | None:
+        """A code of the release in official form (categories too: "E11" is billed as such)."""
+        return self.normalize(code)
 
     def _get(self, code: str) -> Entry:
         entry = self._codes.get(code)

@@ -84,6 +84,7 @@ class Icd10Pcs:
     """The ICD-10-PCS code list, its titles and the meaning of each code's characters."""
 
     name = SYSTEM
+    labels = "code or table"
 
     def __init__(
         self,
@@ -136,6 +137,9 @@ class Icd10Pcs:
         """A complete code or a valid prefix in its official form (capitals), else None."""
         plain = _PLAIN.sub("", code).upper()
         return plain if plain in self._titles or self.is_prefix(plain) else None
+
+    def label(self, code: str) -> str | None:
+        return self.as_label(code)
 
     def as_label(self, code: str) -> str | None:
         """In official form, a complete code of the release or a row of one of its tables

@@ -21,6 +21,7 @@ SystemSpelling = Literal[
 ]  # fmt: skip
 PROCEDURE_SYSTEMS = (PCS, CPT, HCPCS)  # the review page groups them apart from diagnoses
 USER_SYSTEMS = (CPT, HCPCS)  # licensed code sets a site registers (codesets.catalogs)
+SHIPPED = (CM, PCS)  # the code sets codesuggest ships: a code of one must be one of its labels
 CODE_SHAPES = {  # the shape of a valid code where no code table ships
     PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),  # PCS uses neither I nor O
     CPT: re.compile(r"[0-9]{4}[0-9FTU]"),

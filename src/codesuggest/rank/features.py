@@ -185,8 +185,6 @@ def feature_values(c: Candidate) -> dict[str, float]:
 
 def _mention_values(c: Candidate) -> dict[str, float]:
     """The features read from the mentions of ``c`` (it has at least one)."""
-    # a history code derived from "mother had X" or "history of X" is affirmed by exactly that
-    derived = (Assertion.FAMILY, Assertion.HISTORICAL) if c.derived_from else ()
     counts = dict.fromkeys(_ASSERTIONS, 0)
     # one pass over the mentions: of every one and of the affirmed ones, the most words
     # matched and whether one is contiguous; of every one, where they start and end
@@ -200,13 +198,10 @@ def _mention_values(c: Candidate) -> dict[str, float]:
     last_end = mentions[0].end
     sentences: set[int] = set()
     for m in mentions:
+        # (as ``candidates.assertion`` read it for this code)
         assertion = m.assertion
-        if assertion in derived:
-            counts[Assertion.PRESENT] += 1
-            said = True
-        else:
-            counts[assertion] += 1
-            said = assertion in _AFFIRMING
+        counts[assertion] += 1
+        said = assertion in _AFFIRMING
         is_contiguous = m.kind == "contiguous"
         is_firm = m.kind != LOOSE
         if m.n_words > words_all:

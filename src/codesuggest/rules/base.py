@@ -114,14 +114,12 @@ def vagueness(title: str) -> int:
 
 
 def affirmed(s: Scored) -> bool:
-    """Recommended, and supported by a present mention (or learned from the whole note), or a
-    history code (``Candidate.derived_from``): the past or family mentions of its condition are
-    what it reports."""
+    """Recommended, and supported by a present mention (as ``candidates.assertion`` read it for
+    the code: a history code's past or family mentions are what it reports) or learned from
+    the whole note."""
     evidence = s.suggestion.evidence
     return s.suggestion.recommended and (
-        not evidence
-        or s.candidate.derived_from is not None
-        or any(e.assertion == "present" for e in evidence)
+        not evidence or any(e.assertion == "present" for e in evidence)
     )
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codesuggest.codesets.history import self_asserting
 from codesuggest.codesets.icd10cm import SYSTEM
 from codesuggest.errors import InputError
 from codesuggest.types import Note, NoteResult, Suggestion
@@ -372,14 +371,11 @@ _UNAFFIRMED = frozenset({"negated", "family", "hypothetical"})
 
 
 def unaffirmed(s: Suggestion) -> bool:
-    """Whether every mention behind a suggestion is negated, about a relative or hypothetical
-    (a family-history Z code stated by a relative's mention is affirmed by it)."""
+    """Whether every mention behind a suggestion is negated, about a relative or hypothetical,
+    as it bears on the code (``candidates.assertion``: a relative's mention affirms a
+    family-history Z code)."""
     mentions = [e for e in s.evidence if e.kind == "mention"]
-    if not mentions or any(e.assertion not in _UNAFFIRMED for e in mentions):
-        return False
-    family_only = all(e.assertion == "family" for e in mentions)
-    # a relative's condition is the point of a family-history code
-    return not (family_only and s.code.startswith(self_asserting()["family"]))
+    return bool(mentions) and all(e.assertion in _UNAFFIRMED for e in mentions)
 
 
 def unnamed(s: Suggestion) -> bool:

@@ -64,15 +64,12 @@ def recommendable(
     """Whether the rules could leave ``c`` recommended: billable, not held back (its only
     mentions inside longer terms: ``candidates.base.held_back``), named by a mention (unless
     ``named`` is False: the rules then recommend codes learned from the note as a whole), and
-    (unless ``affirmed`` is None) supported by a mention of an ``affirmed`` kind (history codes
-    excepted)."""
+    (unless ``affirmed`` is None) supported by a mention of an ``affirmed`` kind (as
+    ``candidates.assertion`` read it for the code)."""
     if (c.system == SYSTEM and not c.billable) or held_back(c) or (named and not names_code(c)):
         return False
     return (
-        affirmed is None
-        or not c.mentions
-        or c.derived_from is not None
-        or any(m.assertion.value in affirmed for m in c.mentions)
+        affirmed is None or not c.mentions or any(m.assertion.value in affirmed for m in c.mentions)
     )
 
 

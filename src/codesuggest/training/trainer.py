@@ -170,7 +170,10 @@ def train_model(
                     [read[i] for i in fit_idx], [gold[i] for i in fit_idx]
                 )
                 score_learned(
-                    scorer, [read[i] for i in held_idx], [per_note[i] for i in held_idx], codeset
+                    scorer,
+                    [read[i] for i in held_idx],
+                    [per_note[i] for i in held_idx],
+                    extraction.systems,
                 )
                 steps.update()
             X: list[Candidate] = [c for cands in per_note for c in cands]

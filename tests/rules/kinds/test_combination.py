@@ -12,8 +12,9 @@ from codesuggest.engine import Engine
 from codesuggest.rules.base import Scored
 from codesuggest.rules.engine import RuleSet
 from codesuggest.rules.finish import INNER_ONLY
-from codesuggest.types import Assertion, Note
+from codesuggest.types import Assertion, Mention, Note
 from tests.utils.scored import apply, item, mentioned
+from tests.utils.support import derived
 
 # --- combination ------------------------------------------------------------------------------
 
@@ -425,8 +426,10 @@ def test_supersedes_a_history_code_stands_on_its_past_mentions(
 ) -> None:
     # Z87.310 from "Personal hx of healed osteoporotic fracture": its mention is historical,
     # which is what a history code reports (OCG I.C.13.d.1, I.C.21.c.4)
-    winner = item("Z87.310", cs, 0.6, assertion="historical")
-    winner.candidate.derived_from = "M80.00XA"
+    said = Mention(0, 4, "term", "none", Assertion.HISTORICAL, ("M80.00XA",), "c", "s", 2)
+    history = derived("Z87.310", "M80.00XA", "personal_history", [said])
+    winner = item("Z87.310", cs, 0.6, assertion=history.mentions[0].assertion.value)
+    winner = replace(winner, candidate=history)
     out = apply(packaged, SUPERSEDES, [winner, item("Z87.81", cs, 0.5)], cs)
     assert out["Z87.310"].recommended
     assert not out["Z87.81"].recommended

@@ -116,7 +116,9 @@ class ModelsResponse(BaseModel):
 def get_models(request: Request, key: AnyKey) -> ModelsResponse:
     """The serving model's card and the registry's models."""
     engine: Engine | None = request.app.state.engine
-    active = ModelCardOut.of(CardSummary.from_card(engine.card)) if engine is not None else None
+    active = (
+        ModelCardOut.of(CardSummary.from_card(engine.model_card)) if engine is not None else None
+    )
     entries = [
         RegistryEntryOut(
             name=e.name,

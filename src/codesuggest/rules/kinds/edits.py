@@ -24,11 +24,7 @@ def _require_affirmed(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) 
             affirmed | {"historical"} if past and s.suggestion.code.startswith(past) else affirmed
         )
         # a code learned from the note as a whole has no mentions: nothing here to contradict
-        if (
-            evidence
-            and s.candidate.derived_from is None
-            and not any(e.assertion in accepted for e in evidence)
-        ):
+        if evidence and not any(e.assertion in accepted for e in evidence):
             kinds = sorted({e.assertion for e in s.suggestion.evidence})
             fire(s, rule, withdraw=True, flag=f"no affirmed evidence ({', '.join(kinds)})")
     return items
@@ -63,15 +59,18 @@ def _basis_flag(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> lis
 
 
 def _history_code(rule: Rule, items: list[Scored], note: Note, cs: Icd10Cm) -> list[Scored]:
-    wanted, column = rule.params["assertion"], rule.params["column"]
+    """A history code derived through ``column`` of ``codesets/data/history_codes.tsv`` from
+    mentions the note gives only as ``assertion`` (``MentionSupport.read_from``) is flagged
+    with the condition it stands for."""
+    wanted, column = Assertion(rule.params["assertion"]), rule.params["column"]
     for s in items:
         origin = s.candidate.derived_from
         if (
             origin
             and s.candidate.derived_as == column
-            and {e.assertion for e in s.suggestion.evidence} == {wanted}
+            and {r.read_from for r in s.candidate.support if r.evidence} == {wanted}
         ):
-            fire(s, rule, flag=f"{wanted} history of {origin} ({cs.title(origin)})")
+            fire(s, rule, flag=f"{wanted.value} history of {origin} ({cs.title(origin)})")
     return items
 
 
