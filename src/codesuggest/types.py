@@ -115,6 +115,10 @@ class Evidence:
     # "mention": a term naming the code; "learned": a word that drove a code learned from the
     # note as a whole (the words the trained classifier weighs most for it in this note)
     kind: str = "mention"
+    # what the note says of the span where the code reads it otherwise (``assertion`` present
+    # for a chronic condition given as history, a relative's mention of a family-history code;
+    # ``candidates.assertion``); "": as ``assertion``
+    note_assertion: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         # explicit, not dataclasses.asdict: its deep copy was 2% of a batch run
@@ -125,6 +129,7 @@ class Evidence:
             "section": self.section,
             "assertion": self.assertion,
             "kind": self.kind,
+            "note_assertion": self.note_assertion or self.assertion,
         }
 
 

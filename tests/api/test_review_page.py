@@ -53,6 +53,7 @@ PAGE_MODULES = {
     "client.js",
     "code-systems.js",
     "decisions.js",
+    "dom.js",
     "elements.js",
     "evidence.js",
     "keyboard.js",

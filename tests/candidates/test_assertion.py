@@ -122,6 +122,8 @@ def test_the_engine_shows_a_past_mention_as_affirming_its_personal_history_code(
     by_code = {s.code: s for s in engine.suggest(Note(text)).suggestions}
     z86, flutter = by_code["Z86.79"], by_code["I48.92"]
     assert z86.recommended and {e.assertion for e in z86.evidence} == {"present"}
+    # what the note said stays in the evidence: the review page colours the note by it
+    assert {e.to_dict()["note_assertion"] for e in z86.evidence} == {"historical"}
     assert "personal-history-code" in z86.rules  # flagged with the condition it stands for
     assert z86.flags[0].startswith("historical history of I48.92")
     # the condition itself is in the past: not the patient's now
@@ -136,7 +138,8 @@ def test_an_audit_shows_a_billed_history_code_affirmed_by_its_evidence(engine: E
     ctx = Context(engine.codeset, engine.rules, ImpactTables.load())
     [f] = [f for f in note_findings(note, assessment, billed, ctx) if f.code == "Z86.79"]
     assert f.finding == "supported"
-    assert {e["assertion"] for e in json.loads(f.evidence)} == {"present"}
+    spans = json.loads(f.evidence)
+    assert {(e["assertion"], e["note_assertion"]) for e in spans} == {("present", "historical")}
 
 
 def test_every_mention_a_bmi_value_binds_reads_as_its_status(engine: Engine) -> None:

@@ -115,6 +115,14 @@ class EvidenceOut(BaseModel):
             "code, a past mention of a personal-history code or of a status that holds now."
         )
     )
+    note_assertion: str = Field(
+        default="",
+        description=(
+            "What the note says of the span (ConText and its section): the assertion, or "
+            "what the code reads otherwise (historical for a chronic condition given as "
+            "history, family for a relative's mention of a family-history code)."
+        ),
+    )
     kind: Literal["mention", "learned"] = Field(
         default="mention",
         description=(

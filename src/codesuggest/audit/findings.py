@@ -272,7 +272,14 @@ def _row(
     impact: Impact,
 ) -> Finding:
     spans = [
-        {"start": e.start, "end": e.end, "text": e.text, "assertion": e.assertion, "kind": e.kind}
+        {
+            "start": e.start,
+            "end": e.end,
+            "text": e.text,
+            "assertion": e.assertion,
+            "kind": e.kind,
+            "note_assertion": e.note_assertion or e.assertion,
+        }
         for e in evidence
     ]
     return Finding(

@@ -135,15 +135,20 @@ _SIDE_ONLY = frozenset({"laterality"})
 LEARNED_PHRASE = "learned"  # the lexicon source of phrases mined from a site's coded notes
 
 
-def naming_mentions(c: Candidate) -> tuple[Mention, ...]:
-    """The mentions of ``c`` that name its code: not the phrases its site's coding only pairs
-    with it (lexicon source ``learned``: "diabetes" with I10 where diabetics are
+def naming_support(c: Candidate) -> list[MentionSupport]:
+    """The support of ``c`` by mentions that name its code: not the phrases its site's coding
+    only pairs with it (lexicon source ``learned``: "diabetes" with I10 where diabetics are
     hypertensive). A history code's mentions are its condition's: all of them."""
     if c.derived_from is not None:
+        return [s for s in c.support if s.evidence]
+    return [s for s in c.support if s.evidence and s.lexicon_source != LEARNED_PHRASE]
+
+
+def naming_mentions(c: Candidate) -> tuple[Mention, ...]:
+    """The mentions of :func:`naming_support`."""
+    if c.derived_from is not None:
         return c.mentions
-    return tuple(
-        [s.mention for s in c.support if s.evidence and s.lexicon_source != LEARNED_PHRASE]
-    )
+    return tuple([s.mention for s in naming_support(c)])
 
 
 def inner_only(c: Candidate) -> bool:

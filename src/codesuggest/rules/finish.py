@@ -35,6 +35,7 @@ from codesuggest.candidates.base import (
     held_back,
     inner_only,
     naming_mentions,
+    naming_support,
 )
 from codesuggest.candidates.learned import first_words
 from codesuggest.codesets.icd10cm import Icd10Cm
@@ -156,16 +157,18 @@ def evidence(c: Candidate) -> list[Evidence]:
     code in its site's coding (lexicon source ``learned``), as evidence of kind ``learned``.
     A phrase that only goes with a code ("diabetes" with I10 where diabetics are hypertensive)
     is never shown as if it named the code."""
-    mentions, kind = naming_mentions(c), "mention"
-    if not mentions:
-        mentions, kind = c.mentions, "learned"
+    support, kind = naming_support(c), "mention"
+    if not support:
+        support, kind = [s for s in c.support if s.evidence], "learned"
     seen = set()
     out = []
-    for m in sorted(mentions, key=lambda m: m.start):
+    for s in sorted(support, key=lambda s: s.mention.start):
+        m = s.mention
         if (m.start, m.end) in seen:
             continue
         seen.add((m.start, m.end))
-        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value, kind))
+        said = s.read_from.value if s.read_from is not None else ""
+        out.append(Evidence(m.start, m.end, m.text, m.section, m.assertion.value, kind, said))
         if len(out) == MAX_EVIDENCE:
             break
     return out

@@ -1,6 +1,7 @@
 // The codes decided on the note that are not among its suggestions, listed above them, each
 // with its title looked up; an added code can be removed again (recorded as rejected).
 import { api } from "./client.js";
+import { span } from "./dom.js";
 import { ui } from "./elements.js";
 import { state } from "./state.js";
 import { codeKey, decisionLabel, systemLabel } from "./vocabulary.js";
@@ -24,15 +25,9 @@ export function renderAdded() {
     item.className = `row other state-${record.decision}`;
     const line = document.createElement("div");
     line.className = "row-line";
-    const code = document.createElement("span");
-    code.className = "code";
-    code.textContent = record.code;
-    const system = document.createElement("span");
-    system.className = "system";
-    system.textContent = systemLabel(record.system);
-    const badge = document.createElement("span");
-    badge.className = `badge state ${record.decision}`;
-    badge.textContent = decisionLabel(record.decision);
+    const code = span("code", record.code);
+    const system = span("system", systemLabel(record.system));
+    const badge = span(`badge state ${record.decision}`, decisionLabel(record.decision));
     line.append(code, system, badge);
     const description = document.createElement("p");
     description.className = "description";

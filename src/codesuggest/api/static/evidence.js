@@ -1,5 +1,6 @@
 // The note with its evidence highlighted: one <mark> per stretch of text that some suggestion's
-// evidence covers, coloured by assertion; a suggestion's marks light up when it is selected.
+// evidence covers, coloured by what the note says of it; a suggestion's marks light up when it
+// is selected.
 import { ui } from "./elements.js";
 import { state } from "./state.js";
 import { isAssertion } from "./vocabulary.js";
@@ -47,7 +48,10 @@ export function renderNote() {
     }
     covering.sort((x, y) => x.end - x.start - (y.end - y.start));
     const inner = covering[0].evidence;
-    const assertion = isAssertion(inner.assertion) ? inner.assertion : "present";
+    // the note's own reading of the span: a relative's mention stays "family" in the note
+    // although it affirms the family-history code it supports
+    const said = inner.note_assertion || inner.assertion;
+    const assertion = isAssertion(said) ? said : "present";
     const mark = document.createElement("mark");
     mark.className = `ev a-${assertion}`;
     mark.textContent = piece;

@@ -3,6 +3,7 @@
 import { clip } from "./api.js";
 import { api } from "./client.js";
 import { decideCode } from "./decisions.js";
+import { span } from "./dom.js";
 import { ui } from "./elements.js";
 import { reportError } from "./session.js";
 import { state } from "./state.js";
@@ -64,22 +65,14 @@ function resultItem(c) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "result";
-  const code = document.createElement("span");
-  code.className = "code";
-  code.textContent = c.code;
-  const title = document.createElement("span");
-  title.className = "title";
-  title.textContent = c.title;
+  const code = span("code", c.code);
+  const title = span("title", c.title);
   const found = foundBy(c);
   if (found) {
-    const via = document.createElement("span");
-    via.className = c.path ? "path" : "via";
-    via.textContent = found;
+    const via = span(c.path ? "path" : "via", found);
     title.append(via);
   }
-  const meta = document.createElement("span");
-  meta.className = "meta";
-  meta.textContent = systemLabel(c.system) + (c.billable === false ? " · not billable" : "");
+  const meta = span("meta", systemLabel(c.system) + (c.billable === false ? " · not billable" : ""));
   if (c.billable === false) meta.classList.add("warn");
   button.append(code, title, meta);
   button.addEventListener("click", () => addCode(c));

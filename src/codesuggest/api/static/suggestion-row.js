@@ -1,5 +1,6 @@
 // One suggestion as a row of the list: code, confidence, evidence, rule chips, its decision.
 import { clip } from "./api.js";
+import { span } from "./dom.js";
 import { ui } from "./elements.js";
 import { highlight } from "./evidence.js";
 import { select } from "./selection.js";
@@ -66,9 +67,7 @@ function evidenceLine(s) {
   if (evidence.length > 1) parts.push(` · +${evidence.length - 1} more`);
   if (s.index_path) {
     // the Alphabetic Index entry that found the code, as a coder would look it up
-    const path = document.createElement("span");
-    path.className = "index-path";
-    path.textContent = `Index: ${s.index_path}`;
+    const path = span("index-path", `Index: ${s.index_path}`);
     parts.push(" · ", path);
   }
   return parts;
@@ -78,9 +77,7 @@ function chip(text, kind) {
   const item = document.createElement("li");
   item.className = `chip ${kind}`;
   if (kind === "rule") {
-    const label = document.createElement("span");
-    label.className = "chip-kind";
-    label.textContent = "rule";
+    const label = span("chip-kind", "rule");
     item.append(label, text);
     item.title = `Coding rule ${text} changed this suggestion`;
   } else {
