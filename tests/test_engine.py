@@ -22,7 +22,7 @@ from codesuggest.model_dir import CARD
 from codesuggest.rank import compiled
 from codesuggest.rules.finish import secondary_prefixes
 from codesuggest.settings import get_settings
-from codesuggest.types import Note, NoteResult, Suggestion
+from codesuggest.types import Assertion, Note, NoteResult, Suggestion
 
 # medspaCy's sectionizer makes spaCy warn W036 on every call (see tests/extract/test_terms.py)
 pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\]:UserWarning")
@@ -183,17 +183,18 @@ def test_engine_output_matches_documented_shape(engine: Engine) -> None:
         assert all(isinstance(r, str) for r in s["rules"])
         assert s["evidence"]
         for e in s["evidence"]:
-            assert set(e) == {"start", "end", "text", "section", "assertion", "kind"}
+            assert set(e) == {
+                "start",
+                "end",
+                "text",
+                "section",
+                "assertion",
+                "kind",
+                "note_assertion",
+            }
             assert e["kind"] in {"mention", "learned"}
             assert note.text[e["start"] : e["end"]] == e["text"]
-            assert e["assertion"] in {
-                "present",
-                "negated",
-                "possible",
-                "historical",
-                "family",
-                "hypothetical",
-            }
+            assert {e["assertion"], e["note_assertion"]} <= {a.value for a in Assertion}
 
 
 def test_engine_suggestions_ordered_as_a_coder_sequences_them(engine: Engine) -> None:

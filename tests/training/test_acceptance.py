@@ -318,7 +318,10 @@ def test_unaffirmed_counts_codes_recommended_on_denied_or_relatives_mentions_onl
     assert unaffirmed(s("E11.9", "family"))
     assert unaffirmed(s("J18.9", "hypothetical", "negated"))
     assert not unaffirmed(s("R07.9", "negated", "present"))
-    assert not unaffirmed(s("Z83.3", "family"))  # a family-history code states the relative
+    # a relative's mention affirms the family-history code it supports (candidates.assertion)
+    z83 = s("Z83.3")
+    z83.evidence.append(Evidence(0, 4, "term", "none", "present", "mention", "family"))
+    assert not unaffirmed(z83)
     assert not unaffirmed(s("R07.9"))  # learned from the note as a whole: no mention to read
 
 
