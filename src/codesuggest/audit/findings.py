@@ -271,17 +271,8 @@ def _row(
     description: str,
     impact: Impact,
 ) -> Finding:
-    spans = [
-        {
-            "start": e.start,
-            "end": e.end,
-            "text": e.text,
-            "assertion": e.assertion,
-            "kind": e.kind,
-            "note_assertion": e.note_assertion or e.assertion,
-        }
-        for e in evidence
-    ]
+    # the evidence as suggestions give it (``Evidence.to_dict``), less its section
+    spans = [{k: v for k, v in e.to_dict().items() if k != "section"} for e in evidence]
     return Finding(
         note_id,
         code,
