@@ -185,6 +185,7 @@ def test_review_page_coder_reviews_note_in_browser(
             f"{engine.info.name} {engine.info.version}"
         )
         expect(page.locator("#adapted")).to_be_hidden()  # the packaged rules: no banner
+        expect(page.locator("#note-text")).to_be_focused()  # signed in: on to the note
 
         # Load the note from a file (FileReader), then paste it as a coder would.
         page.set_input_files("#file-input", NOTE_FILE)

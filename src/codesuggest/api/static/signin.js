@@ -50,7 +50,11 @@ export function submitSignIn(event) {
   signIn(key).then((ok) => {
     if (ok) {
       setStatus(`Signed in as ${state.user.name}.`, "ok");
-      (ui.noteText.value.trim() ? ui.suggest : ui.noteText).focus();
+      // to the note, unless the coder is already typing in a field: signing in ends after the
+      // page shows the note form, and a keystroke must not land in another field
+      const at = document.activeElement;
+      const idle = !at || at === document.body || ui.signinForm.contains(at);
+      if (idle) (ui.noteText.value.trim() ? ui.suggest : ui.noteText).focus();
     }
   });
 }
